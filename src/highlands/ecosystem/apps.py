@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EcosystemConfig(AppConfig):
+    name = "highlands.ecosystem"
+    label = "ecosystem"
+    verbose_name = "Ecosystem registry"

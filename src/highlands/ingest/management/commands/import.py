@@ -1,0 +1,66 @@
+"""``highlands import PATH`` — import a source file (format auto-detected)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from dataclasses import asdict
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ....errors import ApplicationError
+from ...importers import import_file
+
+
+def parse_as_of(value: str) -> date:
+    """Accept YYYY (→ 1 January), YYYY-MM (→ the 1st) or YYYY-MM-DD."""
+    text = value.strip()
+    if re.fullmatch(r"\d{4}", text):
+        text += "-01-01"
+    elif re.fullmatch(r"\d{4}-\d{2}", text):
+        text += "-01"
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a date (use YYYY, YYYY-MM or YYYY-MM-DD)"
+        ) from exc
+
+
+class Command(BaseCommand):
+    help = "Import a source file: cluster profiles as text (CSV, XLSX and JSON tables later)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="file to import")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="parse and reconcile, report, but write nothing"
+        )
+        parser.add_argument(
+            "--as-of",
+            type=parse_as_of,
+            default=None,
+            help="date the source's figures are valid for (YYYY[-MM[-DD]])",
+        )
+        parser.add_argument(
+            "--encoding",
+            default=None,
+            help="text encoding when the file is not UTF-8 (e.g. cp1250)",
+        )
+        parser.add_argument("--report", choices=["text", "json"], default="text")
+
+    def handle(self, *args: object, **options: object) -> None:
+        try:
+            report = import_file(
+                str(options["path"]),
+                as_of=options["as_of"],  # type: ignore[arg-type]
+                encoding=options["encoding"],  # type: ignore[arg-type]
+                dry_run=bool(options["dry_run"]),
+            )
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
+        if options["report"] == "json":
+            self.stdout.write(json.dumps(asdict(report), ensure_ascii=False))
+        else:
+            self.stdout.write(report.summary())

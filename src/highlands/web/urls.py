@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("highlands/<slug:slug>/", views.highland_detail, name="highland"),
+    path("clusters/", views.cluster_index, name="clusters"),
+    path("clusters/<slug:slug>/", views.cluster_detail, name="cluster"),
+    path("organizations/", views.organization_index, name="organizations"),
+    path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
+    path("data-quality/", views.data_quality, name="data_quality"),
+    path("sources/<int:pk>/", views.source_detail, name="source"),
+]

@@ -26,3 +26,12 @@ class SourceImportError(ApplicationError):
     """A source file that cannot be imported; nothing was written."""
 
     status = 422
+
+
+class PermissionDeniedError(ApplicationError):
+    """The person may not do this to this record (role × object rules said no)."""
+
+    status = 403
+
+    def __init__(self, message: str, *, code: str = "permission_denied") -> None:
+        super().__init__(message, code=code)

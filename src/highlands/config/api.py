@@ -6,6 +6,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 
+from ..ecosystem.api_write import router as manage_router
 from ..errors import ApplicationError
 
 api = NinjaAPI(
@@ -49,3 +50,6 @@ def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
     except DatabaseError:
         return 503, {"code": "database_unavailable", "message": "The database does not answer."}
     return 200, {"status": "ok", "database": connection.vendor}
+
+
+api.add_router("/manage", manage_router)

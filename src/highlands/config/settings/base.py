@@ -70,9 +70,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rules.apps.AutodiscoverRulesConfig",
+    "allauth",
+    "allauth.account",
     "highlands.ecosystem",
     "highlands.ingest",
     "highlands.web",
+    "highlands.accounts",
+    "highlands.audit",
+    "highlands.workspace",
+    "highlands.ops",
 ]
 
 MIDDLEWARE = [
@@ -82,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "highlands.accounts.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "highlands.web.middleware.ApplicationErrorMiddleware",
@@ -131,10 +140,74 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# -- accounts (django-allauth), permissions (django-rules), password hashing
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "workspace:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "web:home"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Highlands] "
+# Failed logins: at most 100 per account (the submitted e-mail) per hour and 30 per client IP
+# per 10 minutes; the other allauth actions keep allauth's defaults.  Limits count in CACHES.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": os.environ.get("HIGHLANDS_LOGIN_FAILED_LIMIT", "30/10m/ip,100/h/key"),
+}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Highlands <noreply@localhost>")
+
+# -- GDPR retention (days); `highlands retention` deletes what is older.
+HIGHLANDS_AUDIT_RETENTION_DAYS = int(os.environ.get("HIGHLANDS_AUDIT_RETENTION_DAYS", "730"))
+HIGHLANDS_INVITATION_RETENTION_DAYS = int(
+    os.environ.get("HIGHLANDS_INVITATION_RETENTION_DAYS", "30")
+)
+HIGHLANDS_INVITATION_VALID_DAYS = int(os.environ.get("HIGHLANDS_INVITATION_VALID_DAYS", "14"))
+HIGHLANDS_INACTIVE_ACCOUNT_RETENTION_DAYS = int(
+    os.environ.get("HIGHLANDS_INACTIVE_ACCOUNT_RETENTION_DAYS", "1095")
+)
+
+# -- Content Security Policy and related headers (set by accounts.middleware)
+HIGHLANDS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+HIGHLANDS_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=()"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("pl", "Polski")]

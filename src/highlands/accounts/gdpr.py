@@ -1,0 +1,243 @@
+"""GDPR: everything held about a person as JSON, erasure, and retention.
+
+``PERSONAL_FIELDS`` names every field that holds personal data and ``NON_PERSONAL_FIELDS``
+every other field of the same models; a test fails when a new field is in neither, so the
+export and the erasure cannot silently miss one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from ..audit.models import AuditEntry
+from ..audit.services import audit_record
+from ..errors import PermissionDeniedError
+from .models import (
+    ApiToken,
+    ClusterCoordinator,
+    Consent,
+    ContactPerson,
+    Invitation,
+    OrganizationRepresentative,
+    User,
+)
+
+EXPORT_DENIED = "You may not export this person's data."
+ERASE_DENIED = "You may not erase this person's data."
+ERASED = "(erased)"
+
+PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    User: ("username", "first_name", "last_name", "email", "last_login"),
+    EmailAddress: ("email",),
+    ContactPerson: ("full_name", "email", "phone", "position_title"),
+    Consent: ("purpose", "given_at", "withdrawn_at"),
+    Invitation: ("email",),
+    ApiToken: ("name", "created_at", "last_used_at", "revoked_at"),
+}
+NON_PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    User: (
+        "id",
+        "password",
+        "is_superuser",
+        "is_staff",
+        "is_active",
+        "date_joined",
+        "is_city_admin",
+        "erased_at",
+        "groups",
+        "user_permissions",
+    ),
+    EmailAddress: ("id", "user", "verified", "primary"),
+    ContactPerson: ("id", "organization", "cluster", "created_at"),
+    Consent: ("id", "user", "contact_person"),
+    Invitation: (
+        "id",
+        "kind",
+        "organization",
+        "cluster",
+        "token_hash",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+    ),
+    ApiToken: ("id", "user", "key_hash"),
+}
+
+
+def _fields(obj: models.Model) -> dict[str, Any]:
+    values = {name: getattr(obj, name) for name in PERSONAL_FIELDS[type(obj)]}
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
+
+
+def _consents(qs: Any) -> list[dict[str, Any]]:
+    return [_fields(c) for c in qs.order_by("given_at")]
+
+
+def person_export(*, actor: Any, user: User) -> dict[str, Any]:
+    """Everything held about a user, as JSON-ready data (art. 15 and 20 GDPR)."""
+    if actor is None or not actor.has_perm("accounts.export_person", user):
+        raise PermissionDeniedError(EXPORT_DENIED)
+    contacts = ContactPerson.objects.filter(email__iexact=user.email) if user.email else []
+    return {
+        "user": _fields(user),
+        "email_addresses": [
+            {**_fields(e), "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user)
+        ],
+        "consents": _consents(Consent.objects.filter(user=user)),
+        "roles": {
+            "city_administrator": user.is_city_admin,
+            "coordinator_of": [
+                str(c.cluster)
+                for c in ClusterCoordinator.objects.filter(user=user).select_related("cluster")
+            ],
+            "representative_of": [
+                r.organization.name
+                for r in OrganizationRepresentative.objects.filter(user=user).select_related(
+                    "organization"
+                )
+            ],
+        },
+        "api_tokens": [_fields(t) for t in ApiToken.objects.filter(user=user)],
+        "invitations": [
+            {**_fields(i), "kind": i.kind, "created_at": i.created_at.isoformat()}
+            for i in Invitation.objects.filter(email__iexact=user.email)
+        ]
+        if user.email
+        else [],
+        "contact_person_records": [contact_person_export_data(c) for c in contacts],
+        "activity": [
+            {"action": a.action, "object": a.object_repr, "at": a.created_at.isoformat()}
+            for a in AuditEntry.objects.filter(
+                models.Q(actor=user) | models.Q(subject_user_id=user.pk)
+            ).order_by("created_at")
+        ],
+    }
+
+
+def contact_person_export_data(person: ContactPerson) -> dict[str, Any]:
+    """A contact person's data and consents."""
+    return {
+        **_fields(person),
+        "of": str(person.organization or person.cluster),
+        "consents": _consents(person.consents.all()),
+    }
+
+
+def contact_person_export(*, actor: Any, person: ContactPerson) -> dict[str, Any]:
+    """Everything held about a contact person, for whoever keeps the contact."""
+    if actor is None or not actor.has_perm(
+        "accounts.manage_contacts", person.organization or person.cluster
+    ):
+        raise PermissionDeniedError(EXPORT_DENIED)
+    return contact_person_export_data(person)
+
+
+def _scrub_audit(*, object_type: str, object_id: Any) -> None:
+    AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id)).update(
+        object_repr=ERASED, before=None, after=None
+    )
+
+
+def _erase_contact(person: ContactPerson) -> None:
+    _scrub_audit(object_type=person._meta.label_lower, object_id=person.pk)
+    person.delete()  # consents go with it (CASCADE)
+
+
+@transaction.atomic
+def contact_person_erase(*, actor: Any, person: ContactPerson) -> None:
+    """Delete a contact person and their consents; the organisation's own records stay."""
+    subject = person.organization or person.cluster
+    if actor is None or not actor.has_perm("accounts.manage_contacts", subject):
+        raise PermissionDeniedError(ERASE_DENIED)
+    cluster_id, organization_id = person.cluster_id, person.organization_id
+    _erase_contact(person)
+    audit_record(
+        actor=actor,
+        action="contact_person.erase",
+        cluster_id=cluster_id,
+        organization_id=organization_id,
+    )
+
+
+def _erase_user(user: User) -> None:
+    email = user.email
+    if email:
+        for person in ContactPerson.objects.filter(email__iexact=email):
+            _erase_contact(person)
+        for invitation in Invitation.objects.filter(email__iexact=email):
+            invitation.email = f"erased-{invitation.pk}@invalid.invalid"
+            invitation.save(update_fields=["email"])
+    EmailAddress.objects.filter(user=user).delete()
+    Consent.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
+    ClusterCoordinator.objects.filter(user=user).delete()
+    OrganizationRepresentative.objects.filter(user=user).delete()
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    ).update(object_repr=ERASED, change_message="")
+    _scrub_audit(object_type=user._meta.label_lower, object_id=user.pk)
+    user.username = f"erased-{user.pk}"
+    user.first_name = ""
+    user.last_name = ""
+    user.email = ""
+    user.last_login = None
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.is_city_admin = False
+    user.erased_at = timezone.now()
+    user.set_unusable_password()  # also ends every session (the auth hash changes)
+    user.save()
+
+
+@transaction.atomic
+def user_erase(*, actor: Any, user: User) -> None:
+    """Erase a user's personal data; their past edits stay in the registry and the audit log
+    under a pseudonymous account id."""
+    if actor is None or not actor.has_perm("accounts.erase_person", user):
+        raise PermissionDeniedError(ERASE_DENIED)
+    _erase_user(user)
+    audit_record(
+        actor=actor if actor.pk != user.pk else None,
+        action="user.erase",
+        subject_user_id=user.pk,
+    )
+
+
+@transaction.atomic
+def retention_apply(*, now: datetime | None = None) -> dict[str, int]:
+    """Delete what the retention settings say is kept no longer; returns counts."""
+    now = now or timezone.now()
+    audit_cutoff = now - timedelta(days=settings.HIGHLANDS_AUDIT_RETENTION_DAYS)
+    invitation_cutoff = now - timedelta(days=settings.HIGHLANDS_INVITATION_RETENTION_DAYS)
+    inactive_cutoff = now - timedelta(days=settings.HIGHLANDS_INACTIVE_ACCOUNT_RETENTION_DAYS)
+    audit_deleted, _ = AuditEntry.objects.filter(created_at__lt=audit_cutoff).delete()
+    invitations_deleted, _ = Invitation.objects.filter(
+        accepted_at__isnull=True, expires_at__lt=invitation_cutoff
+    ).delete()
+    stale = User.objects.filter(
+        erased_at__isnull=True, is_superuser=False, is_city_admin=False
+    ).filter(
+        models.Q(last_login__lt=inactive_cutoff)
+        | models.Q(last_login__isnull=True, date_joined__lt=inactive_cutoff)
+    )
+    erased = 0
+    for user in stale:
+        _erase_user(user)
+        erased += 1
+    return {
+        "audit_entries": audit_deleted,
+        "invitations": invitations_deleted,
+        "accounts_erased": erased,
+    }

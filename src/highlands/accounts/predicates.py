@@ -1,0 +1,74 @@
+"""Role predicates (django-rules) shared by every app's ``rules.py``.
+
+Each takes ``(user, object)``; they are cheap ``EXISTS`` queries, evaluated per object.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from ..ecosystem.models import Cluster, DataQualityIssue, Membership, Organization
+from .models import ClusterCoordinator, OrganizationRepresentative
+
+
+def _active(user: Any) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def _cluster_ids(cluster: Cluster) -> list[int]:
+    # The coordinator of a cluster also keeps its sub-clusters.
+    return [cluster.pk] if cluster.parent_id is None else [cluster.pk, cluster.parent_id]
+
+
+@rules.predicate
+def is_city_admin(user: Any) -> bool:
+    return _active(user) and bool(getattr(user, "is_city_admin", False))
+
+
+@rules.predicate
+def coordinates_cluster(user: Any, cluster: Cluster | None) -> bool:
+    if not _active(user) or not isinstance(cluster, Cluster):
+        return False
+    return ClusterCoordinator.objects.filter(
+        user=user, cluster_id__in=_cluster_ids(cluster)
+    ).exists()
+
+
+@rules.predicate
+def coordinates_issue_cluster(user: Any, issue: DataQualityIssue | None) -> bool:
+    if not isinstance(issue, DataQualityIssue) or issue.cluster_id is None:
+        return False
+    return bool(coordinates_cluster(user, issue.cluster))
+
+
+@rules.predicate
+def represents_organization(user: Any, organization: Organization | None) -> bool:
+    if not _active(user) or not isinstance(organization, Organization):
+        return False
+    return OrganizationRepresentative.objects.filter(user=user, organization=organization).exists()
+
+
+@rules.predicate
+def coordinates_a_cluster_of(user: Any, organization: Organization | None) -> bool:
+    """The user coordinates a cluster the organisation is a member of."""
+    if not _active(user) or not isinstance(organization, Organization):
+        return False
+    cluster_ids = Membership.objects.filter(organization=organization).values("cluster_id")
+    return ClusterCoordinator.objects.filter(user=user, cluster_id__in=cluster_ids).exists()
+
+
+@rules.predicate
+def is_self(user: Any, other: Any) -> bool:
+    return _active(user) and other is not None and getattr(other, "pk", None) == user.pk
+
+
+@rules.predicate
+def keeps_contact_subject(user: Any, subject: Cluster | Organization | None) -> bool:
+    """Cluster contacts are kept by its coordinator; organisation contacts by its representative."""
+    if isinstance(subject, Cluster):
+        return bool(coordinates_cluster(user, subject))
+    if isinstance(subject, Organization):
+        return bool(represents_organization(user, subject))
+    return False

@@ -1,0 +1,260 @@
+"""The write API at /api/v1/manage/: the same services as the workspace, for scripts.
+
+Authentication: a bearer token (``Authorization: Bearer hl_...``, made on the "My data"
+page) or the browser session (with CSRF).  Request bodies forbid unknown fields, so
+ownership, role, verification or cluster fields in a body are refused, never stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.security import HttpBearer, django_auth
+from pydantic import ConfigDict
+
+from ..accounts import gdpr
+from ..accounts.services import api_token_user
+from ..audit import selectors as audit_selectors
+from ..errors import NotFoundError
+from . import selectors, services
+from .models import DataQualityIssue, Membership
+
+ISSUE_NOT_FOUND = "No data-quality flag with id {pk}."
+MEMBERSHIP_NOT_FOUND = "No membership with id {pk} in this cluster."
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer <token>`` with a token from the "My data" page."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_user(raw=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+router = Router(tags=["manage"], auth=[TokenAuth(), django_auth])
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class StrictIn(Schema):
+    """Request bodies: unknown fields are an error (mass-assignment protection)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AttributeSectionIn(StrictIn):
+    kind: str
+    language: str
+    items: list[str]
+
+
+class ClusterProfileIn(StrictIn):
+    name: str | None = None
+    name_pl: str | None = None
+    year_established: int | None = None
+    sections: list[AttributeSectionIn] = []
+
+
+class ClusterOut(Schema):
+    slug: str
+    name: str | None
+    name_pl: str
+    display_name: str
+    year_established: int | None
+
+
+class MemberIn(StrictIn):
+    organization: str
+    role: str = "member"
+    listed_as: str = ""
+
+
+class MembershipOut(Schema):
+    id: int
+    organization: str
+    role: str
+    listed_as: str
+
+    @staticmethod
+    def resolve_organization(obj: Membership) -> str:
+        return obj.organization.slug
+
+
+class FigureIn(StrictIn):
+    kind: str
+    value: int
+    as_of: date
+
+
+class FigureOut(Schema):
+    id: int
+    kind: str
+    value: int
+    as_of: date
+
+
+class IssueOut(Schema):
+    id: int
+    code: str
+    message: str
+    resolved: bool
+
+
+class OrganizationProfileIn(StrictIn):
+    description: str | None = None
+    city: str | None = None
+    website: str | None = None
+    year_established: int | None = None
+    org_type: str | None = None
+    helix_role: str | None = None
+
+
+class OrganizationOut(Schema):
+    slug: str
+    name: str
+    description: str
+    city: str
+    website: str
+    year_established: int | None
+    org_type: str
+    helix_role: str
+
+
+class AuditEntryOut(Schema):
+    id: int
+    action: str
+    object_type: str
+    object_id: str
+    before: Any
+    after: Any
+    created_at: datetime
+
+
+ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+
+
+@router.patch(
+    "/clusters/{slug}",
+    response={200: ClusterOut, **ERRORS},
+    operation_id="manage_cluster_update_profile",
+    summary="Update a cluster's names, year and profile sections (coordinator, city admin)",
+)
+def cluster_update_profile(request: HttpRequest, slug: str, payload: ClusterProfileIn) -> Any:
+    cluster = selectors.cluster_get(slug=slug)
+    return services.cluster_update_profile(
+        actor=request.user,
+        cluster=cluster,
+        name=payload.name,
+        name_pl=payload.name_pl,
+        year_established=payload.year_established,
+        attributes={(s.kind, s.language): s.items for s in payload.sections},
+    )
+
+
+@router.post(
+    "/clusters/{slug}/members",
+    response={201: MembershipOut, **ERRORS},
+    operation_id="manage_cluster_add_member",
+    summary="List an organization in a cluster",
+)
+def cluster_add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Any:
+    cluster = selectors.cluster_get(slug=slug)
+    organization = selectors.organization_get(slug=payload.organization)
+    membership = services.cluster_add_member(
+        actor=request.user,
+        cluster=cluster,
+        organization=organization,
+        role=payload.role,
+        listed_as=payload.listed_as,
+    )
+    return 201, membership
+
+
+@router.delete(
+    "/clusters/{slug}/members/{membership_id}",
+    response={204: None, **ERRORS},
+    operation_id="manage_cluster_remove_member",
+    summary="Remove a membership from a cluster",
+)
+def cluster_remove_member(request: HttpRequest, slug: str, membership_id: int) -> Any:
+    cluster = selectors.cluster_get(slug=slug)
+    membership = Membership.objects.filter(pk=membership_id, cluster=cluster).first()
+    if membership is None:
+        raise NotFoundError(MEMBERSHIP_NOT_FOUND.format(pk=membership_id))
+    services.cluster_remove_member(actor=request.user, cluster=cluster, membership=membership)
+    return 204, None
+
+
+@router.post(
+    "/clusters/{slug}/figures",
+    response={201: FigureOut, **ERRORS},
+    operation_id="manage_figure_observe",
+    summary="Record a new observation of a cluster figure",
+)
+def figure_observe(request: HttpRequest, slug: str, payload: FigureIn) -> Any:
+    cluster = selectors.cluster_get(slug=slug)
+    observation = services.figure_observe(
+        actor=request.user,
+        cluster=cluster,
+        kind=payload.kind,
+        value=payload.value,
+        as_of=payload.as_of,
+    )
+    return 201, observation
+
+
+@router.post(
+    "/issues/{issue_id}/resolve",
+    response={200: IssueOut, **ERRORS},
+    operation_id="manage_issue_resolve",
+    summary="Mark a data-quality flag resolved",
+)
+def issue_resolve(request: HttpRequest, issue_id: int) -> Any:
+    issue = DataQualityIssue.objects.select_related("cluster").filter(pk=issue_id).first()
+    if issue is None:
+        raise NotFoundError(ISSUE_NOT_FOUND.format(pk=issue_id))
+    return services.issue_resolve(actor=request.user, issue=issue)
+
+
+@router.patch(
+    "/organizations/{slug}",
+    response={200: OrganizationOut, **ERRORS},
+    operation_id="manage_organization_update_profile",
+    summary="Update an organization's profile (its representatives, city admin)",
+)
+def organization_update_profile(
+    request: HttpRequest, slug: str, payload: OrganizationProfileIn
+) -> Any:
+    organization = selectors.organization_get(slug=slug)
+    return services.organization_update_profile(
+        actor=request.user, organization=organization, **payload.model_dump(exclude_unset=True)
+    )
+
+
+@router.get(
+    "/clusters/{slug}/audit",
+    response={200: list[AuditEntryOut], **ERRORS},
+    operation_id="manage_cluster_audit",
+    summary="The audit log of a cluster (its coordinator, city admin)",
+)
+def cluster_audit(request: HttpRequest, slug: str) -> Any:
+    cluster = selectors.cluster_get(slug=slug)
+    return list(audit_selectors.audit_entries_for_cluster(actor=request.user, cluster=cluster))
+
+
+@router.get(
+    "/me/export",
+    response={200: dict[str, Any], **ERRORS},
+    operation_id="manage_me_export",
+    summary="Everything held about the signed-in person (GDPR export)",
+)
+def me_export(request: HttpRequest) -> Any:
+    return gdpr.person_export(actor=request.user, user=request.user)  # type: ignore[arg-type]

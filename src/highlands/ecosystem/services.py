@@ -1,0 +1,307 @@
+"""Writes to the registry by people (the workspace and the write API call these).
+
+Every service is keyword-only, runs in one transaction, checks the actor's permission on the
+object (rules in ``rules.py``) and appends an audit entry with the values before and after.
+Imports of source documents go through ``ingest.services`` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.db.models import Max
+
+from ..audit.services import audit_record, snapshot
+from ..errors import ApplicationError, PermissionDeniedError
+from .models import (
+    AttributeKind,
+    Cluster,
+    ClusterAttribute,
+    DataQualityIssue,
+    FigureKind,
+    FigureObservation,
+    HelixRole,
+    Language,
+    Membership,
+    MembershipRole,
+    Organization,
+    OrganizationType,
+)
+from .text import clean_plain_text
+
+# Profile sections a coordinator keeps, in both languages.
+EDITABLE_ATTRIBUTE_KINDS = (
+    AttributeKind.GOAL,
+    AttributeKind.MEANS,
+    AttributeKind.SERVICE,
+    AttributeKind.PRODUCT,
+    AttributeKind.MEMBERSHIP_CONDITION,
+    AttributeKind.FLAGSHIP_PROJECT,
+    AttributeKind.CONTACT,
+)
+ORGANIZATION_PROFILE_FIELDS = ("description", "city", "website", "year_established", "org_type")
+
+CLUSTER_EDIT_DENIED = "You may not edit this cluster."
+MEMBERS_DENIED = "You may not change this cluster's members."
+FIGURES_DENIED = "You may not record figures for this cluster."
+ISSUE_DENIED = "You may not resolve this data-quality flag."
+ORGANIZATION_EDIT_DENIED = "You may not edit this organization."
+CLASSIFY_DENIED = "Only the city administrator may change an organization's helix role."
+MEMBERSHIP_EXISTS = "This organization already has that role in the cluster."
+MEMBERSHIP_OTHER_CLUSTER = "That membership belongs to another cluster."
+ISSUE_ALREADY_RESOLVED = "This data-quality flag is already resolved."
+INVALID_CHOICE = "'{value}' is not a valid {field}."
+INVALID_WEBSITE = "The website must be an http(s) address."
+INVALID_YEAR = "The year must be between 1800 and 2100."
+INVALID_FIGURE = "A figure must be a whole number between 0 and 1,000,000."
+EMPTY_NAME = "The name cannot be empty."
+
+AttributeEdits = Mapping[tuple[str, str], Sequence[str]]
+
+
+def _require(actor: Any, perm: str, obj: Any, message: str) -> None:
+    if actor is None or not actor.has_perm(perm, obj):
+        raise PermissionDeniedError(message)
+
+
+def _choice(value: str, choices: Sequence[str], field: str) -> str:
+    if value not in choices:
+        raise ApplicationError(INVALID_CHOICE.format(value=value, field=field), code="invalid")
+    return value
+
+
+def _year(value: int | None) -> int | None:
+    if value is not None and not 1800 <= value <= 2100:
+        raise ApplicationError(INVALID_YEAR, code="invalid")
+    return value
+
+
+def _attribute_texts(cluster: Cluster, kind: str, language: str) -> list[str]:
+    return list(
+        ClusterAttribute.objects.filter(cluster=cluster, kind=kind, language=language)
+        .order_by("position")
+        .values_list("text", flat=True)
+    )
+
+
+@transaction.atomic
+def cluster_update_profile(
+    *,
+    actor: Any,
+    cluster: Cluster,
+    name: str | None = None,
+    name_pl: str | None = None,
+    year_established: int | None = None,
+    attributes: AttributeEdits | None = None,
+) -> Cluster:
+    """Change a cluster's names, year and profile sections; ``None`` leaves a value as it is.
+
+    ``attributes`` maps ``(kind, language)`` to the complete new list of items of that
+    section; a section that is not named is left alone.
+    """
+    _require(actor, "ecosystem.edit_cluster", cluster, CLUSTER_EDIT_DENIED)
+    cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    fields: dict[str, Any] = {}
+    if name is not None:
+        name = clean_plain_text(name)
+        if not name:
+            raise ApplicationError(EMPTY_NAME, code="invalid")
+        fields["name"] = name
+        fields["display_name"] = name
+    if name_pl is not None:
+        fields["name_pl"] = clean_plain_text(name_pl)
+    if year_established is not None:
+        fields["year_established"] = _year(year_established)
+    changed = [k for k, v in fields.items() if getattr(cluster, k) != v]
+    if changed:
+        before.update(snapshot(cluster, changed))
+        for k in changed:
+            setattr(cluster, k, fields[k])
+        cluster.save(update_fields=changed)
+        after.update(snapshot(cluster, changed))
+    for (kind, language), items in (attributes or {}).items():
+        _choice(kind, EDITABLE_ATTRIBUTE_KINDS, "profile section")
+        _choice(language, Language.values, "language")
+        new = [t for t in (clean_plain_text(i) for i in items) if t]
+        old = _attribute_texts(cluster, kind, language)
+        if new == old:
+            continue
+        ClusterAttribute.objects.filter(cluster=cluster, kind=kind, language=language).delete()
+        ClusterAttribute.objects.bulk_create(
+            ClusterAttribute(cluster=cluster, kind=kind, language=language, position=i, text=t)
+            for i, t in enumerate(new, start=1)
+        )
+        before[f"{kind}/{language}"] = old
+        after[f"{kind}/{language}"] = new
+    if after:
+        audit_record(
+            actor=actor,
+            action="cluster.update_profile",
+            obj=cluster,
+            cluster_id=cluster.pk,
+            before=before,
+            after=after,
+        )
+    return cluster
+
+
+@transaction.atomic
+def cluster_add_member(
+    *,
+    actor: Any,
+    cluster: Cluster,
+    organization: Organization,
+    role: str = MembershipRole.MEMBER,
+    listed_as: str = "",
+) -> Membership:
+    """List an organisation in a cluster with a role (member, founder, coordinator)."""
+    _require(actor, "ecosystem.manage_cluster_members", cluster, MEMBERS_DENIED)
+    _choice(role, MembershipRole.values, "membership role")
+    if listed_as:
+        _choice(listed_as, HelixRole.values, "helix role")
+    if Membership.objects.filter(cluster=cluster, organization=organization, role=role).exists():
+        raise ApplicationError(MEMBERSHIP_EXISTS, code="conflict")
+    last = Membership.objects.filter(cluster=cluster, role=role).aggregate(m=Max("position"))["m"]
+    membership = Membership.objects.create(
+        cluster=cluster,
+        organization=organization,
+        role=role,
+        listed_as=listed_as,
+        position=(last or 0) + 1,
+    )
+    audit_record(
+        actor=actor,
+        action="cluster.add_member",
+        obj=membership,
+        cluster_id=cluster.pk,
+        organization_id=organization.pk,
+        after=snapshot(membership, ["organization_id", "cluster_id", "role", "listed_as"]),
+    )
+    return membership
+
+
+@transaction.atomic
+def cluster_remove_member(*, actor: Any, cluster: Cluster, membership: Membership) -> None:
+    """Remove one membership row of a cluster; the organisation itself stays in the registry."""
+    _require(actor, "ecosystem.manage_cluster_members", cluster, MEMBERS_DENIED)
+    if membership.cluster_id != cluster.pk:
+        raise PermissionDeniedError(MEMBERSHIP_OTHER_CLUSTER)
+    before = snapshot(membership, ["organization_id", "cluster_id", "role", "listed_as"])
+    audit_record(
+        actor=actor,
+        action="cluster.remove_member",
+        obj=membership,
+        cluster_id=cluster.pk,
+        organization_id=membership.organization_id,
+        before=before,
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def figure_observe(
+    *, actor: Any, cluster: Cluster, kind: str, value: int, as_of: date
+) -> FigureObservation:
+    """Record a new observation of a stated figure; earlier observations are never changed."""
+    _require(actor, "ecosystem.observe_cluster_figures", cluster, FIGURES_DENIED)
+    _choice(kind, FigureKind.values, "figure")
+    if not 0 <= value <= 1_000_000:
+        raise ApplicationError(INVALID_FIGURE, code="invalid")
+    observation = FigureObservation.objects.create(
+        cluster=cluster,
+        kind=kind,
+        value=value,
+        as_of=as_of,
+        as_of_basis=FigureObservation.AsOfBasis.STATED,
+        raw=f"{value} (entered in the workspace)",
+    )
+    audit_record(
+        actor=actor,
+        action="figure.observe",
+        obj=observation,
+        cluster_id=cluster.pk,
+        after=snapshot(observation, ["kind", "value", "as_of"]),
+    )
+    return observation
+
+
+@transaction.atomic
+def issue_resolve(*, actor: Any, issue: DataQualityIssue) -> DataQualityIssue:
+    """Mark a data-quality flag resolved."""
+    _require(actor, "ecosystem.resolve_issue", issue, ISSUE_DENIED)
+    issue = DataQualityIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.resolved:
+        raise ApplicationError(ISSUE_ALREADY_RESOLVED, code="conflict")
+    issue.resolved = True
+    issue.save(update_fields=["resolved"])
+    audit_record(
+        actor=actor,
+        action="issue.resolve",
+        obj=issue,
+        cluster_id=issue.cluster_id,
+        organization_id=issue.organization_id,
+        before={"resolved": False},
+        after={"resolved": True},
+    )
+    return issue
+
+
+@transaction.atomic
+def organization_update_profile(
+    *,
+    actor: Any,
+    organization: Organization,
+    description: str | None = None,
+    city: str | None = None,
+    website: str | None = None,
+    year_established: int | None = None,
+    org_type: str | None = None,
+    helix_role: str | None = None,
+) -> Organization:
+    """Change an organisation's own profile; its helix role only by the city administrator."""
+    _require(actor, "ecosystem.edit_organization", organization, ORGANIZATION_EDIT_DENIED)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    fields: dict[str, Any] = {}
+    if description is not None:
+        fields["description"] = clean_plain_text(description)
+    if city is not None:
+        fields["city"] = clean_plain_text(city)[:120]
+    if website is not None:
+        website = website.strip()
+        if website:
+            try:
+                URLValidator(schemes=["http", "https"])(website)
+            except ValidationError as exc:
+                raise ApplicationError(INVALID_WEBSITE, code="invalid") from exc
+        fields["website"] = website
+    if year_established is not None:
+        fields["year_established"] = _year(year_established)
+    if org_type is not None:
+        fields["org_type"] = _choice(org_type, ["", *OrganizationType.values], "organization type")
+    if helix_role is not None and helix_role != organization.helix_role:
+        _require(actor, "ecosystem.classify_organization", organization, CLASSIFY_DENIED)
+        fields["helix_role"] = _choice(helix_role, ["", *HelixRole.values], "helix role")
+        fields["helix_role_basis"] = "set by the city administrator"
+    changed = [k for k, v in fields.items() if getattr(organization, k) != v]
+    if not changed:
+        return organization
+    before = snapshot(organization, changed)
+    for k in changed:
+        setattr(organization, k, fields[k])
+    organization.save(update_fields=changed)
+    audit_record(
+        actor=actor,
+        action="organization.update_profile",
+        obj=organization,
+        organization_id=organization.pk,
+        before=before,
+        after=snapshot(organization, changed),
+    )
+    return organization

@@ -1,0 +1,12 @@
+"""Server-side cleaning of text people type into the registry."""
+
+from __future__ import annotations
+
+import html
+
+import nh3
+
+
+def clean_plain_text(value: str) -> str:
+    """Strip every HTML tag (nh3) and keep the text; registry text is plain, never markup."""
+    return html.unescape(nh3.clean(value, tags=set())).strip()

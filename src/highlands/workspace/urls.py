@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views
+
+app_name = "workspace"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("clusters/<slug:slug>/", views.cluster_edit, name="cluster_edit"),
+    path("clusters/<slug:slug>/members/", views.cluster_members, name="cluster_members"),
+    path(
+        "clusters/<slug:slug>/members/<int:pk>/remove/",
+        views.cluster_member_remove,
+        name="cluster_member_remove",
+    ),
+    path("clusters/<slug:slug>/figures/", views.cluster_figures, name="cluster_figures"),
+    path("clusters/<slug:slug>/issues/", views.cluster_issues, name="cluster_issues"),
+    path("clusters/<slug:slug>/audit/", views.cluster_audit, name="cluster_audit"),
+    path("clusters/<slug:slug>/contacts/", views.cluster_contacts, name="cluster_contacts"),
+    path("clusters/<slug:slug>/invite/", views.invite_coordinator, name="invite_coordinator"),
+    path("issues/<int:pk>/resolve/", views.issue_resolve, name="issue_resolve"),
+    path("contacts/<int:pk>/erase/", views.contact_erase, name="contact_erase"),
+    path("contacts/<int:pk>/export/", views.contact_export, name="contact_export"),
+    path("organizations/<slug:slug>/", views.organization_edit, name="organization_edit"),
+    path(
+        "organizations/<slug:slug>/invite/",
+        views.invite_representative,
+        name="invite_representative",
+    ),
+    path("audit/", views.audit_all, name="audit_all"),
+    path("me/", views.my_data, name="my_data"),
+    path("me/export/", views.my_data_export, name="my_data_export"),
+    path("me/erase/", views.my_account_erase, name="my_account_erase"),
+]

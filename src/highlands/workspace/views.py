@@ -1,0 +1,366 @@
+"""The workspace: coordinators keep their clusters, representatives their organisations.
+
+Views parse input with forms, check the permission on the object (so a page is refused
+before it shows anything) and call the services, which check it again and write.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from ..accounts import gdpr
+from ..accounts import selectors as account_selectors
+from ..accounts import services as account_services
+from ..audit import selectors as audit_selectors
+from ..ecosystem import selectors as registry
+from ..ecosystem import services as registry_services
+from ..ecosystem.models import Cluster, Language, Organization
+from ..ecosystem.services import EDITABLE_ATTRIBUTE_KINDS
+from ..errors import PermissionDeniedError
+from . import forms
+from . import selectors as ws
+
+WORKSPACE_DENIED = "You may not work on this record."
+
+
+def _user(request: HttpRequest) -> Any:
+    return request.user
+
+
+def _require(request: HttpRequest, perm: str, obj: Any) -> None:
+    if not request.user.has_perm(perm, obj):
+        raise PermissionDeniedError(WORKSPACE_DENIED)
+
+
+def _cluster(
+    request: HttpRequest, slug: str, perm: str = "ecosystem.view_cluster_workspace"
+) -> Cluster:
+    cluster = registry.cluster_get(slug=slug)
+    _require(request, perm, cluster)
+    return cluster
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    return render(
+        request,
+        "workspace/home.html",
+        {
+            "clusters": account_selectors.clusters_kept_by(user=user),
+            "organizations": account_selectors.organizations_kept_by(user=user),
+            "can_view_all_audit": user.has_perm("audit.view_all"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = _cluster(request, slug, "ecosystem.edit_cluster")
+    if request.method == "POST":
+        form = forms.ClusterProfileForm(request.POST)
+        if form.is_valid():
+            registry_services.cluster_update_profile(
+                actor=request.user,
+                cluster=cluster,
+                name=form.cleaned_data["name"],
+                name_pl=form.cleaned_data["name_pl"],
+                year_established=form.cleaned_data["year_established"],
+                attributes=form.attribute_edits(),
+            )
+            messages.success(request, _("Profile saved."))
+            return redirect("workspace:cluster_edit", slug=cluster.slug)
+    else:
+        initial: dict[str, Any] = {
+            "name": cluster.name or cluster.display_name,
+            "name_pl": cluster.name_pl,
+            "year_established": cluster.year_established,
+        }
+        for attribute in cluster.attributes.filter(kind__in=EDITABLE_ATTRIBUTE_KINDS).order_by(
+            "kind", "language", "position"
+        ):
+            key = forms.attribute_field_name(attribute.kind, attribute.language)
+            initial[key] = (initial.get(key, "") + "\n" + attribute.text).lstrip("\n")
+        form = forms.ClusterProfileForm(initial=initial)
+    return render(
+        request,
+        "workspace/cluster_edit.html",
+        {"cluster": cluster, "form": form, "languages": Language.choices},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_members(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = _cluster(request, slug, "ecosystem.manage_cluster_members")
+    form = forms.MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        organization = registry.organization_get(slug=form.cleaned_data["organization"])
+        registry_services.cluster_add_member(
+            actor=request.user,
+            cluster=cluster,
+            organization=organization,
+            role=form.cleaned_data["role"],
+            listed_as=form.cleaned_data["listed_as"],
+        )
+        messages.success(request, _("Member added."))
+        return redirect("workspace:cluster_members", slug=cluster.slug)
+    return render(
+        request,
+        "workspace/cluster_members.html",
+        {"cluster": cluster, "form": form, "memberships": ws.cluster_memberships(cluster=cluster)},
+    )
+
+
+@login_required
+@require_POST
+def cluster_member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster = _cluster(request, slug, "ecosystem.manage_cluster_members")
+    membership = ws.membership_get(cluster=cluster, pk=pk)
+    registry_services.cluster_remove_member(
+        actor=request.user, cluster=cluster, membership=membership
+    )
+    messages.success(request, _("Member removed."))
+    return redirect("workspace:cluster_members", slug=cluster.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_figures(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = _cluster(request, slug, "ecosystem.observe_cluster_figures")
+    form = forms.FigureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        registry_services.figure_observe(actor=request.user, cluster=cluster, **form.cleaned_data)
+        messages.success(request, _("Figure recorded."))
+        return redirect("workspace:cluster_figures", slug=cluster.slug)
+    return render(
+        request,
+        "workspace/cluster_figures.html",
+        {"cluster": cluster, "form": form, "history": registry.figure_history(cluster)},
+    )
+
+
+@login_required
+@require_safe
+def cluster_issues(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = _cluster(request, slug)
+    return render(
+        request,
+        "workspace/cluster_issues.html",
+        {"cluster": cluster, "issues": ws.cluster_issues(cluster=cluster)},
+    )
+
+
+@login_required
+@require_POST
+def issue_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    issue = ws.issue_get(pk=pk)
+    _require(request, "ecosystem.resolve_issue", issue)
+    registry_services.issue_resolve(actor=request.user, issue=issue)
+    messages.success(request, _("Flag resolved."))
+    assert issue.cluster is not None  # noqa: S101  (resolve_issue holds only for cluster flags)
+    return redirect("workspace:cluster_issues", slug=issue.cluster.slug)
+
+
+@login_required
+@require_safe
+def cluster_audit(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = registry.cluster_get(slug=slug)
+    entries = audit_selectors.audit_entries_for_cluster(actor=request.user, cluster=cluster)
+    return render(request, "workspace/audit.html", {"cluster": cluster, "entries": entries})
+
+
+@login_required
+@require_safe
+def audit_all(request: HttpRequest) -> HttpResponse:
+    entries = audit_selectors.audit_entries_all(actor=request.user)
+    return render(request, "workspace/audit.html", {"cluster": None, "entries": entries})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_contacts(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = registry.cluster_get(slug=slug)
+    _require(request, "accounts.manage_contacts", cluster)
+    form = forms.ContactPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "consent_given"}
+        account_services.contact_person_create(actor=request.user, cluster=cluster, **data)
+        messages.success(request, _("Contact person added."))
+        return redirect("workspace:cluster_contacts", slug=cluster.slug)
+    return render(
+        request,
+        "workspace/contacts.html",
+        {
+            "subject": cluster,
+            "form": form,
+            "contacts": account_selectors.contacts_of(cluster=cluster),
+            "invite_form": forms.InviteForm(),
+            "can_invite_coordinator": request.user.has_perm("accounts.invite_coordinator", cluster),
+            "cluster": cluster,
+        },
+    )
+
+
+@login_required
+@require_POST
+def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    person = ws.contact_get(pk=pk)
+    subject: Cluster | Organization | None = person.cluster or person.organization
+    gdpr.contact_person_erase(actor=request.user, person=person)
+    messages.success(request, _("Contact person erased."))
+    if isinstance(subject, Cluster):
+        return redirect("workspace:cluster_contacts", slug=subject.slug)
+    return redirect("workspace:home")
+
+
+@login_required
+@require_safe
+def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
+    person = ws.contact_get(pk=pk)
+    data = gdpr.contact_person_export(actor=request.user, person=person)
+    return _json_download(data, f"contact-{person.pk}.json")
+
+
+@login_required
+@require_POST
+def invite_coordinator(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = registry.cluster_get(slug=slug)
+    form = forms.InviteForm(request.POST)
+    if form.is_valid():
+        account_services.invitation_create(
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            cluster=cluster,
+            accept_url_base=request.build_absolute_uri("/").rstrip("/"),
+        )
+        messages.success(request, _("Invitation sent."))
+    return redirect("workspace:cluster_contacts", slug=cluster.slug)
+
+
+@login_required
+@require_POST
+def invite_representative(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = registry.organization_get(slug=slug)
+    form = forms.InviteForm(request.POST)
+    if form.is_valid():
+        account_services.invitation_create(
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            organization=organization,
+            accept_url_base=request.build_absolute_uri("/").rstrip("/"),
+        )
+        messages.success(request, _("Invitation sent."))
+    return redirect("workspace:home")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = registry.organization_get(slug=slug)
+    _require(request, "ecosystem.edit_organization", organization)
+    can_classify = request.user.has_perm("ecosystem.classify_organization", organization)
+    form = forms.OrganizationProfileForm(
+        request.POST or None,
+        initial={
+            f: getattr(organization, f) for f in registry_services.ORGANIZATION_PROFILE_FIELDS
+        },
+    )
+    classification = forms.OrganizationClassificationForm(
+        request.POST or None, initial={"helix_role": organization.helix_role}
+    )
+    if request.method == "POST" and form.is_valid():
+        extra: dict[str, Any] = {}
+        if can_classify and classification.is_valid():
+            extra["helix_role"] = classification.cleaned_data["helix_role"]
+        registry_services.organization_update_profile(
+            actor=request.user, organization=organization, **form.cleaned_data, **extra
+        )
+        messages.success(request, _("Profile saved."))
+        return redirect("workspace:organization_edit", slug=organization.slug)
+    return render(
+        request,
+        "workspace/organization_edit.html",
+        {
+            "organization": organization,
+            "form": form,
+            "classification": classification if can_classify else None,
+            "invite_form": forms.InviteForm(),
+            "can_invite": request.user.has_perm("accounts.invite_representative", organization),
+        },
+    )
+
+
+def _json_download(data: dict[str, Any], filename: str) -> HttpResponse:
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    consent_form = forms.ConsentForm(request.POST or None)
+    token_form = forms.TokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "consent" and consent_form.is_valid():
+            account_services.consent_give(actor=user, purpose=consent_form.cleaned_data["purpose"])
+            return redirect("workspace:my_data")
+        if action == "withdraw":
+            consent = ws.consent_get(user=user, pk=int(request.POST.get("consent", "0")))
+            account_services.consent_withdraw(actor=user, consent=consent)
+            return redirect("workspace:my_data")
+        if action == "token" and token_form.is_valid():
+            _, new_token = account_services.api_token_create(
+                actor=user, name=token_form.cleaned_data["name"]
+            )
+        if action == "revoke":
+            token = ws.token_get(user=user, pk=int(request.POST.get("token", "0")))
+            account_services.api_token_revoke(actor=user, token=token)
+            return redirect("workspace:my_data")
+    return render(
+        request,
+        "workspace/my_data.html",
+        {
+            "consents": account_selectors.consents_of(user=user),
+            "tokens": account_selectors.api_tokens_of(user=user),
+            "consent_form": forms.ConsentForm(),
+            "token_form": forms.TokenForm(),
+            "new_token": new_token,
+        },
+    )
+
+
+@login_required
+@require_safe
+def my_data_export(request: HttpRequest) -> HttpResponse:
+    data = gdpr.person_export(actor=request.user, user=_user(request))
+    return _json_download(data, "my-highlands-data.json")
+
+
+@login_required
+@require_POST
+def my_account_erase(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("confirm") != "erase":
+        messages.error(request, _("Type “erase” to confirm."))
+        return redirect("workspace:my_data")
+    gdpr.user_erase(actor=request.user, user=_user(request))
+    from django.contrib.auth import logout
+
+    logout(request)
+    return redirect("web:home")

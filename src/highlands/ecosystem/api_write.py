@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import HttpBearer, django_auth
 from pydantic import ConfigDict
 
@@ -175,7 +175,7 @@ def cluster_add_member(request: HttpRequest, slug: str, payload: MemberIn) -> An
         role=payload.role,
         listed_as=payload.listed_as,
     )
-    return 201, membership
+    return Status(201, membership)
 
 
 @router.delete(
@@ -190,7 +190,7 @@ def cluster_remove_member(request: HttpRequest, slug: str, membership_id: int) -
     if membership is None:
         raise NotFoundError(MEMBERSHIP_NOT_FOUND.format(pk=membership_id))
     services.cluster_remove_member(actor=request.user, cluster=cluster, membership=membership)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(
@@ -208,7 +208,7 @@ def figure_observe(request: HttpRequest, slug: str, payload: FigureIn) -> Any:
         value=payload.value,
         as_of=payload.as_of,
     )
-    return 201, observation
+    return Status(201, observation)
 
 
 @router.post(

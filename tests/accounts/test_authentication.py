@@ -58,7 +58,8 @@ def test_login_and_logout_are_audited_without_secrets(client: Client, world: Wor
     logged = json.dumps(list(AuditEntry.objects.values()), default=str)
     assert "wrong password" not in logged
     assert PASSWORD not in logged
-    assert session_key and session_key not in logged
+    assert session_key
+    assert session_key not in logged
 
 
 def test_failed_logins_are_limited_to_100_per_account_per_hour(

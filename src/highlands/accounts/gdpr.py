@@ -75,7 +75,7 @@ NON_PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
 
 
 def _fields(obj: models.Model) -> dict[str, Any]:
-    values = {name: getattr(obj, name) for name in PERSONAL_FIELDS[type(obj)]}
+    values = {name: getattr(obj, name) for name in PERSONAL_FIELDS[obj._meta.model]}
     return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
 
 
@@ -179,8 +179,9 @@ def _erase_user(user: User) -> None:
             invitation.email = f"erased-{invitation.pk}@invalid.invalid"
             invitation.save(update_fields=["email"])
     EmailAddress.objects.filter(user=user).delete()
-    Consent.objects.filter(user=user).delete()
-    ApiToken.objects.filter(user=user).delete()
+    for owned in (*Consent.objects.filter(user=user), *ApiToken.objects.filter(user=user)):
+        _scrub_audit(object_type=owned._meta.label_lower, object_id=owned.pk)
+        owned.delete()
     ClusterCoordinator.objects.filter(user=user).delete()
     OrganizationRepresentative.objects.filter(user=user).delete()
     LogEntry.objects.filter(

@@ -24,7 +24,7 @@ from highlands.ecosystem.models import (
     Organization,
 )
 
-PASSWORD = "correct horse battery staple"  # noqa: S105  (a test password)
+PASSWORD = "correct horse battery staple"
 ROLES = ("anonymous", "visitor", "representative", "coordinator", "city_admin", "superuser")
 
 

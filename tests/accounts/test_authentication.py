@@ -181,3 +181,10 @@ def test_deployment_checks_report_nothing_for_production_settings(tmp_path) -> N
 def test_user_model_is_the_projects(world: World) -> None:
     assert settings.AUTH_USER_MODEL == "accounts.User"
     assert isinstance(world.users["city_admin"], User)
+
+
+def test_allauth_pages_render_inside_the_portal_layout(client: Client) -> None:
+    body = client.get(reverse("account_login")).content.decode()
+    assert 'class="brand"' in body  # the portal header
+    assert 'name="login"' in body
+    assert reverse("accounts:privacy") in body

@@ -121,7 +121,9 @@ def test_coordinator_sees_own_cluster_and_sub_cluster_entries_only(world: World)
     services.figure_observe(
         actor=world.users["coordinator"], cluster=sub, kind="members", value=3, as_of=date.today()
     )
-    entries = list(selectors.audit_entries_for_cluster(actor=world.users["coordinator"], cluster=own))
+    entries = list(
+        selectors.audit_entries_for_cluster(actor=world.users["coordinator"], cluster=own)
+    )
     assert {e.cluster_id for e in entries} == {own.pk, sub.pk}
     with pytest.raises(PermissionDeniedError, match=selectors.AUDIT_DENIED):
         selectors.audit_entries_for_cluster(

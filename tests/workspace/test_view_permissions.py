@@ -80,6 +80,13 @@ WRITES = [
         lambda w, t: ContactPerson.objects.filter(cluster=w.clusters[t]).exists(),
     ),
     Write(
+        "organization_contacts",
+        lambda w, t: reverse("workspace:organization_contacts", args=[w.orgs[t].slug]),
+        lambda w, t: {"full_name": "Ewa Lis", "phone": "+48 500 600 700", "consent_given": "on"},
+        lambda w, t: ContactPerson.objects.filter(organization=w.orgs[t]).exists(),
+        scope="organization",
+    ),
+    Write(
         "organization_edit",
         lambda w, t: reverse("workspace:organization_edit", args=[w.orgs[t].slug]),
         lambda w, t: {"city": "Chełm", "description": "We make things."},
@@ -97,6 +104,7 @@ READS = [
     ("cluster_audit", "cluster"),
     ("cluster_contacts", "cluster"),
     ("organization_edit", "organization"),
+    ("organization_contacts", "organization"),
 ]
 
 

@@ -22,6 +22,11 @@ urlpatterns = [
     path("contacts/<int:pk>/export/", views.contact_export, name="contact_export"),
     path("organizations/<slug:slug>/", views.organization_edit, name="organization_edit"),
     path(
+        "organizations/<slug:slug>/contacts/",
+        views.organization_contacts,
+        name="organization_contacts",
+    ),
+    path(
         "organizations/<slug:slug>/invite/",
         views.invite_representative,
         name="invite_representative",

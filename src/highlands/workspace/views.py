@@ -213,6 +213,31 @@ def cluster_contacts(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def organization_contacts(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = registry.organization_get(slug=slug)
+    _require(request, "accounts.manage_contacts", organization)
+    form = forms.ContactPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "consent_given"}
+        account_services.contact_person_create(
+            actor=request.user, organization=organization, **data
+        )
+        messages.success(request, _("Contact person added."))
+        return redirect("workspace:organization_contacts", slug=organization.slug)
+    return render(
+        request,
+        "workspace/contacts.html",
+        {
+            "subject": organization,
+            "form": form,
+            "contacts": account_selectors.contacts_of(organization=organization),
+            "cluster": None,
+        },
+    )
+
+
+@login_required
 @require_POST
 def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
     person = ws.contact_get(pk=pk)
@@ -221,6 +246,8 @@ def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("Contact person erased."))
     if isinstance(subject, Cluster):
         return redirect("workspace:cluster_contacts", slug=subject.slug)
+    if isinstance(subject, Organization):
+        return redirect("workspace:organization_contacts", slug=subject.slug)
     return redirect("workspace:home")
 
 

@@ -71,12 +71,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rules.apps.AutodiscoverRulesConfig",
+    "highlands.accounts",  # before allauth: its templates put allauth's pages in the portal
     "allauth",
     "allauth.account",
     "highlands.ecosystem",
     "highlands.ingest",
     "highlands.web",
-    "highlands.accounts",
     "highlands.audit",
     "highlands.workspace",
     "highlands.ops",

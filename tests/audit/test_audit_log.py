@@ -119,7 +119,11 @@ def test_coordinator_sees_own_cluster_and_sub_cluster_entries_only(world: World)
     own = world.clusters["own"]
     sub = Cluster.objects.create(slug="sub", name="Sub", display_name="Sub", parent=own)
     services.figure_observe(
-        actor=world.users["coordinator"], cluster=sub, kind="members", value=3, as_of=date.today()
+        actor=world.users["coordinator"],
+        cluster=sub,
+        kind="members",
+        value=3,
+        as_of=date(2026, 6, 1),
     )
     entries = list(
         selectors.audit_entries_for_cluster(actor=world.users["coordinator"], cluster=own)

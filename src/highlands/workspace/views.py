@@ -168,7 +168,8 @@ def issue_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "ecosystem.resolve_issue", issue)
     registry_services.issue_resolve(actor=request.user, issue=issue)
     messages.success(request, _("Flag resolved."))
-    assert issue.cluster is not None  # noqa: S101  (resolve_issue holds only for cluster flags)
+    if issue.cluster is None:  # a flag on a highland or organisation (city office)
+        return redirect("workspace:home")
     return redirect("workspace:cluster_issues", slug=issue.cluster.slug)
 
 

@@ -13,7 +13,12 @@ from typing import Any
 import pytest
 from allauth.account.models import EmailAddress
 
-from highlands.accounts.models import ClusterCoordinator, OrganizationRepresentative, User
+from highlands.accounts.models import (
+    ClusterCoordinator,
+    ContactPerson,
+    OrganizationRepresentative,
+    User,
+)
 from highlands.accounts.services import api_token_create
 from highlands.audit.models import AuditEntry
 from highlands.ecosystem.models import (
@@ -36,6 +41,7 @@ class World:
     issues: dict[str, DataQualityIssue]
     newcomer: Organization
     users: dict[str, User | None]
+    contacts: dict[str, ContactPerson] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
 
 
@@ -98,6 +104,10 @@ def build_world() -> World:
         ),
     }
     world = World(clusters, orgs, memberships, issues, newcomer, users)
+    for key, cluster in clusters.items():
+        world.contacts[key] = ContactPerson.objects.create(
+            cluster=cluster, full_name=f"Contact {key}", email=f"contact-{key}@example.org"
+        )
     for role, user in users.items():
         if user is not None:
             world.tokens[role] = api_token_create(actor=user, name="tests")[1]

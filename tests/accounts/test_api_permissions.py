@@ -157,7 +157,7 @@ def test_session_auth_works_and_enforces_csrf(world: World) -> None:
     response = client.post(url, data=body, content_type="application/json")
     assert response.status_code in (HTTPStatus.FORBIDDEN, HTTPStatus.UNAUTHORIZED)
     assert not FigureObservation.objects.filter(value=55).exists()
-    client.get("/workspace/")  # sets the CSRF cookie
+    client.get("/workspace/me/")  # a page with a form sets the CSRF cookie
     token = client.cookies["csrftoken"].value
     response = client.post(
         url, data=body, content_type="application/json", headers={"X-CSRFToken": token}

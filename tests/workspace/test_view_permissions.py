@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from highlands.accounts.models import ContactPerson
+from highlands.accounts.models import ContactPerson, Invitation
 from highlands.audit.models import AuditEntry
 from highlands.ecosystem.models import (
     Cluster,
@@ -32,6 +32,11 @@ class Write:
     data: Callable[[World, str], dict[str, Any]]
     done: Callable[[World, str], bool]
     scope: str = "cluster"
+    rule: Callable[[str, str], bool] | None = None  # (role, target) -> allowed, if not by scope
+
+
+def _city(role: str, target: str) -> bool:
+    return role in ("city_admin", "superuser")
 
 
 WRITES = [
@@ -77,7 +82,9 @@ WRITES = [
             "email": "anna@example.org",
             "consent_given": "on",
         },
-        lambda w, t: ContactPerson.objects.filter(cluster=w.clusters[t]).exists(),
+        lambda w, t: ContactPerson.objects.filter(
+            cluster=w.clusters[t], full_name="Anna Nowak"
+        ).exists(),
     ),
     Write(
         "organization_contacts",
@@ -92,6 +99,30 @@ WRITES = [
         lambda w, t: {"city": "Chełm", "description": "We make things."},
         lambda w, t: Organization.objects.get(pk=w.orgs[t].pk).city == "Chełm",
         scope="organization",
+    ),
+]
+
+WRITES += [
+    Write(
+        "invite_representative",
+        lambda w, t: reverse("workspace:invite_representative", args=[w.orgs[t].slug]),
+        lambda w, t: {"email": "invitee@example.org"},
+        lambda w, t: Invitation.objects.filter(organization=w.orgs[t]).exists(),
+        # the coordinator of a cluster the organisation belongs to, or the city office
+        rule=lambda role, t: _city(role, t) or (role == "coordinator" and t == "own"),
+    ),
+    Write(
+        "invite_coordinator",
+        lambda w, t: reverse("workspace:invite_coordinator", args=[w.clusters[t].slug]),
+        lambda w, t: {"email": "invitee@example.org"},
+        lambda w, t: Invitation.objects.filter(cluster=w.clusters[t]).exists(),
+        rule=_city,
+    ),
+    Write(
+        "contact_erase",
+        lambda w, t: reverse("workspace:contact_erase", args=[w.contacts[t].pk]),
+        lambda w, t: {},
+        lambda w, t: not ContactPerson.objects.filter(pk=w.contacts[t].pk).exists(),
     ),
 ]
 
@@ -140,7 +171,8 @@ def test_write_matrix(world: World, role: str, write: Write, target: str) -> Non
     client = _client(world, role)
     audit_before = AuditEntry.objects.exclude(action__startswith="auth.").count()
     response = client.post(write.url(world, target), write.data(world, target))
-    if allowed(role, write.scope, target):
+    may = write.rule(role, target) if write.rule else allowed(role, write.scope, target)
+    if may:
         assert response.status_code == HTTPStatus.FOUND, response.content.decode()[:2000]
         assert write.done(world, target)
         assert AuditEntry.objects.exclude(action__startswith="auth.").count() > audit_before
@@ -165,6 +197,20 @@ def test_private_page_matrix(world: World, role: str, page: str, scope: str, tar
     if page == "cluster_audit":
         other = "other" if target == "own" else "own"
         assert f"secret-of-{other}" not in response.content.decode()
+
+
+@pytest.mark.parametrize("target", ["own", "other"])
+@pytest.mark.parametrize("role", ROLES)
+def test_contact_export_matrix(world: World, role: str, target: str) -> None:
+    response = _client(world, role).get(
+        reverse("workspace:contact_export", args=[world.contacts[target].pk])
+    )
+    if allowed(role, "cluster", target):
+        assert response.status_code == HTTPStatus.OK
+        assert f"contact-{target}@example.org" in response.content.decode()
+    else:
+        _assert_refused(response, role)
+        assert b"@example.org" not in response.content
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -66,6 +66,16 @@ ACTIONS = [
         ).exists(),
     ),
     Action(
+        "cluster_change_member_role",
+        lambda c, w, t, h: _json("patch")(
+            c,
+            f"{API}/clusters/{w.clusters[t].slug}/members/{w.memberships[t].pk}",
+            {"role": "founder"},
+            h,
+        ),
+        lambda w, t: Membership.objects.get(pk=w.memberships[t].pk).role == "founder",
+    ),
+    Action(
         "cluster_remove_member",
         lambda c, w, t, h: c.delete(
             f"{API}/clusters/{w.clusters[t].slug}/members/{w.memberships[t].pk}", headers=h

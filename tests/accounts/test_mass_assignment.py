@@ -142,6 +142,7 @@ def test_openapi_schema_builds_and_documents_manage_endpoints(client: Client) ->
         "manage_cluster_update_profile",
         "manage_cluster_add_member",
         "manage_cluster_remove_member",
+        "manage_cluster_change_member_role",
         "manage_figure_observe",
         "manage_issue_resolve",
         "manage_organization_update_profile",

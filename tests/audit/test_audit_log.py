@@ -39,6 +39,14 @@ SERVICES: dict[str, tuple[Service, str, dict | None, dict | None]] = {
         None,
         {"role": "member", "listed_as": ""},
     ),
+    "cluster.change_member_role": (
+        lambda w, a, t: services.cluster_change_member_role(
+            actor=a, cluster=w.clusters[t], membership=w.memberships[t], role="founder"
+        ),
+        "cluster",
+        {"role": "member", "listed_as": ""},
+        {"role": "founder", "listed_as": ""},
+    ),
     "cluster.remove_member": (
         lambda w, a, t: services.cluster_remove_member(
             actor=a, cluster=w.clusters[t], membership=w.memberships[t]
@@ -161,3 +169,23 @@ def test_request_bodies_are_size_limited(world: World, settings: Any) -> None:
     assert response.status_code == HTTPStatus.BAD_REQUEST
     world.orgs["own"].refresh_from_db()
     assert world.orgs["own"].description == ""
+
+
+def test_changing_to_a_role_the_organisation_already_has_is_refused(world: World) -> None:
+    from highlands.ecosystem.models import Membership
+    from highlands.errors import ApplicationError
+
+    cluster = world.clusters["own"]
+    Membership.objects.create(
+        organization=world.orgs["own"], cluster=cluster, role="founder", position=1
+    )
+    baseline = AuditEntry.objects.count()
+    with pytest.raises(ApplicationError, match=services.MEMBERSHIP_EXISTS):
+        services.cluster_change_member_role(
+            actor=world.users["coordinator"],
+            cluster=cluster,
+            membership=world.memberships["own"],
+            role="founder",
+        )
+    assert AuditEntry.objects.count() == baseline
+    assert Membership.objects.get(pk=world.memberships["own"].pk).role == "member"

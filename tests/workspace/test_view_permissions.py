@@ -63,6 +63,14 @@ WRITES = [
         lambda w, t: not Membership.objects.filter(pk=w.memberships[t].pk).exists(),
     ),
     Write(
+        "cluster_member_role",
+        lambda w, t: reverse(
+            "workspace:cluster_member_role", args=[w.clusters[t].slug, w.memberships[t].pk]
+        ),
+        lambda w, t: {"role": "founder", "listed_as": "academia"},
+        lambda w, t: Membership.objects.get(pk=w.memberships[t].pk).role == "founder",
+    ),
+    Write(
         "cluster_figures",
         lambda w, t: reverse("workspace:cluster_figures", args=[w.clusters[t].slug]),
         lambda w, t: {"kind": "members", "value": "88", "as_of": "2026-02-01"},

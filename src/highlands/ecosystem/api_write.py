@@ -77,6 +77,11 @@ class MemberIn(StrictIn):
     listed_as: str = ""
 
 
+class MemberChangeIn(StrictIn):
+    role: str
+    listed_as: str | None = None
+
+
 class MembershipOut(Schema):
     id: int
     organization: str
@@ -178,6 +183,32 @@ def cluster_add_member(request: HttpRequest, slug: str, payload: MemberIn) -> An
     return Status(201, membership)
 
 
+@router.patch(
+    "/clusters/{slug}/members/{membership_id}",
+    response={200: MembershipOut, **ERRORS},
+    operation_id="manage_cluster_change_member_role",
+    summary="Change a membership's role in a cluster",
+)
+def cluster_change_member_role(
+    request: HttpRequest, slug: str, membership_id: int, payload: MemberChangeIn
+) -> Any:
+    cluster = selectors.cluster_get(slug=slug)
+    return services.cluster_change_member_role(
+        actor=request.user,
+        cluster=cluster,
+        membership=_membership(cluster, membership_id),
+        role=payload.role,
+        listed_as=payload.listed_as,
+    )
+
+
+def _membership(cluster: Any, membership_id: int) -> Membership:
+    membership = Membership.objects.filter(pk=membership_id, cluster=cluster).first()
+    if membership is None:
+        raise NotFoundError(MEMBERSHIP_NOT_FOUND.format(pk=membership_id))
+    return membership
+
+
 @router.delete(
     "/clusters/{slug}/members/{membership_id}",
     response={204: None, **ERRORS},
@@ -186,9 +217,7 @@ def cluster_add_member(request: HttpRequest, slug: str, payload: MemberIn) -> An
 )
 def cluster_remove_member(request: HttpRequest, slug: str, membership_id: int) -> Any:
     cluster = selectors.cluster_get(slug=slug)
-    membership = Membership.objects.filter(pk=membership_id, cluster=cluster).first()
-    if membership is None:
-        raise NotFoundError(MEMBERSHIP_NOT_FOUND.format(pk=membership_id))
+    membership = _membership(cluster, membership_id)
     services.cluster_remove_member(actor=request.user, cluster=cluster, membership=membership)
     return Status(204, None)
 

@@ -206,6 +206,54 @@ def cluster_remove_member(*, actor: Any, cluster: Cluster, membership: Membershi
 
 
 @transaction.atomic
+def cluster_change_member_role(
+    *,
+    actor: Any,
+    cluster: Cluster,
+    membership: Membership,
+    role: str,
+    listed_as: str | None = None,
+) -> Membership:
+    """Change the role (and optionally the helix heading) of one membership of a cluster."""
+    _require(actor, "ecosystem.manage_cluster_members", cluster, MEMBERS_DENIED)
+    if membership.cluster_id != cluster.pk:
+        raise PermissionDeniedError(MEMBERSHIP_OTHER_CLUSTER)
+    _choice(role, MembershipRole.values, "membership role")
+    if listed_as:
+        _choice(listed_as, HelixRole.values, "helix role")
+    fields = ["role", "listed_as", "position"]
+    before = snapshot(membership, ["role", "listed_as"])
+    if role != membership.role:
+        if (
+            Membership.objects.filter(
+                cluster=cluster, organization_id=membership.organization_id, role=role
+            )
+            .exclude(pk=membership.pk)
+            .exists()
+        ):
+            raise ApplicationError(MEMBERSHIP_EXISTS, code="conflict")
+        last = Membership.objects.filter(cluster=cluster, role=role).aggregate(m=Max("position"))
+        membership.position = (last["m"] or 0) + 1
+        membership.role = role
+    if listed_as is not None:
+        membership.listed_as = listed_as
+    after = snapshot(membership, ["role", "listed_as"])
+    if after == before:
+        return membership
+    membership.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        action="cluster.change_member_role",
+        obj=membership,
+        cluster_id=cluster.pk,
+        organization_id=membership.organization_id,
+        before=before,
+        after=after,
+    )
+    return membership
+
+
+@transaction.atomic
 def figure_observe(
     *, actor: Any, cluster: Cluster, kind: str, value: int, as_of: date
 ) -> FigureObservation:

@@ -54,6 +54,11 @@ class MemberAddForm(forms.Form):
     )
 
 
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=MembershipRole.choices)
+    listed_as = forms.ChoiceField(choices=[("", "—"), *HelixRole.choices], required=False)
+
+
 class FigureForm(forms.Form):
     kind = forms.ChoiceField(choices=FigureKind.choices)
     value = forms.IntegerField(min_value=0, max_value=1_000_000)

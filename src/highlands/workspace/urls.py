@@ -12,6 +12,11 @@ urlpatterns = [
         views.cluster_member_remove,
         name="cluster_member_remove",
     ),
+    path(
+        "clusters/<slug:slug>/members/<int:pk>/role/",
+        views.cluster_member_role,
+        name="cluster_member_role",
+    ),
     path("clusters/<slug:slug>/figures/", views.cluster_figures, name="cluster_figures"),
     path("clusters/<slug:slug>/issues/", views.cluster_issues, name="cluster_issues"),
     path("clusters/<slug:slug>/audit/", views.cluster_audit, name="cluster_audit"),

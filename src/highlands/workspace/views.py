@@ -118,7 +118,13 @@ def cluster_members(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "workspace/cluster_members.html",
-        {"cluster": cluster, "form": form, "memberships": ws.cluster_memberships(cluster=cluster)},
+        {
+            "cluster": cluster,
+            "form": form,
+            "memberships": ws.cluster_memberships(cluster=cluster),
+            "role_choices": forms.MembershipRole.choices,
+            "helix_choices": forms.HelixRole.choices,
+        },
     )
 
 
@@ -131,6 +137,24 @@ def cluster_member_remove(request: HttpRequest, slug: str, pk: int) -> HttpRespo
         actor=request.user, cluster=cluster, membership=membership
     )
     messages.success(request, _("Member removed."))
+    return redirect("workspace:cluster_members", slug=cluster.slug)
+
+
+@login_required
+@require_POST
+def cluster_member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster = _cluster(request, slug, "ecosystem.manage_cluster_members")
+    membership = ws.membership_get(cluster=cluster, pk=pk)
+    form = forms.MemberRoleForm(request.POST)
+    if form.is_valid():
+        registry_services.cluster_change_member_role(
+            actor=request.user,
+            cluster=cluster,
+            membership=membership,
+            role=form.cleaned_data["role"],
+            listed_as=form.cleaned_data["listed_as"],
+        )
+        messages.success(request, _("Member role changed."))
     return redirect("workspace:cluster_members", slug=cluster.slug)
 
 

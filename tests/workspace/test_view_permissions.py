@@ -43,7 +43,7 @@ WRITES = [
     Write(
         "cluster_edit",
         lambda w, t: reverse("workspace:cluster_edit", args=[w.clusters[t].slug]),
-        lambda w, t: {"name": f"Cluster {t}", "name_pl": "Klaster PL", "goal__pl": "Cel 1\nCel 2"},
+        lambda w, t: {"name": f"Cluster {t}", "name_pl": "Klaster PL", "goal__pl__0__text": "Cel"},
         lambda w, t: Cluster.objects.get(pk=w.clusters[t].pk).name_pl == "Klaster PL",
     ),
     Write(
@@ -245,9 +245,11 @@ def test_cluster_edit_saves_both_languages_as_plain_text(world: World) -> None:
         {
             "name": "Cluster own",
             "name_pl": "Klaster własny",
-            "goal__en": "Grow <script>alert(1)</script>exports\nTrain people",
-            "goal__pl": "Rozwój eksportu",
-            "flagship_project__en": "<b>Bridge</b> project",
+            "goal__en__0__text": "Grow <script>alert(1)</script>exports",
+            "goal__en__1__text": "Train people",
+            "goal__pl__0__text": "Rozwój eksportu",
+            "flagship_project__en__0__title": "Bridge",
+            "flagship_project__en__0__text": "<b>Bridge</b> project\n\nSecond paragraph",
         },
     )
     assert response.status_code == HTTPStatus.FOUND
@@ -259,13 +261,25 @@ def test_cluster_edit_saves_both_languages_as_plain_text(world: World) -> None:
     assert list(
         cluster.attributes.filter(kind="goal", language="pl").values_list("text", flat=True)
     ) == ["Rozwój eksportu"]
-    assert cluster.attributes.get(kind="flagship_project").text == "Bridge project"
+    flagship = cluster.attributes.get(kind="flagship_project")
+    assert (flagship.title, flagship.text) == ("Bridge", "Bridge project\n\nSecond paragraph")
     entry = AuditEntry.objects.get(action="cluster.update_profile")
     assert entry.before["goal/en"] == []
     assert entry.after["goal/en"] == ["Grow exports", "Train people"]
     assert entry.actor == world.users["coordinator"]
-    # The form shows what was saved.
-    assert "Rozwój eksportu" in client.get(url).content.decode()
+    # The form shows what was saved; saving it unchanged changes nothing.
+    page = client.get(url)
+    assert "Rozwój eksportu" in page.content.decode()
+    unchanged = {
+        name: field.initial
+        for name, field in page.context["form"].fields.items()
+        if field.initial not in (None, "")
+    }
+    unchanged.update({k: v for k, v in page.context["form"].initial.items() if v is not None})
+    entries = AuditEntry.objects.count()
+    assert client.post(url, unchanged).status_code == HTTPStatus.FOUND
+    assert AuditEntry.objects.count() == entries
+    assert cluster.attributes.get(kind="flagship_project").title == "Bridge"
 
 
 def test_figure_is_a_new_observation_never_an_overwrite(world: World) -> None:

@@ -50,10 +50,17 @@ class StrictIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
+class AttributeItemIn(StrictIn):
+    title: str = ""
+    text: str
+
+
 class AttributeSectionIn(StrictIn):
+    """The complete new list of one profile section in one language."""
+
     kind: str
     language: str
-    items: list[str]
+    items: list[str | AttributeItemIn]
 
 
 class ClusterProfileIn(StrictIn):
@@ -160,7 +167,12 @@ def cluster_update_profile(request: HttpRequest, slug: str, payload: ClusterProf
         name=payload.name,
         name_pl=payload.name_pl,
         year_established=payload.year_established,
-        attributes={(s.kind, s.language): s.items for s in payload.sections},
+        attributes={
+            (s.kind, s.language): [
+                (i.title, i.text) if isinstance(i, AttributeItemIn) else i for i in s.items
+            ]
+            for s in payload.sections
+        },
     )
 
 

@@ -61,7 +61,8 @@ INVALID_YEAR = "The year must be between 1800 and 2100."
 INVALID_FIGURE = "A figure must be a whole number between 0 and 1,000,000."
 EMPTY_NAME = "The name cannot be empty."
 
-AttributeEdits = Mapping[tuple[str, str], Sequence[str]]
+# (kind, language) -> the section's items, each a text or a (title, text) pair.
+AttributeEdits = Mapping[tuple[str, str], Sequence[str | tuple[str, str]]]
 
 
 def _require(actor: Any, perm: str, obj: Any, message: str) -> None:
@@ -81,12 +82,21 @@ def _year(value: int | None) -> int | None:
     return value
 
 
-def _attribute_texts(cluster: Cluster, kind: str, language: str) -> list[str]:
+def _attribute_items(cluster: Cluster, kind: str, language: str) -> list[tuple[str, str]]:
     return list(
         ClusterAttribute.objects.filter(cluster=cluster, kind=kind, language=language)
         .order_by("position")
-        .values_list("text", flat=True)
+        .values_list("title", "text")
     )
+
+
+def _clean_item(item: str | tuple[str, str]) -> tuple[str, str]:
+    title, text = item if isinstance(item, tuple) else ("", item)
+    return clean_plain_text(title)[:255], clean_plain_text(text)
+
+
+def _item_log(items: list[tuple[str, str]]) -> list[str]:
+    return [f"{title}: {text}" if title else text for title, text in items]
 
 
 @transaction.atomic
@@ -129,17 +139,19 @@ def cluster_update_profile(
     for (kind, language), items in (attributes or {}).items():
         _choice(kind, EDITABLE_ATTRIBUTE_KINDS, "profile section")
         _choice(language, Language.values, "language")
-        new = [t for t in (clean_plain_text(i) for i in items) if t]
-        old = _attribute_texts(cluster, kind, language)
+        new = [(title, text) for title, text in map(_clean_item, items) if text]
+        old = _attribute_items(cluster, kind, language)
         if new == old:
             continue
         ClusterAttribute.objects.filter(cluster=cluster, kind=kind, language=language).delete()
         ClusterAttribute.objects.bulk_create(
-            ClusterAttribute(cluster=cluster, kind=kind, language=language, position=i, text=t)
-            for i, t in enumerate(new, start=1)
+            ClusterAttribute(
+                cluster=cluster, kind=kind, language=language, position=i, title=title, text=text
+            )
+            for i, (title, text) in enumerate(new, start=1)
         )
-        before[f"{kind}/{language}"] = old
-        after[f"{kind}/{language}"] = new
+        before[f"{kind}/{language}"] = _item_log(old)
+        after[f"{kind}/{language}"] = _item_log(new)
     if after:
         audit_record(
             actor=actor,

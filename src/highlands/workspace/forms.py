@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -15,35 +17,71 @@ from ..ecosystem.models import (
 )
 from ..ecosystem.services import EDITABLE_ATTRIBUTE_KINDS
 
+NEW_ITEM_SLOTS = 3  # empty boxes under each section for adding items
+TITLED_KINDS = {"flagship_project"}
 
-def attribute_field_name(kind: str, language: str) -> str:
-    return f"{kind}__{language}"
+
+def attribute_field_name(kind: str, language: str, index: int, part: str = "text") -> str:
+    return f"{kind}__{language}__{index}__{part}"
 
 
 class ClusterProfileForm(forms.Form):
-    name = forms.CharField(label=_("Name (English)"), max_length=255)
+    """Names, year, and each profile section in each language: one box per item (a flagship
+    project also has a title), plus empty boxes to add items; emptying a box removes it."""
+
+    name = forms.CharField(
+        label=_("Name (English)"),
+        max_length=255,
+        required=False,
+        help_text=_("Left empty, a name the source does not state stays unknown."),
+    )
     name_pl = forms.CharField(label=_("Name (Polish)"), max_length=255, required=False)
     year_established = forms.IntegerField(
         label=_("Year established"), required=False, min_value=1800, max_value=2100
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        *args: Any,
+        existing: dict[tuple[str, str], list[tuple[str, str]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        existing = existing or {}
+        self.slots: dict[tuple[str, str], int] = {}
         for kind in EDITABLE_ATTRIBUTE_KINDS:
             for language, language_label in Language.choices:
-                self.fields[attribute_field_name(kind, language)] = forms.CharField(
-                    label=f"{kind.label} ({language_label})",
-                    required=False,
-                    widget=forms.Textarea(attrs={"rows": 4}),
-                    help_text=_("One item per line."),
-                )
+                items = existing.get((kind, language), [])
+                self.slots[(kind, language)] = len(items) + NEW_ITEM_SLOTS
+                for index in range(len(items) + NEW_ITEM_SLOTS):
+                    title, text = items[index] if index < len(items) else ("", "")
+                    label = f"{kind.label} ({language_label}) #{index + 1}"
+                    if kind in TITLED_KINDS:
+                        self.fields[attribute_field_name(kind, language, index, "title")] = (
+                            forms.CharField(
+                                label=f"{label} — {_('title')}",
+                                required=False,
+                                max_length=255,
+                                initial=title,
+                            )
+                        )
+                    self.fields[attribute_field_name(kind, language, index)] = forms.CharField(
+                        label=label,
+                        required=False,
+                        initial=text,
+                        widget=forms.Textarea(attrs={"rows": 3 if len(text) < 200 else 8}),
+                    )
 
-    def attribute_edits(self) -> dict[tuple[str, str], list[str]]:
-        return {
-            (kind, language): self.cleaned_data[attribute_field_name(kind, language)].splitlines()
-            for kind in EDITABLE_ATTRIBUTE_KINDS
-            for language in Language.values
-        }
+    def attribute_edits(self) -> dict[tuple[str, str], list[str | tuple[str, str]]]:
+        edits: dict[tuple[str, str], list[str | tuple[str, str]]] = {}
+        for (kind, language), count in self.slots.items():
+            items: list[str | tuple[str, str]] = []
+            for index in range(count):
+                text = self.cleaned_data[attribute_field_name(kind, language, index)]
+                title = self.cleaned_data.get(attribute_field_name(kind, language, index, "title"))
+                items.append((title or "", text) if kind in TITLED_KINDS else text)
+            edits[(kind, language)] = items
+        return edits
 
 
 class MemberAddForm(forms.Form):

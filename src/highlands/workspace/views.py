@@ -67,31 +67,30 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _cluster(request, slug, "ecosystem.edit_cluster")
-    if request.method == "POST":
-        form = forms.ClusterProfileForm(request.POST)
-        if form.is_valid():
-            registry_services.cluster_update_profile(
-                actor=request.user,
-                cluster=cluster,
-                name=form.cleaned_data["name"],
-                name_pl=form.cleaned_data["name_pl"],
-                year_established=form.cleaned_data["year_established"],
-                attributes=form.attribute_edits(),
-            )
-            messages.success(request, _("Profile saved."))
-            return redirect("workspace:cluster_edit", slug=cluster.slug)
-    else:
-        initial: dict[str, Any] = {
-            "name": cluster.name or cluster.display_name,
-            "name_pl": cluster.name_pl,
-            "year_established": cluster.year_established,
-        }
-        for attribute in cluster.attributes.filter(kind__in=EDITABLE_ATTRIBUTE_KINDS).order_by(
-            "kind", "language", "position"
-        ):
-            key = forms.attribute_field_name(attribute.kind, attribute.language)
-            initial[key] = (initial.get(key, "") + "\n" + attribute.text).lstrip("\n")
-        form = forms.ClusterProfileForm(initial=initial)
+    existing: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for attribute in cluster.attributes.filter(kind__in=EDITABLE_ATTRIBUTE_KINDS).order_by(
+        "kind", "language", "position"
+    ):
+        existing.setdefault((attribute.kind, attribute.language), []).append(
+            (attribute.title, attribute.text)
+        )
+    initial = {
+        "name": cluster.name or "",
+        "name_pl": cluster.name_pl,
+        "year_established": cluster.year_established,
+    }
+    form = forms.ClusterProfileForm(request.POST or None, initial=initial, existing=existing)
+    if request.method == "POST" and form.is_valid():
+        registry_services.cluster_update_profile(
+            actor=request.user,
+            cluster=cluster,
+            name=form.cleaned_data["name"] or None,  # empty: leave it as it is (maybe unknown)
+            name_pl=form.cleaned_data["name_pl"],
+            year_established=form.cleaned_data["year_established"],
+            attributes=form.attribute_edits(),
+        )
+        messages.success(request, _("Profile saved."))
+        return redirect("workspace:cluster_edit", slug=cluster.slug)
     return render(
         request,
         "workspace/cluster_edit.html",

@@ -227,3 +227,33 @@ def test_retention_deletes_old_log_entries_expired_invitations_and_idle_accounts
     idle.refresh_from_db()
     assert idle.email == ""
     assert world.users["coordinator"].__class__.objects.get(username="coord").is_active
+
+
+def test_my_data_page_consents_and_tokens(world: World) -> None:
+    client = Client()
+    user = world.users["representative"]
+    client.force_login(user)
+    url = reverse("workspace:my_data")
+    assert client.post(url, {"action": "consent", "purpose": "newsletter"}).status_code == 302
+    consent = Consent.objects.get(user=user, purpose="newsletter")
+    assert consent.withdrawn_at is None
+    client.post(url, {"action": "withdraw", "consent": str(consent.pk)})
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is not None
+    response = client.post(url, {"action": "token", "name": "script"})
+    raw = response.context["new_token"]
+    assert raw.startswith("hl_")
+    assert not ApiToken.objects.filter(key_hash=raw).exists()  # only the hash is stored
+    api = client.get("/api/v1/manage/me/export", headers={"Authorization": f"Bearer {raw}"})
+    assert api.status_code == HTTPStatus.OK
+    token = ApiToken.objects.get(user=user, name="script")
+    client.post(url, {"action": "revoke", "token": str(token.pk)})
+    anonymous = Client()
+    api = anonymous.get("/api/v1/manage/me/export", headers={"Authorization": f"Bearer {raw}"})
+    assert api.status_code == HTTPStatus.UNAUTHORIZED
+    # Someone else's consent is not found, and junk ids are not server errors.
+    other = consent_give(actor=world.users["visitor"], purpose="account")
+    assert client.post(url, {"action": "withdraw", "consent": str(other.pk)}).status_code == 404
+    assert client.post(url, {"action": "withdraw", "consent": "x"}).status_code == 404
+    other.refresh_from_db()
+    assert other.withdrawn_at is None

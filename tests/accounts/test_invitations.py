@@ -115,3 +115,8 @@ def test_invitation_needs_the_invited_verified_email_and_expires(world: World) -
         .exclude(user=world.users["coordinator"])
         .exists()
     )
+
+
+def test_an_invitation_names_exactly_one_target(world: World) -> None:
+    with pytest.raises(ApplicationError, match=services.INVITATION_NEEDS_ONE_TARGET):
+        services.invitation_create(actor=world.users["city_admin"], email="x@example.org")

@@ -42,6 +42,7 @@ INVITATION_EXPIRED = "This invitation has expired."
 INVITATION_USED = "This invitation has already been accepted."
 INVITATION_EMAIL_MISMATCH = "Sign in with the verified e-mail address the invitation was sent to."
 CONTACTS_DENIED = "You may not manage contact persons of this record."
+INVITATION_NEEDS_ONE_TARGET = "An invitation is for exactly one organization or one cluster."
 CONTACT_NEEDS_ONE_SUBJECT = "A contact person belongs to exactly one cluster or organization."
 CONSENT_DENIED = "You may not record consent for this person."
 TOKEN_DENIED = "You may not manage this token."  # noqa: S105  (a message, not a secret)
@@ -73,7 +74,7 @@ def invitation_create(
     Returns the invitation and the raw token (only its hash is stored).
     """
     if (organization is None) == (cluster is None):
-        raise ApplicationError(CONTACT_NEEDS_ONE_SUBJECT, code="invalid")
+        raise ApplicationError(INVITATION_NEEDS_ONE_TARGET, code="invalid")
     if organization is not None:
         _require(
             actor, "accounts.invite_representative", organization, INVITE_REPRESENTATIVE_DENIED

@@ -31,6 +31,11 @@ from . import selectors as ws
 WORKSPACE_DENIED = "You may not work on this record."
 
 
+def _int(value: str | None) -> int:
+    """A posted id; anything else matches no record (404), never a server error."""
+    return int(value) if value and value.isdigit() else 0
+
+
 def _user(request: HttpRequest) -> Any:
     return request.user
 
@@ -373,7 +378,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
             account_services.consent_give(actor=user, purpose=consent_form.cleaned_data["purpose"])
             return redirect("workspace:my_data")
         if action == "withdraw":
-            consent = ws.consent_get(user=user, pk=int(request.POST.get("consent", "0")))
+            consent = ws.consent_get(user=user, pk=_int(request.POST.get("consent")))
             account_services.consent_withdraw(actor=user, consent=consent)
             return redirect("workspace:my_data")
         if action == "token" and token_form.is_valid():
@@ -381,7 +386,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
                 actor=user, name=token_form.cleaned_data["name"]
             )
         if action == "revoke":
-            token = ws.token_get(user=user, pk=int(request.POST.get("token", "0")))
+            token = ws.token_get(user=user, pk=_int(request.POST.get("token")))
             account_services.api_token_revoke(actor=user, token=token)
             return redirect("workspace:my_data")
     return render(

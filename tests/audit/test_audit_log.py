@@ -189,3 +189,24 @@ def test_changing_to_a_role_the_organisation_already_has_is_refused(world: World
         )
     assert AuditEntry.objects.count() == baseline
     assert Membership.objects.get(pk=world.memberships["own"].pk).role == "member"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/audit/auditentry/",
+        "/admin/accounts/user/",
+        "/admin/accounts/invitation/",
+        "/admin/accounts/contactperson/",
+    ],
+)
+def test_admin_pages_for_the_superuser(world: World, url: str) -> None:
+    client = Client()
+    client.force_login(world.users["superuser"])
+    assert client.get(url).status_code == HTTPStatus.OK
+    entry = AuditEntry.objects.first()
+    assert entry is not None
+    # The log is read-only, even in the admin.
+    response = client.post(f"/admin/audit/auditentry/{entry.pk}/delete/", {"post": "yes"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()

@@ -48,3 +48,55 @@ def test_restore_refuses_a_file_that_is_not_a_dump(tmp_path: Path) -> None:
     with pytest.raises(ApplicationError, match=NOT_A_DUMP.split("{")[0]):
         database_restore(path=bad)
     assert Organization.objects.count() == 1
+
+
+def test_backup_while_writes_continue_restores_consistently(tmp_path: Path) -> None:
+    import threading
+    from datetime import date
+
+    from django.db import connection
+
+    from highlands.accounts.models import User
+    from highlands.audit.models import AuditEntry
+    from highlands.ecosystem.models import Cluster, FigureObservation
+    from highlands.ecosystem.services import figure_observe
+    from highlands.ops.backup import database_backup
+
+    actor = User.objects.create_user(username="writer", is_city_admin=True)
+    cluster = Cluster.objects.create(slug="busy", name="Busy", display_name="Busy")
+    acked: list[int] = []
+    stop = threading.Event()
+    errors: list[str] = []
+
+    def write() -> None:
+        try:
+            n = 0
+            while not stop.is_set() and n < 5000:
+                figure_observe(
+                    actor=actor, cluster=cluster, kind="members", value=n, as_of=date(2026, 1, 1)
+                )
+                acked.append(n)
+                n += 1
+        except Exception as exc:  # collected and asserted on, never hidden
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    while len(acked) < 50 and writer.is_alive():
+        threading.Event().wait(0.01)
+    before_backup = len(acked)
+    database_backup(path=tmp_path / "live.dump")
+    after_backup = len(acked)
+    while len(acked) < after_backup + 20 and writer.is_alive():
+        threading.Event().wait(0.01)
+    stop.set()
+    writer.join(timeout=60)
+    assert errors == []
+    total = FigureObservation.objects.count()
+    assert total == len(acked)
+    database_restore(path=tmp_path / "live.dump")
+    restored = FigureObservation.objects.count()
+    assert before_backup <= restored < total
+    assert AuditEntry.objects.filter(action="figure.observe").count() == restored

@@ -36,11 +36,16 @@ class ProfileParseError(ValueError):
     """The text holds no recognisable cluster profile."""
 
 
-GENERAL_INFO = re.compile(r"^\s*general\s+information\s+about\s+the\s+cluster\s*:?\s*$", re.I)
+GENERAL_INFO = re.compile(
+    r"^\s*(?:general\s+information\s+about\s+the\s+cluster|og[oó]lne\s+informacje\s+o\s+klastrze)"
+    r"\s*:?\s*$",
+    re.I,
+)
 FIELD_LINE = re.compile(r"^\s*(?:[-–•*]\s*)?(?P<key>[^:\s][^:]{0,79}?)\s*:\s*(?P<value>.*?)\s*$")
 BULLET = re.compile(r"^\s*[-–•*]\s*(?P<text>.+?)\s*$")
 FOOTER = re.compile(r"^\s*more\s+information\s+about\b", re.I)
-SECTION_HEADING_NOT_TITLE = re.compile(r"^\s*clusters\b", re.I)  # e.g. "Clusters in Lublin"
+# Section headings such as "Clusters in Lublin" / "Klastry w Lublinie" are not profile titles.
+SECTION_HEADING_NOT_TITLE = re.compile(r"^\s*(?:clusters|klastry)\b", re.I)
 HEADER_FIELDS = {"name", "coordinator", "year", *FIGURE_FIELDS, "contact"}
 STARTER_FIELDS = {"name", "coordinator", "year", "members"}
 
@@ -557,7 +562,8 @@ class _ProfileBuilder:
         return None
 
     def set_coordinator(self, value: str, span: Span) -> None:
-        stated = value.strip()
+        # Kept as stated (an unclosed quote stays unclosed); only a sentence's full stop goes.
+        stated = _strip_trailing_period(value)
         if not stated:
             return
         self.cluster.coordinator = stated

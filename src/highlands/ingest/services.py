@@ -127,6 +127,7 @@ class _Batch:
         self.to_update: dict[tuple, Any] = {}
         self.update_fields: set[str] = set()
         self.seen: set[tuple] = set()
+        self.counted: set[tuple] = set()
 
     def put(self, key: tuple, values: dict[str, Any], *, source_id: int | None = None) -> Any:
         """Upsert one row.  With ``source_id``, provenance stays with the first source."""
@@ -156,7 +157,9 @@ class _Batch:
             )
         self.report.created += len(self.to_create)
         self.report.updated += len(self.to_update)
-        self.report.unchanged += len(self.seen) - len(self.to_create) - len(self.to_update)
+        fresh = self.seen - self.counted
+        self.report.unchanged += len(fresh) - len(self.to_create) - len(self.to_update)
+        self.counted |= fresh
         self.existing.update(self.to_create)
         self.to_create, self.to_update, self.update_fields = {}, {}, set()
 

@@ -70,3 +70,14 @@ def test_every_page_of_the_seed_renders(client, seeded):
     assert len(urls) == 4 + 20 + 5 + 49 + 1
     for url in urls:
         assert client.get(url).status_code == HTTPStatus.OK, url
+
+
+def test_admin_changelists_render_for_staff(admin_client, seeded):
+    for name in ("cluster", "organization", "highland", "dataqualityissue", "sourcedocument"):
+        response = admin_client.get(reverse(f"admin:ecosystem_{name}_changelist"))
+        assert response.status_code == HTTPStatus.OK, name
+    from highlands.ecosystem.models import Cluster
+
+    pk = Cluster.objects.get(slug="industrial-upland-cluster").pk
+    response = admin_client.get(reverse("admin:ecosystem_cluster_change", args=[pk]))
+    assert response.status_code == HTTPStatus.OK

@@ -19,8 +19,11 @@ from .models import (
 )
 
 
+PROVENANCE_FIELDS = ["source", "line_start", "line_end"]
+
+
 class ProvenanceAdmin(admin.ModelAdmin):
-    readonly_fields: tuple[str, ...] = ("source", "line_start", "line_end")
+    readonly_fields = PROVENANCE_FIELDS
 
 
 @admin.register(SourceDocument)
@@ -34,7 +37,7 @@ class HighlandClusterInline(admin.TabularInline):
     model = HighlandCluster
     extra = 0
     autocomplete_fields = ("cluster",)
-    readonly_fields: tuple[str, ...] = ("source", "line_start", "line_end")
+    readonly_fields = PROVENANCE_FIELDS
 
 
 @admin.register(Highland)
@@ -89,7 +92,7 @@ class OrganizationAdmin(ProvenanceAdmin):
     list_display = ("name", "helix_role", "org_type", "year_established")
     list_filter = ("helix_role", "org_type", "is_synthetic")
     search_fields = ("name", "normalized_name", "aliases__name")
-    readonly_fields = ("normalized_name", "source", "line_start", "line_end")
+    readonly_fields = ["normalized_name", *PROVENANCE_FIELDS]
     inlines = [OrganizationAliasInline]
 
 
@@ -98,4 +101,4 @@ class DataQualityIssueAdmin(ProvenanceAdmin):
     list_display = ("code", "severity", "cluster", "highland", "organization", "resolved")
     list_filter = ("severity", "code", "resolved")
     search_fields = ("message",)
-    readonly_fields = ("fingerprint", "source", "line_start", "line_end")
+    readonly_fields = ["fingerprint", *PROVENANCE_FIELDS]

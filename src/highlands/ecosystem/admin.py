@@ -18,7 +18,6 @@ from .models import (
     SourceDocument,
 )
 
-
 PROVENANCE_FIELDS = ["source", "line_start", "line_end"]
 
 

@@ -364,8 +364,8 @@ NAME_FROM_TEXT = re.compile(
     r"^(?P<name>[A-Z][\w.&’'-]*(?:\s+[A-Z0-9][\w.&’'-]*)*)\s+is\s+(?:an?|the)\s+"
 )
 NAME_VARIANT = re.compile(
-    r"(?:^|(?<=\.\s))(?:The\s+)?(?P<name>[A-Z][\w’'&.-]*(?:\s+(?:[A-Z][\w’'&.-]*|of|and|for|"
-    r"in|–|-|&))*?\s+Cluster(?:\s+(?:of|in)(?:\s+[A-Z][\w’'-]*)+)?)\s+"
+    r"(?:^|(?<=\.\s))(?:The\s+)?(?P<name>[A-Z][\w’'&.-]{0,40}(?:\s+(?:[A-Z][\w’'&.-]{0,40}|of|and|"
+    r"for|in|–|-|&)){0,12}?\s+Cluster(?:\s+(?:of|in)(?:\s+[A-Z][\w’'-]{0,40}){1,6})?)\s+"
     r"(?:was|is|has|brings|integrates|associates|focuses|took)\b"
 )
 ELIDED_NAME = re.compile(r"\b(?:of|vision\s+of)\s+(?:is|achieves)\b|^(?:was|is)\s+\w+")
@@ -377,8 +377,9 @@ COORDINATOR_STATEMENT = re.compile(
 )
 ESTABLISHED_AFTER_ACRONYM = re.compile(r"^\s*,\s*established\s+in\s+(?P<year>\d{4})")
 BEI_MENTION = re.compile(r"\((?:BEI|IOB)\)|\bbusiness\s+environment\s+institution\b", re.I)
+# Bounded repetitions keep every pattern linear on hostile input (a 1 MB line of capitals).
 FORMERLY = re.compile(
-    r"(?:The\s+)?(?P<org>[A-Z][^()]*?)\s*\(formerly\s+[“\"](?P<former>[^”\"]+)[”\"]\)"
+    r"(?:The\s+)?(?P<org>[A-Z][^()]{0,150}?)\s*\(formerly\s+[“\"](?P<former>[^”\"]{1,200})[”\"]\)"
 )
 FOUNDERS = [
     re.compile(
@@ -985,6 +986,8 @@ class _ProfileBuilder:
             )
 
     def former_names(self, text: str, span: Span) -> None:
+        if "(formerly" not in text:
+            return
         for match in FORMERLY.finditer(text):
             org_key = normalize_name(match["org"])
             for org in self.orgs.values():

@@ -30,7 +30,7 @@ def parse_as_of(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Import a source file: cluster profiles as text (CSV, XLSX and JSON tables later)."
+    help = "Import a source file: cluster profiles as text, or CSV, XLSX and JSON tables."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="file to import")
@@ -59,6 +59,11 @@ class Command(BaseCommand):
                 dry_run=bool(options["dry_run"]),
             )
         except ApplicationError as exc:
+            if options["report"] == "json":
+                # Still exactly one JSON object on stdout; the exit status says it failed.
+                errors = exc.extra.get("errors") or [exc.message]
+                failed = {"rows": [], "created": 0, "updated": 0, "errors": errors}
+                self.stdout.write(json.dumps(failed, ensure_ascii=False))
             raise CommandError(exc.message) from exc
         if options["report"] == "json":
             self.stdout.write(json.dumps(asdict(report), ensure_ascii=False))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import shutil
@@ -31,6 +32,7 @@ from highlands.ingest.models import ReconciliationDecision, ReviewItem
 from highlands.ingest.parsers import tables
 
 pytestmark = pytest.mark.django_db
+import_command = importlib.import_module("highlands.ingest.management.commands.import")
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EMPC = "eastern-metal-processing-cluster"
@@ -220,6 +222,35 @@ def test_organization_member_list_from_xlsx(seeded, tmp_path):
         )
         in report.warnings
     )
+    assert rows["Fundacja Zielony Lublin"]["decision"] == "new"  # "Fundacja"+"Lublin" ≠ a match
+
+
+def test_text_report_counts_decisions_and_prints_warnings(seeded):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import", _fixture("reconcile_labelled.csv"), stdout=out, stderr=err)
+    assert import_command.ROWS_SUMMARY.format(match=19, new=6, review=8) in out.getvalue()
+    assert err.getvalue() == ""
+    call_command("import", _fixture("clusters_en_utf8_bom.csv"), stdout=out, stderr=err)
+    assert "warning: clusters_en_utf8_bom.csv: column 'Contact e-mail' (G)" in err.getvalue()
+
+
+def test_a_row_decided_automatically_later_leaves_the_queue(seeded):
+    import_file(_fixture("reconcile_labelled.csv"))
+    assert ReviewItem.objects.filter(incoming_name="Klaster Medyczny").exists()
+    # Someone records the name as an alias of the medical cluster; the next import matches.
+    medical = Cluster.objects.get(slug="lublin-medicine-medical-and-wellness-cluster")
+    medical.aliases.create(name="Klaster Medyczny", normalized="klaster medyczny", language="pl")
+    report = import_file(_fixture("reconcile_labelled.csv"))
+    row = next(r for r in report.rows if r["source_name"] == "Klaster Medyczny")
+    assert (row["decision"], row["match"]) == ("match", medical.display_name)
+    assert not ReviewItem.objects.filter(incoming_name="Klaster Medyczny").exists()
+    assert ReviewItem.objects.count() == 7
+
+
+def test_xlsx_xml_is_parsed_through_defusedxml():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML is True
 
 
 def test_review_queue_decisions_are_applied_and_remembered(seeded, admin_client, tmp_path):

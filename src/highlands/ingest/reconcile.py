@@ -28,6 +28,7 @@ from difflib import SequenceMatcher
 
 from .normalize import fold, normalize_name, tokens
 from .vocabulary import (
+    FORM_CONCEPTS,
     GENERIC_CONCEPTS,
     NAME_STOPWORDS,
     PLACE_CONCEPTS,
@@ -66,7 +67,7 @@ def concepts(name: str) -> frozenset[str]:
 def _weight(concept: str) -> float:
     if concept in GENERIC_CONCEPTS:
         return 0.25
-    if concept in PLACE_CONCEPTS:
+    if concept in PLACE_CONCEPTS or concept in FORM_CONCEPTS:
         return 0.5
     return 1.0
 

@@ -407,6 +407,8 @@ class _TableImport(_Writer):
             self.clusters.add(_known_cluster(cluster))
         else:
             self._queue(Entity.CLUSTER, row, payload, decision)
+        if decision.decision != REVIEW:
+            self._unqueue(Entity.CLUSTER, row)
         self._row_report(row, decision.decision, match_name, decision)
 
     def _organization_row(self, row: TableRow) -> None:
@@ -431,6 +433,8 @@ class _TableImport(_Writer):
             self.organizations.add(Known(pk=org.pk, display_name=org.name, names=(org.name,)))
         else:
             self._queue(Entity.ORGANIZATION, row, payload, decision)
+        if decision.decision != REVIEW:
+            self._unqueue(Entity.ORGANIZATION, row)
         self._row_report(row, decision.decision, match_name, decision)
 
     def _resolve_cluster(self, row: TableRow) -> int | None:
@@ -500,6 +504,16 @@ class _TableImport(_Writer):
                 "reason": decision.reason[:255],
             },
         )
+
+    def _unqueue(self, entity: str, row: TableRow) -> None:
+        """A row decided automatically now (e.g. a new alias) no longer waits for a person."""
+        stale = ReviewItem.objects.filter(
+            source_key=self.source_key,
+            entity=entity,
+            normalized_name=normalize_name(row.name)[:255],
+            status=ReviewItem.Status.PENDING,
+        )
+        self.report.deleted += stale.delete()[0]
 
     def _row_report(
         self, row: TableRow, outcome: str, match_name: str | None, decision: Decision

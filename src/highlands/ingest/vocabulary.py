@@ -438,8 +438,9 @@ NAME_STOPWORDS = frozenset(
 )
 # Concepts nearly every local cluster name contains: they count, but little.
 GENERIC_CONCEPTS = frozenset({"cluster", "lublin", "association", "region"})
-# Places say where, not what: they count half.
+# Places say where, not what; organisation forms say what kind, not which: they count half.
 PLACE_CONCEPTS = frozenset({"eastern", "western", "polish", "national"})
+FORM_CONCEPTS = frozenset({"foundation", "university", "agency", "club", "center"})
 # Different concepts that are near in meaning: partial credit, never a full match.
 RELATED_CONCEPTS: dict[frozenset[str], float] = {frozenset({"it", "ict"}): 0.7}
 # Polish compounds that English writes as two words.

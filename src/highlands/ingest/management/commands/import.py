@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections import Counter
 from dataclasses import asdict
 from datetime import date
 
@@ -12,6 +13,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ....errors import ApplicationError
 from ...importers import import_file
+
+ROWS_SUMMARY = (
+    "Rows: {match} matched, {new} new, {review} for review "
+    "(the admin's review queue lists what waits for a person)."
+)
 
 
 def parse_as_of(value: str) -> date:
@@ -69,3 +75,12 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(asdict(report), ensure_ascii=False))
         else:
             self.stdout.write(report.summary())
+            if report.rows:
+                decisions = Counter(row["decision"] for row in report.rows)
+                self.stdout.write(
+                    ROWS_SUMMARY.format(
+                        match=decisions["match"], new=decisions["new"], review=decisions["review"]
+                    )
+                )
+            for warning in report.warnings:
+                self.stderr.write(f"warning: {warning}")

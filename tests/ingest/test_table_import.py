@@ -26,7 +26,7 @@ from highlands.ecosystem.models import (
 )
 from highlands.ecosystem.selectors import cluster_detail
 from highlands.errors import SourceImportError
-from highlands.ingest import table_services
+from highlands.ingest import sources, table_services
 from highlands.ingest.importers import import_file
 from highlands.ingest.models import ReconciliationDecision, ReviewItem
 from highlands.ingest.parsers import tables
@@ -311,3 +311,37 @@ def test_a_decided_item_cannot_be_decided_again(seeded):
             item=ReviewItem.objects.get(incoming_name="Eastern Metal Cluster"), action="accept"
         )
     assert info.value.message == table_services.NO_TARGET
+
+
+def test_a_file_neither_utf8_nor_cp1250_is_refused(seeded, tmp_path):
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"Nazwa;Rok utworzenia\nKlaster " + b"\x81\x98;2001\n")
+    before = _counts()
+    with pytest.raises(SourceImportError) as info:
+        import_file(str(path))
+    assert info.value.code == "encoding"
+    assert info.value.message == sources.NOT_UTF8.format(
+        name="broken.csv", line=2, byte=0x81, hint=""
+    )
+    assert _counts() == before
+
+
+def test_creating_an_organization_that_exists_is_refused(seeded):
+    source = SourceDocument.objects.get()
+    item = ReviewItem.objects.create(
+        source=source,
+        source_key="lista.csv",
+        entity="organization",
+        row=2,
+        incoming_name="Politechnika Lubelska",
+        normalized_name="politechnika lubelska",
+        payload={"row": 2, "names": [["Politechnika Lubelska", "pl"]], "figures": []},
+    )
+    with pytest.raises(table_services.ApplicationError) as info:
+        table_services.review_item_resolve(item=item, action="create")
+    assert info.value.message == table_services.ORGANIZATION_EXISTS.format(
+        name="Politechnika Lubelska"
+    )
+    item.refresh_from_db()
+    assert item.status == "pending"
+    assert not ReconciliationDecision.objects.exists()

@@ -344,3 +344,23 @@ def test_labelled_fixture_is_well_formed():
     table = parse_csv(_read("reconcile_labelled.csv"))
     assert [r.name for r in table.rows] == [r["name"] for r in labels["rows"]]
     assert len(table.rows) >= 15
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Nazwa klastra;Koordynator;Opis\nKlaster ESTA;ESTA;IT\n", "clusters"),
+        ("Nazwa organizacji;Rok założenia\nFirma X;2001\n", "organizations"),
+        ("Name;City\nFirm X;Lublin\n", "organizations"),
+        ("Name;Year\nESTA Cluster;2024\n", "clusters"),
+        ("Nazwa\nKlaster ESTA\n", "clusters"),
+    ],
+)
+def test_table_kind_from_its_columns(text, kind):
+    assert parse_csv(text).kind == kind
+
+
+def test_a_dash_is_no_name():
+    with pytest.raises(TableParseError) as info:
+        parse_csv("Nazwa;Liczba członków\n-;5\n")
+    assert info.value.errors == [tables.MISSING_NAME.format(row=2, column="'Nazwa' (A)")]

@@ -55,6 +55,10 @@ NOT_PENDING = "This row was already decided ({status})."
 UNKNOWN_ACTION = "Unknown review action '{action}'."
 NO_TARGET = "Choose which existing record the row is."
 WRONG_ENTITY = "The chosen record is not a {entity}."
+ORGANIZATION_EXISTS = (
+    "An organization named '{name}' already exists; accept it as the match instead of "
+    "creating a new one."
+)
 
 
 class _DryRunRollbackError(Exception):
@@ -102,11 +106,11 @@ def _decode(source: SourceFile, encoding: str | None, report: ImportReport) -> s
         return decode_text(source, encoding)
     try:
         return decode_text(source)
-    except SourceImportError:
+    except SourceImportError as not_utf8:
         try:
             text = source.data.decode("cp1250")
         except UnicodeDecodeError:
-            raise
+            raise not_utf8 from None
         report.warnings.append(DECODED_AS_CP1250.format(name=source.name))
         return text
 
@@ -237,6 +241,8 @@ class _Writer:
         self, payload: dict[str, Any], source: SourceDocument | None
     ) -> Organization:
         name = payload["names"][0][0]
+        if Organization.objects.filter(normalized_name=normalize_name(name)).exists():
+            raise ApplicationError(ORGANIZATION_EXISTS.format(name=name))
         org = Organization.objects.create(
             slug=self.unique_slug(make_slug(name), Organization),
             name=name,

@@ -100,6 +100,7 @@ BLANKS = {
     "–",
     "—",
     "n/a",
+    "n a",
     "na",
     "nd",
     "n d",
@@ -333,11 +334,7 @@ def parse_grid(
     if "cluster" in present and not present & set(NAME_FIELDS):
         fields = {i: ("name" if f == "cluster" else f) for i, f in fields.items()}
         present = set(fields.values())
-    kind = kind_hint or (
-        "organizations"
-        if "cluster" in present or (present & ORGANIZATION_FIELDS and not _has_figures(present))
-        else "clusters"
-    )
+    kind = kind_hint or _table_kind(present, [header[i] for i, f in fields.items() if f == "name"])
     unused: list[str] = []
     for index, table_field in list(fields.items()):
         if table_field not in COLUMNS_OF[kind]:
@@ -388,6 +385,24 @@ def parse_grid(
     )
 
 
+_ORGANIZATION_NAME_HEADER = re.compile(
+    r"\b(?:organi[sz]ation|organizacj\w*|company|firm\w*|podmiot\w*|member|czlon\w*|instytucj\w*)\b"
+)
+
+
+def _table_kind(present: set[str], name_headers: list[str]) -> str:
+    """'organizations' for a member list, else 'clusters' (by the columns the table has)."""
+    if "cluster" in present:  # the cluster each organisation belongs to
+        return "organizations"
+    if "coordinator" in present or _has_figures(present):
+        return "clusters"
+    if present & ORGANIZATION_FIELDS:
+        return "organizations"
+    if any(_ORGANIZATION_NAME_HEADER.search(header_key(h)) for h in name_headers):
+        return "organizations"
+    return "clusters"
+
+
 def _has_figures(present: set[str]) -> bool:
     return bool(present & (set(FIGURE_KINDS) | {"members_enterprises"}))
 
@@ -395,8 +410,9 @@ def _has_figures(present: set[str]) -> bool:
 def _find_header(grid: list[list[str]]) -> int | None:
     for index, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
         found = [classify_header(c) for c in row if c]
-        names = [f for f in found if f in (*NAME_FIELDS, "cluster")]
-        if names and len([f for f in found if f]) >= 2:
+        # A name column makes a header; a lone "Klaster" cell may be a title, not a header.
+        names = [f for f in found if f in NAME_FIELDS]
+        if names or ("cluster" in found and len([f for f in found if f]) >= 2):
             return index
     return None
 
@@ -412,7 +428,7 @@ def _parse_row(
     values = {f: (cells[i], i) for i, f in fields.items()}
     names: list[tuple[str, str]] = []
     for name_field in NAME_FIELDS:
-        if name_field in values and values[name_field][0]:
+        if name_field in values and not is_blank(values[name_field][0]):
             text, index = values[name_field]
             if len(text) > MAX_TEXT:
                 errors.append(

@@ -6,7 +6,8 @@ Builds a throw-away SQLite database, imports the source document, then runs each
 table through the real import path with ``--dry-run`` semantics (``table_import(dry_run=True)``)
 and compares every row's decision with its label:
 
-* ``gold``     — the registry cluster the row really is (null: not a known cluster);
+* ``gold``     — the registry cluster (or organisation, for member lists) the row really is
+  (null: not a known one);
 * ``expected`` — the decision a careful person wants (match / new / review).
 
 Reported: auto-match precision (matches that are right) and recall (known clusters matched
@@ -32,6 +33,7 @@ SEED = ROOT / "src/highlands/ingest/data/lublin-economic-highlands.txt"
 LABELLED = [
     ("reconcile_labelled.csv", "reconcile_labels.json"),
     ("reconcile_labelled_en.csv", "reconcile_labels_en.json"),
+    ("members_labelled.csv", "members_labels.json"),
 ]
 
 
@@ -54,12 +56,16 @@ def _ratio(numerator: int, denominator: int) -> str:
 
 
 def evaluate(table: str, labels_file: str) -> dict:
-    from highlands.ecosystem.models import Cluster
+    from highlands.ecosystem.models import Cluster, Organization
     from highlands.ingest.sources import read_source
     from highlands.ingest.table_services import table_import
 
-    labels = json.loads((FIXTURES / labels_file).read_text(encoding="utf-8"))["rows"]
-    display = dict(Cluster.objects.values_list("slug", "display_name"))
+    labelled = json.loads((FIXTURES / labels_file).read_text(encoding="utf-8"))
+    labels = labelled["rows"]
+    if labelled.get("entity") == "organization":
+        display = dict(Organization.objects.values_list("slug", "name"))
+    else:
+        display = dict(Cluster.objects.values_list("slug", "display_name"))
     started = time.perf_counter()
     report = table_import(source=read_source(FIXTURES / table), dry_run=True)
     elapsed = time.perf_counter() - started

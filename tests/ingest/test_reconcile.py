@@ -157,3 +157,33 @@ def test_labelled_fixture_against_the_source_document(seeded):
     assert decisions.count("match") >= 15
     assert decisions.count("new") >= 5
     assert decisions.count("review") >= 5
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("table", "labels_file"),
+    [
+        ("reconcile_labelled.csv", "reconcile_labels.json"),
+        ("reconcile_labelled_en.csv", "reconcile_labels_en.json"),
+        ("members_labelled.csv", "members_labels.json"),
+    ],
+)
+def test_no_wrong_merge_on_any_labelled_fixture(seeded, table, labels_file):
+    """Auto-matches must be precise: every `match` on the labelled tables is the gold record."""
+    from highlands.ecosystem.models import Organization
+    from highlands.ingest.sources import read_source
+    from highlands.ingest.table_services import table_import
+
+    labelled = json.loads((FIXTURES / labels_file).read_text(encoding="utf-8"))
+    if labelled.get("entity") == "organization":
+        display = dict(Organization.objects.values_list("slug", "name"))
+    else:
+        display = dict(Cluster.objects.values_list("slug", "display_name"))
+    report = table_import(source=read_source(FIXTURES / table), dry_run=True)
+    matched = [
+        (row["source_name"], row["match"], display.get(label["gold"] or ""))
+        for row, label in zip(report.rows, labelled["rows"], strict=True)
+        if row["decision"] == "match"
+    ]
+    assert matched
+    assert [m for m in matched if m[1] != m[2]] == []

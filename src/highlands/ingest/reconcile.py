@@ -30,6 +30,7 @@ from .normalize import fold, normalize_name, tokens
 from .vocabulary import (
     FORM_CONCEPTS,
     GENERIC_CONCEPTS,
+    LEGAL_FORM_WORDS,
     NAME_STOPWORDS,
     PLACE_CONCEPTS,
     RELATED_CONCEPTS,
@@ -60,7 +61,7 @@ COORDINATOR_UNRELATED = 0.40
 
 def concepts(name: str) -> frozenset[str]:
     """The concepts a name is made of: legal forms and stop words dropped, PL/EN folded."""
-    words = [w for w in tokens(normalize_name(name)) if w not in NAME_STOPWORDS]
+    words = [w for w in tokens(normalize_name(name)) if w not in NAME_STOPWORDS | LEGAL_FORM_WORDS]
     return frozenset(c for w in words for c in concepts_of(w))
 
 

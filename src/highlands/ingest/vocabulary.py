@@ -436,6 +436,8 @@ CONCEPT_PREFIXES: dict[str, tuple[str, ...]] = {
 NAME_STOPWORDS = frozenset(
     {"of", "the", "and", "in", "for", "a", "an", "w", "i", "z", "na", "dla", "oraz", "we", "ze"}
 )
+# Legal-form words written without their dots ("SA", "Sp z oo") that normalize_name keeps.
+LEGAL_FORM_WORDS = frozenset({"sa", "sp", "zoo", "spj", "spk", "ltd", "llc", "inc", "gmbh", "plc"})
 # Concepts nearly every local cluster name contains: they count, but little.
 GENERIC_CONCEPTS = frozenset({"cluster", "lublin", "association", "region"})
 # Places say where, not what; organisation forms say what kind, not which: they count half.

@@ -345,3 +345,21 @@ def test_creating_an_organization_that_exists_is_refused(seeded):
     item.refresh_from_db()
     assert item.status == "pending"
     assert not ReconciliationDecision.objects.exists()
+
+
+def test_admin_bulk_accept_and_the_decisions_list(seeded, admin_client):
+    import_file(_fixture("reconcile_labelled.csv"))
+    item = ReviewItem.objects.get(incoming_name="Lublin IT Cluster")
+    changelist = reverse("admin:ingest_reviewitem_changelist")
+    admin_client.post(
+        changelist, {"action": "accept_best_candidate", "_selected_action": [item.pk]}
+    )
+    item.refresh_from_db()
+    assert (item.status, item.resolved_cluster.slug) == ("accepted", "lublin-ict-cluster")
+    assert item.decided_by is not None
+    decided = admin_client.get(reverse("admin:ingest_reviewitem_change", args=[item.pk]))
+    assert decided.status_code == HTTPStatus.OK
+    assert 'name="resolution" disabled' in decided.content.decode()
+    decisions = admin_client.get(reverse("admin:ingest_reconciliationdecision_changelist"))
+    assert decisions.status_code == HTTPStatus.OK
+    assert "Lublin IT Cluster" in decisions.content.decode()

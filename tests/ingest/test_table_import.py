@@ -363,3 +363,29 @@ def test_admin_bulk_accept_and_the_decisions_list(seeded, admin_client):
     decisions = admin_client.get(reverse("admin:ingest_reconciliationdecision_changelist"))
     assert decisions.status_code == HTTPStatus.OK
     assert "Lublin IT Cluster" in decisions.content.decode()
+
+
+def test_a_reviewer_accepting_a_different_year_keeps_it_and_flags_it(seeded):
+    import_file(_fixture("reconcile_labelled.csv"))
+    item = ReviewItem.objects.get(incoming_name="Klaster Biotechnologiczny")
+    biotech = Cluster.objects.get(slug="lublin-biotechnology-cluster")
+    table_services.review_item_resolve(item=item, action="accept", target_pk=biotech.pk)
+    biotech.refresh_from_db()
+    assert biotech.year_established == 2015
+    message = table_services.YEAR_KEPT.format(
+        row=30, stated=2016, cluster=biotech.display_name, existing=2015
+    )
+    flag = biotech.issues.get(code="table_year_differs")
+    assert flag.message == f"reconcile_labelled.csv: {message}"
+    assert (flag.source.name, flag.line_start, flag.severity) == (
+        "reconcile_labelled.csv",
+        30,
+        "warning",
+    )
+
+
+def test_the_title_row_names_the_source(seeded):
+    import_file(_fixture("city_2019_pl_cp1250.csv"))
+    source = SourceDocument.objects.get(kind="csv")
+    assert source.title == "Klastry w Lublinie – stan na 31.12.2019 r."
+    assert source.as_of == date(2019, 12, 31)

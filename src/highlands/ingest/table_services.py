@@ -8,6 +8,7 @@ older source only *adds* figure observations (the newest ``as_of`` is current, s
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -19,6 +20,7 @@ from django.utils import timezone
 from ..ecosystem.models import (
     Cluster,
     ClusterAlias,
+    DataQualityIssue,
     FigureObservation,
     Membership,
     Organization,
@@ -204,13 +206,26 @@ class _Writer:
             existing_keys.add(key)
         year = payload.get("year")
         if year and cluster.year_established and year != cluster.year_established:
-            self.report.warnings.append(
-                YEAR_KEPT.format(
-                    row=payload["row"],
-                    stated=year,
-                    cluster=cluster.display_name,
-                    existing=cluster.year_established,
-                )
+            message = YEAR_KEPT.format(
+                row=payload["row"],
+                stated=year,
+                cluster=cluster.display_name,
+                existing=cluster.year_established,
+            )
+            self.report.warnings.append(message)
+            # The contradiction is a data-quality flag on the cluster, pointing at the row.
+            self.save(
+                DataQualityIssue,
+                {"fingerprint": _fingerprint("table_year_differs", cluster.slug, source, message)},
+                {
+                    "code": "table_year_differs",
+                    "severity": "warning",
+                    "message": f"{source.name if source else 'a table'}: {message}",
+                    "cluster": cluster,
+                    "source": source,
+                    "line_start": payload["row"],
+                    "line_end": payload["row"],
+                },
             )
         self.fill(
             cluster,
@@ -297,6 +312,10 @@ class _Writer:
             self.save(Membership, lookup, values)
 
 
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+
+
 def _keep_source(
     model: type[Model], owner: Model, key: str, source: SourceDocument | None, payload: dict
 ) -> dict[str, Any]:
@@ -333,7 +352,7 @@ class _TableImport(_Writer):
             {
                 "name": self.source_file.name,
                 "kind": self.source_file.kind,
-                "title": self.source_file.name[:255],
+                "title": (self.table.title or self.source_file.name)[:255],
                 "as_of": self.given_as_of or self.table.as_of,
                 "line_count": self.text.count("\n") + 1 if self.text else len(self.table.rows) + 1,
                 "content": self.text,

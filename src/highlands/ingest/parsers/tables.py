@@ -161,6 +161,7 @@ class TableRecord:
     rows: list[TableRow]
     as_of: date | None = None  # a date the table states for all its rows (title, metadata)
     warnings: list[str] = field(default_factory=list)
+    title: str = ""  # the text of the rows above the header, if any
 
 
 # -- entry points ---------------------------------------------------------------------------
@@ -382,6 +383,7 @@ def parse_grid(
         rows=rows,
         as_of=table_as_of,
         warnings=warnings,
+        title=" ".join(c for row in preamble for c in row if c)[:255],
     )
 
 

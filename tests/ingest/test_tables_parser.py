@@ -364,3 +364,10 @@ def test_a_dash_is_no_name():
     with pytest.raises(TableParseError) as info:
         parse_csv("Nazwa;Liczba członków\n-;5\n")
     assert info.value.errors == [tables.MISSING_NAME.format(row=2, column="'Nazwa' (A)")]
+
+
+def test_excel_sep_line_names_the_delimiter():
+    table = parse_csv("sep=;\nNazwa;Opis\nKlaster ESTA;IT, software, usługi\n")
+    assert table.rows[0].name == "Klaster ESTA"
+    assert table.rows[0].row == 3  # the sep line is a line of the file
+    assert table.title == ""

@@ -170,7 +170,9 @@ class TableRecord:
 def parse_csv(text: str) -> TableRecord:
     """Parse CSV text (comma, semicolon or tab separated; the header may follow title rows)."""
     text = text.removeprefix("\ufeff")
-    delimiter = sniff_delimiter(text)
+    # Excel writes a "sep=;" first line when asked to; it names the delimiter outright.
+    stated = re.match(r"sep=(.)\r?\n", text)
+    delimiter = stated[1] if stated else sniff_delimiter(text)
     grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     return parse_grid(grid)
 
@@ -383,7 +385,7 @@ def parse_grid(
         rows=rows,
         as_of=table_as_of,
         warnings=warnings,
-        title=" ".join(c for row in preamble for c in row if c)[:255],
+        title=_title(preamble),
     )
 
 
@@ -403,6 +405,12 @@ def _table_kind(present: set[str], name_headers: list[str]) -> str:
     if any(_ORGANIZATION_NAME_HEADER.search(header_key(h)) for h in name_headers):
         return "organizations"
     return "clusters"
+
+
+def _title(preamble: list[list[str]]) -> str:
+    """The text above the header (an Excel 'sep=' line is not a title)."""
+    cells = [c for row in preamble for c in row if c and not c.startswith("sep=")]
+    return " ".join(cells)[:MAX_TEXT]
 
 
 def _has_figures(present: set[str]) -> bool:

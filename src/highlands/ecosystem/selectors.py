@@ -134,6 +134,46 @@ class ClusterDetail:
     highland_links: list[HighlandCluster]
     issues: list[DataQualityIssue]
     aliases: list = field(default_factory=list)
+    figure_rows: list[FigureRow] = field(default_factory=list)
+
+
+@dataclass
+class FigureRow:
+    """One stated figure beside how many organisations the source lists for it."""
+
+    kind: str
+    label: str
+    current: FigureObservation
+    listed: int | None
+    history: list[FigureObservation]
+
+
+# Which listed helix role a stated figure counts (members counts every listed member).
+FIGURE_LISTED_ROLE: dict[str, str] = {
+    FigureKind.ENTERPRISES: HelixRole.BUSINESS,
+    FigureKind.BEI: HelixRole.BEI,
+    FigureKind.UNIVERSITIES: HelixRole.ACADEMIA,
+}
+
+
+def figure_rows(cluster: Cluster, members: list[Membership]) -> list[FigureRow]:
+    current = current_figures(cluster)
+    history = figure_history(cluster)
+    listed = [m for m in members if m.role == "member"]
+    rows = []
+    for kind, label in FigureKind.choices:
+        if kind not in current:
+            continue
+        if not listed:
+            count = None
+        elif kind == FigureKind.MEMBERS:
+            count = len(listed)
+        elif kind in FIGURE_LISTED_ROLE:
+            count = sum(1 for m in listed if m.listed_as == FIGURE_LISTED_ROLE[kind])
+        else:
+            count = None
+        rows.append(FigureRow(kind, label, current[kind], count, history.get(kind, [])))
+    return rows
 
 
 def cluster_detail(*, slug: str) -> ClusterDetail:
@@ -160,6 +200,7 @@ def cluster_detail(*, slug: str) -> ClusterDetail:
         highland_links=list(cluster.highland_links.select_related("highland")),
         issues=list(cluster.issues.all()),
         aliases=list(cluster.aliases.all()),
+        figure_rows=figure_rows(cluster, memberships),
     )
 
 

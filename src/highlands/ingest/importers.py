@@ -7,8 +7,10 @@ from datetime import date
 from ..errors import SourceImportError
 from .services import ImportReport, profile_document_import
 from .sources import read_source
+from .table_services import table_import
 
 UNSUPPORTED = "{name}: {kind} import is not supported yet"
+TABLE_KINDS = {"csv", "xlsx", "json"}
 
 
 def import_file(
@@ -19,9 +21,14 @@ def import_file(
     dry_run: bool = False,
     actor: object = None,
 ) -> ImportReport:
+    """Read a file, tell its format and hand it to that format's import service."""
     source = read_source(path)
     if source.kind == "profile_text":
         return profile_document_import(
+            source=source, as_of=as_of, encoding=encoding, dry_run=dry_run, actor=actor
+        )
+    if source.kind in TABLE_KINDS:
+        return table_import(
             source=source, as_of=as_of, encoding=encoding, dry_run=dry_run, actor=actor
         )
     raise SourceImportError(

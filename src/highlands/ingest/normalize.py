@@ -75,7 +75,9 @@ def normalize_name(name: str) -> str:
 
 def make_slug(text: str, max_length: int = 120) -> str:
     """ASCII slug with Polish letters folded (slugify alone drops 'ł')."""
-    slug = slugify(fold(text).replace("&", " and "))
+    # "4.0" → "4-0", not "40"; "&" → "and".
+    folded = re.sub(r"(?<=\d)\.(?=\d)", "-", fold(text)).replace("&", " and ")
+    slug = slugify(folded)
     return slug[:max_length].strip("-") or "unnamed"
 
 

@@ -34,7 +34,7 @@ from ..ecosystem.models import (
 from ..errors import SourceImportError
 from .normalize import make_slug, normalize_name, tokens
 from .parsers.profile_text import ProfileParseError, parse_profile_text
-from .records import ClusterRecord, DocumentRecord, IssueRecord, OrganizationRecord, Span
+from .records import ClusterRecord, DocumentRecord, IssueRecord, Span
 from .sources import SourceFile, decode_text
 
 NO_PROFILE = "{name}: {reason}"
@@ -106,6 +106,67 @@ def _fingerprint(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
 
 
+class _Batch:
+    """Existing rows of one table keyed by natural key; collects creates and updates.
+
+    Reads happen once, up front; writes are one ``bulk_create`` and one ``bulk_update``.
+    """
+
+    def __init__(
+        self,
+        model: type[Model],
+        key: tuple[str, ...],
+        existing: Iterable[Any],
+        report: ImportReport,
+    ) -> None:
+        self.model = model
+        self.key = key
+        self.report = report
+        self.existing = {tuple(getattr(o, f) for f in key): o for o in existing}
+        self.to_create: dict[tuple, Any] = {}
+        self.to_update: dict[tuple, Any] = {}
+        self.update_fields: set[str] = set()
+        self.seen: set[tuple] = set()
+        self.counted: set[tuple] = set()
+
+    def put(self, key: tuple, values: dict[str, Any], *, source_id: int | None = None) -> Any:
+        """Upsert one row.  With ``source_id``, provenance stays with the first source."""
+        self.seen.add(key)
+        obj = self.existing.get(key)
+        if obj is None:
+            obj = self.to_create.get(key)
+            if obj is None:
+                obj = self.model(**dict(zip(self.key, key, strict=True)), **values)
+                self.to_create[key] = obj
+            return obj
+        if source_id is not None and obj.source_id not in (None, source_id):
+            values = {k: v for k, v in values.items() if k not in _PROVENANCE}
+        changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        if changed:
+            for k in changed:
+                setattr(obj, k, values[k])
+            self.to_update[key] = obj
+            self.update_fields.update(changed)
+        return obj
+
+    def flush(self) -> None:
+        self.model._default_manager.bulk_create(list(self.to_create.values()), batch_size=500)
+        if self.to_update:
+            self.model._default_manager.bulk_update(
+                list(self.to_update.values()), sorted(self.update_fields), batch_size=500
+            )
+        self.report.created += len(self.to_create)
+        self.report.updated += len(self.to_update)
+        fresh = self.seen - self.counted
+        self.report.unchanged += len(fresh) - len(self.to_create) - len(self.to_update)
+        self.counted |= fresh
+        self.existing.update(self.to_create)
+        self.to_create, self.to_update, self.update_fields = {}, {}, set()
+
+
+_PROVENANCE = {"source", "source_id", "line_start", "line_end"}
+
+
 class _Upsert:
     """Compare-then-write upsert of one parsed document (counts what really changed)."""
 
@@ -116,118 +177,88 @@ class _Upsert:
         self.document = document
         self.as_of = as_of
         self.report = report
-        self.orgs_seen: set[int] = set()
         self.text = ""
-
-    # -- generic helpers
-    def _save(self, model: type[Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-        obj = model._default_manager.filter(**lookup).first()
-        if obj is None:
-            obj = model._default_manager.create(**lookup, **values)
-            self.report.created += 1
-            return obj
-        changed = [k for k, v in values.items() if getattr(obj, k) != v]
-        if changed:
-            for k in changed:
-                setattr(obj, k, values[k])
-            obj.save(update_fields=changed)
-            self.report.updated += 1
-        else:
-            self.report.unchanged += 1
-        return obj
 
     def _provenance(self, span: Span | None) -> dict[str, Any]:
         return {
-            "source": self.source,
+            "source_id": self.source.pk,
             "line_start": span.start if span else None,
             "line_end": span.end if span else None,
         }
 
-    def _keep_provenance(
-        self, span: Span | None, model: type[Model], lookup: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Provenance of an existing record stays with the source that first stated it."""
-        existing = model._default_manager.filter(**lookup).first()
-        if existing is not None and getattr(existing, "source_id", None) not in (
-            None,
-            self.source.pk,
-        ):
-            return {}
-        return self._provenance(span)
-
     # -- run
     def run(self) -> None:
-        doc = self.document
         self.source = self._source_document()
         highlands = self._highlands()
-        clusters: list[tuple[ClusterRecord, Cluster]] = []
-        for position, record in enumerate(doc.clusters, start=1):
-            if any(i.code == "duplicate_profile" for i in record.issues):
-                self._issues(record.issues, cluster=None)
-                continue
-            cluster = self._cluster(record, position=position * 10, parent=None)
-            clusters.append((record, cluster))
-            for sub_position, sub in enumerate(record.sub_clusters, start=1):
-                sub_cluster = self._cluster(
-                    sub, position=position * 10 + sub_position, parent=cluster
-                )
-                clusters.append((sub, sub_cluster))
-                self.report.sub_clusters += 1
-            self.report.clusters += 1
+        pairs = self._clusters()
+        orgs = self._organizations(pairs)
+        self._cluster_children(pairs, orgs)
         highland_issues = self._highland_links(highlands)
         for issue in self.document.issues:
             if issue.subject_key in highlands:
                 highland_issues[issue.subject_key].append(issue)
             else:
-                self._issues([issue])
-        for name, issues in highland_issues.items():
-            self._issues(issues, highland=highlands[name])
+                highland_issues.setdefault("", []).append(issue)
+        self._issues(pairs, highlands, highland_issues)
         self.report.highlands = len(highlands)
-        self.report.organizations = len(self.orgs_seen)
         self.report.issues = DataQualityIssue.objects.filter(source=self.source).count()
 
     def _source_document(self) -> SourceDocument:
-        return self._save(
+        values = {
+            "name": self.source_file.name,
+            "kind": self.source_file.kind,
+            "title": self.document.title[:255],
+            "line_count": self.document.line_count,
+            "content": self.text,
+            "intro": self.document.intro,
+        }
+        batch = _Batch(
             SourceDocument,
-            {"sha256": self.source_file.sha256},
-            {
-                "name": self.source_file.name,
-                "kind": self.source_file.kind,
-                "title": self.document.title[:255],
-                "line_count": self.document.line_count,
-                "content": self.text,
-                "intro": self.document.intro,
-            },
+            ("sha256",),
+            SourceDocument.objects.filter(sha256=self.source_file.sha256),
+            self.report,
         )
+        source = batch.put((self.source_file.sha256,), values)
+        batch.flush()
+        return source
 
     def _highlands(self) -> dict[str, Highland]:
+        batch = _Batch(Highland, ("slug",), Highland.objects.all(), self.report)
         result = {}
         for position, record in enumerate(self.document.highlands, start=1):
-            slug = make_slug(record.short_name)
-            result[record.name] = self._save(
-                Highland,
-                {"slug": slug},
+            result[record.name] = batch.put(
+                (make_slug(record.short_name),),
                 {
                     "name": record.name,
                     "short_name": record.short_name,
                     "description": record.description,
                     "position": position,
-                    **self._keep_provenance(record.span, Highland, {"slug": slug}),
+                    **self._provenance(record.span),
                 },
+                source_id=self.source.pk,
             )
-        for coop in self.document.cooperations:
-            a, b = result.get(coop.a), result.get(coop.b)
+        batch.flush()
+        coop = _Batch(
+            HighlandCooperation,
+            ("from_highland_id", "to_highland_id"),
+            HighlandCooperation.objects.all(),
+            self.report,
+        )
+        for cooperation in self.document.cooperations:
+            a, b = result.get(cooperation.a), result.get(cooperation.b)
             if a is None or b is None:
                 continue
             for left, right in ((a, b), (b, a)):
-                self._save(
-                    HighlandCooperation,
-                    {"from_highland": left, "to_highland": right},
-                    {"basis": coop.basis, **self._provenance(coop.span)},
+                coop.put(
+                    (left.pk, right.pk),
+                    {"basis": cooperation.basis, **self._provenance(cooperation.span)},
+                    source_id=self.source.pk,
                 )
+        coop.flush()
         return result
 
-    def _cluster_slug(self, record: ClusterRecord, parent: Cluster | None) -> str:
+    @staticmethod
+    def _cluster_slug(record: ClusterRecord) -> str:
         if record.name:
             return make_slug(record.name)
         # No name stated: a stable key from what is stated, never an invented name.
@@ -250,217 +281,229 @@ class _Upsert:
         ]
         return "Unnamed cluster" + (f" ({', '.join(details)})" if details else "")
 
-    def _cluster(self, record: ClusterRecord, *, position: int, parent: Cluster | None) -> Cluster:
-        slug = self._cluster_slug(record, parent)
-        cluster = self._save(
-            Cluster,
-            {"slug": slug},
-            {
-                "name": record.name,
-                "name_basis": record.name_basis,
-                "display_name": self._display_name(record)[:255],
-                "parent": parent,
-                "year_established": record.year_established,
-                "coordinator_stated": record.coordinator,
-                "contact_kind": record.contact_kind,
-                "position": position,
-                **self._provenance(record.span),
-            },
-        )
-        self._figures(record, cluster)
-        self._attributes(record, cluster)
-        for alias, span in record.aliases:
-            self._save(
-                ClusterAlias,
-                {"cluster": cluster, "normalized": normalize_name(alias)},
-                {
-                    "name": alias,
-                    **self._keep_provenance(
-                        span,
-                        ClusterAlias,
-                        {"cluster": cluster, "normalized": normalize_name(alias)},
-                    ),
-                },
-            )
-        for position_in_list, org_record in enumerate(record.organizations, start=1):
-            self._membership(org_record, cluster, position_in_list)
-        self._issues(record.issues, cluster=cluster)
-        return cluster
+    def _clusters(self) -> list[tuple[ClusterRecord, Cluster]]:
+        """Upsert clusters, parents before their sub-clusters; flags for duplicates."""
+        batch = _Batch(Cluster, ("slug",), Cluster.objects.all(), self.report)
+        pairs: list[tuple[ClusterRecord, Cluster]] = []
+        self.skipped: list[ClusterRecord] = []
 
-    def _figures(self, record: ClusterRecord, cluster: Cluster) -> None:
-        for figure in record.figures:
-            existing = FigureObservation.objects.filter(
-                cluster=cluster, kind=figure.kind, source=self.source
-            ).first()
-            if existing is not None:
-                as_of, basis = existing.as_of, existing.as_of_basis
-            elif self.as_of is not None:
-                as_of, basis = self.as_of, FigureObservation.AsOfBasis.GIVEN
-            else:
-                as_of, basis = timezone.localdate(), FigureObservation.AsOfBasis.IMPORTED
-            self._save(
-                FigureObservation,
-                {"cluster": cluster, "kind": figure.kind, "source": self.source},
+        def put(record: ClusterRecord, position: int, parent: Cluster | None) -> Cluster:
+            return batch.put(
+                (self._cluster_slug(record),),
                 {
-                    "value": figure.value,
-                    "as_of": as_of,
-                    "as_of_basis": basis,
-                    "raw": figure.raw[:255],
-                    "line_start": figure.span.start,
-                    "line_end": figure.span.end,
+                    "name": record.name,
+                    "name_basis": record.name_basis,
+                    "display_name": self._display_name(record)[:255],
+                    "parent_id": parent.pk if parent else None,
+                    "year_established": record.year_established,
+                    "coordinator_stated": record.coordinator,
+                    "contact_kind": record.contact_kind,
+                    "position": position,
+                    **self._provenance(record.span),
                 },
             )
 
-    def _attributes(self, record: ClusterRecord, cluster: Cluster) -> None:
-        wanted: dict[tuple[str, int, str], dict[str, Any]] = {}
-        counters: dict[str, int] = {}
-        for attribute in record.attributes:
-            if attribute.kind not in _ATTRIBUTE_KINDS:
+        for position, record in enumerate(self.document.clusters, start=1):
+            if any(i.code == "duplicate_profile" for i in record.issues):
+                self.skipped.append(record)
                 continue
-            counters[attribute.kind] = counters.get(attribute.kind, 0) + 1
-            wanted[(attribute.kind, counters[attribute.kind], "en")] = {
-                "title": attribute.title[:255],
-                "text": attribute.text,
-                **self._provenance(attribute.span),
-            }
-        if record.contact_kind:
-            wanted[("contact", 1, "en")] = {
-                "title": "",
-                "text": record.contact_kind,
-                **self._provenance(None),
-            }
-        existing = {
-            (a.kind, a.position, a.language): a
-            for a in ClusterAttribute.objects.filter(cluster=cluster, language="en")
+            pairs.append((record, put(record, position * 10, None)))
+            self.report.clusters += 1
+        batch.flush()
+        for record, parent in list(pairs):
+            for sub_position, sub in enumerate(record.sub_clusters, start=1):
+                pairs.append((sub, put(sub, parent.position + sub_position, parent)))
+                self.report.sub_clusters += 1
+        batch.flush()
+        return pairs
+
+    def _organizations(self, pairs: list[tuple[ClusterRecord, Cluster]]) -> dict[str, Organization]:
+        """Upsert every organisation named, merged by normalized name or a known alias."""
+        batch = _Batch(Organization, ("normalized_name",), Organization.objects.all(), self.report)
+        by_alias = {
+            a.normalized: a.organization
+            for a in OrganizationAlias.objects.select_related("organization")
         }
-        to_create, to_update = [], []
-        for key, values in wanted.items():
-            current = existing.pop(key, None)
-            if current is None:
-                to_create.append(
-                    ClusterAttribute(
-                        cluster=cluster, kind=key[0], position=key[1], language=key[2], **values
+        slugs = set(Organization.objects.values_list("slug", flat=True))
+        resolved: dict[str, Organization] = {}
+        for record in (o for r, _ in pairs for o in r.organizations):
+            key = normalize_name(record.name)
+            org: Organization | None
+            if key in resolved:
+                org = resolved[key]
+            elif (key,) not in batch.existing and (key,) not in batch.to_create and key in by_alias:
+                org = by_alias[key]
+            else:
+                org = batch.existing.get((key,)) or batch.to_create.get((key,))
+                if org is None:
+                    slug = base = make_slug(record.name)
+                    n = 2
+                    while slug in slugs:
+                        slug, n = f"{base}-{n}", n + 1
+                    slugs.add(slug)
+                    org = batch.put(
+                        (key,),
+                        {
+                            "slug": slug,
+                            "name": record.name,
+                            "helix_role": record.helix_role,
+                            "helix_role_basis": record.helix_role_basis[:255],
+                            "org_type": record.org_type,
+                            "year_established": record.year_established,
+                            **self._provenance(record.span),
+                        },
                     )
-                )
-            elif any(getattr(current, k) != v for k, v in values.items()):
-                for k, v in values.items():
-                    setattr(current, k, v)
-                to_update.append(current)
-            else:
-                self.report.unchanged += 1
-        ClusterAttribute.objects.bulk_create(to_create)
-        if to_update:
-            ClusterAttribute.objects.bulk_update(
-                to_update, ["title", "text", "source", "line_start", "line_end"]
-            )
-        stale = [a.pk for a in existing.values()]
-        ClusterAttribute.objects.filter(pk__in=stale).delete()
-        self.report.created += len(to_create)
-        self.report.updated += len(to_update)
-        self.report.deleted += len(stale)
+                else:
+                    # Fill what is unknown; a stated value never overwrites another one.
+                    fill: dict[str, Any] = {}
+                    if not org.helix_role and record.helix_role:
+                        fill["helix_role"] = record.helix_role
+                        fill["helix_role_basis"] = record.helix_role_basis[:255]
+                    if not org.org_type and record.org_type:
+                        fill["org_type"] = record.org_type
+                    if org.year_established is None and record.year_established:
+                        fill["year_established"] = record.year_established
+                    batch.put((org.normalized_name,), fill)
+            resolved[key] = org
+        batch.flush()
+        return resolved
 
-    def _organization(self, record: OrganizationRecord) -> Organization:
-        key = normalize_name(record.name)
-        org = Organization.objects.filter(normalized_name=key).first()
-        if org is None:
-            alias = (
-                OrganizationAlias.objects.filter(normalized=key)
-                .select_related("organization")
-                .first()
-            )
-            org = alias.organization if alias else None
-        values: dict[str, Any] = {}
-        if org is None:
-            slug = self._unique_slug(make_slug(record.name), Organization)
-            org = Organization.objects.create(
-                slug=slug,
-                name=record.name,
-                normalized_name=key,
-                helix_role=record.helix_role,
-                helix_role_basis=record.helix_role_basis[:255],
-                org_type=record.org_type,
-                year_established=record.year_established,
-                **self._provenance(record.span),
-            )
-            self.report.created += 1
-        else:
-            # Fill what is unknown; a stated value never overwrites another stated value.
-            if not org.helix_role and record.helix_role:
-                values["helix_role"] = record.helix_role
-                values["helix_role_basis"] = record.helix_role_basis[:255]
-            if not org.org_type and record.org_type:
-                values["org_type"] = record.org_type
-            if org.year_established is None and record.year_established:
-                values["year_established"] = record.year_established
-            if values:
-                for k, v in values.items():
-                    setattr(org, k, v)
-                org.save(update_fields=list(values))
-                self.report.updated += 1
-            else:
-                self.report.unchanged += 1
-        for alias_name, span in record.aliases:
-            alias_key = normalize_name(alias_name)
-            if alias_key == org.normalized_name:
-                continue
-            self._save(
-                OrganizationAlias,
-                {"organization": org, "normalized": alias_key},
-                {
-                    "name": alias_name,
-                    **self._keep_provenance(
-                        span, OrganizationAlias, {"organization": org, "normalized": alias_key}
-                    ),
-                },
-            )
-        self.orgs_seen.add(org.pk)
-        return org
-
-    @staticmethod
-    def _unique_slug(base: str, model: type[Model]) -> str:
-        slug, n = base, 2
-        while model._default_manager.filter(slug=slug).exists():
-            slug = f"{base}-{n}"
-            n += 1
-        return slug
-
-    def _membership(self, record: OrganizationRecord, cluster: Cluster, position: int) -> None:
-        org = self._organization(record)
-        lookup = {"organization": org, "cluster": cluster, "role": record.role}
-        self._save(
+    def _cluster_children(
+        self, pairs: list[tuple[ClusterRecord, Cluster]], orgs: dict[str, Organization]
+    ) -> None:
+        cluster_ids = [c.pk for _, c in pairs]
+        memberships = _Batch(
             Membership,
-            lookup,
-            {
-                "listed_as": record.listed_as,
-                "position": position,
-                **self._keep_provenance(record.span, Membership, lookup),
-            },
+            ("organization_id", "cluster_id", "role"),
+            Membership.objects.filter(cluster_id__in=cluster_ids),
+            self.report,
         )
+        figures = _Batch(
+            FigureObservation,
+            ("cluster_id", "kind", "source_id"),
+            FigureObservation.objects.filter(cluster_id__in=cluster_ids, source=self.source),
+            self.report,
+        )
+        cluster_aliases = _Batch(
+            ClusterAlias,
+            ("cluster_id", "normalized"),
+            ClusterAlias.objects.filter(cluster_id__in=cluster_ids),
+            self.report,
+        )
+        org_aliases = _Batch(
+            OrganizationAlias,
+            ("organization_id", "normalized"),
+            OrganizationAlias.objects.filter(organization_id__in=[o.pk for o in orgs.values()]),
+            self.report,
+        )
+        attributes = _Batch(
+            ClusterAttribute,
+            ("cluster_id", "kind", "position", "language"),
+            ClusterAttribute.objects.filter(cluster_id__in=cluster_ids, language="en"),
+            self.report,
+        )
+        if self.as_of is not None:
+            new_as_of = (self.as_of, FigureObservation.AsOfBasis.GIVEN)
+        else:
+            new_as_of = (timezone.localdate(), FigureObservation.AsOfBasis.IMPORTED)
+        for record, cluster in pairs:
+            for figure in record.figures:
+                key = (cluster.pk, figure.kind, self.source.pk)
+                # A figure keeps the date it was first observed with from this source.
+                existing = figures.existing.get(key)
+                as_of, basis = (existing.as_of, existing.as_of_basis) if existing else new_as_of
+                figures.put(
+                    key,
+                    {
+                        "value": figure.value,
+                        "as_of": as_of,
+                        "as_of_basis": basis,
+                        "raw": figure.raw[:255],
+                        "line_start": figure.span.start,
+                        "line_end": figure.span.end,
+                    },
+                )
+            for alias, span in record.aliases:
+                cluster_aliases.put(
+                    (cluster.pk, normalize_name(alias)),
+                    {"name": alias, **self._provenance(span)},
+                    source_id=self.source.pk,
+                )
+            for position, org_record in enumerate(record.organizations, start=1):
+                org = orgs[normalize_name(org_record.name)]
+                memberships.put(
+                    (org.pk, cluster.pk, org_record.role),
+                    {
+                        "listed_as": org_record.listed_as,
+                        "position": position,
+                        **self._provenance(org_record.span),
+                    },
+                    source_id=self.source.pk,
+                )
+                for alias, span in org_record.aliases:
+                    alias_key = normalize_name(alias)
+                    if alias_key != org.normalized_name:
+                        org_aliases.put(
+                            (org.pk, alias_key),
+                            {"name": alias, **self._provenance(span)},
+                            source_id=self.source.pk,
+                        )
+            counters: dict[str, int] = {}
+            for attribute in record.attributes:
+                if attribute.kind not in _ATTRIBUTE_KINDS:
+                    continue
+                counters[attribute.kind] = counters.get(attribute.kind, 0) + 1
+                attributes.put(
+                    (cluster.pk, attribute.kind, counters[attribute.kind], "en"),
+                    {
+                        "title": attribute.title[:255],
+                        "text": attribute.text,
+                        **self._provenance(attribute.span),
+                    },
+                )
+            if record.contact_kind:
+                attributes.put(
+                    (cluster.pk, "contact", 1, "en"),
+                    {"title": "", "text": record.contact_kind, **self._provenance(None)},
+                )
+        for batch in (memberships, figures, cluster_aliases, org_aliases, attributes):
+            batch.flush()
+        # The profile is the truth about its own text attributes: drop what it no longer says.
+        stale = [o.pk for k, o in attributes.existing.items() if k not in attributes.seen]
+        ClusterAttribute.objects.filter(pk__in=stale).delete()
+        self.report.deleted += len(stale)
+        self.report.organizations = len({o.pk for o in orgs.values()})
 
     # -- highland ↔ cluster
     def _resolve_cluster(self, stated: str) -> tuple[Cluster | None, bool, list[Cluster]]:
         """Find the cluster a highland text names; (cluster, inferred, candidates)."""
         key = normalize_name(stated)
-        exact = Cluster.objects.filter(parent=None, is_synthetic=False)
-        for cluster in exact:
+        top_level = list(
+            Cluster.objects.filter(parent=None, is_synthetic=False).prefetch_related(
+                "memberships__organization__aliases"
+            )
+        )
+        for cluster in top_level:
             if cluster.name and normalize_name(cluster.name) == key:
                 return cluster, False, []
         alias = ClusterAlias.objects.filter(normalized=key).select_related("cluster").first()
         if alias:
             return alias.cluster, False, []
-        # Distinctive words shared with exactly one cluster's name or its coordinator's
-        # former names: link, but say it was inferred.
+        # Distinctive words shared with exactly one cluster's name (and its coordinator's
+        # former names): link, but say it was inferred.
         generic = {"cluster", "lublin", "and", "of", "the", "in", "for", "lubelski", "klaster"}
         words = set(tokens(stated)) - generic
         candidates = []
-        for cluster in exact:
-            names = [cluster.name or ""]
-            for membership in cluster.memberships.filter(role="coordinator").select_related(
-                "organization"
-            ):
-                names += [a.name for a in membership.organization.aliases.all()]
-            shared = words & {t for n in names for t in tokens(n)}
-            if len(shared) >= 1 and (words & set(tokens(cluster.name or ""))):
+        for cluster in top_level:
+            own = set(tokens(cluster.name or ""))
+            names = [
+                a.name
+                for m in cluster.memberships.all()
+                if m.role == "coordinator"
+                for a in m.organization.aliases.all()
+            ]
+            shared = words & (own | {t for n in names for t in tokens(n)})
+            if words & own:
                 candidates.append((len(shared), cluster))
         candidates.sort(key=lambda c: -c[0])
         if len(candidates) == 1 or (len(candidates) > 1 and candidates[0][0] > candidates[1][0]):
@@ -469,10 +512,16 @@ class _Upsert:
 
     def _highland_links(self, highlands: dict[str, Highland]) -> dict[str, list[IssueRecord]]:
         """Link highlands to the clusters their text names; return their flags."""
+        links = _Batch(
+            HighlandCluster,
+            ("highland_id", "cluster_id"),
+            HighlandCluster.objects.all(),
+            self.report,
+        )
         flags: dict[str, list[IssueRecord]] = {}
         for record in self.document.highlands:
             highland = highlands[record.name]
-            issues: list[IssueRecord] = flags.setdefault(record.name, [])
+            issues = flags.setdefault(record.name, [])
             if not record.cluster_refs:
                 issues.append(
                     IssueRecord(
@@ -480,8 +529,6 @@ class _Upsert:
                         "info",
                         f"The text names no cluster that the {record.name} is built on.",
                         record.span,
-                        subject="highland",
-                        subject_key=record.name,
                     )
                 )
             for stated, span, quote in record.cluster_refs:
@@ -492,12 +539,9 @@ class _Upsert:
                         IssueRecord(
                             "highland_cluster_unresolved",
                             "warning",
-                            f"The {record.name} is said to be built on the '{stated}', "
-                            f"which matches no cluster profile (candidates: {names}); "
-                            "not linked.",
+                            f"The {record.name} is said to be built on the '{stated}', which "
+                            f"matches no cluster profile (candidates: {names}); not linked.",
                             span,
-                            subject="highland",
-                            subject_key=record.name,
                         )
                     )
                     continue
@@ -506,18 +550,14 @@ class _Upsert:
                         IssueRecord(
                             "highland_cluster_inferred",
                             "warning",
-                            f"The {record.name} is said to be built on the '{stated}'; "
-                            f"no profile has that name. Linked to '{cluster.display_name}', "
-                            "which shares its "
+                            f"The {record.name} is said to be built on the '{stated}'; no profile "
+                            f"has that name. Linked to '{cluster.display_name}', which shares its "
                             "distinctive words and its coordinator's former name — please confirm.",
                             span,
-                            subject="highland",
-                            subject_key=record.name,
                         )
                     )
-                self._save(
-                    HighlandCluster,
-                    {"highland": highland, "cluster": cluster},
+                links.put(
+                    (highland.pk, cluster.pk),
                     {
                         "stated_name": stated,
                         "basis": quote,
@@ -525,38 +565,64 @@ class _Upsert:
                         **self._provenance(span),
                     },
                 )
+        links.flush()
         return flags
 
     # -- data-quality flags
     def _issues(
         self,
-        issues: Iterable[IssueRecord],
-        *,
-        cluster: Cluster | None = None,
-        highland: Highland | None = None,
+        pairs: list[tuple[ClusterRecord, Cluster]],
+        highlands: dict[str, Highland],
+        highland_issues: dict[str, list[IssueRecord]],
     ) -> None:
-        issues = list(issues)
-        subject = {"cluster": cluster, "highland": highland}
-        keep: set[str] = set()
-        for issue in issues:
-            target_key = (cluster.slug if cluster else "") + (highland.slug if highland else "")
-            fingerprint = _fingerprint(issue.code, target_key, issue.message)
-            keep.add(fingerprint)
-            self._save(
-                DataQualityIssue,
-                {"fingerprint": fingerprint},
+        """Upsert every flag; drop flags this kind of source raised before but no longer does."""
+        batch = _Batch(
+            DataQualityIssue,
+            ("fingerprint",),
+            DataQualityIssue.objects.filter(source__kind=self.source_file.kind),
+            self.report,
+        )
+
+        def put(issue: IssueRecord, subject: dict[str, Any], target_key: str) -> None:
+            batch.put(
+                (_fingerprint(issue.code, target_key, issue.message),),
                 {
                     "code": issue.code,
                     "severity": issue.severity,
                     "message": issue.message,
+                    "cluster_id": None,
+                    "highland_id": None,
+                    "organization_id": None,
                     **subject,
                     **self._provenance(issue.span),
                 },
             )
-        # Flags this source raised before about the same subject but no longer raises.
-        if cluster is not None or highland is not None:
-            stale = DataQualityIssue.objects.filter(
-                source__kind=self.source_file.kind, **{k: v for k, v in subject.items() if v}
-            ).exclude(fingerprint__in=keep)
-            self.report.deleted += stale.count()
-            stale.delete()
+
+        for record, cluster in pairs:
+            for issue in record.issues:
+                put(issue, {"cluster_id": cluster.pk}, cluster.slug)
+        for record in self.skipped:
+            for issue in record.issues:
+                put(issue, {}, f"document:{self.source_file.sha256}")
+        for name, issues in highland_issues.items():
+            highland = highlands.get(name)
+            for issue in issues:
+                if highland is not None:
+                    put(issue, {"highland_id": highland.pk}, highland.slug)
+                else:
+                    put(issue, {}, f"document:{self.source_file.sha256}")
+        batch.flush()
+        subjects_cluster = {c.pk for _, c in pairs}
+        subjects_highland = {h.pk for h in highlands.values()}
+        stale = [
+            o.pk
+            for key, o in batch.existing.items()
+            if key not in batch.seen
+            and (
+                o.cluster_id in subjects_cluster
+                or o.highland_id in subjects_highland
+                or o.source_id == self.source.pk
+            )
+        ]
+        DataQualityIssue.objects.filter(pk__in=stale).delete()
+        self.report.deleted += len(stale)

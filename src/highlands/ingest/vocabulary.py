@@ -173,3 +173,317 @@ NUMBER_WORDS = {
     "eleven": 11,
     "twelve": 12,
 }
+
+
+# --- Table headers (CSV / XLSX / JSON keys) -------------------------------------------------
+# Matched against the header folded to lower-case ASCII words (punctuation → spaces).  The
+# order matters: the combined "members (of which enterprises)" column is tried before
+# "members".  ``cluster`` is the cluster an organisation belongs to in a member list; in a
+# table of clusters with no other name column it is the name itself (resolved by the parser).
+TABLE_HEADER_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("row_number", re.compile(r"^(?:lp|l p|nr|no|numer|number|id|pozycja)$")),
+    (
+        "name_pl",
+        re.compile(
+            r"^(?:nazwa|name)(?: klastra| organizacji| cluster)? (?:pl|polska|po polsku|polish)$"
+            r"|^polish name$|^nazwa polska$"
+        ),
+    ),
+    (
+        "name_en",
+        re.compile(
+            r"^(?:nazwa|name)(?: klastra| organizacji| cluster)? (?:en|ang|angielska|"
+            r"po angielsku|english|in english)$|^english name$|^nazwa angielska$"
+        ),
+    ),
+    (
+        "name",
+        re.compile(
+            r"^(?:(?:cluster|organi[sz]ation|company|member|entity) )?name$"
+            r"|^nazwa(?: klastra| organizacji| podmiotu| firmy| czlonka| instytucji)?$"
+            r"|^(?:organi[sz]ation|organizacja|podmiot|firma|company|member|czlonek)$"
+        ),
+    ),
+    (
+        "coordinator",
+        re.compile(
+            r"^(?:cluster )?coordinator(?: of the cluster)?$|^koordynator(?: klastra)?$"
+            r"|^podmiot koordynujacy$|^lead organi[sz]ation$"
+        ),
+    ),
+    (
+        "year",
+        re.compile(
+            r"^year(?: of (?:establishment|foundation|creation))?$"
+            r"|^(?:year )?(?:established|founded)$"
+            r"|^rok(?: (?:utworzenia|powstania|zalozenia|zawiazania))?(?: klastra)?$"
+            r"|^data (?:utworzenia|powstania|zalozenia)$"
+        ),
+    ),
+    (
+        "members_enterprises",
+        re.compile(
+            r"^(?:liczba )?czlonkow(?: klastra)? w tym (?:przedsiebiorstw|przedsiebiorcow|firm)$"
+            r"|^(?:number of )?members (?:of which|incl|including|in which|with) "
+            r"(?:enterprises|companies|businesses)$|^members enterprises$"
+        ),
+    ),
+    (
+        "member_clusters",
+        re.compile(r"^(?:liczba )?klastrow(?: czlonkowskich)?$|^(?:number of )?member clusters$"),
+    ),
+    (
+        "members",
+        re.compile(
+            r"^(?:liczba )?czlonkow\b|^number of members\b|^members(?: total)?$"
+            r"|^(?:liczba )?(?:podmiotow|uczestnikow)\b|^czlonkowie$"
+        ),
+    ),
+    (
+        "enterprises",
+        re.compile(
+            r"^(?:w tym |liczba )?(?:przedsiebiorstw|przedsiebiorcow|firm)\b"
+            r"|^(?:of which |incl |including )?(?:enterprises|companies|businesses|firms)$"
+            r"|^number of (?:enterprises|businesses|companies|firms)\b"
+        ),
+    ),
+    (
+        "business_environment_institutions",
+        re.compile(
+            r"^(?:number of )?business (?:environment|support) institutions\b|^bei$"
+            r"|^(?:w tym |liczba )?(?:instytucji otoczenia biznesu|iob)\b"
+        ),
+    ),
+    (
+        "universities",
+        re.compile(
+            r"^(?:number of )?(?:universities|higher education institutions)\b"
+            r"|^(?:w tym |liczba )?(?:uczelni|jednostek naukowych)\b"
+        ),
+    ),
+    ("city", re.compile(r"^(?:miasto|miejscowosc|siedziba|city|town|location|lokalizacja)$")),
+    (
+        "helix_role",
+        re.compile(
+            r"^(?:rola|rola w helisie|helisa|helix|helix role|role|typ|type|rodzaj|typ podmiotu"
+            r"|rodzaj podmiotu|kategoria|category|sektor|sector|organi[sz]ation type)$"
+        ),
+    ),
+    (
+        "website",
+        re.compile(r"^(?:www|strona|strona www|strona internetowa|website|web site|web|url)$"),
+    ),
+    ("description", re.compile(r"^(?:opis|description|profil|profile|charakterystyka)$")),
+    (
+        "cluster",
+        re.compile(
+            r"^(?:klaster|klastry|cluster|clusters|member of(?: cluster)?|czlonek klastra"
+            r"|przynaleznosc do klastra)$"
+        ),
+    ),
+    ("as_of", re.compile(r"^(?:stan na|as of|as at|data|date|data stanu|as of date)$")),
+]
+
+# Header words that say which language the table is written in (for names with no cue).
+POLISH_HEADER_WORDS = re.compile(
+    r"\b(?:nazwa|koordynator|rok|liczba|czlonkow|przedsiebiorstw|miasto|opis|klaster|lp|stan)\b"
+)
+
+
+def header_key(header: str) -> str:
+    """A header folded to lower-case ASCII words: 'Liczba członków*' → 'liczba czlonkow'."""
+    return re.sub(r"[^a-z0-9]+", " ", fold(header)).strip()
+
+
+def classify_header(header: str) -> str | None:
+    """Canonical table field for a column header in Polish or English; None when unknown."""
+    if header.strip() in {"#", "№"}:
+        return "row_number"
+    key = header_key(header)
+    for table_field, pattern in TABLE_HEADER_PATTERNS:
+        if pattern.search(key):
+            return table_field
+    return None
+
+
+# Helix role / type cell values → (helix role, organisation type).  Folded words.
+HELIX_VALUES: list[tuple[re.Pattern[str], str, str]] = [
+    (
+        re.compile(
+            r"^(?:iob|bei|instytucja otoczenia biznesu|business environment institution|"
+            r"business support institution|park technologiczny|technology park|"
+            r"park naukowo technologiczny)$"
+        ),
+        "bei",
+        "",
+    ),
+    (
+        re.compile(
+            r"^(?:business|biznes|przedsiebiorstwo|przedsiebiorca|firma|enterprise|company|"
+            r"sme|msp|duze przedsiebiorstwo|large enterprise)$"
+        ),
+        "business",
+        "company",
+    ),
+    (
+        re.compile(
+            r"^(?:academia|nauka|uczelnia|university|uniwersytet|research institute|"
+            r"instytut badawczy|jednostka naukowa|research|szkola wyzsza)$"
+        ),
+        "academia",
+        "",
+    ),
+    (
+        re.compile(
+            r"^(?:public authority|public administration|administracja|administracja publiczna|"
+            r"samorzad|jst|jednostka samorzadu terytorialnego|wladza publiczna|government|"
+            r"local government)$"
+        ),
+        "public_authority",
+        "",
+    ),
+    (
+        re.compile(
+            r"^(?:civil society|ngo|organizacja pozarzadowa|spoleczenstwo obywatelskie|"
+            r"stowarzyszenie|association|fundacja|foundation|non profit)$"
+        ),
+        "civil_society",
+        "",
+    ),
+]
+
+
+def classify_helix_value(value: str) -> tuple[str, str] | None:
+    """(helix role, organisation type) for a cell such as 'IOB' or 'uczelnia'; None if unknown."""
+    key = header_key(value)
+    for pattern, role, org_type in HELIX_VALUES:
+        if pattern.search(key):
+            return role, org_type
+    return None
+
+
+# --- Cross-lingual cluster vocabulary --------------------------------------------------------
+# A small, curated PL↔EN glossary of the words cluster and organisation names are made of.
+# Each concept lists folded word prefixes in both languages (Polish prefixes cover the
+# inflected forms: "obróbki", "obróbka" → "obrob").  Reconciliation compares names as sets
+# of concepts, so "Wschodni Klaster Obróbki Metali" and "Eastern Metal Processing Cluster"
+# meet on {eastern, cluster, processing, metal}.  Longest prefix wins.
+CONCEPT_PREFIXES: dict[str, tuple[str, ...]] = {
+    "cluster": ("cluster", "klast", "kalster"),
+    "association": ("association", "stowarzysz", "zwiaz", "union"),
+    "foundation": ("foundation", "fundac"),
+    "eastern": ("east", "wschod"),
+    "western": ("west", "zachod"),
+    "metal": ("metal",),
+    "processing": ("process", "obrob", "przetworst"),
+    "lublin": ("lublin", "lubel"),  # the city and its region (Lubelskie) alike
+    "region": ("region",),
+    "wood": ("wood", "drewn", "drzewn", "drewni"),
+    "ict": ("ict", "telecommun", "telekomun"),
+    "it": ("it", "informaty"),
+    "medical": ("medic", "medyc", "medycz", "medyk", "health", "zdrow"),
+    "wellness": ("wellness",),
+    "biotechnology": ("biotech",),
+    "aviation": ("aviat", "lotnic", "aero"),
+    "advanced": ("advanc", "zaawans"),
+    "technology": ("technolog", "techni", "tech"),
+    "energy": ("energ",),
+    "eco": ("eco", "eko", "ekolog"),
+    "photonics": ("photon", "foton"),
+    "optical": ("optic", "optycz", "opty"),
+    "fiber": ("fiber", "fibre", "wlokn"),
+    "innovation": ("innovat", "innowac"),
+    "fashion": ("fashion", "mod", "odziez"),
+    "design": ("design", "wzornict", "projekt"),
+    "hotel": ("hotel",),
+    "restaurant": ("restaur", "gastronom"),
+    "enterprise": ("enterpris", "przedsiebior", "firm", "business", "biznes"),
+    "institution": ("institution", "instytuc"),
+    "environment": ("environment", "otoczen"),
+    "industrial": ("industr", "przemysl"),
+    "upland": ("upland", "wyzyn", "highland"),
+    "precision": ("precis", "precyz"),
+    "agriculture": ("agricult", "rolnic", "rolnict"),
+    "polish": ("polish", "polsk", "poland"),
+    "automotive": ("automotiv", "motoryz", "samochod"),
+    "machine": ("machin", "maszyn"),
+    "development": ("develop", "rozwoj", "rozwoju"),
+    "agency": ("agenc", "agency"),
+    "club": ("club", "klub"),
+    "rationalization": ("rational", "racjonaliz"),
+    "voivodeship": ("voivodeship", "provinc", "wojewodz"),
+    "municipality": ("municipal", "gmin", "miast", "city"),
+    "university": ("universit", "uniwersyt", "uczeln"),
+    "software": ("software", "oprogramow"),
+    "game": ("game", "gier", "gry"),
+    "tourism": ("touris", "turyst"),
+    "food": ("food", "zywnosc", "spozywcz"),
+    "logistics": ("logist",),
+    "construction": ("construct", "budow", "budown"),
+    "water": ("water", "wod"),
+    "chemistry": ("chemi", "chemic"),
+    "creative": ("creativ", "kreatyw"),
+    "space": ("space", "kosmi"),
+    "cosmetics": ("cosmet", "kosmet"),
+    "center": ("center", "centre", "centrum"),
+    "national": ("national", "krajow", "ogolnopolsk"),
+    "smart": ("smart", "inteligent"),
+    "city_word": ("miejsk", "urban"),
+    "services": ("servic", "uslug"),
+}
+
+# Words that carry no identity in a name (both languages).
+NAME_STOPWORDS = frozenset(
+    {"of", "the", "and", "in", "for", "a", "an", "w", "i", "z", "na", "dla", "oraz", "we", "ze"}
+)
+# Legal-form words written without their dots ("SA", "Sp z oo") that normalize_name keeps.
+LEGAL_FORM_WORDS = frozenset({"sa", "sp", "zoo", "spj", "spk", "ltd", "llc", "inc", "gmbh", "plc"})
+# Concepts nearly every local cluster name contains: they count, but little.
+GENERIC_CONCEPTS = frozenset({"cluster", "lublin", "association", "region"})
+# Places say where, not what; organisation forms say what kind, not which: they count half.
+PLACE_CONCEPTS = frozenset({"eastern", "western", "polish", "national"})
+FORM_CONCEPTS = frozenset({"foundation", "university", "agency", "club", "center"})
+# Different concepts that are near in meaning: partial credit, never a full match.
+RELATED_CONCEPTS: dict[frozenset[str], float] = {frozenset({"it", "ict"}): 0.7}
+# Polish compounds that English writes as two words.
+COMPOUND_PREFIXES: dict[str, tuple[str, ...]] = {
+    "ekoenerg": ("eco", "energy"),
+    "swiatlowod": ("optical", "fiber"),
+    "teleinform": ("ict",),
+    "politechnik": ("university", "technology"),  # "Politechnika" = university of technology
+}
+
+_PREFIX_INDEX = sorted(
+    ((prefix, concept) for concept, prefixes in CONCEPT_PREFIXES.items() for prefix in prefixes),
+    key=lambda pc: -len(pc[0]),
+)
+# Short prefixes must match the whole word ("it" is not "item"; "mod" is not "model").
+_WHOLE_WORD_BELOW = 4
+_SHORT_WORDS = {"mod": ("moda", "mody", "modowy", "modowa", "modowe", "modowego", "modowych")}
+
+
+def concepts_of(word: str) -> tuple[str, ...]:
+    """The glossary concepts of a folded word ('ekoenergetyczny' → eco, energy)."""
+    for prefix, concepts in COMPOUND_PREFIXES.items():
+        if word.startswith(prefix):
+            return concepts
+    return (concept_of(word),)
+
+
+def concept_of(word: str) -> str:
+    """The glossary concept of a folded word, or the word itself with a crude suffix cut."""
+    for prefix, concept in _PREFIX_INDEX:
+        if len(prefix) < _WHOLE_WORD_BELOW:
+            if word == prefix or word in _SHORT_WORDS.get(prefix, ()):
+                return concept
+            continue
+        if word.startswith(prefix):
+            return concept
+    return _crude_stem(word)
+
+
+def _crude_stem(word: str) -> str:
+    for suffix in ("ies", "es", "s", "ego", "ych", "ymi", "ami", "ach", "ow", "ie", "y", "a"):
+        if len(word) - len(suffix) >= 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word

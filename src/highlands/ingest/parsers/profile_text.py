@@ -36,11 +36,16 @@ class ProfileParseError(ValueError):
     """The text holds no recognisable cluster profile."""
 
 
-GENERAL_INFO = re.compile(r"^\s*general\s+information\s+about\s+the\s+cluster\s*:?\s*$", re.I)
+GENERAL_INFO = re.compile(
+    r"^\s*(?:general\s+information\s+about\s+the\s+cluster|og[oó]lne\s+informacje\s+o\s+klastrze)"
+    r"\s*:?\s*$",
+    re.I,
+)
 FIELD_LINE = re.compile(r"^\s*(?:[-–•*]\s*)?(?P<key>[^:\s][^:]{0,79}?)\s*:\s*(?P<value>.*?)\s*$")
 BULLET = re.compile(r"^\s*[-–•*]\s*(?P<text>.+?)\s*$")
 FOOTER = re.compile(r"^\s*more\s+information\s+about\b", re.I)
-SECTION_HEADING_NOT_TITLE = re.compile(r"^\s*clusters\b", re.I)  # e.g. "Clusters in Lublin"
+# Section headings such as "Clusters in Lublin" / "Klastry w Lublinie" are not profile titles.
+SECTION_HEADING_NOT_TITLE = re.compile(r"^\s*(?:clusters|klastry)\b", re.I)
 HEADER_FIELDS = {"name", "coordinator", "year", *FIGURE_FIELDS, "contact"}
 STARTER_FIELDS = {"name", "coordinator", "year", "members"}
 
@@ -359,8 +364,8 @@ NAME_FROM_TEXT = re.compile(
     r"^(?P<name>[A-Z][\w.&’'-]*(?:\s+[A-Z0-9][\w.&’'-]*)*)\s+is\s+(?:an?|the)\s+"
 )
 NAME_VARIANT = re.compile(
-    r"(?:^|(?<=\.\s))(?:The\s+)?(?P<name>[A-Z][\w’'&.-]*(?:\s+(?:[A-Z][\w’'&.-]*|of|and|for|"
-    r"in|–|-|&))*?\s+Cluster(?:\s+(?:of|in)(?:\s+[A-Z][\w’'-]*)+)?)\s+"
+    r"(?:^|(?<=\.\s))(?:The\s+)?(?P<name>[A-Z][\w’'&.-]{0,40}(?:\s+(?:[A-Z][\w’'&.-]{0,40}|of|and|"
+    r"for|in|–|-|&)){0,12}?\s+Cluster(?:\s+(?:of|in)(?:\s+[A-Z][\w’'-]{0,40}){1,6})?)\s+"
     r"(?:was|is|has|brings|integrates|associates|focuses|took)\b"
 )
 ELIDED_NAME = re.compile(r"\b(?:of|vision\s+of)\s+(?:is|achieves)\b|^(?:was|is)\s+\w+")
@@ -372,8 +377,9 @@ COORDINATOR_STATEMENT = re.compile(
 )
 ESTABLISHED_AFTER_ACRONYM = re.compile(r"^\s*,\s*established\s+in\s+(?P<year>\d{4})")
 BEI_MENTION = re.compile(r"\((?:BEI|IOB)\)|\bbusiness\s+environment\s+institution\b", re.I)
+# Bounded repetitions keep every pattern linear on hostile input (a 1 MB line of capitals).
 FORMERLY = re.compile(
-    r"(?:The\s+)?(?P<org>[A-Z][^()]*?)\s*\(formerly\s+[“\"](?P<former>[^”\"]+)[”\"]\)"
+    r"(?:The\s+)?(?P<org>[A-Z][^()]{0,150}?)\s*\(formerly\s+[“\"](?P<former>[^”\"]{1,200})[”\"]\)"
 )
 FOUNDERS = [
     re.compile(
@@ -557,7 +563,8 @@ class _ProfileBuilder:
         return None
 
     def set_coordinator(self, value: str, span: Span) -> None:
-        stated = value.strip()
+        # Kept as stated (an unclosed quote stays unclosed); only a sentence's full stop goes.
+        stated = _strip_trailing_period(value)
         if not stated:
             return
         self.cluster.coordinator = stated
@@ -979,6 +986,8 @@ class _ProfileBuilder:
             )
 
     def former_names(self, text: str, span: Span) -> None:
+        if "(formerly" not in text:
+            return
         for match in FORMERLY.finditer(text):
             org_key = normalize_name(match["org"])
             for org in self.orgs.values():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections import Counter
 from dataclasses import asdict
 from datetime import date
 
@@ -12,6 +13,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ....errors import ApplicationError
 from ...importers import import_file
+
+ROWS_SUMMARY = (
+    "Rows: {match} matched, {new} new, {review} for review "
+    "(the admin's review queue lists what waits for a person)."
+)
 
 
 def parse_as_of(value: str) -> date:
@@ -30,7 +36,7 @@ def parse_as_of(value: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Import a source file: cluster profiles as text (CSV, XLSX and JSON tables later)."
+    help = "Import a source file: cluster profiles as text, or CSV, XLSX and JSON tables."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help="file to import")
@@ -59,8 +65,22 @@ class Command(BaseCommand):
                 dry_run=bool(options["dry_run"]),
             )
         except ApplicationError as exc:
+            if options["report"] == "json":
+                # Still exactly one JSON object on stdout; the exit status says it failed.
+                errors = exc.extra.get("errors") or [exc.message]
+                failed = {"rows": [], "created": 0, "updated": 0, "errors": errors}
+                self.stdout.write(json.dumps(failed, ensure_ascii=False))
             raise CommandError(exc.message) from exc
         if options["report"] == "json":
             self.stdout.write(json.dumps(asdict(report), ensure_ascii=False))
         else:
             self.stdout.write(report.summary())
+            if report.rows:
+                decisions = Counter(row["decision"] for row in report.rows)
+                self.stdout.write(
+                    ROWS_SUMMARY.format(
+                        match=decisions["match"], new=decisions["new"], review=decisions["review"]
+                    )
+                )
+            for warning in report.warnings:
+                self.stderr.write(f"warning: {warning}")

@@ -1,0 +1,68 @@
+"""Reads for ingestion: what reconciliation knows, remembered decisions, the review queue."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from ..ecosystem.models import Cluster, FigureObservation, Membership, Organization
+from ..ecosystem.selectors import current_figures
+from .models import ReconciliationDecision, ReviewItem
+from .reconcile import Known
+
+
+def known_clusters() -> list[Known]:
+    """Every real cluster with its names in both languages, year, coordinators and members."""
+    clusters = Cluster.objects.filter(is_synthetic=False).prefetch_related(
+        "aliases",
+        Prefetch("figures", queryset=FigureObservation.objects.filter(kind="members")),
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.filter(role="coordinator").select_related("organization"),
+            to_attr="coordinator_links",
+        ),
+    )
+    result = []
+    for cluster in clusters:
+        names = [n for n in (cluster.name, cluster.name_pl) if n]
+        names += [a.name for a in cluster.aliases.all()]
+        coordinators = [cluster.coordinator_stated] if cluster.coordinator_stated else []
+        coordinators += [m.organization.name for m in cluster.coordinator_links]  # type: ignore[attr-defined]
+        members = current_figures(cluster).get("members")
+        result.append(
+            Known(
+                pk=cluster.pk,
+                display_name=cluster.display_name,
+                names=tuple(dict.fromkeys(names)),
+                year=cluster.year_established,
+                coordinators=tuple(dict.fromkeys(coordinators)),
+                members=members.value if members else None,
+            )
+        )
+    return result
+
+
+def known_organizations() -> list[Known]:
+    """Every organisation with its name, aliases, year and city."""
+    result = []
+    for org in Organization.objects.prefetch_related("aliases"):
+        names = [org.name, *(a.name for a in org.aliases.all())]
+        result.append(
+            Known(
+                pk=org.pk,
+                display_name=org.name,
+                names=tuple(dict.fromkeys(names)),
+                year=org.year_established,
+                city=org.city,
+            )
+        )
+    return result
+
+
+def remembered_decisions(*, source_key: str, entity: str) -> dict[str, ReconciliationDecision]:
+    """Decisions a person took for rows of this source, by normalized incoming name."""
+    qs = ReconciliationDecision.objects.filter(source_key=source_key, entity=entity)
+    return {d.normalized_name: d for d in qs.select_related("cluster", "organization")}
+
+
+def pending_review_items() -> QuerySet[ReviewItem]:
+    return ReviewItem.objects.filter(status=ReviewItem.Status.PENDING).select_related("source")

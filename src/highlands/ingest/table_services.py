@@ -1,0 +1,650 @@
+"""Writing tables into the registry: reconcile every row, then match, create or queue it.
+
+``table_import`` is the one write path for CSV, XLSX and JSON sources; ``review_item_resolve``
+is the one write path for a person's decision in the review queue.  Both are atomic.  An
+older source only *adds* figure observations (the newest ``as_of`` is current, see
+``ecosystem.selectors.current_figures``); a stated value never overwrites another one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max, Model
+from django.utils import timezone
+
+from ..ecosystem.models import (
+    Cluster,
+    ClusterAlias,
+    DataQualityIssue,
+    FigureObservation,
+    Membership,
+    Organization,
+    OrganizationAlias,
+    SourceDocument,
+)
+from ..errors import ApplicationError, SourceImportError
+from .models import Entity, ReconciliationDecision, ReviewItem
+from .normalize import make_slug, normalize_name
+from .parsers.tables import (
+    TableParseError,
+    TableRecord,
+    TableRow,
+    parse_csv,
+    parse_json,
+    parse_xlsx,
+)
+from .reconcile import MATCH, NEW, REVIEW, Decision, Incoming, Known, Reconciler
+from .selectors import known_clusters, known_organizations, remembered_decisions
+from .services import ImportReport
+from .sources import SourceFile, decode_text
+
+INVALID_TABLE = "{name}: {count} problem(s); nothing was imported"
+DECODED_AS_CP1250 = "{name}: not UTF-8; read as Windows-1250 (cp1250)"
+AS_OF_OVERRIDES = "--as-of {given} overrides the date the source states ({stated})"
+CLUSTER_NOT_RECOGNISED = (
+    "row {row}: cluster '{cluster}' is not a recognised cluster ({decision}); "
+    "the membership was not recorded"
+)
+YEAR_KEPT = (
+    "row {row}: year {stated} differs from {cluster}'s {existing}; the existing year is kept"
+)
+NOT_PENDING = "This row was already decided ({status})."
+UNKNOWN_ACTION = "Unknown review action '{action}'."
+NO_TARGET = "Choose which existing record the row is."
+WRONG_ENTITY = "The chosen record is not a {entity}."
+ORGANIZATION_EXISTS = (
+    "An organization named '{name}' already exists; accept it as the match instead of "
+    "creating a new one."
+)
+
+
+class _DryRunRollbackError(Exception):
+    pass
+
+
+def table_import(
+    *,
+    source: SourceFile,
+    as_of: date | None = None,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    actor: Any = None,
+) -> ImportReport:
+    """Parse a CSV/XLSX/JSON table, reconcile each row and write the outcome, atomically."""
+    report = ImportReport(source=source.name, kind=source.kind, dry_run=dry_run)
+    text = ""
+    try:
+        if source.kind == "xlsx":
+            table = parse_xlsx(source.data)
+        else:
+            text = _decode(source, encoding, report)
+            table = parse_json(text) if source.kind == "json" else parse_csv(text)
+    except TableParseError as exc:
+        errors = [f"{source.name}: {e}" for e in exc.errors]
+        raise SourceImportError(
+            INVALID_TABLE.format(name=source.name, count=len(errors)) + "\n" + "\n".join(errors),
+            code="invalid_table",
+            extra={"errors": errors},
+        ) from exc
+    report.warnings += [f"{source.name}: {w}" for w in table.warnings]
+    try:
+        with transaction.atomic():
+            _TableImport(source, table, text, as_of, report, actor).run()
+            if dry_run:
+                raise _DryRunRollbackError
+    except _DryRunRollbackError:
+        pass
+    return report
+
+
+def _decode(source: SourceFile, encoding: str | None, report: ImportReport) -> str:
+    """UTF-8 (with or without BOM), else cp1250 for CSV, as Polish spreadsheets save it."""
+    if encoding or source.kind != "csv":
+        return decode_text(source, encoding)
+    try:
+        return decode_text(source)
+    except SourceImportError as not_utf8:
+        try:
+            text = source.data.decode("cp1250")
+        except UnicodeDecodeError:
+            raise not_utf8 from None
+        report.warnings.append(DECODED_AS_CP1250.format(name=source.name))
+        return text
+
+
+@dataclass(frozen=True)
+class _AsOf:
+    value: date
+    basis: str
+
+
+class _Writer:
+    """Compare-then-write helpers shared by the import and the review decisions."""
+
+    def __init__(self, report: ImportReport | None = None) -> None:
+        self.report = report or ImportReport(source="", kind="", dry_run=False)
+
+    def save(self, model: type[Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
+        obj = model._default_manager.filter(**lookup).first()
+        if obj is None:
+            obj = model._default_manager.create(**lookup, **values)
+            self.report.created += 1
+            return obj
+        changed = [k for k, v in values.items() if getattr(obj, k) != v]
+        if changed:
+            for k in changed:
+                setattr(obj, k, values[k])
+            obj.save(update_fields=changed)
+            self.report.updated += 1
+        else:
+            self.report.unchanged += 1
+        return obj
+
+    def fill(self, obj: Model, values: dict[str, Any]) -> None:
+        """Set fields that are still empty; a stated value is never overwritten."""
+        changed = [k for k, v in values.items() if v not in (None, "") and not getattr(obj, k)]
+        for k in changed:
+            setattr(obj, k, values[k])
+        if changed:
+            obj.save(update_fields=changed)
+            self.report.updated += 1
+
+    @staticmethod
+    def unique_slug(base: str, model: type[Model]) -> str:
+        slug, n = base, 2
+        while model._default_manager.filter(slug=slug).exists():
+            slug = f"{base}-{n}"
+            n += 1
+        return slug
+
+    # -- clusters
+    def cluster_create(self, payload: dict[str, Any], source: SourceDocument | None) -> Cluster:
+        name, language = payload["names"][0]
+        position = (Cluster.objects.aggregate(m=Max("position"))["m"] or 0) + 10
+        cluster = Cluster.objects.create(
+            slug=self.unique_slug(make_slug(name), Cluster),
+            name=name,
+            name_pl=name if language == "pl" else "",
+            name_basis="table",
+            display_name=name,
+            year_established=payload.get("year"),
+            coordinator_stated=payload.get("coordinator"),
+            position=position,
+            source=source,
+            line_start=payload["row"],
+            line_end=payload["row"],
+        )
+        self.report.created += 1
+        self.cluster_apply(cluster, payload, source)
+        return cluster
+
+    def cluster_apply(
+        self, cluster: Cluster, payload: dict[str, Any], source: SourceDocument | None
+    ) -> None:
+        """Aliases, blanks filled, figures observed: what a matched row adds to a cluster."""
+        existing_keys = {normalize_name(n) for n in (cluster.name, cluster.name_pl) if n}
+        for name, language in payload["names"]:
+            key = normalize_name(name)
+            if language == "pl" and not cluster.name_pl:
+                self.fill(cluster, {"name_pl": name})
+            if key in existing_keys or not key:
+                continue
+            self.save(
+                ClusterAlias,
+                {"cluster": cluster, "normalized": key},
+                {
+                    "name": name,
+                    "language": language,
+                    **_keep_source(ClusterAlias, cluster, key, source, payload),
+                },
+            )
+            existing_keys.add(key)
+        year = payload.get("year")
+        if year and cluster.year_established and year != cluster.year_established:
+            message = YEAR_KEPT.format(
+                row=payload["row"],
+                stated=year,
+                cluster=cluster.display_name,
+                existing=cluster.year_established,
+            )
+            self.report.warnings.append(message)
+            # The contradiction is a data-quality flag on the cluster, pointing at the row.
+            self.save(
+                DataQualityIssue,
+                {"fingerprint": _fingerprint("table_year_differs", cluster.slug, source, message)},
+                {
+                    "code": "table_year_differs",
+                    "severity": "warning",
+                    "message": f"{source.name if source else 'a table'}: {message}",
+                    "cluster": cluster,
+                    "source": source,
+                    "line_start": payload["row"],
+                    "line_end": payload["row"],
+                },
+            )
+        self.fill(
+            cluster,
+            {"year_established": year, "coordinator_stated": payload.get("coordinator")},
+        )
+        for figure in payload.get("figures", []):
+            lookup = {"cluster": cluster, "kind": figure["kind"], "source": source}
+            current = FigureObservation.objects.filter(**lookup).first()
+            as_of, basis = date.fromisoformat(payload["as_of"]), payload["as_of_basis"]
+            if current is not None and basis == FigureObservation.AsOfBasis.IMPORTED:
+                # Re-importing an undated file later must not move its observation in time.
+                as_of, basis = current.as_of, current.as_of_basis
+            self.save(
+                FigureObservation,
+                lookup,
+                {
+                    "value": figure["value"],
+                    "as_of": as_of,
+                    "as_of_basis": basis,
+                    "raw": figure["raw"],
+                    "line_start": payload["row"],
+                    "line_end": payload["row"],
+                },
+            )
+
+    # -- organisations
+    def organization_create(
+        self, payload: dict[str, Any], source: SourceDocument | None
+    ) -> Organization:
+        name = payload["names"][0][0]
+        if Organization.objects.filter(normalized_name=normalize_name(name)).exists():
+            raise ApplicationError(ORGANIZATION_EXISTS.format(name=name))
+        org = Organization.objects.create(
+            slug=self.unique_slug(make_slug(name), Organization),
+            name=name,
+            normalized_name=normalize_name(name),
+            helix_role=payload.get("helix_role", ""),
+            helix_role_basis="stated in the table" if payload.get("helix_role") else "",
+            org_type=payload.get("org_type", ""),
+            city=payload.get("city", ""),
+            website=payload.get("website", ""),
+            description=payload.get("description", ""),
+            source=source,
+            line_start=payload["row"],
+            line_end=payload["row"],
+        )
+        self.report.created += 1
+        self.organization_apply(org, payload, source)
+        return org
+
+    def organization_apply(
+        self, org: Organization, payload: dict[str, Any], source: SourceDocument | None
+    ) -> None:
+        for name, language in payload["names"]:
+            key = normalize_name(name)
+            if not key or key == org.normalized_name:
+                continue
+            self.save(
+                OrganizationAlias,
+                {"organization": org, "normalized": key},
+                {
+                    "name": name,
+                    "language": language,
+                    **_keep_source(OrganizationAlias, org, key, source, payload),
+                },
+            )
+        values = {
+            "city": payload.get("city", ""),
+            "website": payload.get("website", ""),
+            "description": payload.get("description", ""),
+            "org_type": payload.get("org_type", ""),
+        }
+        if payload.get("helix_role") and not org.helix_role:
+            values["helix_role"] = payload["helix_role"]
+            values["helix_role_basis"] = "stated in the table"
+        self.fill(org, values)
+        cluster_pk = payload.get("cluster_pk")
+        if cluster_pk:
+            lookup = {"organization": org, "cluster_id": cluster_pk, "role": "member"}
+            existing = Membership.objects.filter(**lookup).first()
+            values = {"listed_as": payload.get("helix_role", "")}
+            if existing is None:
+                values.update(source=source, line_start=payload["row"], line_end=payload["row"])
+            self.save(Membership, lookup, values)
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def _keep_source(
+    model: type[Model], owner: Model, key: str, source: SourceDocument | None, payload: dict
+) -> dict[str, Any]:
+    """Provenance of an alias stays with the source that first stated it."""
+    owner_field = "cluster" if model is ClusterAlias else "organization"
+    existing = model._default_manager.filter(**{owner_field: owner, "normalized": key}).first()
+    if existing is not None:
+        return {}
+    return {"source": source, "line_start": payload["row"], "line_end": payload["row"]}
+
+
+class _TableImport(_Writer):
+    def __init__(
+        self,
+        source_file: SourceFile,
+        table: TableRecord,
+        text: str,
+        as_of: date | None,
+        report: ImportReport,
+        actor: Any,
+    ) -> None:
+        super().__init__(report)
+        self.source_file = source_file
+        self.table = table
+        self.text = text
+        self.given_as_of = as_of
+        self.actor = actor
+        self.source_key = source_file.name
+
+    def run(self) -> None:
+        self.source = self.save(
+            SourceDocument,
+            {"sha256": self.source_file.sha256},
+            {
+                "name": self.source_file.name,
+                "kind": self.source_file.kind,
+                "title": (self.table.title or self.source_file.name)[:255],
+                "as_of": self.given_as_of or self.table.as_of,
+                "line_count": self.text.count("\n") + 1 if self.text else len(self.table.rows) + 1,
+                "content": self.text,
+            },
+        )
+        self.clusters = Reconciler(known_clusters())
+        self.cluster_memory = remembered_decisions(source_key=self.source_key, entity="cluster")
+        if self.table.kind == "organizations":
+            self.organizations = Reconciler(known_organizations())
+            self.org_memory = remembered_decisions(
+                source_key=self.source_key, entity="organization"
+            )
+        for row in self.table.rows:
+            if self.table.kind == "organizations":
+                self._organization_row(row)
+            else:
+                self._cluster_row(row)
+        if self.table.kind == "organizations":
+            self.report.organizations = len(self.table.rows)
+        else:
+            self.report.clusters = len(self.table.rows)
+
+    # -- figures' date
+    def _as_of(self, row: TableRow) -> _AsOf:
+        stated = row.as_of or self.table.as_of
+        if self.given_as_of is not None:
+            if stated is not None and stated != self.given_as_of:
+                warning = AS_OF_OVERRIDES.format(given=self.given_as_of, stated=stated)
+                if warning not in self.report.warnings:
+                    self.report.warnings.append(warning)
+            return _AsOf(self.given_as_of, FigureObservation.AsOfBasis.GIVEN)
+        if stated is not None:
+            return _AsOf(stated, FigureObservation.AsOfBasis.STATED)
+        return _AsOf(timezone.localdate(), FigureObservation.AsOfBasis.IMPORTED)
+
+    def _payload(self, row: TableRow) -> dict[str, Any]:
+        as_of = self._as_of(row)
+        return {
+            "row": row.row,
+            "names": [list(n) for n in row.names],
+            "coordinator": row.coordinator,
+            "year": row.year,
+            "figures": [{"kind": f.kind, "value": f.value, "raw": f.raw} for f in row.figures],
+            "as_of": as_of.value.isoformat(),
+            "as_of_basis": as_of.basis,
+            "city": row.city,
+            "helix_role": row.helix_role,
+            "org_type": row.org_type,
+            "website": row.website,
+            "description": row.description,
+            "cluster": row.cluster,
+        }
+
+    # -- rows
+    def _cluster_row(self, row: TableRow) -> None:
+        payload = self._payload(row)
+        key = normalize_name(row.name)
+        remembered = self.cluster_memory.get(key)
+        if remembered is not None:
+            self._remembered(row, remembered, payload)
+            return
+        decision = self.clusters.decide(
+            Incoming(
+                names=tuple(n for n, _ in row.names),
+                year=row.year,
+                coordinator=row.coordinator,
+                members=row.figure("members"),
+            )
+        )
+        match_name = None
+        if decision.decision == MATCH and decision.match is not None:
+            cluster = Cluster.objects.get(pk=decision.match.pk)
+            self.cluster_apply(cluster, payload, self.source)
+            match_name = cluster.display_name
+        elif decision.decision == NEW:
+            cluster = self.cluster_create(payload, self.source)
+            self.clusters.add(_known_cluster(cluster))
+        else:
+            self._queue(Entity.CLUSTER, row, payload, decision)
+        if decision.decision != REVIEW:
+            self._unqueue(Entity.CLUSTER, row)
+        self._row_report(row, decision.decision, match_name, decision)
+
+    def _organization_row(self, row: TableRow) -> None:
+        payload = self._payload(row)
+        if row.cluster:
+            payload["cluster_pk"] = self._resolve_cluster(row)
+        key = normalize_name(row.name)
+        remembered = self.org_memory.get(key)
+        if remembered is not None:
+            self._remembered(row, remembered, payload)
+            return
+        decision = self.organizations.decide(
+            Incoming(names=tuple(n for n, _ in row.names), year=row.year, city=row.city)
+        )
+        match_name = None
+        if decision.decision == MATCH and decision.match is not None:
+            org = Organization.objects.get(pk=decision.match.pk)
+            self.organization_apply(org, payload, self.source)
+            match_name = org.name
+        elif decision.decision == NEW:
+            org = self.organization_create(payload, self.source)
+            self.organizations.add(Known(pk=org.pk, display_name=org.name, names=(org.name,)))
+        else:
+            self._queue(Entity.ORGANIZATION, row, payload, decision)
+        if decision.decision != REVIEW:
+            self._unqueue(Entity.ORGANIZATION, row)
+        self._row_report(row, decision.decision, match_name, decision)
+
+    def _resolve_cluster(self, row: TableRow) -> int | None:
+        """The cluster a member list names: only a confident match links the membership."""
+        assert row.cluster is not None  # noqa: S101 — checked by the caller
+        remembered = self.cluster_memory.get(normalize_name(row.cluster))
+        if remembered is not None and remembered.cluster_id:
+            return remembered.cluster_id
+        decision = self.clusters.decide(Incoming(names=(row.cluster,)))
+        if decision.decision == MATCH and decision.match is not None:
+            return decision.match.pk
+        self.report.warnings.append(
+            CLUSTER_NOT_RECOGNISED.format(
+                row=row.row, cluster=row.cluster, decision=decision.decision
+            )
+        )
+        return None
+
+    def _remembered(
+        self, row: TableRow, remembered: ReconciliationDecision, payload: dict[str, Any]
+    ) -> None:
+        target: Cluster | Organization | None = remembered.cluster or remembered.organization
+        if remembered.action == ReconciliationDecision.Action.REJECT or target is None:
+            self.report.rows.append(
+                _row_dict(row, REVIEW, None, 0.0, [], "rejected by a reviewer", "reject")
+            )
+            return
+        if isinstance(target, Cluster):
+            self.cluster_apply(target, payload, self.source)
+            name = target.display_name
+        else:
+            self.organization_apply(target, payload, self.source)
+            name = target.name
+        self.report.rows.append(
+            _row_dict(
+                row,
+                MATCH,
+                name,
+                1.0,
+                [{"name": name, "score": 1.0}],
+                "decided by a reviewer",
+                remembered.action,
+            )
+        )
+
+    def _queue(
+        self, entity: str, row: TableRow, payload: dict[str, Any], decision: Decision
+    ) -> None:
+        self.save(
+            ReviewItem,
+            {
+                "source_key": self.source_key,
+                "entity": entity,
+                "normalized_name": normalize_name(row.name)[:255],
+            },
+            {
+                "source": self.source,
+                "row": row.row,
+                "incoming_name": row.name,
+                "language": row.language,
+                "payload": payload,
+                "candidates": [
+                    {"pk": c.known.pk, "name": c.known.display_name, "score": c.score}
+                    for c in decision.candidates
+                ],
+                "score": decision.score,
+                "reason": decision.reason[:255],
+            },
+        )
+
+    def _unqueue(self, entity: str, row: TableRow) -> None:
+        """A row decided automatically now (e.g. a new alias) no longer waits for a person."""
+        stale = ReviewItem.objects.filter(
+            source_key=self.source_key,
+            entity=entity,
+            normalized_name=normalize_name(row.name)[:255],
+            status=ReviewItem.Status.PENDING,
+        )
+        self.report.deleted += stale.delete()[0]
+
+    def _row_report(
+        self, row: TableRow, outcome: str, match_name: str | None, decision: Decision
+    ) -> None:
+        candidates = [{"name": c.known.display_name, "score": c.score} for c in decision.candidates]
+        self.report.rows.append(
+            _row_dict(row, outcome, match_name, decision.score, candidates, decision.reason, None)
+        )
+
+
+def _row_dict(
+    row: TableRow,
+    decision: str,
+    match: str | None,
+    score: float,
+    candidates: list[dict[str, Any]],
+    reason: str,
+    remembered: str | None,
+) -> dict[str, Any]:
+    return {
+        "row": row.row,
+        "source_name": row.name,
+        "language": row.language,
+        "decision": decision,
+        "match": match,
+        "score": round(score, 3),
+        "candidates": candidates,
+        "reason": reason,
+        "remembered": remembered,
+    }
+
+
+def _known_cluster(cluster: Cluster) -> Known:
+    return Known(
+        pk=cluster.pk,
+        display_name=cluster.display_name,
+        names=tuple(n for n in (cluster.name, cluster.name_pl) if n),
+        year=cluster.year_established,
+        coordinators=(cluster.coordinator_stated,) if cluster.coordinator_stated else (),
+    )
+
+
+# -- the review queue -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_item_resolve(
+    *, item: ReviewItem, action: str, target_pk: int | None = None, actor: Any = None
+) -> ReviewItem:
+    """Apply a person's decision on a queued row and remember it for the next import."""
+    item = ReviewItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != ReviewItem.Status.PENDING:
+        raise ApplicationError(NOT_PENDING.format(status=item.get_status_display()))
+    writer = _Writer()
+    cluster: Cluster | None = None
+    organization: Organization | None = None
+    actions = ReconciliationDecision.Action
+    if action == actions.ACCEPT:
+        if target_pk is None:
+            raise ApplicationError(NO_TARGET)
+        if item.entity == Entity.CLUSTER:
+            cluster = Cluster.objects.filter(pk=target_pk).first()
+            if cluster is None:
+                raise ApplicationError(WRONG_ENTITY.format(entity="cluster"))
+            writer.cluster_apply(cluster, item.payload, item.source)
+        else:
+            organization = Organization.objects.filter(pk=target_pk).first()
+            if organization is None:
+                raise ApplicationError(WRONG_ENTITY.format(entity="organization"))
+            writer.organization_apply(organization, item.payload, item.source)
+        item.status = ReviewItem.Status.ACCEPTED
+    elif action == actions.CREATE:
+        if item.entity == Entity.CLUSTER:
+            cluster = writer.cluster_create(item.payload, item.source)
+        else:
+            organization = writer.organization_create(item.payload, item.source)
+        item.status = ReviewItem.Status.CREATED
+    elif action == actions.REJECT:
+        item.status = ReviewItem.Status.REJECTED
+    else:
+        raise ApplicationError(UNKNOWN_ACTION.format(action=action))
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    item.resolved_cluster, item.resolved_organization = cluster, organization
+    item.decided_by, item.decided_at = user, now
+    item.save(
+        update_fields=[
+            "status",
+            "resolved_cluster",
+            "resolved_organization",
+            "decided_by",
+            "decided_at",
+        ]
+    )
+    ReconciliationDecision.objects.update_or_create(
+        source_key=item.source_key,
+        entity=item.entity,
+        normalized_name=item.normalized_name,
+        defaults={
+            "incoming_name": item.incoming_name,
+            "action": action,
+            "cluster": cluster,
+            "organization": organization,
+            "review_item": item,
+            "decided_by": user,
+            "decided_at": now,
+        },
+    )
+    return item

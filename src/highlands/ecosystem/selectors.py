@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from ..errors import NotFoundError
+from ..errors import ApplicationError, NotFoundError
 from .models import (
     AttributeKind,
     Cluster,
@@ -33,16 +33,38 @@ COUNT_KINDS = (
 CLUSTER_NOT_FOUND = "No cluster with the slug '{slug}'."
 ORGANIZATION_NOT_FOUND = "No organization with the slug '{slug}'."
 HIGHLAND_NOT_FOUND = "No highland with the slug '{slug}'."
+COMPARE_NEEDS_TWO = "Choose at least two clusters to compare."
+COMPARE_AT_MOST = "Compare at most {n} clusters at a time."
+COMPARE_MAX = 4
+
+# Directory sort keys -> ORDER BY; "size" is the newest stated member count.
+CLUSTER_SORTS = {
+    "document": (F("position").asc(), F("display_name").asc()),
+    "name": (F("display_name").asc(),),
+    "-name": (F("display_name").desc(),),
+    "year": (F("year_established").asc(nulls_last=True), F("display_name").asc()),
+    "-year": (F("year_established").desc(nulls_last=True), F("display_name").asc()),
+    "size": (F("stated_members").asc(nulls_last=True), F("display_name").asc()),
+    "-size": (F("stated_members").desc(nulls_last=True), F("display_name").asc()),
+}
 
 
 def _open_issues() -> Prefetch:
     return Prefetch("issues", queryset=DataQualityIssue.objects.filter(resolved=False))
 
 
+def _stated_members() -> Subquery:
+    newest = FigureObservation.objects.filter(
+        cluster=OuterRef("pk"), kind=FigureKind.MEMBERS
+    ).order_by("-as_of", "-pk")
+    return Subquery(newest.values("value")[:1], output_field=IntegerField())
+
+
 def cluster_queryset(*, include_synthetic: bool = False) -> QuerySet[Cluster]:
     """Clusters with everything a list or export shows, in document order."""
     qs = (
         Cluster.objects.select_related("parent", "source")
+        .annotate(stated_members=_stated_members())
         .prefetch_related(
             "sub_clusters",
             "highlands",
@@ -98,21 +120,52 @@ def listed_counts(cluster: Cluster) -> dict[str, int]:
     return dict(counts)
 
 
+def _has_helix_role(role: str) -> Q:
+    """A member listed under ``role`` (or, when not listed under a role, of that role)."""
+    listed = Q(memberships__role="member", memberships__listed_as=role)
+    of_role = Q(
+        memberships__role="member",
+        memberships__listed_as="",
+        memberships__organization__helix_role=role,
+    )
+    return listed | of_role
+
+
 def cluster_list(
     *,
     highland: str | None = None,
     q: str | None = None,
     top_level_only: bool = False,
     include_synthetic: bool = False,
+    helix_role: str | None = None,
+    year_min: int | None = None,
+    year_max: int | None = None,
+    size_min: int | None = None,
+    size_max: int | None = None,
+    sort: str = "document",
 ) -> QuerySet[Cluster]:
+    """Clusters filtered and sorted as the directory and the API ask."""
     qs = cluster_queryset(include_synthetic=include_synthetic)
     if highland:
         qs = qs.filter(highlands__slug=highland)
     if top_level_only:
         qs = qs.filter(parent=None)
     if q:
-        qs = qs.filter(Q(display_name__icontains=q) | Q(aliases__name__icontains=q)).distinct()
-    return qs
+        matching = Cluster.objects.filter(
+            Q(display_name__icontains=q) | Q(name_pl__icontains=q) | Q(aliases__name__icontains=q)
+        )
+        qs = qs.filter(pk__in=matching.values("pk"))
+    if helix_role:
+        qs = qs.filter(pk__in=Cluster.objects.filter(_has_helix_role(helix_role)).values("pk"))
+    if year_min is not None:
+        qs = qs.filter(year_established__gte=year_min)
+    if year_max is not None:
+        qs = qs.filter(year_established__lte=year_max)
+    if size_min is not None:
+        qs = qs.filter(stated_members__gte=size_min)
+    if size_max is not None:
+        qs = qs.filter(stated_members__lte=size_max)
+    return qs.order_by(*CLUSTER_SORTS.get(sort, CLUSTER_SORTS["document"]), "pk")
 
 
 def cluster_get(*, slug: str) -> Cluster:
@@ -134,6 +187,11 @@ class ClusterDetail:
     highland_links: list[HighlandCluster]
     issues: list[DataQualityIssue]
     aliases: list = field(default_factory=list)
+
+    @property
+    def helix(self) -> dict[str, int]:
+        """Organisations listed by name per helix role (members only)."""
+        return helix_composition(m for ms in self.members_by_role.values() for m in ms)
 
 
 def cluster_detail(*, slug: str) -> ClusterDetail:
@@ -178,6 +236,42 @@ def highland_get(*, slug: str) -> Highland:
     return highland
 
 
+@dataclass
+class HighlandDetail:
+    highland: Highland
+    links: list[HighlandCluster]
+    cooperates_with: list[Highland]
+    helix: dict[str, int]
+    issues: list[DataQualityIssue]
+
+
+def highland_detail(*, slug: str) -> HighlandDetail:
+    """A highland, its clusters, its partners and the helix mix of its clusters' members."""
+    highland = highland_get(slug=slug)
+    links = list(highland.cluster_links.all())
+    cluster_ids = [link.cluster_id for link in links]
+    members = Membership.objects.filter(
+        Q(cluster_id__in=cluster_ids) | Q(cluster__parent_id__in=cluster_ids), role="member"
+    ).select_related("organization")
+    return HighlandDetail(
+        highland=highland,
+        links=links,
+        cooperates_with=list(highland.cooperates_with.all()),
+        helix=helix_composition(members),
+        issues=list(highland.issues.all()),
+    )
+
+
+def cluster_compare(*, slugs: Iterable[str]) -> list[ClusterDetail]:
+    """Two to ``COMPARE_MAX`` clusters side by side, in the order asked for."""
+    unique = list(dict.fromkeys(s for s in slugs if s))
+    if len(unique) < 2:
+        raise ApplicationError(COMPARE_NEEDS_TWO, code="compare_needs_two")
+    if len(unique) > COMPARE_MAX:
+        raise ApplicationError(COMPARE_AT_MOST.format(n=COMPARE_MAX), code="compare_too_many")
+    return [cluster_detail(slug=slug) for slug in unique]
+
+
 def organization_queryset() -> QuerySet[Organization]:
     return (
         Organization.objects.filter(is_synthetic=False)
@@ -190,11 +284,55 @@ def organization_queryset() -> QuerySet[Organization]:
     )
 
 
-def organization_list(*, helix_role: str | None = None) -> QuerySet[Organization]:
+def organization_list(
+    *, helix_role: str | None = None, q: str | None = None, cluster: str | None = None
+) -> QuerySet[Organization]:
+    """Organisations by helix role, name (or alias) fragment and cluster slug."""
     qs = organization_queryset()
     if helix_role:
         qs = qs.filter(helix_role=helix_role)
+    if q:
+        matching = Organization.objects.filter(Q(name__icontains=q) | Q(aliases__name__icontains=q))
+        qs = qs.filter(pk__in=matching.values("pk"))
+    if cluster:
+        qs = qs.filter(
+            pk__in=Membership.objects.filter(cluster__slug=cluster).values("organization")
+        )
     return qs
+
+
+def membership_list(
+    *,
+    cluster: str | None = None,
+    organization: str | None = None,
+    role: str | None = None,
+    helix_role: str | None = None,
+) -> QuerySet[Membership]:
+    """Who is in which cluster, in what role, listed under which helix heading."""
+    qs = Membership.objects.select_related("organization", "cluster", "source")
+    if cluster:
+        qs = qs.filter(cluster__slug=cluster)
+    if organization:
+        qs = qs.filter(organization__slug=organization)
+    if role:
+        qs = qs.filter(role=role)
+    if helix_role:
+        qs = qs.filter(
+            Q(listed_as=helix_role) | Q(listed_as="", organization__helix_role=helix_role)
+        )
+    return qs.order_by("cluster__position", "role", "position", "pk")
+
+
+def figure_list(
+    *, cluster: str | None = None, kind: str | None = None
+) -> QuerySet[FigureObservation]:
+    """Every stated figure observation (the history), oldest first per cluster and kind."""
+    qs = FigureObservation.objects.select_related("cluster", "source")
+    if cluster:
+        qs = qs.filter(cluster__slug=cluster)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("cluster__position", "kind", "as_of", "pk")
 
 
 def organization_get(*, slug: str) -> Organization:
@@ -206,10 +344,23 @@ def organization_get(*, slug: str) -> Organization:
     return org
 
 
-def issue_list(*, include_resolved: bool = False) -> QuerySet[DataQualityIssue]:
+def issue_list(
+    *,
+    include_resolved: bool = False,
+    cluster: str | None = None,
+    severity: str | None = None,
+    code: str | None = None,
+) -> QuerySet[DataQualityIssue]:
+    """Data-quality flags, open ones only unless asked."""
     qs = DataQualityIssue.objects.select_related("cluster", "highland", "organization", "source")
     if not include_resolved:
         qs = qs.filter(resolved=False)
+    if cluster:
+        qs = qs.filter(cluster__slug=cluster)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if code:
+        qs = qs.filter(code=code)
     return qs.order_by("cluster__position", "highland__position", "code", "id")
 
 
@@ -244,6 +395,11 @@ def source_list() -> QuerySet[SourceDocument]:
     return SourceDocument.objects.annotate(
         n_issues=Count("dataqualityissue", distinct=True)
     ).order_by("-imported_at")
+
+
+def latest_sources(*, limit: int = 5) -> list[SourceDocument]:
+    """The newest imports, for the home page's latest activity."""
+    return list(source_list()[:limit])
 
 
 def source_get(*, pk: int) -> SourceDocument:

@@ -1,0 +1,124 @@
+"""Server-rendered SVG charts: no JavaScript, readable by screen readers, allowed by the CSP.
+
+Each chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` that state the same
+numbers the page also shows in a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from .labels import HELIX_COLOURS, HELIX_LABELS
+
+ROW = 34
+WIDTH = 320
+LABEL_GAP = 16
+
+
+def helix_chart(counts: Mapping[str, int], *, chart_id: str, title: str) -> SafeString:
+    """Horizontal bars: organisations listed by name per helix role."""
+    roles = [r for r in HELIX_COLOURS if r in counts]
+    peak = max([counts[r] for r in roles] + [1])
+    bar_space = WIDTH - 40
+    rows = []
+    for index, role in enumerate(roles):
+        y = index * ROW
+        width = round(bar_space * counts[role] / peak) if counts[role] else 0
+        rows.append(
+            (
+                y + 12,
+                str(HELIX_LABELS[role]),
+                y + LABEL_GAP,
+                max(width, 1) if counts[role] else 0,
+                HELIX_COLOURS[role],
+                width + 6,
+                y + LABEL_GAP + 11,
+                counts[role],
+            )
+        )
+    desc = "; ".join(f"{HELIX_LABELS[r]}: {counts[r]}" for r in roles)
+    body = format_html_join(
+        "",
+        '<text x="0" y="{}" class="lbl">{}</text>'
+        '<rect x="0" y="{}" width="{}" height="13" fill="{}" rx="2"></rect>'
+        '<text x="{}" y="{}" class="val">{}</text>',
+        rows,
+    )
+    return format_html(
+        '<svg class="chart helix" viewBox="0 0 {} {}" role="img" '
+        'aria-labelledby="{}-t {}-d"><title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
+        WIDTH,
+        len(roles) * ROW + 4,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        desc,
+        body,
+    )
+
+
+def line_chart(
+    points: Sequence[tuple[date, int]], *, chart_id: str, title: str, height: int = 150
+) -> SafeString:
+    """A figure over time: one point per observation, oldest on the left."""
+    left, right, top, bottom = 40, WIDTH - 12, 12, height - 28
+    values = [v for _, v in points]
+    low, high = min(values + [0]), max(values + [1])
+    days = [d.toordinal() for d, _ in points]
+    first, last = min(days), max(days)
+
+    def x(day: int) -> float:
+        if last == first:
+            return (left + right) / 2
+        return round(left + (right - left) * (day - first) / (last - first), 1)
+
+    def y(value: int) -> float:
+        return round(bottom - (bottom - top) * (value - low) / ((high - low) or 1), 1)
+
+    coords = [(x(d.toordinal()), y(v), d.isoformat(), v) for d, v in points]
+    polyline = " ".join(f"{cx},{cy}" for cx, cy, _d, _v in coords)
+    dots = format_html_join(
+        "",
+        '<circle cx="{}" cy="{}" r="4"><title>{}: {}</title></circle>',
+        coords,
+    )
+    desc = "; ".join(f"{d}: {v}" for _x, _y, d, v in coords)
+    if len(points) == 1:
+        desc = f"{desc} — " + _("one observation so far")
+    return format_html(
+        '<svg class="chart line" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{i}-t {i}-d">'
+        '<title id="{i}-t">{title}</title><desc id="{i}-d">{desc}</desc>'
+        '<line class="axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}"></line>'
+        '<line class="axis" x1="{l}" y1="{t}" x2="{l}" y2="{b}"></line>'
+        '<text class="tick" x="{lt}" y="{yt}" text-anchor="end">{high}</text>'
+        '<text class="tick" x="{lt}" y="{yb}" text-anchor="end">{low}</text>'
+        '<text class="tick" x="{l}" y="{ydate}">{d0}</text>'
+        '<text class="tick" x="{r}" y="{ydate}" text-anchor="end">{d1}</text>'
+        '<polyline points="{poly}" fill="none"></polyline>{dots}</svg>',
+        w=WIDTH,
+        h=height,
+        i=chart_id,
+        title=title,
+        desc=desc,
+        l=left,
+        r=right,
+        t=top,
+        b=bottom,
+        lt=left - 6,
+        yt=top + 4,
+        yb=bottom + 4,
+        high=high,
+        low=low,
+        ydate=height - 8,
+        d0=date.fromordinal(first).isoformat(),
+        d1=date.fromordinal(last).isoformat() if last != first else "",
+        poly=polyline,
+        dots=dots,
+    )

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError, ValidationError
 
 from ..ecosystem.api import ROUTERS
@@ -80,13 +80,13 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     tags=["meta"],
     summary="Liveness and database check for monitoring",
 )
-def health(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def health(request: HttpRequest) -> Status:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return 503, error_body("database_unavailable", "The database does not answer.")
-    return 200, {"status": "ok", "database": connection.vendor}
+        return Status(503, error_body("database_unavailable", "The database does not answer."))
+    return Status(200, {"status": "ok", "database": connection.vendor})
 
 
 for router in ROUTERS:

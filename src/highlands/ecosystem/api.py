@@ -8,13 +8,14 @@ language of translatable content, which falls back to the other language with
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 
 from ..config.schemas import ErrorOut
 from . import selectors
@@ -114,11 +115,11 @@ def _highland_ref(highland: Highland, lang: str) -> dict[str, Any]:
 
 
 def _paginate(
-    items: Sequence[T] | Any, page: PageIn, convert: Callable[[T], dict[str, Any]]
+    items: QuerySet[Any] | list[Any], page: PageIn, convert: Callable[[Any], dict[str, Any]]
 ) -> dict[str, Any]:
-    count = items.count() if hasattr(items, "count") and not isinstance(items, list) else len(items)
+    count = len(items) if isinstance(items, list) else items.count()
     start = (page.page - 1) * page.page_size
-    window: Iterable[T] = items[start : start + page.page_size] if start < count else []
+    window: Iterable[Any] = items[start : start + page.page_size] if start < count else []
     return {
         "count": count,
         "page": page.page,
@@ -414,15 +415,28 @@ def get_cluster(
     return _cluster_detail(selectors.cluster_detail(slug=slug), lang.lang)
 
 
+def _distinct(slugs: list[str]) -> list[str]:
+    if len(set(slugs)) != len(slugs):
+        raise ValueError("each cluster may be named once")
+    return slugs
+
+
 class CompareIn(Schema):
-    cluster: list[Slug] = Field(
-        default_factory=list, max_length=10, description="two to four cluster slugs"
-    )
+    cluster: Annotated[
+        list[Slug],
+        AfterValidator(_distinct),
+        Field(
+            min_length=2,
+            max_length=selectors.COMPARE_MAX,
+            description="two to four distinct cluster slugs",
+            json_schema_extra={"uniqueItems": True},
+        ),
+    ]
 
 
 @clusters_router.get(
     "/compare",
-    response={200: list[ClusterDetailOut], 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: list[ClusterDetailOut], **DETAIL_ERRORS},
     operation_id="compare_clusters",
     summary="Two to four clusters side by side (?cluster=a&cluster=b)",
 )
@@ -598,7 +612,9 @@ class FigurePageOut(PageMetaOut):
     summary="Stated figures with their history (every observation, oldest first)",
 )
 def list_figures(request: HttpRequest, filters: Query[FigureFilterIn], page: Query[PageIn]) -> dict:
-    return _paginate(selectors.figure_list(cluster=filters.cluster, kind=filters.kind), page, _figure)
+    return _paginate(
+        selectors.figure_list(cluster=filters.cluster, kind=filters.kind), page, _figure
+    )
 
 
 class IssueFilterIn(Schema):
@@ -629,4 +645,3 @@ def list_issues(request: HttpRequest, filters: Query[IssueFilterIn], page: Query
 
 
 ROUTERS = (highlands_router, clusters_router, organizations_router, registry_router)
-

@@ -162,9 +162,9 @@ def cluster_list(
     if year_max is not None:
         qs = qs.filter(year_established__lte=year_max)
     if size_min is not None:
-        qs = qs.filter(stated_members__gte=size_min)
+        qs = qs.filter(Q(stated_members__gte=size_min))
     if size_max is not None:
-        qs = qs.filter(stated_members__lte=size_max)
+        qs = qs.filter(Q(stated_members__lte=size_max))
     return qs.order_by(*CLUSTER_SORTS.get(sort, CLUSTER_SORTS["document"]), "pk")
 
 

@@ -70,7 +70,7 @@ def line_chart(
     """A figure over time: one point per observation, oldest on the left."""
     left, right, top, bottom = 40, WIDTH - 12, 12, height - 28
     values = [v for _, v in points]
-    low, high = min(values + [0]), max(values + [1])
+    low, high = min([*values, 0]), max([*values, 1])
     days = [d.toordinal() for d, _ in points]
     first, last = min(days), max(days)
 

@@ -34,7 +34,9 @@ class ClusterFilterForm(forms.Form):
 
     def __init__(self, *args: Any, highlands: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["highland"].choices = [("", _("All")), *highlands]
+        highland_field = self.fields["highland"]
+        assert isinstance(highland_field, forms.ChoiceField)  # noqa: S101 — narrows for mypy
+        highland_field.choices = [("", _("All")), *highlands]
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as keyword arguments of ``selectors.cluster_list``."""

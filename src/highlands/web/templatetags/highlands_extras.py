@@ -62,7 +62,7 @@ def content_lang(language: str) -> SafeString:
 
     if (get_language() or "en")[:2] != language:
         return format_html(' lang="{}"', language)
-    return mark_safe("")  # noqa: S308 — a constant empty string
+    return mark_safe("")
 
 
 @register.simple_tag(takes_context=True)

@@ -180,7 +180,10 @@ def test_titles_descriptions_canonical_and_hreflang(client, seeded):
     assert "<title>ESTA Cluster · Highlands</title>" in body
     assert '<meta name="description" content="ESTA Cluster: profil' in body
     assert '<link rel="canonical" href="http://testserver/pl/clusters/esta-cluster/">' in body
-    assert '<link rel="alternate" hreflang="en" href="http://testserver/clusters/esta-cluster/">' in body
+    assert (
+        '<link rel="alternate" hreflang="en" href="http://testserver/clusters/esta-cluster/">'
+        in body
+    )
     assert '<link rel="alternate" hreflang="x-default"' in body
 
 
@@ -216,3 +219,9 @@ def test_unknown_page_is_a_translated_404(client, seeded):
     assert response.status_code == HTTPStatus.NOT_FOUND
     with translation.override("pl"):
         assert "Nie znaleziono" in response.content.decode()
+
+
+def test_directory_columns_sort_and_a_second_click_reverses(client, seeded):
+    body = _get(client, "/clusters/", sort="size", highland="medical")
+    assert 'aria-sort="ascending"><a href="?sort=-size&amp;highland=medical">' in body
+    assert '<a href="?sort=name&amp;highland=medical">' in body

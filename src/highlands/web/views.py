@@ -35,6 +35,17 @@ def _label_context() -> dict[str, Any]:
     }
 
 
+def _sort_links(request: HttpRequest, current: str) -> dict[str, str]:
+    """Query strings that sort by a column; a second click on it reverses the order."""
+    links = {}
+    for key in ("name", "year", "size"):
+        query = request.GET.copy()
+        query.pop("page", None)
+        query["sort"] = f"-{key}" if current == key else key
+        links[key] = query.urlencode()
+    return links
+
+
 def _page_query(request: HttpRequest) -> str:
     """The query string without ``page``, for pagination links."""
     query = request.GET.copy()
@@ -84,6 +95,7 @@ def cluster_index(request: HttpRequest) -> HttpResponse:
         "clusters": [(c, selectors.stated_counts(c)) for c in page.object_list],
         "query": _page_query(request),
         "sort": form.filters()["sort"],
+        "sort_links": _sort_links(request, form.filters()["sort"]),
     }
     if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
         return render(request, "web/_cluster_results.html", context)

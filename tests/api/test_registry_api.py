@@ -25,7 +25,11 @@ def test_highlands_list_is_paginated_with_clusters_and_partners(client, seeded):
         "lublin-medicine-medical-and-wellness-cluster"
     ]
     assert [h["slug"] for h in medical["cooperates_with"]] == ["biotechnological"]
-    assert sum(medical["helix"].values()) > 0
+    assert set(medical["helix"]) == {
+        "business", "bei", "academia", "public_authority", "civil_society"
+    }
+    automotive = client.get("/api/v1/highlands/automotive-and-machine").json()
+    assert automotive["helix"]["business"] >= 17  # Industrial Upland Cluster lists 17 firms
 
 
 def test_lang_pl_falls_back_to_english_with_a_flag_and_prefers_polish(client, seeded):

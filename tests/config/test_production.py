@@ -9,7 +9,8 @@ import sys
 
 
 def _run_check(env_extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    ignored = {"DEBUG", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in ignored}
     env.update(env_extra)
     return subprocess.run(
         [sys.executable, "-m", "highlands", "check", "--deploy", "--fail-level", "WARNING"],

@@ -15,9 +15,6 @@ import pytest
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
-# Playwright's sync API keeps an event loop alive in this thread; Django would otherwise
-# refuse the database flush between tests as "async unsafe". Nothing here runs concurrently.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -47,7 +44,14 @@ def browser() -> Iterator:
 
 
 @pytest.fixture
-def site(live_server, transactional_db, seeded):
+def async_unsafe_allowed(monkeypatch):
+    """Playwright's sync API keeps an event loop alive in this thread, so Django would refuse
+    the test's database setup and flush as "async unsafe"; nothing here runs concurrently."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def site(async_unsafe_allowed, live_server, transactional_db, seeded):
     return live_server.url
 
 

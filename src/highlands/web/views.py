@@ -77,7 +77,13 @@ def highland_detail(request: HttpRequest, slug: str) -> HttpResponse:
         chart_id="helix",
         title=_("Helix composition of %(name)s") % {"name": name},
     )
-    context = {"d": detail, "highland": detail.highland, "helix_svg": chart, **_label_context()}
+    context = {
+        "d": detail,
+        "highland": detail.highland,
+        "helix_svg": chart,
+        "helix_total": sum(detail.helix.values()),
+        **_label_context(),
+    }
     return render(request, "web/highland.html", context)
 
 
@@ -155,6 +161,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cluster": detail.cluster,
         "listed": selectors.listed_counts(detail.cluster),
         "listed_total": sum(len(ms) for ms in detail.members_by_role.values()),
+        "helix_total": sum(detail.helix.values()),
         "helix_svg": helix_chart(
             detail.helix,
             chart_id="helix",

@@ -26,7 +26,11 @@ def test_highlands_list_is_paginated_with_clusters_and_partners(client, seeded):
     ]
     assert [h["slug"] for h in medical["cooperates_with"]] == ["biotechnological"]
     assert set(medical["helix"]) == {
-        "business", "bei", "academia", "public_authority", "civil_society"
+        "business",
+        "bei",
+        "academia",
+        "public_authority",
+        "civil_society",
     }
     automotive = client.get("/api/v1/highlands/automotive-and-machine").json()
     assert automotive["helix"]["business"] >= 17  # Industrial Upland Cluster lists 17 firms

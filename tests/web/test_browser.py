@@ -37,21 +37,18 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    with playwright_api.sync_playwright() as p:
+    # Playwright's sync API keeps an event loop alive in this thread, so Django would refuse
+    # each test's database setup and flush as "async unsafe". Nothing here runs concurrently;
+    # the allowance lasts exactly as long as the browser (this module's tests).
+    with pytest.MonkeyPatch.context() as mp, playwright_api.sync_playwright() as p:
+        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 
 
 @pytest.fixture
-def async_unsafe_allowed(monkeypatch):
-    """Playwright's sync API keeps an event loop alive in this thread, so Django would refuse
-    the test's database setup and flush as "async unsafe"; nothing here runs concurrently."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def site(async_unsafe_allowed, live_server, transactional_db, seeded):
+def site(browser, live_server, transactional_db, seeded):
     return live_server.url
 
 

@@ -84,7 +84,10 @@ def test_highland_page_shows_clusters_partners_and_helix_chart(client, seeded):
     body = _get(client, reverse("web:highland", args=["medical"]))
     assert "Lublin Medicine – Medical &amp; Wellness Cluster" in body
     assert 'href="/highlands/biotechnological/"' in body
-    assert '<svg class="chart helix"' in body
+    assert "The source lists no members by name, so there is nothing to chart." in body
+    automotive = _get(client, reverse("web:highland", args=["automotive-and-machine"]))
+    assert '<svg class="chart helix"' in automotive
+    assert "Industrial Upland Cluster" in automotive
 
 
 def test_cluster_directory_filters_sorts_and_paginates(client, seeded):

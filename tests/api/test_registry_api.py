@@ -32,6 +32,8 @@ def test_highlands_list_is_paginated_with_clusters_and_partners(client, seeded):
         "public_authority",
         "civil_society",
     }
+    assert medical["stated_helix"]["business"] == 123
+    assert medical["stated_helix"]["public_authority"] is None
     automotive = client.get("/api/v1/highlands/automotive-and-machine").json()
     assert automotive["helix"]["business"] >= 17  # Industrial Upland Cluster lists 17 firms
 

@@ -155,6 +155,9 @@ class HighlandOut(Schema):
 
 class HighlandDetailOut(HighlandOut):
     helix: dict[str, int] = Field(description="members listed by name in its clusters, per role")
+    stated_helix: dict[str, int | None] = Field(
+        description="counts its clusters state per role (null: no figure states it)"
+    )
 
 
 class HighlandPageOut(PageMetaOut):
@@ -199,7 +202,11 @@ def get_highland(
     lang: Query[LangIn],
 ) -> dict[str, Any]:
     detail = selectors.highland_detail(slug=slug)
-    return {**_highland(detail.highland, lang.lang), "helix": detail.helix}
+    return {
+        **_highland(detail.highland, lang.lang),
+        "helix": detail.helix,
+        "stated_helix": detail.stated_helix,
+    }
 
 
 # ---------------------------------------------------------------- clusters
@@ -282,7 +289,10 @@ class ClusterDetailOut(ClusterOut):
     coordinators: list[ClusterMemberOut]
     founders: list[ClusterMemberOut]
     members_by_role: dict[str, list[ClusterMemberOut]]
-    helix: dict[str, int]
+    helix: dict[str, int] = Field(description="members listed by name per helix role")
+    stated_helix: dict[str, int | None] = Field(
+        description="counts the cluster states per helix role (null: no figure states it)"
+    )
     attributes: dict[str, list[AttributeOut]]
     figures: list[FigureOut] = Field(description="the newest observation of each figure")
     history: dict[str, list[FigureOut]] = Field(description="every observation, oldest first")
@@ -368,6 +378,7 @@ def _cluster_detail(d: selectors.ClusterDetail, lang: str) -> dict[str, Any]:
         "founders": [_member(m) for m in d.founders],
         "members_by_role": {r: [_member(m) for m in ms] for r, ms in d.members_by_role.items()},
         "helix": d.helix,
+        "stated_helix": d.stated_helix,
         "attributes": {k: _attributes(v, lang) for k, v in d.attributes.items()},
         "figures": [_figure(obs, c) for obs in d.figures.values()],
         "history": {k: [_figure(obs, c) for obs in v] for k, v in d.history.items()},

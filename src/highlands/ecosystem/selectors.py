@@ -30,6 +30,12 @@ COUNT_KINDS = (
     FigureKind.BEI,
     FigureKind.UNIVERSITIES,
 )
+# The stated figure that counts each helix role (no figure counts public authority or NGOs).
+HELIX_FIGURES = {
+    HelixRole.BUSINESS.value: FigureKind.ENTERPRISES.value,
+    HelixRole.BEI.value: FigureKind.BEI.value,
+    HelixRole.ACADEMIA.value: FigureKind.UNIVERSITIES.value,
+}
 CLUSTER_NOT_FOUND = "No cluster with the slug '{slug}'."
 ORGANIZATION_NOT_FOUND = "No organization with the slug '{slug}'."
 HIGHLAND_NOT_FOUND = "No highland with the slug '{slug}'."
@@ -193,6 +199,11 @@ class ClusterDetail:
         """Organisations listed by name per helix role (members only)."""
         return helix_composition(m for ms in self.members_by_role.values() for m in ms)
 
+    @property
+    def stated_helix(self) -> dict[str, int | None]:
+        """What the cluster states per helix role (None: no figure states it)."""
+        return stated_helix([self.cluster])
+
 
 def cluster_detail(*, slug: str) -> ClusterDetail:
     """Everything the cluster page shows, in a fixed number of queries."""
@@ -242,6 +253,7 @@ class HighlandDetail:
     links: list[HighlandCluster]
     cooperates_with: list[Highland]
     helix: dict[str, int]
+    stated_helix: dict[str, int | None]
     issues: list[DataQualityIssue]
 
 
@@ -258,6 +270,9 @@ def highland_detail(*, slug: str) -> HighlandDetail:
         links=links,
         cooperates_with=list(highland.cooperates_with.all()),
         helix=helix_composition(members),
+        stated_helix=stated_helix(
+            Cluster.objects.filter(pk__in=cluster_ids).prefetch_related("figures")
+        ),
         issues=list(highland.issues.all()),
     )
 
@@ -377,6 +392,17 @@ def ecosystem_totals() -> dict[str, int]:
             stated_counts(c)["members"] or 0 for c in cluster_queryset().filter(parent=None)
         ),
     }
+
+
+def stated_helix(clusters: Iterable[Cluster]) -> dict[str, int | None]:
+    """Newest stated counts per helix role, summed over clusters (uses prefetched figures)."""
+    totals: dict[str, int | None] = dict.fromkeys(HelixRole.values)
+    for cluster in clusters:
+        current = current_figures(cluster)
+        for role, kind in HELIX_FIGURES.items():
+            if kind in current:
+                totals[role] = (totals[role] or 0) + current[kind].value
+    return totals
 
 
 def helix_composition(memberships: Iterable[Membership]) -> dict[str, int]:

@@ -15,51 +15,81 @@ from django.utils.translation import gettext as _
 
 from .labels import HELIX_COLOURS, HELIX_LABELS
 
-ROW = 34
+ROW = 46
 WIDTH = 320
 LABEL_GAP = 16
 
 
-def helix_chart(counts: Mapping[str, int], *, chart_id: str, title: str) -> SafeString:
-    """Horizontal bars: organisations listed by name per helix role."""
-    roles = [r for r in HELIX_COLOURS if r in counts]
-    peak = max([counts[r] for r in roles] + [1])
-    bar_space = WIDTH - 40
+def helix_chart(
+    listed: Mapping[str, int],
+    *,
+    stated: Mapping[str, int | None] | None = None,
+    chart_id: str,
+    title: str,
+) -> SafeString:
+    """Per helix role: the count the source states (solid) and the members it lists by name."""
+    stated = stated or {}
+    roles = [r for r in HELIX_COLOURS if r in listed]
+    peak = max([listed[r] for r in roles] + [v or 0 for v in stated.values()] + [1])
+    bar_space = WIDTH - 48
+    legend_h = 22
     rows = []
     for index, role in enumerate(roles):
-        y = index * ROW
-        width = round(bar_space * counts[role] / peak) if counts[role] else 0
+        y = legend_h + index * ROW
+        said = stated.get(role)
         rows.append(
             (
                 y + 12,
                 str(HELIX_LABELS[role]),
-                y + LABEL_GAP,
-                max(width, 1) if counts[role] else 0,
+                y + 16,
+                round(bar_space * said / peak) if said else 0,
                 HELIX_COLOURS[role],
-                width + 6,
-                y + LABEL_GAP + 11,
-                counts[role],
+                (round(bar_space * said / peak) if said else 0) + 5,
+                y + 25,
+                "—" if said is None else said,
+                y + 29,
+                round(bar_space * listed[role] / peak),
+                HELIX_COLOURS[role],
+                round(bar_space * listed[role] / peak) + 5,
+                y + 38,
+                listed[role],
             )
         )
-    desc = "; ".join(f"{HELIX_LABELS[r]}: {counts[r]}" for r in roles)
+    described = [
+        f"{HELIX_LABELS[r]}: "
+        + _("%(stated)s stated, %(listed)s listed by name")
+        % {"stated": "—" if stated.get(r) is None else stated.get(r), "listed": listed[r]}
+        for r in roles
+    ]
     body = format_html_join(
         "",
         '<text x="0" y="{}" class="lbl">{}</text>'
-        '<rect x="0" y="{}" width="{}" height="13" fill="{}" rx="2"></rect>'
+        '<rect x="0" y="{}" width="{}" height="11" fill="{}"></rect>'
+        '<text x="{}" y="{}" class="val">{}</text>'
+        '<rect x="0" y="{}" width="{}" height="11" fill="{}" fill-opacity="0.35"></rect>'
         '<text x="{}" y="{}" class="val">{}</text>',
         rows,
     )
+    legend = format_html(
+        '<rect x="0" y="4" width="12" height="11" fill="#57606a"></rect>'
+        '<text x="17" y="14" class="lbl">{}</text>'
+        '<rect x="160" y="4" width="12" height="11" fill="#57606a" fill-opacity="0.35"></rect>'
+        '<text x="177" y="14" class="lbl">{}</text>',
+        _("stated by the source"),
+        _("listed by name"),
+    )
     return format_html(
-        '<svg class="chart helix" viewBox="0 0 {} {}" role="img" '
-        'aria-labelledby="{}-t {}-d"><title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
+        '<svg class="chart helix" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d">'
+        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}{}</svg>',
         WIDTH,
-        len(roles) * ROW + 4,
+        legend_h + len(roles) * ROW + 4,
         chart_id,
         chart_id,
         chart_id,
         title,
         chart_id,
-        desc,
+        "; ".join(described),
+        legend,
         body,
     )
 

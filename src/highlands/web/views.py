@@ -46,6 +46,11 @@ def _sort_links(request: HttpRequest, current: str) -> dict[str, str]:
     return links
 
 
+def _helix_total(listed: dict[str, int], stated: dict[str, int | None]) -> int:
+    """Anything to chart: members listed by name or counts stated per helix role."""
+    return sum(listed.values()) + sum(v or 0 for v in stated.values())
+
+
 def _page_query(request: HttpRequest) -> str:
     """The query string without ``page``, for pagination links."""
     query = request.GET.copy()
@@ -74,6 +79,7 @@ def highland_detail(request: HttpRequest, slug: str) -> HttpResponse:
     name = localized(detail.highland, "name").text
     chart = helix_chart(
         detail.helix,
+        stated=detail.stated_helix,
         chart_id="helix",
         title=_("Helix composition of %(name)s") % {"name": name},
     )
@@ -81,7 +87,7 @@ def highland_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "d": detail,
         "highland": detail.highland,
         "helix_svg": chart,
-        "helix_total": sum(detail.helix.values()),
+        "helix_total": _helix_total(detail.helix, detail.stated_helix),
         **_label_context(),
     }
     return render(request, "web/highland.html", context)
@@ -161,9 +167,10 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "cluster": detail.cluster,
         "listed": selectors.listed_counts(detail.cluster),
         "listed_total": sum(len(ms) for ms in detail.members_by_role.values()),
-        "helix_total": sum(detail.helix.values()),
+        "helix_total": _helix_total(detail.helix, detail.stated_helix),
         "helix_svg": helix_chart(
             detail.helix,
+            stated=detail.stated_helix,
             chart_id="helix",
             title=_("Helix composition of %(name)s") % {"name": name},
         ),
@@ -192,8 +199,10 @@ def compare(request: HttpRequest) -> HttpResponse:
         {
             "d": d,
             "counts": selectors.stated_counts(d.cluster),
+            "helix_total": _helix_total(d.helix, d.stated_helix),
             "helix_svg": helix_chart(
                 d.helix,
+                stated=d.stated_helix,
                 chart_id=f"helix-{d.cluster.slug}",
                 title=_("Helix composition of %(name)s") % {"name": cluster_name(d.cluster).text},
             ),

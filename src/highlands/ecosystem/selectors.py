@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -24,6 +25,7 @@ from .models import (
     SourceDocument,
 )
 
+T = TypeVar("T")
 COUNT_KINDS = (
     FigureKind.MEMBERS,
     FigureKind.ENTERPRISES,
@@ -106,6 +108,11 @@ def figure_history(cluster: Cluster) -> dict[str, list[FigureObservation]]:
     for obs in sorted(cluster.figures.all(), key=lambda o: (o.as_of, o.pk)):
         history[obs.kind].append(obs)
     return dict(history)
+
+
+def _in_kind_order(by_kind: dict[str, T]) -> dict[str, T]:
+    """Members first, then enterprises, BEIs, universities: the order pages show figures in."""
+    return {kind: by_kind[kind] for kind in FigureKind.values if kind in by_kind}
 
 
 def stated_counts(cluster: Cluster) -> dict[str, int | None]:
@@ -224,8 +231,8 @@ def cluster_detail(*, slug: str) -> ClusterDetail:
         members_by_role={k: by_role[k] for k in helix_order if k in by_role},
         founders=[m for m in memberships if m.role == "founder"],
         coordinators=[m for m in memberships if m.role == "coordinator"],
-        figures=current_figures(cluster),
-        history=figure_history(cluster),
+        figures=_in_kind_order(current_figures(cluster)),
+        history=_in_kind_order(figure_history(cluster)),
         highland_links=list(cluster.highland_links.select_related("highland")),
         issues=list(cluster.issues.all()),
         aliases=list(cluster.aliases.all()),

@@ -60,7 +60,9 @@ def test_cluster_filters_and_sort(client, seeded):
         "lublin-cluster-of-advanced-aviation-technologies"
     ]
     with_academia = client.get("/api/v1/clusters", {"helix_role": "academia"}).json()
-    assert all(c["listed"].get("academia") for c in with_academia["items"])
+    assert all(
+        c["listed"].get("academia") or c["stated"]["universities"] for c in with_academia["items"]
+    )
     assert client.get("/api/v1/clusters", {"q": "metal"}).json()["count"] == 1
 
 
@@ -164,3 +166,18 @@ def test_domain_error_maps_to_400(client, seeded, monkeypatch):
 
 def test_health_still_answers(client, db):
     assert client.get("/api/v1/health").json()["status"] == "ok"
+
+
+def test_helix_filter_counts_stated_figures_as_well_as_listed_members(client, seeded):
+    from datetime import date
+
+    def academia() -> list[str]:
+        body = client.get("/api/v1/clusters", {"helix_role": "academia"}).json()
+        return [c["slug"] for c in body["items"]]
+
+    assert "esta-cluster" not in academia()  # it states 0 universities and lists none
+    esta = FigureObservation.objects.filter(cluster__slug="esta-cluster").first().cluster
+    FigureObservation.objects.create(
+        cluster=esta, kind="universities", value=2, as_of=date(2030, 1, 1), as_of_basis="given"
+    )
+    assert "esta-cluster" in academia()  # the newest figure now states two

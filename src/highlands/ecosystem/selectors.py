@@ -61,11 +61,15 @@ def _open_issues() -> Prefetch:
     return Prefetch("issues", queryset=DataQualityIssue.objects.filter(resolved=False))
 
 
-def _stated_members() -> Subquery:
-    newest = FigureObservation.objects.filter(
-        cluster=OuterRef("pk"), kind=FigureKind.MEMBERS
-    ).order_by("-as_of", "-pk")
+def _newest_figure(kind: str) -> Subquery:
+    newest = FigureObservation.objects.filter(cluster=OuterRef("pk"), kind=kind).order_by(
+        "-as_of", "-pk"
+    )
     return Subquery(newest.values("value")[:1], output_field=IntegerField())
+
+
+def _stated_members() -> Subquery:
+    return _newest_figure(FigureKind.MEMBERS)
 
 
 def cluster_queryset(*, include_synthetic: bool = False) -> QuerySet[Cluster]:
@@ -169,7 +173,15 @@ def cluster_list(
         )
         qs = qs.filter(pk__in=matching.values("pk"))
     if helix_role:
-        qs = qs.filter(pk__in=Cluster.objects.filter(_has_helix_role(helix_role)).values("pk"))
+        # Lists a member of that role by name, or its newest figure states a positive count.
+        listing = Cluster.objects.filter(_has_helix_role(helix_role)).values("pk")
+        with_role = Q(pk__in=listing)
+        if helix_role in HELIX_FIGURES:
+            stating = Cluster.objects.annotate(
+                stated_role=_newest_figure(HELIX_FIGURES[helix_role])
+            ).filter(Q(stated_role__gt=0))
+            with_role |= Q(pk__in=stating.values("pk"))
+        qs = qs.filter(with_role)
     if year_min is not None:
         qs = qs.filter(year_established__gte=year_min)
     if year_max is not None:

@@ -230,3 +230,21 @@ def test_directory_columns_sort_and_a_second_click_reverses(client, seeded):
     body = _get(client, "/clusters/", sort="size", highland="medical")
     assert 'aria-sort="ascending"><a href="?sort=-size&amp;highland=medical">' in body
     assert '<a href="?sort=name&amp;highland=medical">' in body
+
+
+def test_organization_page_lists_what_its_clusters_offer(client, seeded):
+    from highlands.ecosystem.models import ClusterAttribute, Membership
+
+    coordinator = Membership.objects.get(
+        cluster__slug="eastern-metal-processing-cluster", role="coordinator"
+    ).organization
+    service = ClusterAttribute.objects.filter(
+        cluster__slug="eastern-metal-processing-cluster", kind="service"
+    ).first()
+    body = _get(client, reverse("web:organization", args=[coordinator.slug]))
+    assert "What it offers" in body
+    assert service.text in body
+    other = Organization.objects.get(name="ABM Greiffenberger Polska Sp. z o.o.")
+    assert "list no services or products" in _get(
+        client, reverse("web:organization", args=[other.slug])
+    )

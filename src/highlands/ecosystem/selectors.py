@@ -335,6 +335,23 @@ def organization_list(
     return qs
 
 
+OFFER_KINDS = (AttributeKind.SERVICE.value, AttributeKind.PRODUCT.value)
+
+
+def cluster_offers(*, organization: Organization) -> dict[Cluster, list[ClusterAttribute]]:
+    """Services and products of the clusters an organisation belongs to, per cluster."""
+    cluster_ids = {m.cluster_id for m in organization.memberships.all()}
+    offers: dict[Cluster, list[ClusterAttribute]] = defaultdict(list)
+    attributes = (
+        ClusterAttribute.objects.filter(cluster_id__in=cluster_ids, kind__in=OFFER_KINDS)
+        .select_related("cluster", "source")
+        .order_by("cluster__position", "kind", "position")
+    )
+    for attribute in attributes:
+        offers[attribute.cluster].append(attribute)
+    return dict(offers)
+
+
 def membership_list(
     *,
     cluster: str | None = None,

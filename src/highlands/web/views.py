@@ -265,7 +265,12 @@ def _organization_jsonld(request: HttpRequest, org: Any) -> dict[str, Any]:
 @require_safe
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     org = selectors.organization_get(slug=slug)
-    context = {"org": org, "jsonld": _organization_jsonld(request, org), **_label_context()}
+    context = {
+        "org": org,
+        "offers": selectors.cluster_offers(organization=org),
+        "jsonld": _organization_jsonld(request, org),
+        **_label_context(),
+    }
     return render(request, "web/organization.html", context)
 
 

@@ -248,3 +248,9 @@ def test_organization_page_lists_what_its_clusters_offer(client, seeded):
     assert "list no services or products" in _get(
         client, reverse("web:organization", args=[other.slug])
     )
+
+
+def test_contact_channel_is_translated_and_not_invented(client, seeded):
+    polish = _get(client, "/pl/clusters/eastern-metal-processing-cluster/")
+    assert "<dt>Kontakt</dt><dd>strona internetowa" in polish
+    assert "źródło podaje kanał, a nie adres" in polish

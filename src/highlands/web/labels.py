@@ -78,3 +78,8 @@ SORT_LABELS = {
     "size": _("Smallest first (stated members)"),
     "-size": _("Largest first (stated members)"),
 }
+# How a profile says a cluster can be reached (the source names the channel, not the address).
+CONTACT_LABELS = {
+    "website": _("website"),
+    "fan page": _("fan page"),
+}

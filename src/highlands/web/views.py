@@ -32,6 +32,7 @@ def _label_context() -> dict[str, Any]:
         "severity_labels": labels.SEVERITY_LABELS,
         "org_type_labels": labels.ORG_TYPE_LABELS,
         "basis_labels": labels.AS_OF_BASIS_LABELS,
+        "contact_labels": labels.CONTACT_LABELS,
     }
 
 

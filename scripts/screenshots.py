@@ -29,7 +29,7 @@ SHOTS = [
     ("highland", "/highlands/medical/", 1200, 800),
     ("clusters", "/clusters/?sort=-size", 1200, 900),
     ("cluster", "/clusters/industrial-upland-cluster/", 1200, 1000),
-    ("organization", "/organizations/lublin-industrial-upland-foundation/", 1200, 700),
+    ("organization", "/organizations/voivodeship-club-of-technology-and-rationalization/", 1200, 900),
     (
         "compare",
         "/compare/?cluster=eastern-ict-cluster&cluster=industrial-upland-cluster",

@@ -40,3 +40,13 @@ def test_helix_chart_shows_stated_and_listed_counts_and_escapes_titles():
     widths = [int(w) for y, w in bars if y != "4"]  # y=4 is the legend's swatch
     assert max(widths) == widths[0]  # 22 stated firms is the longest bar
     assert widths[1] < widths[0]  # 17 listed by name
+
+
+def test_helix_charts_side_by_side_share_one_scale():
+    small = {"business": 22, "bei": 0, "academia": 0, "public_authority": 0, "civil_society": 0}
+    svg = helix_chart(small, chart_id="s", title="small", scale=158)
+    own = helix_chart(small, chart_id="o", title="own")
+    listed_bar = r'<rect x="0" y="\d+" width="(\d+)" height="11" fill="[^"]+" fill-opacity'
+    shared = int(re.search(listed_bar, svg).group(1))
+    alone = int(re.search(listed_bar, own).group(1))
+    assert 0 < shared < alone / 5  # 22 of 158 is a short bar, 22 of 22 a full one

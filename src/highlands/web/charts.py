@@ -26,11 +26,15 @@ def helix_chart(
     stated: Mapping[str, int | None] | None = None,
     chart_id: str,
     title: str,
+    scale: int | None = None,
 ) -> SafeString:
-    """Per helix role: the count the source states (solid) and the members it lists by name."""
+    """Per helix role: the count the source states (solid) and the members it lists by name.
+
+    ``scale`` is the value of a full-width bar; charts shown side by side share one.
+    """
     stated = stated or {}
     roles = [r for r in HELIX_COLOURS if r in listed]
-    peak = max([listed[r] for r in roles] + [v or 0 for v in stated.values()] + [1])
+    peak = scale or helix_peak(listed, stated)
     bar_space = WIDTH - 48
     legend_h = 22
     rows = []
@@ -92,6 +96,11 @@ def helix_chart(
         legend,
         body,
     )
+
+
+def helix_peak(listed: Mapping[str, int], stated: Mapping[str, int | None]) -> int:
+    """The largest count in a helix chart (at least 1)."""
+    return max([*listed.values(), *(v or 0 for v in stated.values()), 1])
 
 
 def line_chart(

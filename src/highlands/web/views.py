@@ -16,7 +16,7 @@ from ..ecosystem import selectors
 from ..ecosystem.localization import cluster_name, localized
 from ..errors import ApplicationError
 from . import labels
-from .charts import helix_chart, line_chart
+from .charts import helix_chart, helix_peak, line_chart
 from .forms import ClusterFilterForm, OrganizationFilterForm
 
 CLUSTERS_PER_PAGE = 10
@@ -196,6 +196,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 "compare_too_many": _("Compare at most four clusters at a time."),
             }
             error = messages.get(exc.code, exc.message)
+    scale = max((helix_peak(d.helix, d.stated_helix) for d in details), default=1)
     columns = [
         {
             "d": d,
@@ -204,6 +205,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             "helix_svg": helix_chart(
                 d.helix,
                 stated=d.stated_helix,
+                scale=scale,
                 chart_id=f"helix-{d.cluster.slug}",
                 title=_("Helix composition of %(name)s") % {"name": cluster_name(d.cluster).text},
             ),

@@ -22,6 +22,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+COORDINATOR = "voivodeship-club-of-technology-and-rationalization"  # its cluster lists offers
 # (file name, path, viewport width, viewport height)
 SHOTS = [
     ("home", "/", 1200, 900),
@@ -29,7 +30,7 @@ SHOTS = [
     ("highland", "/highlands/medical/", 1200, 800),
     ("clusters", "/clusters/?sort=-size", 1200, 900),
     ("cluster", "/clusters/industrial-upland-cluster/", 1200, 1000),
-    ("organization", "/organizations/voivodeship-club-of-technology-and-rationalization/", 1200, 900),
+    ("organization", f"/organizations/{COORDINATOR}/", 1200, 900),
     (
         "compare",
         "/compare/?cluster=eastern-ict-cluster&cluster=industrial-upland-cluster",

@@ -72,9 +72,17 @@ def test_an_older_table_adds_history_and_keeps_the_current_value(seeded, client)
     assert cluster.name_pl == "Wschodni Klaster Obróbki Metali"
     alias = cluster.aliases.get(name="Wschodni Klaster Obróbki Metali")
     assert (alias.language, alias.line_start) == ("pl", 3)
-    body = client.get(reverse("web:cluster", args=[EMPC])).content.decode()
-    assert "Members over time" in body
-    assert "2019-12-31: 65 — city_2019_pl_cp1250.csv" in body
+    response = client.get(reverse("web:cluster", args=[EMPC]))
+    body = response.content.decode()
+    assert "Figures over time" in body
+    series = {
+        kind: [(o.as_of.isoformat(), o.value) for o in obs]
+        for kind, _svg, obs in response.context["charts"]
+    }
+    assert series["members"][0] == ("2019-12-31", 65)
+    assert series["members"][-1][1] == 99
+    assert '<td>2019-12-31</td><td class="num">65</td>' in body
+    assert ">city_2019_pl_cp1250.csv</a>" in body
 
 
 def test_a_newer_table_becomes_current_and_the_profile_history(seeded):

@@ -1,4 +1,4 @@
-"""Security headers Django 5.2 does not set itself: Content-Security-Policy, Permissions-Policy."""
+"""Permissions-Policy, a security header neither Django 5.2 nor django-csp sets."""
 
 from __future__ import annotations
 
@@ -14,8 +14,5 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault(
-            "Content-Security-Policy", settings.HIGHLANDS_CONTENT_SECURITY_POLICY
-        )
         response.headers.setdefault("Permissions-Policy", settings.HIGHLANDS_PERMISSIONS_POLICY)
         return response

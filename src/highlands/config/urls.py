@@ -1,7 +1,13 @@
+"""URLs: the API and sitemap once; the portal in English at / and in Polish at /pl/."""
+
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from ..web.sitemaps import SITEMAPS
+from ..web.views import robots_txt
 from .api import api
 
 urlpatterns = [
@@ -13,8 +19,15 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("accounts/", include("allauth.urls")),
-    path("workspace/", include("highlands.workspace.urls")),
-    path("", include("highlands.accounts.urls")),
-    path("", include("highlands.web.urls")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
+    *i18n_patterns(
+        path("accounts/", include("allauth.urls")),
+        path("workspace/", include("highlands.workspace.urls")),
+        path("", include("highlands.accounts.urls")),
+        path("", include("highlands.web.urls")),
+        prefix_default_language=False,
+    ),
 ]
+
+handler404 = "highlands.web.views.page_not_found"

@@ -18,6 +18,7 @@ from pydantic import ConfigDict
 from ..accounts import gdpr
 from ..accounts.services import api_token_user
 from ..audit import selectors as audit_selectors
+from ..config.schemas import ErrorOut
 from ..errors import NotFoundError
 from . import selectors, services
 from .models import DataQualityIssue, Membership
@@ -37,11 +38,6 @@ class TokenAuth(HttpBearer):
 
 
 router = Router(tags=["manage"], auth=[TokenAuth(), django_auth])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class StrictIn(Schema):
@@ -70,7 +66,7 @@ class ClusterProfileIn(StrictIn):
     sections: list[AttributeSectionIn] = []
 
 
-class ClusterOut(Schema):
+class ManagedClusterOut(Schema):
     slug: str
     name: str | None
     name_pl: str
@@ -89,7 +85,7 @@ class MemberChangeIn(StrictIn):
     listed_as: str | None = None
 
 
-class MembershipOut(Schema):
+class ManagedMembershipOut(Schema):
     id: int
     organization: str
     role: str
@@ -106,14 +102,14 @@ class FigureIn(StrictIn):
     as_of: date
 
 
-class FigureOut(Schema):
+class ManagedFigureOut(Schema):
     id: int
     kind: str
     value: int
     as_of: date
 
 
-class IssueOut(Schema):
+class ManagedIssueOut(Schema):
     id: int
     code: str
     message: str
@@ -129,7 +125,7 @@ class OrganizationProfileIn(StrictIn):
     helix_role: str | None = None
 
 
-class OrganizationOut(Schema):
+class ManagedOrganizationOut(Schema):
     slug: str
     name: str
     description: str
@@ -150,12 +146,18 @@ class AuditEntryOut(Schema):
     created_at: datetime
 
 
-ERRORS: dict[int, type[Schema]] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+}
 
 
 @router.patch(
     "/clusters/{slug}",
-    response={200: ClusterOut, **ERRORS},
+    response={200: ManagedClusterOut, **ERRORS},
     operation_id="manage_cluster_update_profile",
     summary="Update a cluster's names, year and profile sections (coordinator, city admin)",
 )
@@ -178,7 +180,7 @@ def cluster_update_profile(request: HttpRequest, slug: str, payload: ClusterProf
 
 @router.post(
     "/clusters/{slug}/members",
-    response={201: MembershipOut, **ERRORS},
+    response={201: ManagedMembershipOut, **ERRORS},
     operation_id="manage_cluster_add_member",
     summary="List an organization in a cluster",
 )
@@ -197,7 +199,7 @@ def cluster_add_member(request: HttpRequest, slug: str, payload: MemberIn) -> An
 
 @router.patch(
     "/clusters/{slug}/members/{membership_id}",
-    response={200: MembershipOut, **ERRORS},
+    response={200: ManagedMembershipOut, **ERRORS},
     operation_id="manage_cluster_change_member_role",
     summary="Change a membership's role in a cluster",
 )
@@ -236,7 +238,7 @@ def cluster_remove_member(request: HttpRequest, slug: str, membership_id: int) -
 
 @router.post(
     "/clusters/{slug}/figures",
-    response={201: FigureOut, **ERRORS},
+    response={201: ManagedFigureOut, **ERRORS},
     operation_id="manage_figure_observe",
     summary="Record a new observation of a cluster figure",
 )
@@ -254,7 +256,7 @@ def figure_observe(request: HttpRequest, slug: str, payload: FigureIn) -> Any:
 
 @router.post(
     "/issues/{issue_id}/resolve",
-    response={200: IssueOut, **ERRORS},
+    response={200: ManagedIssueOut, **ERRORS},
     operation_id="manage_issue_resolve",
     summary="Mark a data-quality flag resolved",
 )
@@ -267,7 +269,7 @@ def issue_resolve(request: HttpRequest, issue_id: int) -> Any:
 
 @router.patch(
     "/organizations/{slug}",
-    response={200: OrganizationOut, **ERRORS},
+    response={200: ManagedOrganizationOut, **ERRORS},
     operation_id="manage_organization_update_profile",
     summary="Update an organization's profile (its representatives, city admin)",
 )

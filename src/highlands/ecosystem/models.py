@@ -118,6 +118,7 @@ class Highland(Provenance):
     name_pl = models.CharField(max_length=255, blank=True)
     short_name = models.CharField(max_length=120, blank=True)
     description = models.TextField(blank=True)
+    description_pl = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     cooperates_with: models.ManyToManyField[Highland, HighlandCooperation] = models.ManyToManyField(
         "self", through="HighlandCooperation", symmetrical=True, blank=True
@@ -222,6 +223,7 @@ class Organization(Provenance):
     org_type = models.CharField(max_length=32, choices=OrganizationType.choices, blank=True)
     year_established = models.PositiveSmallIntegerField(null=True, blank=True)
     description = models.TextField(blank=True)
+    description_pl = models.TextField(blank=True)
     city = models.CharField(max_length=120, blank=True)
     website = models.URLField(blank=True)
     is_synthetic = models.BooleanField(default=False)

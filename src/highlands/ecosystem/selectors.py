@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from ..errors import NotFoundError
+from ..errors import ApplicationError, NotFoundError
 from .models import (
     AttributeKind,
     Cluster,
@@ -24,25 +25,58 @@ from .models import (
     SourceDocument,
 )
 
+T = TypeVar("T")
 COUNT_KINDS = (
     FigureKind.MEMBERS,
     FigureKind.ENTERPRISES,
     FigureKind.BEI,
     FigureKind.UNIVERSITIES,
 )
+# The stated figure that counts each helix role (no figure counts public authority or NGOs).
+HELIX_FIGURES = {
+    HelixRole.BUSINESS.value: FigureKind.ENTERPRISES.value,
+    HelixRole.BEI.value: FigureKind.BEI.value,
+    HelixRole.ACADEMIA.value: FigureKind.UNIVERSITIES.value,
+}
 CLUSTER_NOT_FOUND = "No cluster with the slug '{slug}'."
 ORGANIZATION_NOT_FOUND = "No organization with the slug '{slug}'."
 HIGHLAND_NOT_FOUND = "No highland with the slug '{slug}'."
+COMPARE_NEEDS_TWO = "Choose at least two clusters to compare."
+COMPARE_AT_MOST = "Compare at most {n} clusters at a time."
+COMPARE_MAX = 4
+
+# Directory sort keys -> ORDER BY; "size" is the newest stated member count.
+CLUSTER_SORTS = {
+    "document": (F("position").asc(), F("display_name").asc()),
+    "name": (F("display_name").asc(),),
+    "-name": (F("display_name").desc(),),
+    "year": (F("year_established").asc(nulls_last=True), F("display_name").asc()),
+    "-year": (F("year_established").desc(nulls_last=True), F("display_name").asc()),
+    "size": (F("stated_members").asc(nulls_last=True), F("display_name").asc()),
+    "-size": (F("stated_members").desc(nulls_last=True), F("display_name").asc()),
+}
 
 
 def _open_issues() -> Prefetch:
     return Prefetch("issues", queryset=DataQualityIssue.objects.filter(resolved=False))
 
 
+def _newest_figure(kind: str) -> Subquery:
+    newest = FigureObservation.objects.filter(cluster=OuterRef("pk"), kind=kind).order_by(
+        "-as_of", "-pk"
+    )
+    return Subquery(newest.values("value")[:1], output_field=IntegerField())
+
+
+def _stated_members() -> Subquery:
+    return _newest_figure(FigureKind.MEMBERS)
+
+
 def cluster_queryset(*, include_synthetic: bool = False) -> QuerySet[Cluster]:
     """Clusters with everything a list or export shows, in document order."""
     qs = (
         Cluster.objects.select_related("parent", "source")
+        .annotate(stated_members=_stated_members())
         .prefetch_related(
             "sub_clusters",
             "highlands",
@@ -80,6 +114,11 @@ def figure_history(cluster: Cluster) -> dict[str, list[FigureObservation]]:
     return dict(history)
 
 
+def _in_kind_order(by_kind: dict[str, T]) -> dict[str, T]:
+    """Members first, then enterprises, BEIs, universities: the order pages show figures in."""
+    return {kind: by_kind[kind] for kind in FigureKind.values if kind in by_kind}
+
+
 def stated_counts(cluster: Cluster) -> dict[str, int | None]:
     current = current_figures(cluster)
     return {kind.value: (current[kind].value if kind in current else None) for kind in COUNT_KINDS}
@@ -98,21 +137,60 @@ def listed_counts(cluster: Cluster) -> dict[str, int]:
     return dict(counts)
 
 
+def _has_helix_role(role: str) -> Q:
+    """A member listed under ``role`` (or, when not listed under a role, of that role)."""
+    listed = Q(memberships__role="member", memberships__listed_as=role)
+    of_role = Q(
+        memberships__role="member",
+        memberships__listed_as="",
+        memberships__organization__helix_role=role,
+    )
+    return listed | of_role
+
+
 def cluster_list(
     *,
     highland: str | None = None,
     q: str | None = None,
     top_level_only: bool = False,
     include_synthetic: bool = False,
+    helix_role: str | None = None,
+    year_min: int | None = None,
+    year_max: int | None = None,
+    size_min: int | None = None,
+    size_max: int | None = None,
+    sort: str = "document",
 ) -> QuerySet[Cluster]:
+    """Clusters filtered and sorted as the directory and the API ask."""
     qs = cluster_queryset(include_synthetic=include_synthetic)
     if highland:
         qs = qs.filter(highlands__slug=highland)
     if top_level_only:
         qs = qs.filter(parent=None)
     if q:
-        qs = qs.filter(Q(display_name__icontains=q) | Q(aliases__name__icontains=q)).distinct()
-    return qs
+        matching = Cluster.objects.filter(
+            Q(display_name__icontains=q) | Q(name_pl__icontains=q) | Q(aliases__name__icontains=q)
+        )
+        qs = qs.filter(pk__in=matching.values("pk"))
+    if helix_role:
+        # Lists a member of that role by name, or its newest figure states a positive count.
+        listing = Cluster.objects.filter(_has_helix_role(helix_role)).values("pk")
+        with_role = Q(pk__in=listing)
+        if helix_role in HELIX_FIGURES:
+            stating = Cluster.objects.annotate(
+                stated_role=_newest_figure(HELIX_FIGURES[helix_role])
+            ).filter(Q(stated_role__gt=0))
+            with_role |= Q(pk__in=stating.values("pk"))
+        qs = qs.filter(with_role)
+    if year_min is not None:
+        qs = qs.filter(year_established__gte=year_min)
+    if year_max is not None:
+        qs = qs.filter(year_established__lte=year_max)
+    if size_min is not None:
+        qs = qs.filter(Q(stated_members__gte=size_min))
+    if size_max is not None:
+        qs = qs.filter(Q(stated_members__lte=size_max))
+    return qs.order_by(*CLUSTER_SORTS.get(sort, CLUSTER_SORTS["document"]), "pk")
 
 
 def cluster_get(*, slug: str) -> Cluster:
@@ -135,6 +213,16 @@ class ClusterDetail:
     issues: list[DataQualityIssue]
     aliases: list = field(default_factory=list)
     figure_rows: list[FigureRow] = field(default_factory=list)
+
+    @property
+    def helix(self) -> dict[str, int]:
+        """Organisations listed by name per helix role (members only)."""
+        return helix_composition(m for ms in self.members_by_role.values() for m in ms)
+
+    @property
+    def stated_helix(self) -> dict[str, int | None]:
+        """What the cluster states per helix role (None: no figure states it)."""
+        return stated_helix([self.cluster])
 
 
 @dataclass
@@ -195,8 +283,8 @@ def cluster_detail(*, slug: str) -> ClusterDetail:
         members_by_role={k: by_role[k] for k in helix_order if k in by_role},
         founders=[m for m in memberships if m.role == "founder"],
         coordinators=[m for m in memberships if m.role == "coordinator"],
-        figures=current_figures(cluster),
-        history=figure_history(cluster),
+        figures=_in_kind_order(current_figures(cluster)),
+        history=_in_kind_order(figure_history(cluster)),
         highland_links=list(cluster.highland_links.select_related("highland")),
         issues=list(cluster.issues.all()),
         aliases=list(cluster.aliases.all()),
@@ -219,6 +307,46 @@ def highland_get(*, slug: str) -> Highland:
     return highland
 
 
+@dataclass
+class HighlandDetail:
+    highland: Highland
+    links: list[HighlandCluster]
+    cooperates_with: list[Highland]
+    helix: dict[str, int]
+    stated_helix: dict[str, int | None]
+    issues: list[DataQualityIssue]
+
+
+def highland_detail(*, slug: str) -> HighlandDetail:
+    """A highland, its clusters, its partners and the helix mix of its clusters' members."""
+    highland = highland_get(slug=slug)
+    links = list(highland.cluster_links.all())
+    cluster_ids = [link.cluster_id for link in links]
+    members = Membership.objects.filter(
+        Q(cluster_id__in=cluster_ids) | Q(cluster__parent_id__in=cluster_ids), role="member"
+    ).select_related("organization")
+    return HighlandDetail(
+        highland=highland,
+        links=links,
+        cooperates_with=list(highland.cooperates_with.all()),
+        helix=helix_composition(members),
+        stated_helix=stated_helix(
+            Cluster.objects.filter(pk__in=cluster_ids).prefetch_related("figures")
+        ),
+        issues=list(highland.issues.all()),
+    )
+
+
+def cluster_compare(*, slugs: Iterable[str]) -> list[ClusterDetail]:
+    """Two to ``COMPARE_MAX`` clusters side by side, in the order asked for."""
+    unique = list(dict.fromkeys(s for s in slugs if s))
+    if len(unique) < 2:
+        raise ApplicationError(COMPARE_NEEDS_TWO, code="compare_needs_two")
+    if len(unique) > COMPARE_MAX:
+        raise ApplicationError(COMPARE_AT_MOST.format(n=COMPARE_MAX), code="compare_too_many")
+    return [cluster_detail(slug=slug) for slug in unique]
+
+
 def organization_queryset() -> QuerySet[Organization]:
     return (
         Organization.objects.filter(is_synthetic=False)
@@ -231,11 +359,72 @@ def organization_queryset() -> QuerySet[Organization]:
     )
 
 
-def organization_list(*, helix_role: str | None = None) -> QuerySet[Organization]:
+def organization_list(
+    *, helix_role: str | None = None, q: str | None = None, cluster: str | None = None
+) -> QuerySet[Organization]:
+    """Organisations by helix role, name (or alias) fragment and cluster slug."""
     qs = organization_queryset()
     if helix_role:
         qs = qs.filter(helix_role=helix_role)
+    if q:
+        matching = Organization.objects.filter(Q(name__icontains=q) | Q(aliases__name__icontains=q))
+        qs = qs.filter(pk__in=matching.values("pk"))
+    if cluster:
+        qs = qs.filter(
+            pk__in=Membership.objects.filter(cluster__slug=cluster).values("organization")
+        )
     return qs
+
+
+OFFER_KINDS = (AttributeKind.SERVICE.value, AttributeKind.PRODUCT.value)
+
+
+def cluster_offers(*, organization: Organization) -> dict[Cluster, list[ClusterAttribute]]:
+    """Services and products of the clusters an organisation belongs to, per cluster."""
+    cluster_ids = {m.cluster_id for m in organization.memberships.all()}
+    offers: dict[Cluster, list[ClusterAttribute]] = defaultdict(list)
+    attributes = (
+        ClusterAttribute.objects.filter(cluster_id__in=cluster_ids, kind__in=OFFER_KINDS)
+        .select_related("cluster", "source")
+        .order_by("cluster__position", "kind", "position")
+    )
+    for attribute in attributes:
+        offers[attribute.cluster].append(attribute)
+    return dict(offers)
+
+
+def membership_list(
+    *,
+    cluster: str | None = None,
+    organization: str | None = None,
+    role: str | None = None,
+    helix_role: str | None = None,
+) -> QuerySet[Membership]:
+    """Who is in which cluster, in what role, listed under which helix heading."""
+    qs = Membership.objects.select_related("organization", "cluster", "source")
+    if cluster:
+        qs = qs.filter(cluster__slug=cluster)
+    if organization:
+        qs = qs.filter(organization__slug=organization)
+    if role:
+        qs = qs.filter(role=role)
+    if helix_role:
+        qs = qs.filter(
+            Q(listed_as=helix_role) | Q(listed_as="", organization__helix_role=helix_role)
+        )
+    return qs.order_by("cluster__position", "role", "position", "pk")
+
+
+def figure_list(
+    *, cluster: str | None = None, kind: str | None = None
+) -> QuerySet[FigureObservation]:
+    """Every stated figure observation (the history), oldest first per cluster and kind."""
+    qs = FigureObservation.objects.select_related("cluster", "source")
+    if cluster:
+        qs = qs.filter(cluster__slug=cluster)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("cluster__position", "kind", "as_of", "pk")
 
 
 def organization_get(*, slug: str) -> Organization:
@@ -247,10 +436,23 @@ def organization_get(*, slug: str) -> Organization:
     return org
 
 
-def issue_list(*, include_resolved: bool = False) -> QuerySet[DataQualityIssue]:
+def issue_list(
+    *,
+    include_resolved: bool = False,
+    cluster: str | None = None,
+    severity: str | None = None,
+    code: str | None = None,
+) -> QuerySet[DataQualityIssue]:
+    """Data-quality flags, open ones only unless asked."""
     qs = DataQualityIssue.objects.select_related("cluster", "highland", "organization", "source")
     if not include_resolved:
         qs = qs.filter(resolved=False)
+    if cluster:
+        qs = qs.filter(cluster__slug=cluster)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if code:
+        qs = qs.filter(code=code)
     return qs.order_by("cluster__position", "highland__position", "code", "id")
 
 
@@ -269,6 +471,17 @@ def ecosystem_totals() -> dict[str, int]:
     }
 
 
+def stated_helix(clusters: Iterable[Cluster]) -> dict[str, int | None]:
+    """Newest stated counts per helix role, summed over clusters (uses prefetched figures)."""
+    totals: dict[str, int | None] = dict.fromkeys(HelixRole.values)
+    for cluster in clusters:
+        current = current_figures(cluster)
+        for role, kind in HELIX_FIGURES.items():
+            if kind in current:
+                totals[role] = (totals[role] or 0) + current[kind].value
+    return totals
+
+
 def helix_composition(memberships: Iterable[Membership]) -> dict[str, int]:
     counts = dict.fromkeys(HelixRole.values, 0)
     for m in memberships:
@@ -285,6 +498,11 @@ def source_list() -> QuerySet[SourceDocument]:
     return SourceDocument.objects.annotate(
         n_issues=Count("dataqualityissue", distinct=True)
     ).order_by("-imported_at")
+
+
+def latest_sources(*, limit: int = 5) -> list[SourceDocument]:
+    """The newest imports, for the home page's latest activity."""
+    return list(source_list()[:limit])
 
 
 def source_get(*, pk: int) -> SourceDocument:

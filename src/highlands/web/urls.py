@@ -8,6 +8,7 @@ urlpatterns = [
     path("highlands/<slug:slug>/", views.highland_detail, name="highland"),
     path("clusters/", views.cluster_index, name="clusters"),
     path("clusters/<slug:slug>/", views.cluster_detail, name="cluster"),
+    path("compare/", views.compare, name="compare"),
     path("organizations/", views.organization_index, name="organizations"),
     path("organizations/<slug:slug>/", views.organization_detail, name="organization"),
     path("data-quality/", views.data_quality, name="data_quality"),

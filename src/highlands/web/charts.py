@@ -1,0 +1,163 @@
+"""Server-rendered SVG charts: no JavaScript, readable by screen readers, allowed by the CSP.
+
+Each chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` that state the same
+numbers the page also shows in a table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from .labels import HELIX_COLOURS, HELIX_LABELS
+
+ROW = 46
+WIDTH = 320
+LABEL_GAP = 16
+
+
+def helix_chart(
+    listed: Mapping[str, int],
+    *,
+    stated: Mapping[str, int | None] | None = None,
+    chart_id: str,
+    title: str,
+    scale: int | None = None,
+) -> SafeString:
+    """Per helix role: the count the source states (solid) and the members it lists by name.
+
+    ``scale`` is the value of a full-width bar; charts shown side by side share one.
+    """
+    stated = stated or {}
+    roles = [r for r in HELIX_COLOURS if r in listed]
+    peak = scale or helix_peak(listed, stated)
+    bar_space = WIDTH - 48
+    legend_h = 22
+    rows = []
+    for index, role in enumerate(roles):
+        y = legend_h + index * ROW
+        said = stated.get(role)
+        rows.append(
+            (
+                y + 12,
+                str(HELIX_LABELS[role]),
+                y + 16,
+                round(bar_space * said / peak) if said else 0,
+                HELIX_COLOURS[role],
+                (round(bar_space * said / peak) if said else 0) + 5,
+                y + 25,
+                "—" if said is None else said,
+                y + 29,
+                round(bar_space * listed[role] / peak),
+                HELIX_COLOURS[role],
+                round(bar_space * listed[role] / peak) + 5,
+                y + 38,
+                listed[role],
+            )
+        )
+    described = [
+        f"{HELIX_LABELS[r]}: "
+        + _("%(stated)s stated, %(listed)s listed by name")
+        % {"stated": "—" if stated.get(r) is None else stated.get(r), "listed": listed[r]}
+        for r in roles
+    ]
+    body = format_html_join(
+        "",
+        '<text x="0" y="{}" class="lbl">{}</text>'
+        '<rect x="0" y="{}" width="{}" height="11" fill="{}"></rect>'
+        '<text x="{}" y="{}" class="val">{}</text>'
+        '<rect x="0" y="{}" width="{}" height="11" fill="{}" fill-opacity="0.35"></rect>'
+        '<text x="{}" y="{}" class="val">{}</text>',
+        rows,
+    )
+    legend = format_html(
+        '<rect x="0" y="4" width="12" height="11" fill="#57606a"></rect>'
+        '<text x="17" y="14" class="lbl">{}</text>'
+        '<rect x="160" y="4" width="12" height="11" fill="#57606a" fill-opacity="0.35"></rect>'
+        '<text x="177" y="14" class="lbl">{}</text>',
+        _("stated by the source"),
+        _("listed by name"),
+    )
+    return format_html(
+        '<svg class="chart helix" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d">'
+        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}{}</svg>',
+        WIDTH,
+        legend_h + len(roles) * ROW + 4,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        "; ".join(described),
+        legend,
+        body,
+    )
+
+
+def helix_peak(listed: Mapping[str, int], stated: Mapping[str, int | None]) -> int:
+    """The largest count in a helix chart (at least 1)."""
+    return max([*listed.values(), *(v or 0 for v in stated.values()), 1])
+
+
+def line_chart(
+    points: Sequence[tuple[date, int]], *, chart_id: str, title: str, height: int = 150
+) -> SafeString:
+    """A figure over time: one point per observation, oldest on the left."""
+    left, right, top, bottom = 40, WIDTH - 12, 12, height - 28
+    values = [v for _, v in points]
+    low, high = min([*values, 0]), max([*values, 1])
+    days = [d.toordinal() for d, _ in points]
+    first, last = min(days), max(days)
+
+    def x(day: int) -> float:
+        if last == first:
+            return (left + right) / 2
+        return round(left + (right - left) * (day - first) / (last - first), 1)
+
+    def y(value: int) -> float:
+        return round(bottom - (bottom - top) * (value - low) / ((high - low) or 1), 1)
+
+    coords = [(x(d.toordinal()), y(v), d.isoformat(), v) for d, v in points]
+    polyline = " ".join(f"{cx},{cy}" for cx, cy, _d, _v in coords)
+    dots = format_html_join(
+        "",
+        '<circle cx="{}" cy="{}" r="4"><title>{}: {}</title></circle>',
+        coords,
+    )
+    desc = "; ".join(f"{d}: {v}" for _x, _y, d, v in coords)
+    if len(points) == 1:
+        desc = f"{desc} — " + _("one observation so far")
+    return format_html(
+        '<svg class="chart line" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{i}-t {i}-d">'
+        '<title id="{i}-t">{title}</title><desc id="{i}-d">{desc}</desc>'
+        '<line class="axis" x1="{l}" y1="{b}" x2="{r}" y2="{b}"></line>'
+        '<line class="axis" x1="{l}" y1="{t}" x2="{l}" y2="{b}"></line>'
+        '<text class="tick" x="{lt}" y="{yt}" text-anchor="end">{high}</text>'
+        '<text class="tick" x="{lt}" y="{yb}" text-anchor="end">{low}</text>'
+        '<text class="tick" x="{l}" y="{ydate}">{d0}</text>'
+        '<text class="tick" x="{r}" y="{ydate}" text-anchor="end">{d1}</text>'
+        '<polyline points="{poly}" fill="none"></polyline>{dots}</svg>',
+        w=WIDTH,
+        h=height,
+        i=chart_id,
+        title=title,
+        desc=desc,
+        l=left,
+        r=right,
+        t=top,
+        b=bottom,
+        lt=left - 6,
+        yt=top + 4,
+        yb=bottom + 4,
+        high=high,
+        low=low,
+        ydate=height - 8,
+        d0=date.fromordinal(first).isoformat(),
+        d1=date.fromordinal(last).isoformat() if last != first else "",
+        poly=polyline,
+        dots=dots,
+    )

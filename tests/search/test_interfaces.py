@@ -13,7 +13,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_api_search_returns_documented_shape(client, indexed):
+def test_api_search_returns_documented_shape(client, shared_index):
     response = client.get("/api/v1/search", {"q": "Swidnik helicopters", "type": "cluster"})
     assert response.status_code == HTTPStatus.OK
     body = response.json()
@@ -23,7 +23,7 @@ def test_api_search_returns_documented_shape(client, indexed):
     assert body["facets"]["type"]
 
 
-def test_api_filters_and_errors(client, indexed):
+def test_api_filters_and_errors(client, shared_index):
     response = client.get(
         "/api/v1/search", {"q": "foundation", "type": "organization", "helix_role": "bei"}
     )
@@ -47,7 +47,7 @@ def test_openapi_documents_search(client):
     assert len(ids) == len(set(ids))
 
 
-def test_search_page_and_htmx_partial(client, indexed):
+def test_search_page_and_htmx_partial(client, shared_index):
     page = client.get(reverse("search:search"), {"q": "światłowody"})
     assert page.status_code == HTTPStatus.OK
     html = page.content.decode()
@@ -60,7 +60,7 @@ def test_search_page_and_htmx_partial(client, indexed):
     assert "<html" not in body
 
 
-def test_cli_prints_one_json_object_per_query(indexed):
+def test_cli_prints_one_json_object_per_query(shared_index):
     out = StringIO()
     call_command(
         "search",

@@ -19,7 +19,7 @@ CLUSTERS = SearchFilters(types=["cluster"])
     "query",
     ["światłowodów", "swiatlowody", "ŚWIATŁOWÓD", "photonics", "optical fibers"],
 )
-def test_inflected_and_accentless_forms_find_the_photonics_cluster(indexed, query):
+def test_inflected_and_accentless_forms_find_the_photonics_cluster(shared_index, query):
     result = search(query, filters=CLUSTERS, limit=3)
     assert slugs(result)[0] == "photonics-and-optical-fiber-cluster"
 
@@ -27,12 +27,12 @@ def test_inflected_and_accentless_forms_find_the_photonics_cluster(indexed, quer
 @pytest.mark.parametrize(
     "query", ["Swidnik helicopters", "Świdnik", "aviaton tehnologies", "Swidnk"]
 )
-def test_names_and_typos_find_the_aviation_cluster(indexed, query):
+def test_names_and_typos_find_the_aviation_cluster(shared_index, query):
     result = search(query, filters=CLUSTERS, limit=3)
     assert "lublin-cluster-of-advanced-aviation-technologies" in slugs(result)
 
 
-def test_polish_query_finds_english_profile_by_keyword_translation(indexed):
+def test_polish_query_finds_english_profile_by_keyword_translation(shared_index):
     result = search("hartowanie stali na zlecenie", filters=CLUSTERS, limit=3, mode="keyword")
     assert slugs(result)[0] == "eastern-metal-processing-cluster"
     assert any("hartowanie" in reason for reason in result.results[0].why)
@@ -45,32 +45,13 @@ def test_polish_query_finds_english_profile_by_keyword_translation(indexed):
         ("odnawialne źródła energii", "lublin-eco-energy-cluster"),
     ],
 )
-def test_cross_lingual_semantic_search(indexed, query, expected):
+def test_cross_lingual_semantic_search(shared_index, query, expected):
     result = search(query, filters=CLUSTERS, limit=3, mode="semantic")
     assert expected in slugs(result)
     assert result.results[0].why[0].startswith("semantic")
 
 
-def test_english_query_finds_polish_description_semantically(
-    indexed, django_capture_on_commit_callbacks
-):
-    from highlands.ecosystem.services import organization_create
-
-    with django_capture_on_commit_callbacks(execute=True):
-        organization_create(
-            name="Stolarnia Dębowa",
-            description="Produkujemy meble z litego drewna dębowego na zamówienie.",
-        )
-    result = search(
-        "oak furniture maker",
-        filters=SearchFilters(types=["organization"]),
-        limit=3,
-        mode="semantic",
-    )
-    assert slugs(result)[0] == "stolarnia-debowa"
-
-
-def test_every_result_explains_why(indexed):
+def test_every_result_explains_why(shared_index):
     result = search("steel hardening", limit=5)
     assert result.results
     for hit in result.results:
@@ -81,13 +62,13 @@ def test_every_result_explains_why(indexed):
     assert "hardening" in top.why[0]
 
 
-def test_type_filter(indexed):
+def test_type_filter(shared_index):
     result = search("Lublin", filters=SearchFilters(types=["organization"]), limit=20)
     assert result.results
     assert {hit.kind for hit in result.results} == {"organization"}
 
 
-def test_highland_filter_applies_to_both_lists(indexed):
+def test_highland_filter_applies_to_both_lists(shared_index):
     filters = SearchFilters(highlands=["aviation"])
     for mode in ("keyword", "semantic", "hybrid"):
         result = search("cluster cooperation", filters=filters, limit=20, mode=mode)
@@ -97,7 +78,7 @@ def test_highland_filter_applies_to_both_lists(indexed):
         assert cluster_hits <= aviation, mode
 
 
-def test_cluster_and_helix_role_filters(indexed):
+def test_cluster_and_helix_role_filters(shared_index):
     upland = Cluster.objects.get(slug="industrial-upland-cluster")
     filters = SearchFilters(clusters=[upland.pk], helix_roles=["academia"], types=["organization"])
     result = search("university", filters=filters, limit=20)
@@ -108,7 +89,7 @@ def test_cluster_and_helix_role_filters(indexed):
         assert hit.kind == "organization"
 
 
-def test_year_and_size_filters(indexed):
+def test_year_and_size_filters(shared_index):
     result = search(
         "cluster", filters=SearchFilters(types=["cluster"], year_min=2012, year_max=2014), limit=50
     )
@@ -122,7 +103,7 @@ def test_year_and_size_filters(indexed):
     assert "esta-cluster" not in slugs(big)
 
 
-def test_invalid_requests_are_application_errors(indexed):
+def test_invalid_requests_are_application_errors(shared_index):
     with pytest.raises(ApplicationError):
         search("   ")
     with pytest.raises(ApplicationError):

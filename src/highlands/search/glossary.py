@@ -68,7 +68,7 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("partner", "partner"),
     ("podwykonawca", "subcontractor subcontracting"),
     ("podwykonawstwo", "subcontracting"),
-    ("zlecenie", "commission order outsourcing"),
+    ("zlecenie", "commission outsourcing subcontracting"),
     ("usługi", "services"),
     ("usługa", "service"),
     ("produkty", "products"),
@@ -244,6 +244,18 @@ def _lexicon() -> dict[str, tuple[str, ...]]:
         back = " ".join(en_tokens)
         lexicon.setdefault(back, []).extend(t for t in pl_tokens if t not in lexicon.get(back, []))
     return {k: tuple(dict.fromkeys(v)) for k, v in lexicon.items()}
+
+
+@lru_cache(maxsize=1)
+def surface_forms() -> dict[str, str]:
+    """Stem → a readable word of the lexicon, to explain matches ("hardening", not "harden")."""
+    forms: dict[str, str] = {}
+    for polish, english in PAIRS:
+        for text in (polish, english):
+            for word in text.split():
+                for token in analyze(word):
+                    forms.setdefault(token, word)
+    return forms
 
 
 def expand(tokens: list[str]) -> dict[str, tuple[str, ...]]:

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from ..errors import ApplicationError
 from .encoders import get_encoder
 from .engine import MAX_CHUNKS, SCHEMA, Reader, chunk_keys, get_reader
-from .glossary import expand
+from .glossary import expand, surface_forms
 from .models import DocumentKind, SearchChunk, SearchDocument
 from .text import STOP_WORDS, analyze, stem, words
 
@@ -307,7 +307,8 @@ def _matched_terms(parsed: QueryTerms, doc: SearchDocument) -> list[str]:
     for source, translated in parsed.translations.items():
         hits = [t for t in translated if t in present]
         if hits:
-            matched.append(f"{typed.get(source, source)} → {', '.join(hits)}")
+            readable = [surface_forms().get(t, t) for t in hits]
+            matched.append(f"{typed.get(source, source)} → {', '.join(readable)}")
     return matched
 
 

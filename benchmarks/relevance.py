@@ -43,7 +43,7 @@ def main() -> None:
             scores[mode].setdefault("all", []).append(score)
             if verbose and mode == "hybrid" and score < 0.9:
                 print(f"{score:.2f} [{item['group']}] {item['q']} -> {ranked}")
-    groups = ["en", "pl", "names", "all"]
+    groups = ["en", "pl", "names", "holdout-en", "holdout-pl", "all"]
     n = {g: len(scores["hybrid"][g]) for g in groups}
     print("| mode | " + " | ".join(f"{g} (n={n[g]})" for g in groups) + " |")
     print("|---|" + "---|" * len(groups))

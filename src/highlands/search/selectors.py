@@ -37,6 +37,9 @@ NAME_WEIGHT = 1.0
 PHRASE_BOOST = 6.0
 CANDIDATES = 100
 EXACT_FILTER_MAX = 5000  # filtered semantic search falls back to exact scoring up to this
+# In hybrid mode, when BM25 found something, a passage must be this close to count: weak
+# semantic neighbours mostly added noise on the labelled set (docs/benchmarks.md).
+HYBRID_SEMANTIC_FLOOR = 0.3
 SEMANTIC_FLOOR = 0.15  # cosine below which a passage is not offered as a semantic match
 
 NAME_BOOST = 3.0
@@ -247,28 +250,34 @@ def name_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> 
 
 
 def semantic_search(
-    reader: Reader, vector: np.ndarray, filters: SearchFilters, limit: int
+    reader: Reader,
+    vector: np.ndarray,
+    filters: SearchFilters,
+    limit: int,
+    floor: float = SEMANTIC_FLOOR,
 ) -> list[tuple[int, float, int]]:
     """Nearest passages, best passage per document: [(doc_id, cosine, chunk position)]."""
     if len(reader.vectors) == 0:
         return []
     want = limit * (8 if filters.active or not filters.include_synthetic else 3)
     matches = reader.vectors.search(vector, min(want, len(reader.vectors)))
-    best = _best_per_document(matches.keys, 1.0 - np.asarray(matches.distances))
+    best = _best_per_document(matches.keys, 1.0 - np.asarray(matches.distances), floor)
     allowed = set(
         filters.apply(SearchDocument.objects.filter(pk__in=list(best))).values_list("pk", flat=True)
     )
     ranked = [(d, s, p) for d, (s, p) in best.items() if d in allowed]
     if filters.active and len(ranked) < limit:
-        ranked = _exact_filtered(reader, vector, filters) or ranked
+        ranked = _exact_filtered(reader, vector, filters, floor) or ranked
     ranked.sort(key=lambda x: -x[1])
     return ranked[:limit]
 
 
-def _best_per_document(keys: np.ndarray, similarities: np.ndarray) -> dict[int, tuple[float, int]]:
+def _best_per_document(
+    keys: np.ndarray, similarities: np.ndarray, floor: float
+) -> dict[int, tuple[float, int]]:
     best: dict[int, tuple[float, int]] = {}
     for key, similarity in zip(keys, similarities, strict=True):
-        if similarity < SEMANTIC_FLOOR:
+        if similarity < floor:
             continue
         doc_id, position = divmod(int(key), MAX_CHUNKS)
         if doc_id not in best or similarity > best[doc_id][0]:
@@ -277,7 +286,7 @@ def _best_per_document(keys: np.ndarray, similarities: np.ndarray) -> dict[int, 
 
 
 def _exact_filtered(
-    reader: Reader, vector: np.ndarray, filters: SearchFilters
+    reader: Reader, vector: np.ndarray, filters: SearchFilters, floor: float
 ) -> list[tuple[int, float, int]]:
     """Selective filters: score every passage of the (few) matching documents exactly."""
     doc_ids = list(
@@ -292,7 +301,7 @@ def _exact_filtered(
     if not len(keys):
         return []
     vectors = np.asarray(reader.vectors.get(keys), dtype=np.float32)
-    best = _best_per_document(keys, vectors @ vector)
+    best = _best_per_document(keys, vectors @ vector, floor)
     return [(d, s, p) for d, (s, p) in best.items()]
 
 
@@ -348,7 +357,8 @@ def search(
         vector = get_encoder().encode([q])[0]
         engine_ms["encode"] = _ms(t0)
         t0 = time.perf_counter()
-        semantic = semantic_search(reader, vector, filters, depth)
+        floor = HYBRID_SEMANTIC_FLOOR if mode == "hybrid" and keyword else SEMANTIC_FLOOR
+        semantic = semantic_search(reader, vector, filters, depth, floor)
         engine_ms["semantic"] = _ms(t0)
 
     names: list[int] = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import tantivy
@@ -36,7 +37,8 @@ SEMANTIC_WEIGHT = 0.6
 NAME_WEIGHT = 1.0
 PHRASE_BOOST = 6.0
 CANDIDATES = 100
-EXACT_FILTER_MAX = 5000  # filtered semantic search falls back to exact scoring up to this
+SEMANTIC_DEPTH = 60
+EXACT_FILTER_MAX = 2000  # filtered semantic search falls back to exact scoring up to this
 # In hybrid mode, when BM25 found something, a passage must be this close to count: weak
 # semantic neighbours mostly added noise on the labelled set (docs/benchmarks.md).
 HYBRID_SEMANTIC_FLOOR = 0.3
@@ -259,14 +261,16 @@ def semantic_search(
     """Nearest passages, best passage per document: [(doc_id, cosine, chunk position)]."""
     if len(reader.vectors) == 0:
         return []
-    want = limit * (8 if filters.active or not filters.include_synthetic else 3)
+    want = limit * (4 if filters.active or not filters.include_synthetic else 2)
     matches = reader.vectors.search(vector, min(want, len(reader.vectors)))
     best = _best_per_document(matches.keys, 1.0 - np.asarray(matches.distances), floor)
-    allowed = set(
-        filters.apply(SearchDocument.objects.filter(pk__in=list(best))).values_list("pk", flat=True)
-    )
+    allowed = _filtered_ids(reader, filters, within=list(best)) if best else set()
     ranked = [(d, s, p) for d, (s, p) in best.items() if d in allowed]
-    if filters.active and len(ranked) < limit:
+    if (
+        filters.active
+        and len(ranked) < limit
+        and _filtered_count(reader, filters) <= EXACT_FILTER_MAX
+    ):
         ranked = _exact_filtered(reader, vector, filters, floor) or ranked
     ranked.sort(key=lambda x: -x[1])
     return ranked[:limit]
@@ -285,16 +289,36 @@ def _best_per_document(
     return best
 
 
+def _filtered_count(reader: Reader, filters: SearchFilters) -> int:
+    """How many documents pass the filters (Tantivy counts without fetching)."""
+    query = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, tantivy.Query.all_query()), *filters.tantivy_clauses()]
+    )
+    result = reader.keyword.searcher().search(query, limit=1, count=True)
+    return int(getattr(result, "count", 0) or 0)
+
+
+def _filtered_ids(
+    reader: Reader, filters: SearchFilters, *, within: list[int] | None = None, limit: int = 0
+) -> set[int]:
+    """Ids of the documents that pass the filters, by Tantivy (the same filters as BM25)."""
+    clauses = list(filters.tantivy_clauses())
+    if within is not None:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(SCHEMA, "doc_id", within)))
+    if not clauses:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+    searcher = reader.keyword.searcher()
+    size = len(within) if within is not None else limit
+    result = searcher.search(tantivy.Query.boolean_query(clauses), limit=max(size, 1), count=False)
+    return {searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits}
+
+
 def _exact_filtered(
     reader: Reader, vector: np.ndarray, filters: SearchFilters, floor: float
 ) -> list[tuple[int, float, int]]:
     """Selective filters: score every passage of the (few) matching documents exactly."""
-    doc_ids = list(
-        filters.apply(SearchDocument.objects.all()).values_list("pk", flat=True)[
-            : EXACT_FILTER_MAX + 1
-        ]
-    )
-    if not doc_ids or len(doc_ids) > EXACT_FILTER_MAX:
+    doc_ids = sorted(_filtered_ids(reader, filters, limit=EXACT_FILTER_MAX))
+    if not doc_ids:
         return []
     keys = np.concatenate([chunk_keys(d) for d in doc_ids])
     keys = keys[np.asarray(reader.vectors.contains(keys), dtype=bool)]
@@ -305,9 +329,15 @@ def _exact_filtered(
     return [(d, s, p) for d, (s, p) in best.items()]
 
 
+@lru_cache(maxsize=4096)
+def _document_terms(doc_id: int, names: str, body: str) -> frozenset[str]:
+    # Rows are replaced on every reindex (new id), and the text is part of the key anyway.
+    return frozenset(analyze(names)) | frozenset(analyze(body))
+
+
 def _matched_terms(parsed: QueryTerms, doc: SearchDocument) -> list[str]:
     """The query's words (and translations) found in the document, as the person typed them."""
-    present = set(analyze(doc.names)) | set(analyze(doc.body))
+    present = _document_terms(doc.pk, doc.names, doc.body)
     matched: list[str] = []
     typed = {stem(w): w for w in words(parsed.raw)}
     for term in parsed.terms:
@@ -358,7 +388,7 @@ def search(
         engine_ms["encode"] = _ms(t0)
         t0 = time.perf_counter()
         floor = HYBRID_SEMANTIC_FLOOR if mode == "hybrid" and keyword else SEMANTIC_FLOOR
-        semantic = semantic_search(reader, vector, filters, depth, floor)
+        semantic = semantic_search(reader, vector, filters, max(SEMANTIC_DEPTH, limit), floor)
         engine_ms["semantic"] = _ms(t0)
 
     names: list[int] = []

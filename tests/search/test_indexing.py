@@ -115,3 +115,39 @@ def test_english_query_finds_polish_description_semantically(
         mode="semantic",
     )
     assert slugs(result)[0] == "stolarnia-debowa"
+
+
+def test_failed_drain_keeps_the_outbox_for_the_next_one(
+    indexed, monkeypatch, django_capture_on_commit_callbacks
+):
+    from highlands.search import indexing
+
+    def broken(kind, pks):
+        raise RuntimeError("encoder unavailable")
+
+    monkeypatch.setattr(indexing, "refresh_documents", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_create(name="Resilient Widgets")
+    assert IndexOutbox.objects.count() == 1  # the write committed; the work is kept
+    monkeypatch.undo()
+    assert drain() == 1
+    assert IndexOutbox.objects.count() == 0
+    assert slugs(search("resilient widgets", filters=ORGS, mode="keyword"))[0] == (
+        "resilient-widgets"
+    )
+
+
+def test_synthetic_data_never_reaches_the_registry_lists(indexed):
+    from django.core.management import call_command
+
+    from highlands.ecosystem.models import Membership, Organization
+    from highlands.ecosystem.selectors import cluster_list, organization_list
+
+    call_command("generate-demo", organizations=20, clusters=2, no_index=True, stdout=None)
+    assert Organization.objects.filter(is_synthetic=True).count() == 20
+    assert not organization_list().filter(is_synthetic=True).exists()
+    assert not cluster_list().filter(is_synthetic=True).exists()
+    mixed = Membership.objects.filter(organization__is_synthetic=True, cluster__is_synthetic=False)
+    assert not mixed.exists()
+    call_command("generate-demo", delete=True, no_index=True, stdout=None)
+    assert not Organization.objects.filter(is_synthetic=True).exists()

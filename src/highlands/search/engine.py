@@ -24,6 +24,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import tantivy
@@ -158,7 +159,7 @@ class KeywordWriter:
 
     def __init__(self, gen: Path) -> None:
         self.index = open_keyword(gen)
-        self.writer = self.index.writer(heap_size=64_000_000, num_threads=1)
+        self.writer: Any = self.index.writer(heap_size=64_000_000, num_threads=1)
 
     def delete(self, doc_ids: Sequence[int]) -> None:
         for doc_id in doc_ids:
@@ -171,6 +172,14 @@ class KeywordWriter:
     def commit(self) -> None:
         self.writer.commit()
         self.writer.wait_merging_threads()
+        self.writer = None
+
+    def close(self) -> None:
+        """Release Tantivy's writer lock even when the batch failed (a traceback may keep
+        this object alive; the lock must not outlive the flock)."""
+        if self.writer is not None:
+            self.writer.rollback()
+            self.writer = None
 
 
 # -- vector index --------------------------------------------------------------------------

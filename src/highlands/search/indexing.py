@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from usearch.index import Index as VectorIndex
 
 from .documents import ALL_IDS, BUILDERS, DocumentData
 from .encoders import get_encoder
@@ -206,17 +208,20 @@ def drain(*, limit: int = 10_000) -> int:
             if row.object_id not in by_kind[row.kind]:
                 by_kind[row.kind].append(row.object_id)
         keyword = KeywordWriter(gen)
-        vectors = load_vectors(gen, view=False)
-        for kind, pks in by_kind.items():
-            for start in range(0, len(pks), BATCH):
-                refreshed = refresh_documents(kind, pks[start : start + BATCH])
-                keyword.delete(refreshed.deleted)
-                keyword.add([keyword_entry(doc) for doc, _v in refreshed.upserted])
-                remove_vectors(vectors, refreshed.deleted)
-                keys, vecs = _vector_batch(refreshed.upserted)
-                if len(keys):
-                    vectors.add(keys, vecs)
-        keyword.commit()
+        try:
+            vectors = load_vectors(gen, view=False)
+            for kind, pks in by_kind.items():
+                for start in range(0, len(pks), BATCH):
+                    refreshed = refresh_documents(kind, pks[start : start + BATCH])
+                    keyword.delete(refreshed.deleted)
+                    keyword.add([keyword_entry(doc) for doc, _v in refreshed.upserted])
+                    remove_vectors(vectors, refreshed.deleted)
+                    keys, vecs = _vector_batch(refreshed.upserted)
+                    if len(keys):
+                        vectors.add(keys, vecs)
+            keyword.commit()
+        finally:
+            keyword.close()
         save_vectors(gen, vectors)
         bump_version(gen)
         IndexOutbox.objects.filter(id__lte=rows[-1].id).delete()
@@ -234,6 +239,22 @@ def rebuild_locked(home, *, progress: Progress | None = None) -> int:
     started_outbox = IndexOutbox.objects.order_by("-id").values_list("id", flat=True).first()
     gen = new_generation(home)
     keyword = KeywordWriter(gen)
+    try:
+        vectors, done = _fill_generation(keyword, progress)
+    except BaseException:
+        keyword.close()
+        shutil.rmtree(gen, ignore_errors=True)  # never switched to: the live one is intact
+        raise
+    keyword.close()
+    save_vectors(gen, vectors)
+    bump_version(gen)
+    switch_generation(home, gen)
+    if started_outbox is not None:
+        IndexOutbox.objects.filter(id__lte=started_outbox).delete()
+    return done
+
+
+def _fill_generation(keyword: KeywordWriter, progress: Progress | None) -> tuple[VectorIndex, int]:
     vectors = new_vector_index()
     total = sum(ALL_IDS[kind]().count() for kind in BUILDERS)  # type: ignore[attr-defined]
     done = 0
@@ -250,9 +271,4 @@ def rebuild_locked(home, *, progress: Progress | None = None) -> int:
             if progress:
                 progress(done, total)
     keyword.commit()
-    save_vectors(gen, vectors)
-    bump_version(gen)
-    switch_generation(home, gen)
-    if started_outbox is not None:
-        IndexOutbox.objects.filter(id__lte=started_outbox).delete()
-    return done
+    return vectors, done

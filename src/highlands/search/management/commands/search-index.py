@@ -32,7 +32,9 @@ class Command(BaseCommand):
                 f"({count / took if took else 0:,.0f} records/s)."
             )
         elif action == "drain":
-            count = drain()
+            count = 0
+            while drained := drain():
+                count += drained
             self.stdout.write(f"Drained {count} pending index updates.")
         else:
             home = index_home()

@@ -90,3 +90,19 @@ def test_index_command_rebuild_and_status(seeded):
     status = StringIO()
     call_command("search-index", "status", stdout=status)
     assert "pending: 0" in status.getvalue()
+
+
+def test_every_search_command_and_setting_is_documented():
+    from pathlib import Path
+
+    docs = (Path(__file__).resolve().parents[2] / "docs/search.md").read_text()
+    commands = Path(__file__).resolve().parents[2] / "src/highlands/search/management/commands"
+    for module in commands.glob("*.py"):
+        if module.stem != "__init__":
+            assert f"highlands {module.stem}" in docs, module.stem
+    for setting in (
+        "HIGHLANDS_SEARCH_DIR",
+        "HIGHLANDS_SEARCH_SYNC",
+        "HIGHLANDS_SEARCH_ENCODER_THREADS",
+    ):
+        assert setting in docs, setting

@@ -104,5 +104,6 @@ def test_every_search_command_and_setting_is_documented():
         "HIGHLANDS_SEARCH_DIR",
         "HIGHLANDS_SEARCH_SYNC",
         "HIGHLANDS_SEARCH_ENCODER_THREADS",
+        "HIGHLANDS_SEARCH_PRELOAD",
     ):
         assert setting in docs, setting

@@ -6,6 +6,7 @@ computed independently, fused by reciprocal rank fusion, and every hit says why 
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -339,7 +340,8 @@ def _matched_terms(parsed: QueryTerms, doc: SearchDocument) -> list[str]:
     """The query's words (and translations) found in the document, as the person typed them."""
     present = _document_terms(doc.pk, doc.names, doc.body)
     matched: list[str] = []
-    typed = {stem(w): w for w in words(parsed.raw)}
+    # Explain in the person's own spelling ("światłowodów", not the folded "swiatlowodow").
+    typed = {stem(w): raw for raw in re.findall(r"\w+", parsed.raw) for w in words(raw)[:1]}
     for term in parsed.terms:
         if term in present:
             matched.append(typed.get(term, term))

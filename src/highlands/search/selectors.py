@@ -258,6 +258,8 @@ def semantic_search(
     filters: SearchFilters,
     limit: int,
     floor: float = SEMANTIC_FLOOR,
+    *,
+    exact_fallback: bool = True,
 ) -> list[tuple[int, float, int]]:
     """Nearest passages, best passage per document: [(doc_id, cosine, chunk position)]."""
     if len(reader.vectors) == 0:
@@ -390,7 +392,15 @@ def search(
         engine_ms["encode"] = _ms(t0)
         t0 = time.perf_counter()
         floor = HYBRID_SEMANTIC_FLOOR if mode == "hybrid" and keyword else SEMANTIC_FLOOR
-        semantic = semantic_search(reader, vector, filters, max(SEMANTIC_DEPTH, limit), floor)
+        # With a full BM25 list, semantic only supplements it: skip the exact filtered scan.
+        semantic = semantic_search(
+            reader,
+            vector,
+            filters,
+            max(SEMANTIC_DEPTH, limit),
+            floor,
+            exact_fallback=not (mode == "hybrid" and len(keyword) >= limit),
+        )
         engine_ms["semantic"] = _ms(t0)
 
     names: list[int] = []

@@ -93,3 +93,13 @@ def health(request: HttpRequest) -> Status:
 for router in ROUTERS:
     api.add_router("/", router)
 api.add_router("/manage", manage_router)
+
+
+def _add_app_routers() -> None:
+    # Imported here: an app's api.py may import from this module.
+    from ..search.api import router as search_router
+
+    api.add_router("/search", search_router)
+
+
+_add_app_routers()

@@ -25,6 +25,7 @@ urlpatterns = [
         path("accounts/", include("allauth.urls")),
         path("workspace/", include("highlands.workspace.urls")),
         path("", include("highlands.accounts.urls")),
+        path("search/", include("highlands.search.urls")),
         path("", include("highlands.web.urls")),
         prefix_default_language=False,
     ),

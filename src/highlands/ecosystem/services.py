@@ -2,7 +2,8 @@
 
 Every service is keyword-only, runs in one transaction, checks the actor's permission on the
 object (rules in ``rules.py``) and appends an audit entry with the values before and after.
-Imports of source documents go through ``ingest.services`` instead.
+Imports of source documents go through ``ingest.services`` instead. Every write queues the
+records whose search entries change (``search.indexing``; drained after commit).
 """
 
 from __future__ import annotations
@@ -17,7 +18,10 @@ from django.db import transaction
 from django.db.models import Max
 
 from ..audit.services import audit_record, snapshot
-from ..errors import ApplicationError, PermissionDeniedError
+from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
+from ..ingest.normalize import make_slug, normalize_name
+from ..search.indexing import enqueue, enqueue_many
+from ..search.models import DocumentKind
 from .models import (
     AttributeKind,
     Cluster,
@@ -161,6 +165,7 @@ def cluster_update_profile(
             before=before,
             after=after,
         )
+    _reindex(clusters=[cluster.pk])
     return cluster
 
 
@@ -196,6 +201,7 @@ def cluster_add_member(
         organization_id=organization.pk,
         after=snapshot(membership, ["organization_id", "cluster_id", "role", "listed_as"]),
     )
+    _reindex(clusters=[cluster.pk], organizations=[membership.organization_id])
     return membership
 
 
@@ -215,6 +221,7 @@ def cluster_remove_member(*, actor: Any, cluster: Cluster, membership: Membershi
         before=before,
     )
     membership.delete()
+    _reindex(clusters=[cluster.pk], organizations=[membership.organization_id])
 
 
 @transaction.atomic
@@ -262,6 +269,7 @@ def cluster_change_member_role(
         before=before,
         after=after,
     )
+    _reindex(clusters=[cluster.pk], organizations=[membership.organization_id])
     return membership
 
 
@@ -289,6 +297,7 @@ def figure_observe(
         cluster_id=cluster.pk,
         after=snapshot(observation, ["kind", "value", "as_of"]),
     )
+    _reindex(clusters=[cluster.pk])
     return observation
 
 
@@ -364,4 +373,82 @@ def organization_update_profile(
         before=before,
         after=snapshot(organization, changed),
     )
+    _reindex(organizations=[organization.pk])
     return organization
+
+
+def _reindex(*, clusters: Sequence[int] = (), organizations: Sequence[int] = ()) -> None:
+    """Queue the changed records for the search index (drained after commit)."""
+    enqueue_many(DocumentKind.CLUSTER, clusters)
+    enqueue_many(DocumentKind.ORGANIZATION, organizations)
+
+
+# -- System writes: trusted callers only (commands, importers, tests), never a view or the API,
+# so they take no permission check; people's writes go through the services above.
+
+ORGANIZATION_EXISTS = "An organization named '{name}' already exists."
+ORGANIZATION_MISSING = "No organization with id {pk}."
+_ADMIN_EDITABLE = {
+    "name",
+    "helix_role",
+    "org_type",
+    "year_established",
+    "description",
+    "city",
+    "website",
+}
+
+
+def _cluster_ids(org: Organization) -> list[int]:
+    return list(org.memberships.values_list("cluster_id", flat=True).distinct())
+
+
+@transaction.atomic
+def organization_create(*, name: str, actor: Any = None, **fields: Any) -> Organization:
+    """Create an organisation (merged by normalized name: a duplicate is refused)."""
+    unknown = set(fields) - _ADMIN_EDITABLE
+    if unknown:
+        raise ApplicationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    key = normalize_name(name)
+    if Organization.objects.filter(normalized_name=key).exists():
+        raise ApplicationError(ORGANIZATION_EXISTS.format(name=name), code="duplicate")
+    slug, n = make_slug(name), 2
+    base = slug
+    while Organization.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    org = Organization.objects.create(name=name, normalized_name=key, slug=slug, **fields)
+    enqueue(DocumentKind.ORGANIZATION, org.pk)
+    return org
+
+
+@transaction.atomic
+def organization_update(*, pk: int, actor: Any = None, **fields: Any) -> Organization:
+    """Change an organisation's editable fields."""
+    unknown = set(fields) - _ADMIN_EDITABLE
+    if unknown:
+        raise ApplicationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    org = Organization.objects.select_for_update().filter(pk=pk).first()
+    if org is None:
+        raise NotFoundError(ORGANIZATION_MISSING.format(pk=pk))
+    for name, value in fields.items():
+        setattr(org, name, value)
+    update_fields = list(fields)
+    if "name" in fields:
+        org.normalized_name = normalize_name(fields["name"])
+        update_fields.append("normalized_name")
+    org.save(update_fields=update_fields)
+    enqueue(DocumentKind.ORGANIZATION, org.pk)
+    enqueue_many(DocumentKind.CLUSTER, _cluster_ids(org))
+    return org
+
+
+@transaction.atomic
+def organization_delete(*, pk: int, actor: Any = None) -> None:
+    """Delete an organisation and its memberships."""
+    org = Organization.objects.filter(pk=pk).first()
+    if org is None:
+        raise NotFoundError(ORGANIZATION_MISSING.format(pk=pk))
+    clusters = _cluster_ids(org)
+    org.delete()
+    enqueue(DocumentKind.ORGANIZATION, pk)
+    enqueue_many(DocumentKind.CLUSTER, clusters)

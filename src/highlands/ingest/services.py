@@ -32,6 +32,8 @@ from ..ecosystem.models import (
     SourceDocument,
 )
 from ..errors import SourceImportError
+from ..search.indexing import enqueue_many
+from ..search.models import DocumentKind
 from .normalize import make_slug, normalize_name, tokens
 from .parsers.profile_text import ProfileParseError, parse_profile_text
 from .records import ClusterRecord, DocumentRecord, IssueRecord, Span
@@ -95,6 +97,9 @@ def profile_document_import(
             upsert = _Upsert(source, document, as_of, report)
             upsert.text = text
             upsert.run()
+            # Keep search current: reindexed by the one index writer after commit.
+            enqueue_many(DocumentKind.CLUSTER, upsert.clusters_seen)
+            enqueue_many(DocumentKind.ORGANIZATION, sorted(upsert.orgs_seen))
             if dry_run:
                 raise _DryRunRollbackError
     except _DryRunRollbackError:
@@ -177,6 +182,8 @@ class _Upsert:
         self.document = document
         self.as_of = as_of
         self.report = report
+        self.orgs_seen: set[int] = set()
+        self.clusters_seen: list[int] = []
         self.text = ""
 
     def _provenance(self, span: Span | None) -> dict[str, Any]:
@@ -193,6 +200,8 @@ class _Upsert:
         pairs = self._clusters()
         orgs = self._organizations(pairs)
         self._cluster_children(pairs, orgs)
+        self.clusters_seen = [cluster.pk for _record, cluster in pairs]
+        self.orgs_seen = {org.pk for org in orgs.values()}
         highland_issues = self._highland_links(highlands)
         for issue in self.document.issues:
             if issue.subject_key in highlands:

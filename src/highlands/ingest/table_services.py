@@ -28,6 +28,8 @@ from ..ecosystem.models import (
     SourceDocument,
 )
 from ..errors import ApplicationError, SourceImportError
+from ..search.indexing import enqueue
+from ..search.models import DocumentKind
 from .models import Entity, ReconciliationDecision, ReviewItem
 from .normalize import make_slug, normalize_name
 from .parsers.tables import (
@@ -250,8 +252,10 @@ class _Writer:
                     "line_end": payload["row"],
                 },
             )
+        enqueue(DocumentKind.CLUSTER, cluster.pk)
 
     # -- organisations
+
     def organization_create(
         self, payload: dict[str, Any], source: SourceDocument | None
     ) -> Organization:
@@ -310,6 +314,8 @@ class _Writer:
             if existing is None:
                 values.update(source=source, line_start=payload["row"], line_end=payload["row"])
             self.save(Membership, lookup, values)
+            enqueue(DocumentKind.CLUSTER, cluster_pk)
+        enqueue(DocumentKind.ORGANIZATION, org.pk)
 
 
 def _fingerprint(*parts: object) -> str:

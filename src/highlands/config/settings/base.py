@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "highlands.audit",
     "highlands.workspace",
     "highlands.ops",
+    "highlands.search",
 ]
 
 MIDDLEWARE = [
@@ -286,3 +287,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Search (docs/decisions/0001-search-engine.md): index files live here, one folder per database;
+# HIGHLANDS_SEARCH_SYNC drains the reindex outbox right after each commit (else run
+# `highlands search-index drain`).
+HIGHLANDS_SEARCH_DIR = Path(os.environ.get("HIGHLANDS_SEARCH_DIR", str(VAR_DIR / "search")))
+HIGHLANDS_SEARCH_SYNC = env_bool("HIGHLANDS_SEARCH_SYNC", True)
+HIGHLANDS_SEARCH_PRELOAD = env_bool("HIGHLANDS_SEARCH_PRELOAD", False)
+HIGHLANDS_SEARCH_ENCODER_THREADS = int(os.environ.get("HIGHLANDS_SEARCH_ENCODER_THREADS", "1"))

@@ -1,0 +1,95 @@
+"""``GET /api/v1/search``: hybrid keyword + semantic search with facets and filters."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from ..config.api import ErrorOut
+from .selectors import MAX_LIMIT, MAX_QUERY, SearchFilters, search
+
+router = Router(tags=["search"])
+
+
+class SearchIn(Schema):
+    q: str = Field(..., min_length=1, max_length=MAX_QUERY, pattern=r"\S")
+    type: Literal["cluster", "organization", "all"] = "all"
+    limit: int = Field(10, ge=1, le=MAX_LIMIT)
+    mode: Literal["hybrid", "keyword", "semantic"] = "hybrid"
+    highland: list[str] = []
+    cluster: list[int] = []
+    helix_role: list[str] = []
+    year_min: int | None = None
+    year_max: int | None = None
+    size_min: int | None = None
+    size_max: int | None = None
+    include_synthetic: bool = False
+
+
+class SearchHitOut(Schema):
+    type: str
+    id: int
+    name: str
+    slug: str
+    url: str
+    score: float
+    keyword_score: float | None
+    semantic_score: float | None
+    why: list[str]
+
+
+class SearchOut(Schema):
+    query: str
+    mode: str
+    took_ms: float
+    results: list[SearchHitOut]
+    facets: dict[str, dict[str, int]]
+
+
+@router.get(
+    "",
+    response={200: SearchOut, 400: ErrorOut, 422: ErrorOut},
+    operation_id="search",
+    summary="Search clusters and organisations in Polish or English",
+    description=(
+        "Hybrid search: BM25 over folded, lightly stemmed text with Polish↔English term "
+        "translation and typo tolerance, fused (reciprocal rank fusion) with multilingual "
+        "sentence-embedding similarity. Each result says why it matched. Synthetic demo "
+        "records are excluded unless include_synthetic=true."
+    ),
+)
+def search_endpoint(request: HttpRequest, params: Query[SearchIn]) -> SearchOut | dict:
+    filters = SearchFilters(
+        types=[params.type],
+        highlands=params.highland,
+        clusters=params.cluster,
+        helix_roles=params.helix_role,
+        year_min=params.year_min,
+        year_max=params.year_max,
+        size_min=params.size_min,
+        size_max=params.size_max,
+        include_synthetic=params.include_synthetic,
+    )
+    result = search(params.q, filters=filters, limit=params.limit, mode=params.mode)
+    return {
+        "query": result.query,
+        "mode": result.mode,
+        "took_ms": result.took_ms,
+        "results": [
+            {
+                "type": h.kind,
+                "id": h.object_id,
+                "name": h.name,
+                "slug": h.slug,
+                "url": h.url,
+                "score": h.score,
+                "keyword_score": h.keyword_score,
+                "semantic_score": h.semantic_score,
+                "why": h.why,
+            }
+            for h in result.results
+        ],
+        "facets": result.facets,
+    }

@@ -1,0 +1,279 @@
+"""The index files: a Tantivy BM25 index and a usearch HNSW vector index per generation.
+
+Layout under ``HIGHLANDS_SEARCH_DIR`` (default ``VAR_DIR/search``)::
+
+    <index id>/            one per database (the id is stored in the database itself)
+        writer.lock        flock held by the one writer (drain or rebuild)
+        CURRENT            name of the live generation
+        gen-<n>/keyword/   Tantivy index
+        gen-<n>/vectors.usearch
+        gen-<n>/VERSION    bumped after every committed change; readers reload on change
+
+Readers never lock: Tantivy readers see committed segments, the vector file is replaced
+atomically (write to a temporary file, ``os.replace``), and a rebuild writes a whole new
+generation before switching ``CURRENT``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import tantivy
+from django.conf import settings
+from usearch.index import Index as VectorIndex
+
+from .models import IndexState
+
+MAX_CHUNKS = 64  # vector key = document id * MAX_CHUNKS + chunk position
+DIM = 512
+
+
+def search_root() -> Path:
+    return Path(getattr(settings, "HIGHLANDS_SEARCH_DIR", settings.VAR_DIR / "search"))
+
+
+def index_home() -> Path:
+    """The index directory of *this* database (so a fresh database never sees stale files)."""
+    state = IndexState.objects.order_by("pk").first()
+    if state is None:
+        state = IndexState.objects.create()
+    home = search_root() / state.index_id.hex
+    home.mkdir(parents=True, exist_ok=True)
+    return home
+
+
+@contextlib.contextmanager
+def writer_lock(home: Path) -> Iterator[None]:
+    """The single-writer lock (blocks until the other writer is done)."""
+    with open(home / "writer.lock", "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def current_generation(home: Path) -> Path | None:
+    pointer = home / "CURRENT"
+    if not pointer.exists():
+        return None
+    gen = home / pointer.read_text().strip()
+    return gen if gen.is_dir() else None
+
+
+def new_generation(home: Path) -> Path:
+    numbers = [int(p.name.split("-")[1]) for p in home.glob("gen-*") if p.name[4:].isdigit()]
+    gen = home / f"gen-{max(numbers, default=0) + 1}"
+    gen.mkdir()
+    (gen / "keyword").mkdir()
+    return gen
+
+
+def switch_generation(home: Path, gen: Path) -> None:
+    """Make ``gen`` live and delete older generations (readers holding them keep their fds)."""
+    tmp = home / "CURRENT.tmp"
+    tmp.write_text(gen.name)
+    os.replace(tmp, home / "CURRENT")
+    for old in home.glob("gen-*"):
+        if old != gen:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def bump_version(gen: Path) -> None:
+    path = gen / "VERSION"
+    version = int(path.read_text()) + 1 if path.exists() else 1
+    tmp = gen / "VERSION.tmp"
+    tmp.write_text(str(version))
+    os.replace(tmp, path)
+
+
+# -- keyword index -------------------------------------------------------------------------
+
+
+def keyword_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("doc_id", stored=True, indexed=True, fast=True)
+    builder.add_text_field("kind", tokenizer_name="raw")
+    builder.add_text_field("names", tokenizer_name="default")
+    builder.add_text_field("body", tokenizer_name="default")
+    builder.add_text_field("highland", tokenizer_name="raw")
+    builder.add_integer_field("cluster", indexed=True)
+    builder.add_text_field("helix", tokenizer_name="raw")
+    builder.add_integer_field("year", indexed=True, fast=True)
+    builder.add_integer_field("size", indexed=True, fast=True)
+    builder.add_integer_field("synthetic", indexed=True)
+    return builder.build()
+
+
+SCHEMA = keyword_schema()
+
+
+@dataclass
+class KeywordEntry:
+    doc_id: int
+    kind: str
+    names: str  # analyzed
+    body: str  # analyzed
+    highlands: Sequence[str]
+    clusters: Sequence[int]
+    helix_role: str
+    year: int | None
+    size: int | None
+    is_synthetic: bool
+
+    def to_document(self) -> tantivy.Document:
+        doc = tantivy.Document()
+        doc.add_integer("doc_id", self.doc_id)
+        doc.add_text("kind", self.kind)
+        doc.add_text("names", self.names)
+        doc.add_text("body", self.body)
+        for slug in self.highlands:
+            doc.add_text("highland", slug)
+        for cluster in self.clusters:
+            doc.add_integer("cluster", cluster)
+        if self.helix_role:
+            doc.add_text("helix", self.helix_role)
+        if self.year is not None:
+            doc.add_integer("year", self.year)
+        if self.size is not None:
+            doc.add_integer("size", self.size)
+        doc.add_integer("synthetic", int(self.is_synthetic))
+        return doc
+
+
+def open_keyword(gen: Path) -> tantivy.Index:
+    return tantivy.Index(SCHEMA, path=str(gen / "keyword"), reuse=True)
+
+
+class KeywordWriter:
+    """Adds, replaces and deletes documents of one generation's Tantivy index."""
+
+    def __init__(self, gen: Path) -> None:
+        self.index = open_keyword(gen)
+        self.writer: Any = self.index.writer(heap_size=64_000_000, num_threads=1)
+
+    def delete(self, doc_ids: Sequence[int]) -> None:
+        for doc_id in doc_ids:
+            self.writer.delete_documents_by_term("doc_id", doc_id)
+
+    def add(self, entries: Sequence[KeywordEntry]) -> None:
+        for entry in entries:
+            self.writer.add_document(entry.to_document())
+
+    def commit(self) -> None:
+        self.writer.commit()
+        self.writer.wait_merging_threads()
+        self.writer = None
+
+    def close(self) -> None:
+        """Release Tantivy's writer lock even when the batch failed (a traceback may keep
+        this object alive; the lock must not outlive the flock)."""
+        if self.writer is not None:
+            self.writer.rollback()
+            self.writer = None
+
+
+# -- vector index --------------------------------------------------------------------------
+
+
+def new_vector_index() -> VectorIndex:
+    # f16 halves memory at no measurable recall cost for 512-d normalised vectors;
+    # connectivity/expansion trade a little recall for build speed (docs/benchmarks.md).
+    return VectorIndex(
+        ndim=DIM,
+        metric="cos",
+        dtype="f16",
+        connectivity=16,
+        expansion_add=64,
+        expansion_search=96,
+    )
+
+
+def vector_path(gen: Path) -> Path:
+    return gen / "vectors.usearch"
+
+
+def load_vectors(gen: Path, *, view: bool) -> VectorIndex:
+    path = vector_path(gen)
+    if not path.exists():
+        return new_vector_index()
+    index = VectorIndex.restore(str(path), view=view)
+    return index if index is not None else new_vector_index()
+
+
+def save_vectors(gen: Path, index: VectorIndex) -> None:
+    tmp = gen / "vectors.usearch.tmp"
+    index.save(str(tmp))
+    os.replace(tmp, vector_path(gen))
+
+
+def chunk_keys(doc_id: int, count: int = MAX_CHUNKS) -> np.ndarray:
+    return np.arange(doc_id * MAX_CHUNKS, doc_id * MAX_CHUNKS + count, dtype=np.uint64)
+
+
+def remove_vectors(index: VectorIndex, doc_ids: Sequence[int]) -> None:
+    if not doc_ids or len(index) == 0:
+        return
+    keys = np.concatenate([chunk_keys(d) for d in doc_ids])
+    present = keys[np.asarray(index.contains(keys), dtype=bool)]
+    if len(present):
+        index.remove(present)
+
+
+# -- the reader, cached per process --------------------------------------------------------
+
+
+class Reader:
+    """A process's open view of the live generation, reloaded when a writer changed it."""
+
+    def __init__(self, home: Path, gen: Path) -> None:
+        self.home = home
+        self.gen = gen
+        self.keyword = open_keyword(gen)
+        self.vectors = load_vectors(gen, view=True)
+        self.stamp = self._stamp()
+
+    def _stamp(self) -> tuple[float, float]:
+        def mtime(path: Path) -> float:
+            try:
+                return path.stat().st_mtime_ns
+            except FileNotFoundError:
+                return 0.0
+
+        return (mtime(self.home / "CURRENT"), mtime(self.gen / "VERSION"))
+
+    def refresh(self) -> None:
+        stamp = self._stamp()
+        if stamp != self.stamp:
+            self.keyword.reload()
+            self.vectors = load_vectors(self.gen, view=True)
+            self.stamp = stamp
+
+
+_readers: dict[Path, Reader] = {}
+_readers_lock = threading.Lock()
+
+
+def get_reader() -> Reader | None:
+    """The reader of the live generation, or None when nothing was indexed yet."""
+    home = index_home()
+    gen = current_generation(home)
+    if gen is None:
+        return None
+    with _readers_lock:
+        reader = _readers.get(home)
+        if reader is None or reader.gen != gen:
+            reader = Reader(home, gen)
+            _readers[home] = reader
+        else:
+            reader.refresh()
+        return reader

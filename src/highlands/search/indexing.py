@@ -1,0 +1,274 @@
+"""Keeping the index current: an outbox written inside each write transaction, drained by one
+writer after commit; and the full rebuild from the database.
+
+Services call ``enqueue(kind, pk)`` for every record they create, change or delete.  The
+outbox row commits (or rolls back) with the write itself, so the index can never miss a
+committed change: if draining fails, the row stays and the next drain or rebuild takes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+from usearch.index import Index as VectorIndex
+
+from .documents import ALL_IDS, BUILDERS, DocumentData
+from .encoders import get_encoder
+from .engine import (
+    KeywordEntry,
+    KeywordWriter,
+    bump_version,
+    chunk_keys,
+    current_generation,
+    index_home,
+    load_vectors,
+    new_generation,
+    new_vector_index,
+    remove_vectors,
+    save_vectors,
+    switch_generation,
+    writer_lock,
+)
+from .models import IndexOutbox, SearchChunk, SearchDocument
+from .text import analyzed_text
+
+logger = logging.getLogger(__name__)
+BATCH = 1000
+
+Progress = Callable[[int, int], None]
+
+
+def enqueue(kind: str, pk: int) -> None:
+    """Mark a record for reindexing; drained after the surrounding transaction commits."""
+    enqueue_many(kind, [pk])
+
+
+def enqueue_many(kind: str, pks: Iterable[int]) -> None:
+    """Mark many records for reindexing in one insert (rolled back with the write)."""
+    rows = [IndexOutbox(kind=kind, object_id=pk) for pk in pks]
+    IndexOutbox.objects.bulk_create(rows, batch_size=BATCH)
+    if rows and getattr(settings, "HIGHLANDS_SEARCH_SYNC", True):
+        # Registered per call: a rolled-back transaction drops it, and a drain that finds
+        # the outbox already empty costs one query.
+        transaction.on_commit(_drain_after_commit)
+
+
+def _drain_after_commit() -> None:
+    try:
+        drain()
+    except Exception:  # the write is committed; the outbox keeps the work for the next drain
+        logger.exception("Search index drain failed; the outbox keeps the pending records.")
+
+
+@dataclass
+class Refreshed:
+    """What changed in the database rows of a batch, for the index files."""
+
+    upserted: list[tuple[SearchDocument, np.ndarray]]  # document and its chunk vectors
+    deleted: list[int]  # SearchDocument ids that no longer exist
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def refresh_documents(kind: str, pks: Sequence[int]) -> Refreshed:
+    """Bring the SearchDocument/SearchChunk rows of these records up to date (one transaction).
+
+    Rows are replaced (delete + bulk insert: far cheaper than Django's ``bulk_update``);
+    embeddings are reused when a chunk's text and the encoder are unchanged, so re-indexing
+    an unchanged record costs no encoding.
+    """
+    encoder = get_encoder()
+    built: dict[int, DocumentData] = {d.object_id: d for d in BUILDERS[kind](pks)}
+    with transaction.atomic():
+        existing = dict(
+            SearchDocument.objects.filter(kind=kind, object_id__in=pks).values_list(
+                "object_id", "pk"
+            )
+        )
+        old_chunks = {
+            (object_id, position): (digest, model, bytes(embedding))
+            for object_id, position, digest, model, embedding in SearchChunk.objects.filter(
+                document__in=list(existing.values())
+            ).values_list("document__object_id", "position", "text_hash", "encoder", "embedding")
+        }
+        gone = list(existing.values())
+        SearchDocument.objects.filter(pk__in=gone).delete()
+        docs = [_document_row(kind, data) for data in built.values()]
+        SearchDocument.objects.bulk_create(docs, batch_size=500)
+        if any(d.pk is None for d in docs):  # backends that cannot return ids
+            ids = dict(
+                SearchDocument.objects.filter(kind=kind, object_id__in=list(built)).values_list(
+                    "object_id", "pk"
+                )
+            )
+            for d in docs:
+                d.pk = ids[d.object_id]
+        wanted: list[tuple[SearchDocument, int, str, str]] = []
+        for doc in docs:
+            for position, text in enumerate(built[doc.object_id].chunks):
+                wanted.append((doc, position, text, _hash(text)))
+        vectors = np.zeros((len(wanted), encoder.dim), dtype=np.float32)
+        to_encode: list[int] = []
+        for i, (doc, position, _text, digest) in enumerate(wanted):
+            old = old_chunks.get((doc.object_id, position))
+            if old is not None and old[0] == digest and old[1] == encoder.name:
+                vectors[i] = np.frombuffer(old[2], dtype=np.float32)
+            else:
+                to_encode.append(i)
+        if to_encode:
+            vectors[to_encode] = encoder.encode([wanted[i][2] for i in to_encode])
+        SearchChunk.objects.bulk_create(
+            [
+                SearchChunk(
+                    document=doc,
+                    position=position,
+                    text=text,
+                    text_hash=digest,
+                    encoder=encoder.name,
+                    embedding=vectors[i].tobytes(),
+                )
+                for i, (doc, position, text, digest) in enumerate(wanted)
+            ],
+            batch_size=500,
+        )
+    per_doc: dict[int, list[int]] = {}
+    for i, (doc, _p, _t, _d) in enumerate(wanted):
+        per_doc.setdefault(doc.pk, []).append(i)
+    return Refreshed(
+        upserted=[(doc, vectors[per_doc.get(doc.pk, [])]) for doc in docs],
+        deleted=gone,
+    )
+
+
+def _document_row(kind: str, data: DocumentData) -> SearchDocument:
+    return SearchDocument(
+        kind=kind,
+        object_id=data.object_id,
+        title=data.title[:255],
+        slug=data.slug,
+        url=data.url,
+        names="\n".join(data.names),
+        body="\n".join(data.body),
+        highlands="|" + "|".join(data.highlands) + "|" if data.highlands else "",
+        clusters="|" + "|".join(map(str, data.clusters)) + "|" if data.clusters else "",
+        helix_role=data.helix_role,
+        year=data.year,
+        size=data.size,
+        is_synthetic=data.is_synthetic,
+    )
+
+
+def keyword_entry(doc: SearchDocument) -> KeywordEntry:
+    return KeywordEntry(
+        doc_id=doc.pk,
+        kind=doc.kind,
+        names=analyzed_text(doc.names),
+        body=analyzed_text(doc.body),
+        highlands=[s for s in doc.highlands.split("|") if s],
+        clusters=[int(s) for s in doc.clusters.split("|") if s],
+        helix_role=doc.helix_role,
+        year=doc.year,
+        size=doc.size,
+        is_synthetic=doc.is_synthetic,
+    )
+
+
+def _vector_batch(
+    upserted: list[tuple[SearchDocument, np.ndarray]],
+) -> tuple[np.ndarray, np.ndarray]:
+    keys = [chunk_keys(doc.pk, len(vectors)) for doc, vectors in upserted if len(vectors)]
+    vecs = [vectors for _doc, vectors in upserted if len(vectors)]
+    if not keys:
+        return np.zeros(0, dtype=np.uint64), np.zeros((0, 512), dtype=np.float32)
+    return np.concatenate(keys), np.vstack(vecs)
+
+
+def drain(*, limit: int = 10_000) -> int:
+    """Apply pending outbox rows to the database rows and the index files; return how many."""
+    home = index_home()
+    with writer_lock(home):
+        gen = current_generation(home)
+        if gen is None:
+            return rebuild_locked(home)
+        rows = list(IndexOutbox.objects.order_by("id")[:limit])
+        if not rows:
+            return 0
+        by_kind: dict[str, list[int]] = {}
+        for row in rows:
+            by_kind.setdefault(row.kind, [])
+            if row.object_id not in by_kind[row.kind]:
+                by_kind[row.kind].append(row.object_id)
+        keyword = KeywordWriter(gen)
+        try:
+            vectors = load_vectors(gen, view=False)
+            for kind, pks in by_kind.items():
+                for start in range(0, len(pks), BATCH):
+                    refreshed = refresh_documents(kind, pks[start : start + BATCH])
+                    keyword.delete(refreshed.deleted)
+                    keyword.add([keyword_entry(doc) for doc, _v in refreshed.upserted])
+                    remove_vectors(vectors, refreshed.deleted)
+                    keys, vecs = _vector_batch(refreshed.upserted)
+                    if len(keys):
+                        vectors.add(keys, vecs)
+            keyword.commit()
+        finally:
+            keyword.close()
+        save_vectors(gen, vectors)
+        bump_version(gen)
+        IndexOutbox.objects.filter(id__lte=rows[-1].id).delete()
+        return len(rows)
+
+
+def rebuild(*, progress: Progress | None = None) -> int:
+    """Rebuild everything from the database into a new generation, then switch to it."""
+    home = index_home()
+    with writer_lock(home):
+        return rebuild_locked(home, progress=progress)
+
+
+def rebuild_locked(home, *, progress: Progress | None = None) -> int:
+    started_outbox = IndexOutbox.objects.order_by("-id").values_list("id", flat=True).first()
+    gen = new_generation(home)
+    keyword = KeywordWriter(gen)
+    try:
+        vectors, done = _fill_generation(keyword, progress)
+    except BaseException:
+        keyword.close()
+        shutil.rmtree(gen, ignore_errors=True)  # never switched to: the live one is intact
+        raise
+    keyword.close()
+    save_vectors(gen, vectors)
+    bump_version(gen)
+    switch_generation(home, gen)
+    if started_outbox is not None:
+        IndexOutbox.objects.filter(id__lte=started_outbox).delete()
+    return done
+
+
+def _fill_generation(keyword: KeywordWriter, progress: Progress | None) -> tuple[VectorIndex, int]:
+    vectors = new_vector_index()
+    total = sum(ALL_IDS[kind]().count() for kind in BUILDERS)  # type: ignore[attr-defined]
+    done = 0
+    for kind in BUILDERS:
+        SearchDocument.objects.filter(kind=kind).exclude(object_id__in=ALL_IDS[kind]()).delete()
+        ids = list(ALL_IDS[kind]())
+        for start in range(0, len(ids), BATCH):
+            refreshed = refresh_documents(kind, ids[start : start + BATCH])
+            keyword.add([keyword_entry(doc) for doc, _v in refreshed.upserted])
+            keys, vecs = _vector_batch(refreshed.upserted)
+            if len(keys):
+                vectors.add(keys, vecs)
+            done += len(ids[start : start + BATCH])
+            if progress:
+                progress(done, total)
+    keyword.commit()
+    return vectors, done

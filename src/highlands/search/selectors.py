@@ -1,0 +1,487 @@
+"""Search reads: keyword (BM25), semantic (nearest neighbours) and their fusion.
+
+``search()`` is the one entry point for the API, the portal and the CLI.  Each list is
+computed independently, fused by reciprocal rank fusion, and every hit says why it matched.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+import tantivy
+from django.db.models import Q, QuerySet
+
+from ..errors import ApplicationError
+from .encoders import get_encoder
+from .engine import MAX_CHUNKS, SCHEMA, Reader, chunk_keys, get_reader
+from .glossary import expand, surface_forms
+from .models import DocumentKind, SearchChunk, SearchDocument
+from .text import STOP_WORDS, analyze, stem, words
+
+EMPTY_QUERY = "Type something to search for."
+QUERY_TOO_LONG = "The query is longer than {max} characters."
+BAD_MODE = "Unknown search mode {mode!r}; use hybrid, keyword or semantic."
+BAD_YEARS = "year_min is after year_max."
+MAX_QUERY = 300
+MAX_LIMIT = 100
+MODES = ("hybrid", "keyword", "semantic")
+RRF_K = 60
+# Keyword evidence is exact (names, acronyms, services); semantic evidence is broader and
+# noisier on this corpus (docs/benchmarks.md), so its ranks count a little less.
+KEYWORD_WEIGHT = 1.0
+SEMANTIC_WEIGHT = 0.6
+NAME_WEIGHT = 1.0
+PHRASE_BOOST = 6.0
+CANDIDATES = 100
+SEMANTIC_DEPTH = 60
+EXACT_FILTER_MAX = 2000  # filtered semantic search falls back to exact scoring up to this
+# In hybrid mode, when BM25 found something, a passage must be this close to count: weak
+# semantic neighbours mostly added noise on the labelled set (docs/benchmarks.md).
+HYBRID_SEMANTIC_FLOOR = 0.3
+SEMANTIC_FLOOR = 0.15  # cosine below which a passage is not offered as a semantic match
+
+NAME_BOOST = 3.0
+TRANSLATION_BOOST = 0.7
+FUZZY_BOOST = 0.5
+
+
+@dataclass
+class SearchFilters:
+    types: list[str] = field(default_factory=list)
+    highlands: list[str] = field(default_factory=list)
+    clusters: list[int] = field(default_factory=list)
+    helix_roles: list[str] = field(default_factory=list)
+    year_min: int | None = None
+    year_max: int | None = None
+    size_min: int | None = None
+    size_max: int | None = None
+    include_synthetic: bool = False
+
+    def __post_init__(self) -> None:
+        if (
+            self.year_min is not None
+            and self.year_max is not None
+            and self.year_min > self.year_max
+        ):
+            raise ApplicationError(BAD_YEARS, code="invalid_filter")
+        self.types = [t for t in self.types if t and t != "all"]
+        for t in self.types:
+            if t not in DocumentKind.values:
+                raise ApplicationError(f"Unknown type {t!r}.", code="invalid_filter")
+
+    def apply(self, qs: QuerySet[SearchDocument]) -> QuerySet[SearchDocument]:
+        """The same filters on database rows (used on semantic candidates)."""
+        if not self.include_synthetic:
+            qs = qs.filter(is_synthetic=False)
+        if self.types:
+            qs = qs.filter(kind__in=self.types)
+        if self.highlands:
+            cond = Q()
+            for slug in self.highlands:
+                cond |= Q(highlands__contains=f"|{slug}|")
+            qs = qs.filter(cond)
+        if self.clusters:
+            cond = Q()
+            for pk in self.clusters:
+                cond |= Q(clusters__contains=f"|{pk}|")
+            qs = qs.filter(cond)
+        if self.helix_roles:
+            qs = qs.filter(helix_role__in=self.helix_roles)
+        if self.year_min is not None:
+            qs = qs.filter(year__gte=self.year_min)
+        if self.year_max is not None:
+            qs = qs.filter(year__lte=self.year_max)
+        if self.size_min is not None:
+            qs = qs.filter(size__gte=self.size_min)
+        if self.size_max is not None:
+            qs = qs.filter(size__lte=self.size_max)
+        return qs
+
+    def tantivy_clauses(self) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """The same filters as Tantivy MUST clauses (used inside the keyword query)."""
+        must = tantivy.Occur.Must
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        if not self.include_synthetic:
+            clauses.append((must, tantivy.Query.term_query(SCHEMA, "synthetic", 0)))
+
+        def any_of(field_name: str, values: list) -> None:
+            if values:
+                clauses.append((must, tantivy.Query.term_set_query(SCHEMA, field_name, values)))
+
+        any_of("kind", self.types)
+        any_of("highland", self.highlands)
+        any_of("cluster", self.clusters)
+        any_of("helix", self.helix_roles)
+        for name, low, high in (
+            ("year", self.year_min, self.year_max),
+            ("size", self.size_min, self.size_max),
+        ):
+            if low is not None or high is not None:
+                clauses.append(
+                    (
+                        must,
+                        tantivy.Query.range_query(
+                            SCHEMA, name, tantivy.FieldType.Integer, low, high
+                        ),
+                    )
+                )
+        return clauses
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.types
+            or self.highlands
+            or self.clusters
+            or self.helix_roles
+            or self.year_min is not None
+            or self.year_max is not None
+            or self.size_min is not None
+            or self.size_max is not None
+        )
+
+
+@dataclass
+class Hit:
+    doc_id: int
+    kind: str
+    object_id: int
+    name: str
+    slug: str
+    url: str
+    score: float
+    keyword_score: float | None = None
+    semantic_score: float | None = None
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    mode: str
+    took_ms: float
+    results: list[Hit]
+    facets: dict[str, dict[str, int]]
+    engine_ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class QueryTerms:
+    """The analyzed query: its own terms and their translations."""
+
+    raw: str
+    terms: list[str]
+    translations: dict[str, tuple[str, ...]]
+
+
+def parse_query(q: str) -> QueryTerms:
+    tokens = [stem(w) for w in words(q) if w not in STOP_WORDS] or analyze(q)
+    terms = list(dict.fromkeys(tokens))
+    return QueryTerms(raw=q, terms=terms, translations=expand(terms))
+
+
+def _term_queries(
+    reader: Reader, term: str, boost: float, *, fuzzy: bool = True
+) -> list[tantivy.Query]:
+    searcher = reader.keyword.searcher()
+    queries = [
+        tantivy.Query.boost_query(
+            tantivy.Query.term_query(SCHEMA, "names", term), NAME_BOOST * boost
+        ),
+        tantivy.Query.boost_query(tantivy.Query.term_query(SCHEMA, "body", term), boost),
+    ]
+    known = searcher.doc_freq("body", term) or searcher.doc_freq("names", term)
+    if fuzzy and not known and len(term) >= 4 and not term.isdigit():
+        # Typo tolerance for words the index does not know: one edit (two for long words).
+        distance = 2 if len(term) >= 8 else 1
+        for field_name in ("names", "body"):
+            queries.append(
+                tantivy.Query.boost_query(
+                    tantivy.Query.fuzzy_term_query(SCHEMA, field_name, term, distance=distance),
+                    FUZZY_BOOST * boost,
+                )
+            )
+    return queries
+
+
+def keyword_search(
+    reader: Reader, parsed: QueryTerms, filters: SearchFilters, limit: int
+) -> list[tuple[int, float]]:
+    """BM25 over names (boosted) and text, with translations and typo-tolerant terms."""
+    should: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    translated_sources = {w for key in parsed.translations for w in key.split()}
+    for term in parsed.terms:
+        for query in _term_queries(reader, term, 1.0, fuzzy=term not in translated_sources):
+            should.append((tantivy.Occur.Should, query))
+    for translated in parsed.translations.values():
+        for term in translated:
+            for query in _term_queries(reader, term, TRANSLATION_BOOST, fuzzy=False):
+                should.append((tantivy.Occur.Should, query))
+    if not should:
+        return []
+    all_terms = analyze(parsed.raw)
+    if len(all_terms) >= 2:
+        # The whole query as a phrase of a name ("Lublin ICT Cluster") outranks its words.
+        phrase = tantivy.Query.phrase_query(SCHEMA, "names", list[str | tuple[int, str]](all_terms))
+        should.append((tantivy.Occur.Should, tantivy.Query.boost_query(phrase, PHRASE_BOOST)))
+    query = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, tantivy.Query.boolean_query(should)), *filters.tantivy_clauses()]
+    )
+    searcher = reader.keyword.searcher()
+    result = searcher.search(query, limit=limit, count=False)
+    return [(searcher.doc(addr)["doc_id"][0], score) for score, addr in result.hits]
+
+
+def name_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> list[int]:
+    """Documents whose names contain every word of the query (in order for 2+ words)."""
+    terms = analyze(q)
+    if not terms:
+        return []
+    if len(terms) == 1:
+        query = tantivy.Query.term_query(SCHEMA, "names", terms[0])
+    else:
+        query = tantivy.Query.phrase_query(SCHEMA, "names", list[str | tuple[int, str]](terms))
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, query), *filters.tantivy_clauses()])
+    searcher = reader.keyword.searcher()
+    result = searcher.search(query, limit=limit, count=False)
+    return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
+
+
+def semantic_search(
+    reader: Reader,
+    vector: np.ndarray,
+    filters: SearchFilters,
+    limit: int,
+    floor: float = SEMANTIC_FLOOR,
+    *,
+    exact_fallback: bool = True,
+) -> list[tuple[int, float, int]]:
+    """Nearest passages, best passage per document: [(doc_id, cosine, chunk position)]."""
+    if len(reader.vectors) == 0:
+        return []
+    want = limit * (4 if filters.active or not filters.include_synthetic else 2)
+    matches = reader.vectors.search(vector, min(want, len(reader.vectors)))
+    best = _best_per_document(matches.keys, 1.0 - np.asarray(matches.distances), floor)
+    allowed = _filtered_ids(reader, filters, within=list(best)) if best else set()
+    ranked = [(d, s, p) for d, (s, p) in best.items() if d in allowed]
+    if (
+        filters.active
+        and len(ranked) < limit
+        and _filtered_count(reader, filters) <= EXACT_FILTER_MAX
+    ):
+        ranked = _exact_filtered(reader, vector, filters, floor) or ranked
+    ranked.sort(key=lambda x: -x[1])
+    return ranked[:limit]
+
+
+def _best_per_document(
+    keys: np.ndarray, similarities: np.ndarray, floor: float
+) -> dict[int, tuple[float, int]]:
+    best: dict[int, tuple[float, int]] = {}
+    for key, similarity in zip(keys, similarities, strict=True):
+        if similarity < floor:
+            continue
+        doc_id, position = divmod(int(key), MAX_CHUNKS)
+        if doc_id not in best or similarity > best[doc_id][0]:
+            best[doc_id] = (float(similarity), position)
+    return best
+
+
+def _filtered_count(reader: Reader, filters: SearchFilters) -> int:
+    """How many documents pass the filters (Tantivy counts without fetching)."""
+    query = tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, tantivy.Query.all_query()), *filters.tantivy_clauses()]
+    )
+    result = reader.keyword.searcher().search(query, limit=1, count=True)
+    return int(getattr(result, "count", 0) or 0)
+
+
+def _filtered_ids(
+    reader: Reader, filters: SearchFilters, *, within: list[int] | None = None, limit: int = 0
+) -> set[int]:
+    """Ids of the documents that pass the filters, by Tantivy (the same filters as BM25)."""
+    clauses = list(filters.tantivy_clauses())
+    if within is not None:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(SCHEMA, "doc_id", within)))
+    if not clauses:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+    searcher = reader.keyword.searcher()
+    size = len(within) if within is not None else limit
+    result = searcher.search(tantivy.Query.boolean_query(clauses), limit=max(size, 1), count=False)
+    return {searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits}
+
+
+def _exact_filtered(
+    reader: Reader, vector: np.ndarray, filters: SearchFilters, floor: float
+) -> list[tuple[int, float, int]]:
+    """Selective filters: score every passage of the (few) matching documents exactly."""
+    doc_ids = sorted(_filtered_ids(reader, filters, limit=EXACT_FILTER_MAX))
+    if not doc_ids:
+        return []
+    keys = np.concatenate([chunk_keys(d) for d in doc_ids])
+    keys = keys[np.asarray(reader.vectors.contains(keys), dtype=bool)]
+    if not len(keys):
+        return []
+    vectors = np.asarray(reader.vectors.get(keys), dtype=np.float32)
+    best = _best_per_document(keys, vectors @ vector, floor)
+    return [(d, s, p) for d, (s, p) in best.items()]
+
+
+@lru_cache(maxsize=4096)
+def _document_terms(doc_id: int, names: str, body: str) -> frozenset[str]:
+    # Rows are replaced on every reindex (new id), and the text is part of the key anyway.
+    return frozenset(analyze(names)) | frozenset(analyze(body))
+
+
+def _matched_terms(parsed: QueryTerms, doc: SearchDocument) -> list[str]:
+    """The query's words (and translations) found in the document, as the person typed them."""
+    present = _document_terms(doc.pk, doc.names, doc.body)
+    matched: list[str] = []
+    # Explain in the person's own spelling ("światłowodów", not the folded "swiatlowodow").
+    typed = {stem(w): raw for raw in re.findall(r"\w+", parsed.raw) for w in words(raw)[:1]}
+    for term in parsed.terms:
+        if term in present:
+            matched.append(typed.get(term, term))
+    for source, translated in parsed.translations.items():
+        hits = [t for t in translated if t in present]
+        if hits:
+            readable = [surface_forms().get(t, t) for t in hits]
+            matched.append(f"{typed.get(source, source)} → {', '.join(readable)}")
+    return matched
+
+
+def search(
+    q: str,
+    *,
+    filters: SearchFilters | None = None,
+    limit: int = 10,
+    mode: str = "hybrid",
+) -> SearchResult:
+    """Search clusters and organisations; the same shape on SQLite and PostgreSQL."""
+    started = time.perf_counter()
+    q = (q or "").strip()
+    if not q:
+        raise ApplicationError(EMPTY_QUERY, code="empty_query")
+    if len(q) > MAX_QUERY:
+        raise ApplicationError(QUERY_TOO_LONG.format(max=MAX_QUERY), code="query_too_long")
+    if mode not in MODES:
+        raise ApplicationError(BAD_MODE.format(mode=mode), code="invalid_mode")
+    filters = filters or SearchFilters()
+    limit = max(1, min(limit, MAX_LIMIT))
+    reader = get_reader()
+    if reader is None:
+        return SearchResult(q, mode, _ms(started), [], {})
+    parsed = parse_query(q)
+    engine_ms: dict[str, float] = {}
+    depth = max(CANDIDATES, limit)
+
+    keyword: list[tuple[int, float]] = []
+    if mode in ("hybrid", "keyword"):
+        t0 = time.perf_counter()
+        keyword = keyword_search(reader, parsed, filters, depth)
+        engine_ms["keyword"] = _ms(t0)
+    semantic: list[tuple[int, float, int]] = []
+    if mode in ("hybrid", "semantic"):
+        t0 = time.perf_counter()
+        vector = get_encoder().encode([q])[0]
+        engine_ms["encode"] = _ms(t0)
+        t0 = time.perf_counter()
+        floor = HYBRID_SEMANTIC_FLOOR if mode == "hybrid" and keyword else SEMANTIC_FLOOR
+        # With a full BM25 list, semantic only supplements it: skip the exact filtered scan.
+        semantic = semantic_search(
+            reader,
+            vector,
+            filters,
+            max(SEMANTIC_DEPTH, limit),
+            floor,
+            exact_fallback=not (mode == "hybrid" and len(keyword) >= limit),
+        )
+        engine_ms["semantic"] = _ms(t0)
+
+    names: list[int] = []
+    if mode in ("hybrid", "keyword"):
+        names = name_matches(reader, q, filters, limit)
+    fused: dict[int, float] = {}
+    # A document whose name contains the whole query is strong evidence of its own.
+    for rank, doc_id in enumerate(names, start=1):
+        fused[doc_id] = fused.get(doc_id, 0.0) + NAME_WEIGHT / (RRF_K + rank)
+    for rank, (doc_id, _score) in enumerate(keyword, start=1):
+        fused[doc_id] = fused.get(doc_id, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank)
+    for rank, (doc_id, _sim, _pos) in enumerate(semantic, start=1):
+        fused[doc_id] = fused.get(doc_id, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
+    ordered = sorted(fused, key=lambda d: -fused[d])
+    top = ordered[:limit]
+
+    docs = SearchDocument.objects.in_bulk(top)
+    kw_scores = dict(keyword)
+    sem = {d: (s, p) for d, s, p in semantic}
+    passages = {
+        (c.document_id, c.position): c.text
+        for c in SearchChunk.objects.filter(
+            Q(pk__in=[]) | _chunk_filter([(d, sem[d][1]) for d in top if d in sem])
+        ).only("document_id", "position", "text")
+    }
+    hits: list[Hit] = []
+    for doc_id in top:
+        doc = docs.get(doc_id)
+        if doc is None:  # deleted between the index read and now
+            continue
+        why: list[str] = []
+        if doc_id in kw_scores:
+            matched = _matched_terms(parsed, doc)
+            why.append("keyword: " + (", ".join(matched) if matched else "similar spelling"))
+        if doc_id in sem:
+            similarity, position = sem[doc_id]
+            passage = passages.get((doc_id, position), "")
+            excerpt = " ".join(passage.split()[:18])
+            why.append(f"semantic {similarity:.2f}: “{excerpt}…”")
+        hits.append(
+            Hit(
+                doc_id=doc_id,
+                kind=doc.kind,
+                object_id=doc.object_id,
+                name=doc.title,
+                slug=doc.slug,
+                url=doc.url,
+                score=round(fused[doc_id], 6),
+                keyword_score=round(kw_scores[doc_id], 4) if doc_id in kw_scores else None,
+                semantic_score=round(sem[doc_id][0], 4) if doc_id in sem else None,
+                why=why,
+            )
+        )
+    facets = _facets(ordered)
+    return SearchResult(q, mode, _ms(started), hits, facets, engine_ms)
+
+
+def _chunk_filter(pairs: list[tuple[int, int]]) -> Q:
+    cond = Q(pk__in=[])
+    for doc_id, position in pairs:
+        cond |= Q(document_id=doc_id, position=position)
+    return cond
+
+
+def _facets(doc_ids: list[int]) -> dict[str, dict[str, int]]:
+    """Counts of the fused candidates per type, highland and helix role."""
+    kinds: Counter[str] = Counter()
+    highlands: Counter[str] = Counter()
+    roles: Counter[str] = Counter()
+    rows = SearchDocument.objects.filter(pk__in=doc_ids).values_list(
+        "kind", "highlands", "helix_role"
+    )
+    for kind, highland_slugs, role in rows:
+        kinds[kind] += 1
+        for slug in highland_slugs.split("|"):
+            if slug:
+                highlands[slug] += 1
+        if role:
+            roles[role] += 1
+    return {"type": dict(kinds), "highland": dict(highlands), "helix_role": dict(roles)}
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)

@@ -1,0 +1,153 @@
+"""The index stays current through the services, and can be rebuilt from the database."""
+
+from __future__ import annotations
+
+import pytest
+
+from highlands.ecosystem.services import (
+    organization_create,
+    organization_delete,
+    organization_update,
+)
+from highlands.ingest.services import profile_document_import
+from highlands.ingest.sources import read_source
+from highlands.search.indexing import drain, rebuild
+from highlands.search.models import IndexOutbox, SearchChunk, SearchDocument
+from highlands.search.selectors import SearchFilters, search
+
+from .conftest import slugs
+
+pytestmark = pytest.mark.django_db
+ORGS = SearchFilters(types=["organization"])
+
+
+def test_import_through_the_service_indexes_after_commit(
+    db, seed_path, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        profile_document_import(source=read_source(seed_path))
+    assert IndexOutbox.objects.count() == 0
+    assert SearchDocument.objects.filter(kind="cluster").count() == 20
+    assert "eastern-metal-processing-cluster" in slugs(search("metal processing"))
+
+
+def test_dry_run_import_leaves_no_outbox_rows(db, seed_path, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        profile_document_import(source=read_source(seed_path), dry_run=True)
+    assert callbacks == []
+    assert IndexOutbox.objects.count() == 0
+
+
+def test_create_update_delete_keep_the_index_fresh(indexed, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        org = organization_create(
+            name="Zakład Galwanizacji Kraśnik", description="Cynkowanie ogniowe"
+        )
+    assert slugs(search("galwanizacja krasnik", filters=ORGS))[0] == org.slug
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_update(pk=org.pk, name="Kraśnik Zinc Works", description="Hot-dip galvanizing")
+    assert slugs(search("zinc works", filters=ORGS, mode="keyword"))[0] == org.slug
+    assert org.slug not in slugs(search("galwanizacji", filters=ORGS, mode="keyword"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_delete(pk=org.pk)
+    assert org.slug not in slugs(search("zinc works", filters=ORGS))
+    assert not SearchDocument.objects.filter(kind="organization", object_id=org.pk).exists()
+
+
+def test_renaming_a_member_updates_its_cluster(indexed, django_capture_on_commit_callbacks):
+    from highlands.ecosystem.models import Organization
+
+    member = Organization.objects.get(name="Politechnika Lubelska")
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_update(pk=member.pk, name="Lublin Polytechnic Quasarium")
+    hits = slugs(search("quasarium", mode="keyword"))
+    assert "industrial-upland-cluster" in hits
+
+
+def test_outbox_waits_when_sync_is_off(indexed, settings, django_capture_on_commit_callbacks):
+    settings.HIGHLANDS_SEARCH_SYNC = False
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_create(name="Deferred Widgets")
+    assert IndexOutbox.objects.count() == 1
+    assert not search("deferred widgets", filters=ORGS, mode="keyword").results
+    assert drain() == 1
+    assert search("deferred widgets", filters=ORGS, mode="keyword").results
+
+
+def test_rebuild_reuses_stored_embeddings_and_is_repeatable(indexed):
+    before = dict(SearchChunk.objects.values_list("text_hash", "embedding"))
+    first = slugs(search("steel hardening"))
+    assert rebuild() == SearchDocument.objects.count()
+    after = dict(SearchChunk.objects.values_list("text_hash", "embedding"))
+    assert {k: bytes(v) for k, v in before.items()} == {k: bytes(v) for k, v in after.items()}
+    assert slugs(search("steel hardening")) == first
+
+
+def test_synthetic_records_stay_out_unless_asked(indexed):
+    from django.core.management import call_command
+
+    call_command("generate-demo", organizations=30, clusters=3, stdout=None)
+    assert SearchDocument.objects.filter(is_synthetic=True).count() == 33
+    default = search("steel hardening welding", limit=50)
+    assert all(not hit.slug.startswith("demo-") for hit in default.results)
+    both = search(
+        "steel hardening welding", limit=50, filters=SearchFilters(include_synthetic=True)
+    )
+    assert any(hit.slug.startswith("demo-") for hit in both.results)
+
+
+def test_english_query_finds_polish_description_semantically(
+    indexed, django_capture_on_commit_callbacks
+):
+    from highlands.ecosystem.services import organization_create
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_create(
+            name="Stolarnia Dębowa",
+            description="Produkujemy meble z litego drewna dębowego na zamówienie.",
+        )
+    result = search(
+        "oak furniture maker",
+        filters=SearchFilters(types=["organization"]),
+        limit=3,
+        mode="semantic",
+    )
+    assert slugs(result)[0] == "stolarnia-debowa"
+
+
+def test_failed_drain_keeps_the_outbox_for_the_next_one(
+    indexed, monkeypatch, django_capture_on_commit_callbacks
+):
+    from highlands.search import indexing
+
+    def broken(kind, pks):
+        raise RuntimeError("encoder unavailable")
+
+    monkeypatch.setattr(indexing, "refresh_documents", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_create(name="Resilient Widgets")
+    assert IndexOutbox.objects.count() == 1  # the write committed; the work is kept
+    monkeypatch.undo()
+    assert drain() == 1
+    assert IndexOutbox.objects.count() == 0
+    assert slugs(search("resilient widgets", filters=ORGS, mode="keyword"))[0] == (
+        "resilient-widgets"
+    )
+
+
+def test_synthetic_data_never_reaches_the_registry_lists(indexed):
+    from django.core.management import call_command
+
+    from highlands.ecosystem.models import Membership, Organization
+    from highlands.ecosystem.selectors import cluster_list, organization_list
+
+    call_command("generate-demo", organizations=20, clusters=2, no_index=True, stdout=None)
+    assert Organization.objects.filter(is_synthetic=True).count() == 20
+    assert not organization_list().filter(is_synthetic=True).exists()
+    assert not cluster_list().filter(is_synthetic=True).exists()
+    mixed = Membership.objects.filter(organization__is_synthetic=True, cluster__is_synthetic=False)
+    assert not mixed.exists()
+    call_command("generate-demo", delete=True, no_index=True, stdout=None)
+    assert not Organization.objects.filter(is_synthetic=True).exists()

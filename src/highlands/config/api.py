@@ -8,6 +8,7 @@ from ninja import NinjaAPI, Schema
 
 from ..ecosystem.api_write import router as manage_router
 from ..errors import ApplicationError
+from ..marketplace.api import router as marketplace_router
 
 api = NinjaAPI(
     title="Highlands API",
@@ -53,3 +54,4 @@ def health(request: HttpRequest) -> tuple[int, dict[str, str]]:
 
 
 api.add_router("/manage", manage_router)
+api.add_router("/marketplace", marketplace_router)

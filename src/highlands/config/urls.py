@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("workspace/", include("highlands.workspace.urls")),
+    path("marketplace/", include("highlands.marketplace.urls")),
     path("", include("highlands.accounts.urls")),
     path("", include("highlands.web.urls")),
 ]

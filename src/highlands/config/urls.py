@@ -26,6 +26,7 @@ urlpatterns = [
         path("workspace/", include("highlands.workspace.urls")),
         path("", include("highlands.accounts.urls")),
         path("search/", include("highlands.search.urls")),
+        path("marketplace/", include("highlands.marketplace.urls")),
         path("", include("highlands.web.urls")),
         prefix_default_language=False,
     ),

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "highlands.workspace",
     "highlands.ops",
     "highlands.search",
+    "highlands.marketplace",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,693 @@
+"""The marketplace API at /api/v1/marketplace/: the same services and selectors as the pages.
+
+Reads work anonymously (public profiles only) or signed in (bearer token or session);
+writes need a token or the session with CSRF, like ``ecosystem/api_write.py``.  A profile
+the caller may not see is a 404, never a 403, so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from ninja.security import django_auth
+from pydantic import ConfigDict, Field
+
+from ..accounts.services import api_token_user
+from ..config.schemas import ErrorOut
+from ..ecosystem import selectors as registry
+from ..ecosystem.api_write import TokenAuth
+from ..ecosystem.models import Highland
+from ..errors import ApplicationError, PermissionDeniedError
+from . import recommend, selectors, services
+from .models import CooperationProfile, Interest, Notification
+
+STATISTICS_DENIED = "Only the city administrator sees ecosystem-wide statistics."
+ACTIVITY_DENIED = "Only the cluster's coordinator (or the city administrator) sees its activity."
+UNKNOWN_HIGHLAND = "Unknown highland: {slug}."
+
+
+class OptionalTokenAuth:
+    """Reads: a bearer token, when sent, signs the request in (401 if it is not valid); no
+    header means the session or an anonymous visitor.  Deliberately not an OpenAPI security
+    scheme: these endpoints are public, and what each caller sees is decided per object."""
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization", "")
+        if not header:
+            return True
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        user = api_token_user(raw=token.strip())
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+AUTH = [TokenAuth(), django_auth]
+READ_AUTH = [OptionalTokenAuth()]
+router = Router(tags=["marketplace"])
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: ErrorOut,
+}
+
+
+class StrictIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProfileIn(StrictIn):
+    organization: str
+    kind: str
+    title: str
+    description: str
+    language: str = "en"
+    keywords: list[str] = []
+    highlands: list[str] = []
+    capacity: str = ""
+    region: str = ""
+    valid_until: date | None = None
+    visibility: str = "public"
+    publish: bool = False
+
+
+class ProfileChangeIn(StrictIn):
+    title: str | None = None
+    description: str | None = None
+    language: str | None = None
+    keywords: list[str] | None = None
+    highlands: list[str] | None = None
+    capacity: str | None = None
+    region: str | None = None
+    visibility: str | None = None
+
+
+class RenewIn(StrictIn):
+    valid_until: date | None = None
+
+
+class BadgeOut(Schema):
+    verified: bool
+    count: int
+    average_rating: float | None
+
+
+class ProfileOut(Schema):
+    id: int
+    organization: str
+    organization_name: str
+    kind: str
+    direction: str
+    title: str
+    description: str
+    language: str
+    keywords: list[str]
+    highlands: list[str]
+    capacity: str
+    region: str
+    valid_until: date
+    visibility: str
+    status: str
+    is_demo: bool
+    published_at: datetime | None
+
+    @staticmethod
+    def resolve_organization(obj: CooperationProfile) -> str:
+        return obj.organization.slug
+
+    @staticmethod
+    def resolve_organization_name(obj: CooperationProfile) -> str:
+        return obj.organization.name
+
+    @staticmethod
+    def resolve_highlands(obj: CooperationProfile) -> list[str]:
+        return [h.slug for h in obj.highlands.all()]
+
+
+class InterestIn(StrictIn):
+    organization: str
+    message: str = Field(max_length=20000)
+
+
+class InterestOut(Schema):
+    id: int
+    profile: int
+    profile_title: str
+    organization: str
+    message: str
+    status: str
+    created_at: datetime
+    decided_at: datetime | None
+    closed_at: datetime | None
+
+    @staticmethod
+    def resolve_profile(obj: Interest) -> int:
+        return obj.profile_id
+
+    @staticmethod
+    def resolve_profile_title(obj: Interest) -> str:
+        return obj.profile.title
+
+    @staticmethod
+    def resolve_organization(obj: Interest) -> str:
+        return obj.organization.slug
+
+
+class ContactOut(Schema):
+    organization: str
+    name: str
+    email: str
+    phone: str
+    role: str
+
+
+class ConfirmationIn(StrictIn):
+    organization: str
+    rating: int
+    comment: str = ""
+
+
+class ConfirmationOut(Schema):
+    id: int
+    interest: int
+    organization: str
+    partner: str
+    rating: int
+    comment: str
+
+    @staticmethod
+    def resolve_interest(obj: Any) -> int:
+        return int(obj.interest_id)
+
+    @staticmethod
+    def resolve_organization(obj: Any) -> str:
+        return str(obj.organization.slug)
+
+    @staticmethod
+    def resolve_partner(obj: Any) -> str:
+        return str(obj.partner.slug)
+
+
+class RecommendationOut(Schema):
+    kind: str
+    organization: str
+    organization_name: str
+    profile: int | None
+    profile_title: str | None
+    score: float
+    semantic_fit: float
+    reasons: list[str]
+    badge: BadgeOut
+
+
+class RecommendationsOut(Schema):
+    profiles: list[RecommendationOut]
+    organizations: list[RecommendationOut]
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    message: str
+    profile: int | None
+    created_at: datetime
+    read: bool
+
+    @staticmethod
+    def resolve_profile(obj: Notification) -> int | None:
+        return obj.profile_id
+
+    @staticmethod
+    def resolve_read(obj: Notification) -> bool:
+        return obj.read_at is not None
+
+
+class ReadIn(StrictIn):
+    ids: list[int] | None = None
+
+
+class ReadOut(Schema):
+    marked: int
+
+
+class PreferencesIn(StrictIn):
+    email_enabled: bool | None = None
+    notify_interests: bool | None = None
+    notify_follows: bool | None = None
+
+
+class PreferencesOut(Schema):
+    email_enabled: bool
+    notify_interests: bool
+    notify_follows: bool
+
+
+class FollowOut(Schema):
+    profile: int
+    following: bool
+
+
+class ActivityProfileOut(Schema):
+    id: int
+    organization: str
+    title: str
+    kind: str
+    status: str
+    interests: int
+
+
+class ActivityOut(Schema):
+    cluster: str
+    profiles: list[ActivityProfileOut]
+    interests: int
+    cooperations: int
+    confirmations: int
+
+
+class StatisticsOut(Schema):
+    profiles_by_status: dict[str, int]
+    profiles_by_kind: dict[str, int]
+    live_profiles: int
+    demo_profiles: int
+    interests_by_status: dict[str, int]
+    closed_cooperations: int
+    confirmations: int
+    verified_organizations: int
+    organizations_posting: int
+
+
+def _badge(badge: selectors.Badge) -> dict[str, Any]:
+    return {
+        "verified": badge.verified,
+        "count": badge.count,
+        "average_rating": badge.average_rating,
+    }
+
+
+def _recommendations(result: recommend.Recommendations) -> dict[str, Any]:
+    def out(rec: recommend.Recommendation) -> dict[str, Any]:
+        return {
+            "kind": rec.kind,
+            "organization": rec.organization.slug,
+            "organization_name": rec.organization.name,
+            "profile": rec.profile.pk if rec.profile else None,
+            "profile_title": rec.profile.title if rec.profile else None,
+            "score": rec.score,
+            "semantic_fit": rec.fit,
+            "reasons": rec.reasons,
+            "badge": _badge(rec.badge),
+        }
+
+    return {
+        "profiles": [out(r) for r in result.profiles],
+        "organizations": [out(r) for r in result.organizations],
+    }
+
+
+def _highlands(slugs: list[str] | None) -> list[Highland] | None:
+    if slugs is None:
+        return None
+    found = Highland.objects.in_bulk(slugs, field_name="slug")
+    for slug in slugs:
+        if slug not in found:
+            raise ApplicationError(UNKNOWN_HIGHLAND.format(slug=slug), code="invalid")
+    return [found[s] for s in slugs]
+
+
+# -- profiles ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/profiles",
+    response={200: list[ProfileOut], **ERRORS},
+    auth=READ_AUTH,
+    operation_id="marketplace_profile_list",
+    summary="Live cooperation profiles the caller may see",
+)
+def profile_list(
+    request: HttpRequest, kind: str | None = None, direction: str | None = None
+) -> Any:
+    return list(selectors.profile_list(user=request.user, kind=kind, direction=direction)[:500])
+
+
+@router.get(
+    "/profiles/{profile_id}",
+    response={200: ProfileOut, **ERRORS},
+    auth=READ_AUTH,
+    operation_id="marketplace_profile_get",
+    summary="One cooperation profile (404 when the caller may not see it)",
+)
+def profile_get(request: HttpRequest, profile_id: int) -> Any:
+    return selectors.profile_get(user=request.user, pk=profile_id)
+
+
+@router.post(
+    "/profiles",
+    response={201: ProfileOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_profile_create",
+    summary="Post a cooperation profile for an organization you represent",
+)
+def profile_create(request: HttpRequest, payload: ProfileIn) -> Any:
+    organization = registry.organization_get(slug=payload.organization)
+    profile = services.profile_create(
+        actor=request.user,
+        organization=organization,
+        kind=payload.kind,
+        title=payload.title,
+        description=payload.description,
+        language=payload.language,
+        keywords=payload.keywords,
+        highlands=_highlands(payload.highlands) or [],
+        capacity=payload.capacity,
+        region=payload.region,
+        valid_until=payload.valid_until,
+        visibility=payload.visibility,
+        publish=payload.publish,
+    )
+    return Status(201, profile)
+
+
+@router.patch(
+    "/profiles/{profile_id}",
+    response={200: ProfileOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_profile_update",
+    summary="Change a profile of your organization",
+)
+def profile_update(request: HttpRequest, profile_id: int, payload: ProfileChangeIn) -> Any:
+    profile = selectors.profile_get(user=request.user, pk=profile_id)
+    data = payload.model_dump(exclude_unset=True)
+    if "highlands" in data:
+        data["highlands"] = _highlands(data["highlands"])
+    return services.profile_update(actor=request.user, profile=profile, **data)
+
+
+@router.post(
+    "/profiles/{profile_id}/publish",
+    response={200: ProfileOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_profile_publish",
+    summary="Publish a draft profile",
+)
+def profile_publish(request: HttpRequest, profile_id: int) -> Any:
+    profile = selectors.profile_get(user=request.user, pk=profile_id)
+    return services.profile_publish(actor=request.user, profile=profile)
+
+
+@router.post(
+    "/profiles/{profile_id}/close",
+    response={200: ProfileOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_profile_close",
+    summary="Close a profile",
+)
+def profile_close(request: HttpRequest, profile_id: int) -> Any:
+    profile = selectors.profile_get(user=request.user, pk=profile_id)
+    return services.profile_close(actor=request.user, profile=profile)
+
+
+@router.post(
+    "/profiles/{profile_id}/renew",
+    response={200: ProfileOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_profile_renew",
+    summary="Extend a profile's validity",
+)
+def profile_renew(request: HttpRequest, profile_id: int, payload: RenewIn) -> Any:
+    profile = selectors.profile_get(user=request.user, pk=profile_id)
+    return services.profile_renew(
+        actor=request.user, profile=profile, valid_until=payload.valid_until
+    )
+
+
+@router.get(
+    "/profiles/{profile_id}/recommendations",
+    response={200: RecommendationsOut, **ERRORS},
+    auth=READ_AUTH,
+    operation_id="marketplace_profile_recommendations",
+    summary="Matching profiles and capable organizations for a profile, with reasons",
+)
+def profile_recommendations(request: HttpRequest, profile_id: int, limit: int = 10) -> Any:
+    profile = selectors.profile_get(user=request.user, pk=profile_id)
+    return _recommendations(
+        recommend.recommend_for_profile(
+            user=request.user, profile=profile, limit=max(1, min(limit, 50))
+        )
+    )
+
+
+@router.post(
+    "/profiles/{profile_id}/follow",
+    response={201: FollowOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_profile_follow",
+    summary="Follow a profile (notifications of updates and new matches)",
+)
+def profile_follow(request: HttpRequest, profile_id: int) -> Any:
+    profile = selectors.profile_get(user=request.user, pk=profile_id)
+    services.profile_follow(actor=request.user, profile=profile)
+    return Status(201, {"profile": profile.pk, "following": True})
+
+
+@router.delete(
+    "/profiles/{profile_id}/follow",
+    response={200: FollowOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_profile_unfollow",
+    summary="Stop following a profile",
+)
+def profile_unfollow(request: HttpRequest, profile_id: int) -> Any:
+    profile = selectors.followed_profile_get(user=request.user, pk=profile_id)
+    services.profile_unfollow(actor=request.user, profile=profile)
+    return {"profile": profile.pk, "following": False}
+
+
+# -- interests and cooperations ------------------------------------------------------------------
+
+
+@router.post(
+    "/profiles/{profile_id}/interests",
+    response={201: InterestOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_interest_express",
+    summary="Express interest in a profile on behalf of an organization you represent",
+)
+def interest_express(request: HttpRequest, profile_id: int, payload: InterestIn) -> Any:
+    profile = selectors.profile_get(user=request.user, pk=profile_id)
+    organization = registry.organization_get(slug=payload.organization)
+    interest = services.interest_express(
+        actor=request.user, profile=profile, organization=organization, message=payload.message
+    )
+    return Status(201, interest)
+
+
+@router.get(
+    "/interests",
+    response={200: list[InterestOut], **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_interest_list",
+    summary="Interests your organizations sent and received",
+)
+def interest_list(request: HttpRequest) -> Any:
+    received = selectors.interests_received(user=request.user)
+    sent = selectors.interests_sent(user=request.user)
+    return list((received | sent).distinct()[:500])
+
+
+def _decide(request: HttpRequest, interest_id: int, accept: bool) -> Any:
+    interest = selectors.interest_get(user=request.user, pk=interest_id)
+    return services.interest_decide(actor=request.user, interest=interest, accept=accept)
+
+
+@router.post(
+    "/interests/{interest_id}/accept",
+    response={200: InterestOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_interest_accept",
+    summary="Accept an interest in your profile (reveals contacts both ways)",
+)
+def interest_accept(request: HttpRequest, interest_id: int) -> Any:
+    return _decide(request, interest_id, True)
+
+
+@router.post(
+    "/interests/{interest_id}/decline",
+    response={200: InterestOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_interest_decline",
+    summary="Decline an interest in your profile",
+)
+def interest_decline(request: HttpRequest, interest_id: int) -> Any:
+    return _decide(request, interest_id, False)
+
+
+@router.get(
+    "/interests/{interest_id}/contacts",
+    response={200: list[ContactOut], **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_interest_contacts",
+    summary="The other side's contacts (empty until the interest is accepted)",
+)
+def interest_contacts(request: HttpRequest, interest_id: int) -> Any:
+    interest = selectors.interest_get(user=request.user, pk=interest_id)
+    return [c.__dict__ for c in selectors.interest_contacts(user=request.user, interest=interest)]
+
+
+@router.post(
+    "/interests/{interest_id}/close",
+    response={200: InterestOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_cooperation_close",
+    summary="Mark an accepted cooperation as finished",
+)
+def cooperation_close(request: HttpRequest, interest_id: int) -> Any:
+    interest = selectors.interest_get(user=request.user, pk=interest_id)
+    return services.cooperation_close(actor=request.user, interest=interest)
+
+
+@router.post(
+    "/interests/{interest_id}/confirmations",
+    response={201: ConfirmationOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_cooperation_confirm",
+    summary="Confirm a closed cooperation took place and rate the other side (1–5)",
+)
+def cooperation_confirm(request: HttpRequest, interest_id: int, payload: ConfirmationIn) -> Any:
+    interest = selectors.interest_get(user=request.user, pk=interest_id)
+    organization = registry.organization_get(slug=payload.organization)
+    confirmation = services.cooperation_confirm(
+        actor=request.user,
+        interest=interest,
+        organization=organization,
+        rating=payload.rating,
+        comment=payload.comment,
+    )
+    return Status(201, confirmation)
+
+
+# -- organisations, notifications, oversight ----------------------------------------------------
+
+
+@router.get(
+    "/organizations/{slug}/recommendations",
+    response={200: RecommendationsOut, **ERRORS},
+    auth=READ_AUTH,
+    operation_id="marketplace_organization_recommendations",
+    summary="Who an organization should talk to, with reasons",
+)
+def organization_recommendations(request: HttpRequest, slug: str, limit: int = 10) -> Any:
+    organization = registry.organization_get(slug=slug)
+    return _recommendations(
+        recommend.recommend_for_organization(
+            user=request.user, organization=organization, limit=max(1, min(limit, 50))
+        )
+    )
+
+
+@router.get(
+    "/organizations/{slug}/badge",
+    response={200: BadgeOut, **ERRORS},
+    auth=READ_AUTH,
+    operation_id="marketplace_organization_badge",
+    summary="The verified (proven partner) badge: confirmed cooperations and average rating",
+)
+def organization_badge(request: HttpRequest, slug: str) -> Any:
+    organization = registry.organization_get(slug=slug)
+    return _badge(selectors.organization_badge(organization=organization))
+
+
+@router.get(
+    "/notifications",
+    response={200: list[NotificationOut], **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_notification_list",
+    summary="Your marketplace notifications, newest first",
+)
+def notification_list(request: HttpRequest) -> Any:
+    return list(selectors.notifications_of(user=request.user)[:200])
+
+
+@router.post(
+    "/notifications/read",
+    response={200: ReadOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_notifications_mark_read",
+    summary="Mark notifications read (all, or the given ids)",
+)
+def notifications_mark_read(request: HttpRequest, payload: ReadIn) -> Any:
+    return {"marked": services.notifications_mark_read(actor=request.user, ids=payload.ids)}
+
+
+@router.get(
+    "/me/preferences",
+    response={200: PreferencesOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_preferences_get",
+    summary="Your notification preferences",
+)
+def preferences_get(request: HttpRequest) -> Any:
+    return selectors.preferences_of(user=request.user)
+
+
+@router.patch(
+    "/me/preferences",
+    response={200: PreferencesOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_preferences_update",
+    summary="Change your notification preferences",
+)
+def preferences_update(request: HttpRequest, payload: PreferencesIn) -> Any:
+    return services.preferences_update(actor=request.user, **payload.model_dump())
+
+
+@router.get(
+    "/clusters/{slug}/activity",
+    response={200: ActivityOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_cluster_activity",
+    summary="Members' marketplace activity in a cluster (its coordinator, city admin)",
+)
+def cluster_activity(request: HttpRequest, slug: str) -> Any:
+    cluster = registry.cluster_get(slug=slug)
+    if not request.user.has_perm("marketplace.view_cluster_activity", cluster):
+        raise PermissionDeniedError(ACTIVITY_DENIED)
+    activity = selectors.cluster_activity(cluster=cluster)
+    return {
+        "cluster": cluster.slug,
+        "profiles": [
+            {
+                "id": p.pk,
+                "organization": p.organization.slug,
+                "title": p.title,
+                "kind": p.kind,
+                "status": p.status,
+                "interests": p.n_interests,
+            }
+            for p in activity["profiles"]
+        ],
+        "interests": activity["interests"].count(),
+        "cooperations": activity["cooperations"].count(),
+        "confirmations": activity["confirmations"].count(),
+    }
+
+
+@router.get(
+    "/statistics",
+    response={200: StatisticsOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_statistics",
+    summary="Ecosystem-wide marketplace statistics (city admin)",
+)
+def statistics(request: HttpRequest) -> Any:
+    if not request.user.has_perm("marketplace.view_statistics"):
+        raise PermissionDeniedError(STATISTICS_DENIED)
+    return selectors.ecosystem_statistics()

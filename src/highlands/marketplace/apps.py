@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class MarketplaceConfig(AppConfig):
+    name = "highlands.marketplace"
+    label = "marketplace"
+    verbose_name = "Cooperation marketplace"

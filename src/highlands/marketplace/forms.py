@@ -1,0 +1,59 @@
+"""Forms of the marketplace pages: they parse input; the services validate and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from ..ecosystem.models import Language
+from .models import ProfileKind, Visibility
+
+
+class ProfileForm(forms.Form):
+    organization = forms.ChoiceField(label=_("Organization"))
+    kind = forms.ChoiceField(label=_("Type"), choices=ProfileKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=800)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, max_length=20000)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    keywords = forms.CharField(
+        label=_("Keywords and sectors (comma-separated)"), required=False, max_length=2000
+    )
+    capacity = forms.CharField(label=_("Quantities / capacity"), required=False, max_length=1200)
+    region = forms.CharField(label=_("Region of interest"), required=False, max_length=1200)
+    valid_until = forms.DateField(label=_("Valid until"), required=False)
+    visibility = forms.ChoiceField(label=_("Who may see it"), choices=Visibility.choices)
+    publish = forms.BooleanField(label=_("Publish now"), required=False)
+
+    def __init__(self, *args: object, organizations: list[tuple[str, str]], **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["organization"].choices = organizations  # type: ignore[attr-defined]
+
+    def keyword_list(self) -> list[str]:
+        return [k.strip() for k in self.cleaned_data["keywords"].split(",") if k.strip()]
+
+
+class InterestForm(forms.Form):
+    organization = forms.ChoiceField(label=_("On behalf of"))
+    message = forms.CharField(label=_("Message"), widget=forms.Textarea, max_length=20000)
+
+    def __init__(self, *args: object, organizations: list[tuple[str, str]], **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["organization"].choices = organizations  # type: ignore[attr-defined]
+
+
+class ConfirmationForm(forms.Form):
+    organization = forms.CharField(widget=forms.HiddenInput)
+    rating = forms.TypedChoiceField(
+        label=_("Rating"), choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int
+    )
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000)
+
+
+class PreferencesForm(forms.Form):
+    email_enabled = forms.BooleanField(label=_("Also send notifications by e-mail"), required=False)
+    notify_interests = forms.BooleanField(
+        label=_("Interests in our profiles and answers to ours"), required=False
+    )
+    notify_follows = forms.BooleanField(
+        label=_("Updates and new matches of profiles I follow"), required=False
+    )

@@ -1,0 +1,353 @@
+"""Reads of the marketplace; the one place that decides who sees which profile.
+
+``profiles_visible_to`` is a queryset filter, so pages, the API and the recommender apply the
+same rule to one profile or to fifty thousand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from ..accounts.models import ClusterCoordinator, ContactPerson, OrganizationRepresentative
+from ..ecosystem.models import Cluster, Membership, Organization
+from ..errors import NotFoundError
+from .models import (
+    CooperationConfirmation,
+    CooperationProfile,
+    Interest,
+    InterestStatus,
+    Notification,
+    NotificationPreference,
+    ProfileStatus,
+)
+
+PROFILE_NOT_FOUND = "No cooperation profile with id {pk}."
+INTEREST_NOT_FOUND = "No expression of interest with id {pk}."
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What a user's roles say about what they may see in the marketplace."""
+
+    authenticated: bool = False
+    sees_all: bool = False  # superuser or city office
+    organization_ids: frozenset[int] = frozenset()
+    cluster_ids: frozenset[int] = frozenset()
+    coordinated_cluster_ids: frozenset[int] = frozenset()
+    has_role: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def viewer_of(user: Any) -> Viewer:
+    """The roles of a user (anonymous users and users without a role see public profiles)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Viewer()
+    sees_all = bool(user.is_superuser or getattr(user, "is_city_admin", False))
+    org_ids = frozenset(
+        OrganizationRepresentative.objects.filter(user=user).values_list(
+            "organization_id", flat=True
+        )
+    )
+    coordinated = set(
+        ClusterCoordinator.objects.filter(user=user).values_list("cluster_id", flat=True)
+    )
+    # A coordinator also keeps the cluster's sub-clusters.
+    coordinated |= set(
+        Cluster.objects.filter(parent_id__in=coordinated).values_list("pk", flat=True)
+    )
+    member_of = set(
+        Membership.objects.filter(organization_id__in=org_ids).values_list("cluster_id", flat=True)
+    )
+    return Viewer(
+        authenticated=True,
+        sees_all=sees_all,
+        organization_ids=org_ids,
+        cluster_ids=frozenset(member_of | coordinated),
+        coordinated_cluster_ids=frozenset(coordinated),
+        has_role=sees_all or bool(org_ids) or bool(coordinated),
+    )
+
+
+def live_q(prefix: str = "") -> Q:
+    """Published and not past its validity date."""
+    return Q(**{f"{prefix}status": ProfileStatus.PUBLISHED}) & Q(
+        **{f"{prefix}valid_until__gte": timezone.localdate()}
+    )
+
+
+def visibility_q(viewer: Viewer) -> Q:
+    """Which profiles a viewer may see: own organisation's always, others' only when live."""
+    if viewer.sees_all:
+        return ~Q(status=ProfileStatus.DRAFT) | Q(organization_id__in=viewer.organization_ids)
+    return (live_q() & audience_q(viewer)) | Q(organization_id__in=viewer.organization_ids)
+
+
+def audience_q(viewer: Viewer) -> Q:
+    """Profiles whose audience includes the viewer, whatever their status."""
+    if viewer.sees_all:
+        return Q()
+    audience = Q(visibility="public")
+    if viewer.has_role:
+        audience |= Q(visibility="ecosystem")
+    if viewer.cluster_ids:
+        audience |= Q(visibility="clusters") & Q(
+            Exists(
+                Membership.objects.filter(
+                    organization_id=OuterRef("organization_id"),
+                    cluster_id__in=viewer.cluster_ids,
+                )
+            )
+        )
+    return audience
+
+
+def profiles_visible_to(user: Any, *, viewer: Viewer | None = None) -> QuerySet[CooperationProfile]:
+    """Every profile the user may see (with organisation and highlands loaded)."""
+    viewer = viewer or viewer_of(user)
+    return (
+        CooperationProfile.objects.filter(visibility_q(viewer))
+        .select_related("organization")
+        .prefetch_related("highlands")
+    )
+
+
+def profile_list(
+    *,
+    user: Any,
+    kind: str | None = None,
+    direction: str | None = None,
+    organization: Organization | None = None,
+    live_only: bool = True,
+) -> QuerySet[CooperationProfile]:
+    """Visible profiles, newest first, optionally filtered."""
+    profiles = profiles_visible_to(user)
+    if live_only:
+        profiles = profiles.filter(live_q())
+    if kind:
+        profiles = profiles.filter(kind=kind)
+    if direction:
+        profiles = profiles.filter(direction=direction)
+    if organization is not None:
+        profiles = profiles.filter(organization=organization)
+    return profiles.order_by("-published_at", "-id")
+
+
+def profile_get(*, user: Any, pk: int) -> CooperationProfile:
+    """One profile the user may see; one they may not see is "not found" (no existence leak)."""
+    profile = profiles_visible_to(user).filter(pk=pk).first()
+    if profile is None:
+        raise NotFoundError(PROFILE_NOT_FOUND.format(pk=pk))
+    return profile
+
+
+def profile_is_visible(user: Any, profile: CooperationProfile) -> bool:
+    return profiles_visible_to(user).filter(pk=profile.pk).exists()
+
+
+def profile_in_audience(user: Any, profile: CooperationProfile) -> bool:
+    """The user is in the profile's audience (it may be expired or closed; never a draft)."""
+    return (
+        CooperationProfile.objects.filter(audience_q(viewer_of(user)), pk=profile.pk)
+        .exclude(status=ProfileStatus.DRAFT)
+        .exists()
+    )
+
+
+def profiles_of_user(*, user: Any) -> QuerySet[CooperationProfile]:
+    """All profiles (any status) of the organisations the user represents."""
+    viewer = viewer_of(user)
+    return (
+        CooperationProfile.objects.filter(organization_id__in=viewer.organization_ids)
+        .select_related("organization")
+        .order_by("-updated_at")
+    )
+
+
+def interest_queryset() -> QuerySet[Interest]:
+    return Interest.objects.select_related("profile", "profile__organization", "organization")
+
+
+def interests_received(*, user: Any) -> QuerySet[Interest]:
+    viewer = viewer_of(user)
+    return interest_queryset().filter(profile__organization_id__in=viewer.organization_ids)
+
+
+def interests_sent(*, user: Any) -> QuerySet[Interest]:
+    viewer = viewer_of(user)
+    return interest_queryset().filter(organization_id__in=viewer.organization_ids)
+
+
+def interest_get(*, user: Any, pk: int) -> Interest:
+    """An interest the user is a party to (either side), else not found."""
+    viewer = viewer_of(user)
+    interest = (
+        interest_queryset()
+        .filter(pk=pk)
+        .filter(
+            Q(profile__organization_id__in=viewer.organization_ids)
+            | Q(organization_id__in=viewer.organization_ids)
+        )
+        .first()
+    )
+    if interest is None:
+        raise NotFoundError(INTEREST_NOT_FOUND.format(pk=pk))
+    return interest
+
+
+@dataclass(frozen=True)
+class Contact:
+    organization: str
+    name: str
+    email: str
+    phone: str = ""
+    role: str = ""
+
+
+def interest_contacts(*, user: Any, interest: Interest) -> list[Contact]:
+    """The other side's contacts — only for an accepted interest, only for its two sides."""
+    if interest.status != InterestStatus.ACCEPTED:
+        return []
+    viewer = viewer_of(user)
+    owner_id, interested_id = interest.profile.organization_id, interest.organization_id
+    if owner_id in viewer.organization_ids:
+        other_ids = {interested_id}
+    elif interested_id in viewer.organization_ids:
+        other_ids = {owner_id}
+    else:
+        return []
+    contacts: list[Contact] = []
+    for person in ContactPerson.objects.filter(organization_id__in=other_ids).select_related(
+        "organization"
+    ):
+        contacts.append(
+            Contact(
+                organization=person.organization.name if person.organization else "",
+                name=person.full_name,
+                email=person.email,
+                phone=person.phone,
+                role=person.position_title,
+            )
+        )
+    reps = OrganizationRepresentative.objects.filter(
+        organization_id__in=other_ids, user__is_active=True
+    ).select_related("user", "organization")
+    for rep in reps:
+        contacts.append(
+            Contact(
+                organization=rep.organization.name,
+                name=rep.user.get_full_name() or rep.user.email,
+                email=rep.user.email,
+                role="representative",
+            )
+        )
+    return contacts
+
+
+@dataclass(frozen=True)
+class Badge:
+    count: int
+    average_rating: float | None
+
+    @property
+    def verified(self) -> bool:
+        return self.count > 0
+
+
+def badges_for(organization_ids: list[int] | set[int]) -> dict[int, Badge]:
+    """Confirmed cooperations received per organisation (the proven-subcontractor badge)."""
+    rows = (
+        CooperationConfirmation.objects.filter(partner_id__in=organization_ids)
+        .values("partner_id")
+        .annotate(n=Count("id"), avg=Avg("rating"))
+    )
+    return {row["partner_id"]: Badge(row["n"], float(row["avg"])) for row in rows}
+
+
+def organization_badge(*, organization: Organization) -> Badge:
+    return badges_for({organization.pk}).get(organization.pk, Badge(0, None))
+
+
+def all_badges() -> dict[int, Badge]:
+    rows = (
+        CooperationConfirmation.objects.values("partner_id")
+        .annotate(n=Count("id"), avg=Avg("rating"))
+        .order_by()
+    )
+    return {row["partner_id"]: Badge(row["n"], float(row["avg"])) for row in rows}
+
+
+def notifications_of(*, user: Any) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).select_related("profile")
+
+
+def preferences_of(*, user: Any) -> NotificationPreference:
+    """The user's preferences (an unsaved row with the defaults when they chose none)."""
+    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(
+        user=user
+    )
+
+
+def followed_profile_get(*, user: Any, pk: int) -> CooperationProfile:
+    """A profile the user follows, whatever its status now (so they can always unfollow)."""
+    profile = CooperationProfile.objects.filter(pk=pk, follows__user=user).first()
+    if profile is None:
+        raise NotFoundError(PROFILE_NOT_FOUND.format(pk=pk))
+    return profile
+
+
+def follows_of(*, user: Any) -> QuerySet[CooperationProfile]:
+    return profiles_visible_to(user).filter(follows__user=user)
+
+
+def cluster_activity(*, cluster: Cluster) -> dict[str, Any]:
+    """Members' marketplace activity in one cluster (and its sub-clusters), for its coordinator."""
+    cluster_ids = [cluster.pk, *cluster.sub_clusters.values_list("pk", flat=True)]
+    member_ids = set(
+        Membership.objects.filter(cluster_id__in=cluster_ids).values_list(
+            "organization_id", flat=True
+        )
+    )
+    profiles = (
+        CooperationProfile.objects.filter(organization_id__in=member_ids)
+        .exclude(status=ProfileStatus.DRAFT)
+        .select_related("organization")
+        .annotate(n_interests=Count("interests"))
+        .order_by("-updated_at")
+    )
+    interests = interest_queryset().filter(
+        Q(organization_id__in=member_ids) | Q(profile__organization_id__in=member_ids)
+    )
+    return {
+        "profiles": profiles,
+        "interests": interests,
+        "cooperations": interests.filter(status=InterestStatus.ACCEPTED),
+        "confirmations": CooperationConfirmation.objects.filter(
+            Q(organization_id__in=member_ids) | Q(partner_id__in=member_ids)
+        ).select_related("organization", "partner"),
+    }
+
+
+def ecosystem_statistics() -> dict[str, Any]:
+    """Ecosystem-wide figures for the city office."""
+    profiles = CooperationProfile.objects.all()
+    return {
+        "profiles_by_status": dict(
+            profiles.values_list("status").annotate(n=Count("id")).order_by()
+        ),
+        "profiles_by_kind": dict(profiles.values_list("kind").annotate(n=Count("id")).order_by()),
+        "live_profiles": profiles.filter(live_q()).count(),
+        "demo_profiles": profiles.filter(is_demo=True).count(),
+        "interests_by_status": dict(
+            Interest.objects.values_list("status").annotate(n=Count("id")).order_by()
+        ),
+        "closed_cooperations": Interest.objects.filter(closed_at__isnull=False).count(),
+        "confirmations": CooperationConfirmation.objects.count(),
+        "verified_organizations": CooperationConfirmation.objects.values("partner_id")
+        .distinct()
+        .count(),
+        "organizations_posting": profiles.values("organization_id").distinct().count(),
+    }

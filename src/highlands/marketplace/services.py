@@ -1,0 +1,712 @@
+"""Every write of the marketplace: profiles, interests, cooperations, follows, notifications.
+
+Keyword-only, one transaction each, the actor's permission checked here (rules in
+``rules.py``) whoever calls — page, API or command — and an audit entry per change.  Mail
+goes out with ``transaction.on_commit`` so a rolled-back write never e-mails anyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from ..accounts.models import OrganizationRepresentative
+from ..audit.services import audit_record, snapshot
+from ..ecosystem.models import Highland, Language, Organization
+from ..ecosystem.text import clean_plain_text
+from ..errors import ApplicationError, PermissionDeniedError
+from . import encoding
+from .models import (
+    DIRECTION_OF_KIND,
+    CooperationConfirmation,
+    CooperationProfile,
+    Direction,
+    Follow,
+    Interest,
+    InterestStatus,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    ProfileKind,
+    ProfileStatus,
+    Visibility,
+)
+from .selectors import profile_in_audience, profile_is_visible
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
+MESSAGE_MAX = 2000
+COMMENT_MAX = 1000
+KEYWORDS_MAX = 20
+KEYWORD_MAX = 60
+SHORT_FIELD_MAX = 300
+MAX_VALIDITY_DAYS = 730
+DEFAULT_VALIDITY_DAYS = 180
+NEW_MATCH_THRESHOLD = 0.45
+
+POST_DENIED = "You may not post profiles for this organization."
+EDIT_DENIED = "You may not change this profile."
+INTEREST_DENIED = "You may not express interest on behalf of this organization."
+DECIDE_DENIED = "Only the profile owner's representatives may answer this interest."
+COOPERATION_DENIED = "You are not a party to this cooperation."
+CONFIRM_SIDE_DENIED = "You may only confirm on behalf of an organization you represent."
+PROFILE_NOT_VISIBLE = "No cooperation profile with id {pk}."
+TEXT_REQUIRED = "The {field} cannot be empty."
+TEXT_TOO_LONG = "The {field} is too long ({length} characters; at most {limit})."
+TOO_MANY_KEYWORDS = "At most {limit} keywords, each at most {length} characters."
+INVALID_CHOICE = "'{value}' is not a valid {field}."
+VALIDITY_PAST = "The validity date must be in the future."
+VALIDITY_TOO_LONG = "A profile may be valid for at most {days} days."
+PROFILE_NOT_OPEN = "This profile is not open for interest (it is {status})."
+PROFILE_CLOSED = "This profile is closed; post a new one instead."
+ALREADY_PUBLISHED = "This profile is already published."
+SELF_INTEREST = "An organization cannot express interest in its own profile."
+DUPLICATE_INTEREST = "This organization has already expressed interest in this profile."
+INTEREST_ALREADY_DECIDED = "This interest was already {status}."
+NOT_A_COOPERATION = "Only an accepted interest is a cooperation."
+COOPERATION_ALREADY_CLOSED = "This cooperation is already closed."
+COOPERATION_NOT_CLOSED = "A cooperation can be confirmed once it has been closed."
+DUPLICATE_CONFIRMATION = "This organization has already confirmed this cooperation."
+SELF_ENDORSEMENT = "An organization cannot endorse itself."
+INVALID_RATING = "The rating must be a whole number from 1 to 5."
+ALREADY_FOLLOWING = "You already follow this profile."
+
+
+def _require(actor: Any, perm: str, obj: Any, message: str) -> None:
+    if actor is None or not actor.has_perm(perm, obj):
+        raise PermissionDeniedError(message)
+
+
+def _choice(value: str, choices: Sequence[str], field: str) -> str:
+    if value not in choices:
+        raise ApplicationError(INVALID_CHOICE.format(value=value, field=field), code="invalid")
+    return value
+
+
+def _text(value: str, *, field: str, limit: int, required: bool = True) -> str:
+    # Length is checked before cleaning too, so a huge hostile body is refused cheaply.
+    if len(value) > limit * 4:
+        raise ApplicationError(
+            TEXT_TOO_LONG.format(field=field, length=len(value), limit=limit), code="too_long"
+        )
+    cleaned = clean_plain_text(value)
+    if required and not cleaned:
+        raise ApplicationError(TEXT_REQUIRED.format(field=field), code="required")
+    if len(cleaned) > limit:
+        raise ApplicationError(
+            TEXT_TOO_LONG.format(field=field, length=len(cleaned), limit=limit), code="too_long"
+        )
+    return cleaned
+
+
+def _keywords(values: Iterable[str]) -> list[str]:
+    values = list(values)
+    if len(values) > KEYWORDS_MAX or any(len(v) > KEYWORD_MAX * 4 for v in values):
+        raise ApplicationError(
+            TOO_MANY_KEYWORDS.format(limit=KEYWORDS_MAX, length=KEYWORD_MAX), code="invalid"
+        )
+    cleaned = [clean_plain_text(v) for v in values]
+    if any(len(v) > KEYWORD_MAX for v in cleaned):
+        raise ApplicationError(
+            TOO_MANY_KEYWORDS.format(limit=KEYWORDS_MAX, length=KEYWORD_MAX), code="invalid"
+        )
+    seen: list[str] = []
+    for keyword in cleaned:
+        if keyword and keyword.casefold() not in {s.casefold() for s in seen}:
+            seen.append(keyword)
+    return seen
+
+
+def _valid_until(value: date | None) -> date:
+    today = timezone.localdate()
+    if value is None:
+        return today + timedelta(days=DEFAULT_VALIDITY_DAYS)
+    if value <= today:
+        raise ApplicationError(VALIDITY_PAST, code="invalid")
+    if value > today + timedelta(days=MAX_VALIDITY_DAYS):
+        raise ApplicationError(VALIDITY_TOO_LONG.format(days=MAX_VALIDITY_DAYS), code="invalid")
+    return value
+
+
+PROFILE_LOG_FIELDS = [
+    "organization_id",
+    "kind",
+    "title",
+    "description",
+    "language",
+    "keywords",
+    "capacity",
+    "region",
+    "valid_until",
+    "visibility",
+    "status",
+]
+
+
+def _embed(profile: CooperationProfile) -> None:
+    # The title and keywords say what is offered; the description adds context that would
+    # otherwise dilute it, so both are encoded and averaged.
+    headline = ". ".join(part for part in (profile.title, ", ".join(profile.keywords)) if part)
+    vectors = encoding.encode([headline, profile.embedding_text()])
+    mean = vectors.mean(axis=0)
+    profile.vector = encoding.to_bytes(mean / (np.linalg.norm(mean) or 1.0))
+
+
+def _log(actor: Any, action: str, profile: CooperationProfile, **kwargs: Any) -> None:
+    audit_record(
+        actor=actor,
+        action=f"marketplace.{action}",
+        obj=profile,
+        organization_id=profile.organization_id,
+        **kwargs,
+    )
+
+
+@transaction.atomic
+def profile_create(
+    *,
+    actor: Any,
+    organization: Organization,
+    kind: str,
+    title: str,
+    description: str,
+    language: str = Language.EN,
+    keywords: Sequence[str] = (),
+    highlands: Sequence[Highland] = (),
+    capacity: str = "",
+    region: str = "",
+    valid_until: date | None = None,
+    visibility: str = Visibility.PUBLIC,
+    publish: bool = False,
+    is_demo: bool = False,
+    demo_key: str = "",
+) -> CooperationProfile:
+    """Post a profile for an organisation the actor represents (a draft unless ``publish``)."""
+    _require(actor, "marketplace.post_profile", organization, POST_DENIED)
+    return _profile_create(
+        actor=actor,
+        organization=organization,
+        kind=kind,
+        title=title,
+        description=description,
+        language=language,
+        keywords=keywords,
+        highlands=highlands,
+        capacity=capacity,
+        region=region,
+        valid_until=valid_until,
+        visibility=visibility,
+        publish=publish,
+        is_demo=is_demo,
+        demo_key=demo_key,
+    )
+
+
+def _profile_create(
+    *,
+    actor: Any,
+    organization: Organization,
+    kind: str,
+    title: str,
+    description: str,
+    language: str,
+    keywords: Sequence[str],
+    highlands: Sequence[Highland],
+    capacity: str,
+    region: str,
+    valid_until: date | None,
+    visibility: str,
+    publish: bool,
+    is_demo: bool,
+    demo_key: str,
+) -> CooperationProfile:
+    _choice(kind, ProfileKind.values, "profile type")
+    _choice(language, Language.values, "language")
+    _choice(visibility, Visibility.values, "visibility")
+    now = timezone.now()
+    profile = CooperationProfile(
+        organization=organization,
+        author=actor if getattr(actor, "is_authenticated", False) else None,
+        kind=kind,
+        direction=DIRECTION_OF_KIND[kind],
+        title=_text(title, field="title", limit=TITLE_MAX),
+        description=_text(description, field="description", limit=DESCRIPTION_MAX),
+        language=language,
+        keywords=_keywords(keywords),
+        capacity=_text(capacity, field="capacity", limit=SHORT_FIELD_MAX, required=False),
+        region=_text(region, field="region of interest", limit=SHORT_FIELD_MAX, required=False),
+        valid_until=_valid_until(valid_until),
+        visibility=visibility,
+        status=ProfileStatus.PUBLISHED if publish else ProfileStatus.DRAFT,
+        published_at=now if publish else None,
+        is_demo=is_demo,
+        demo_key=demo_key,
+    )
+    _embed(profile)
+    profile.save()
+    profile.highlands.set(highlands)
+    _log(actor, "profile_create", profile, after=snapshot(profile, PROFILE_LOG_FIELDS))
+    if publish:
+        _notify_new_match(profile)
+    return profile
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    actor: Any,
+    profile: CooperationProfile,
+    title: str | None = None,
+    description: str | None = None,
+    language: str | None = None,
+    keywords: Sequence[str] | None = None,
+    highlands: Sequence[Highland] | None = None,
+    capacity: str | None = None,
+    region: str | None = None,
+    visibility: str | None = None,
+) -> CooperationProfile:
+    """Change a profile's content; ``None`` leaves a field as it is.  Followers are told."""
+    _require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
+    profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
+    if profile.status == ProfileStatus.CLOSED:
+        raise ApplicationError(PROFILE_CLOSED, code="closed")
+    fields: dict[str, Any] = {}
+    if title is not None:
+        fields["title"] = _text(title, field="title", limit=TITLE_MAX)
+    if description is not None:
+        fields["description"] = _text(description, field="description", limit=DESCRIPTION_MAX)
+    if language is not None:
+        fields["language"] = _choice(language, Language.values, "language")
+    if keywords is not None:
+        fields["keywords"] = _keywords(keywords)
+    if capacity is not None:
+        fields["capacity"] = _text(
+            capacity, field="capacity", limit=SHORT_FIELD_MAX, required=False
+        )
+    if region is not None:
+        fields["region"] = _text(
+            region, field="region of interest", limit=SHORT_FIELD_MAX, required=False
+        )
+    if visibility is not None:
+        fields["visibility"] = _choice(visibility, Visibility.values, "visibility")
+    changed = [k for k, v in fields.items() if getattr(profile, k) != v]
+    highlands_changed = highlands is not None and {h.pk for h in highlands} != set(
+        profile.highlands.values_list("pk", flat=True)
+    )
+    if not changed and not highlands_changed:
+        return profile
+    before = snapshot(profile, changed)
+    for name in changed:
+        setattr(profile, name, fields[name])
+    update_fields = [*changed, "updated_at"]
+    if {"title", "description", "keywords"} & set(changed):
+        _embed(profile)
+        update_fields.append("vector")
+    profile.save(update_fields=update_fields)
+    if highlands is not None and highlands_changed:
+        before["highlands"] = list(profile.highlands.values_list("slug", flat=True))
+        profile.highlands.set(highlands)
+    after = snapshot(profile, changed)
+    if highlands_changed:
+        after["highlands"] = [h.slug for h in highlands or ()]
+    _log(actor, "profile_update", profile, before=before, after=after)
+    _notify_followers(profile, NotificationKind.PROFILE_UPDATED, "“{title}” was updated.")
+    return profile
+
+
+def _set_status(
+    actor: Any, profile: CooperationProfile, status: str, action: str, **extra: Any
+) -> CooperationProfile:
+    before = snapshot(profile, ["status", "valid_until"])
+    profile.status = status
+    for name, value in extra.items():
+        setattr(profile, name, value)
+    profile.save(update_fields=["status", "updated_at", *extra])
+    _log(actor, action, profile, before=before, after=snapshot(profile, ["status", "valid_until"]))
+    return profile
+
+
+@transaction.atomic
+def profile_publish(*, actor: Any, profile: CooperationProfile) -> CooperationProfile:
+    """Publish a draft: it becomes visible to its audience and may get interest."""
+    _require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
+    profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
+    if profile.status == ProfileStatus.CLOSED:
+        raise ApplicationError(PROFILE_CLOSED, code="closed")
+    if profile.status == ProfileStatus.PUBLISHED:
+        raise ApplicationError(ALREADY_PUBLISHED, code="conflict")
+    if profile.valid_until < timezone.localdate():
+        raise ApplicationError(PROFILE_NOT_OPEN.format(status="expired"), code="expired")
+    _set_status(
+        actor, profile, ProfileStatus.PUBLISHED, "profile_publish", published_at=timezone.now()
+    )
+    _notify_new_match(profile)
+    return profile
+
+
+@transaction.atomic
+def profile_close(*, actor: Any, profile: CooperationProfile) -> CooperationProfile:
+    """Close a profile for good (it disappears from lists and recommendations)."""
+    _require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
+    profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
+    if profile.status == ProfileStatus.CLOSED:
+        raise ApplicationError(PROFILE_CLOSED, code="closed")
+    _set_status(actor, profile, ProfileStatus.CLOSED, "profile_close")
+    _notify_followers(profile, NotificationKind.PROFILE_UPDATED, "“{title}” was closed.")
+    return profile
+
+
+@transaction.atomic
+def profile_renew(
+    *, actor: Any, profile: CooperationProfile, valid_until: date | None = None
+) -> CooperationProfile:
+    """Extend a published or expired profile's validity (it is published again)."""
+    _require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
+    profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
+    if profile.status in (ProfileStatus.CLOSED, ProfileStatus.DRAFT):
+        raise ApplicationError(PROFILE_NOT_OPEN.format(status=profile.status), code="invalid")
+    _set_status(
+        actor,
+        profile,
+        ProfileStatus.PUBLISHED,
+        "profile_renew",
+        valid_until=_valid_until(valid_until),
+    )
+    return profile
+
+
+@transaction.atomic
+def profile_expire_due(*, actor: Any = None) -> int:
+    """Mark published profiles past their validity date as expired; returns how many."""
+    due = list(
+        CooperationProfile.objects.select_for_update().filter(
+            status=ProfileStatus.PUBLISHED, valid_until__lt=timezone.localdate()
+        )
+    )
+    for profile in due:
+        _set_status(actor, profile, ProfileStatus.EXPIRED, "profile_expire")
+    return len(due)
+
+
+def _live(profile: CooperationProfile) -> bool:
+    return profile.status == ProfileStatus.PUBLISHED and profile.valid_until >= timezone.localdate()
+
+
+@transaction.atomic
+def interest_express(
+    *, actor: Any, profile: CooperationProfile, organization: Organization, message: str
+) -> Interest:
+    """An organisation the actor represents tells a profile's owner it is interested."""
+    _require(actor, "marketplace.express_interest", organization, INTEREST_DENIED)
+    if not profile_is_visible(actor, profile) and not profile_in_audience(actor, profile):
+        raise PermissionDeniedError(PROFILE_NOT_VISIBLE.format(pk=profile.pk))
+    profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
+    if not _live(profile):
+        status = "expired" if profile.status == ProfileStatus.PUBLISHED else profile.status
+        raise ApplicationError(PROFILE_NOT_OPEN.format(status=status), code="not_open")
+    if profile.organization_id == organization.pk:
+        raise ApplicationError(SELF_INTEREST, code="self_interest")
+    text = _text(message, field="message", limit=MESSAGE_MAX)
+    if Interest.objects.filter(profile=profile, organization=organization).exists():
+        raise ApplicationError(DUPLICATE_INTEREST, code="conflict")
+    try:
+        with transaction.atomic():
+            interest = Interest.objects.create(
+                profile=profile, organization=organization, author=actor, message=text
+            )
+    except IntegrityError as exc:  # a concurrent duplicate
+        raise ApplicationError(DUPLICATE_INTEREST, code="conflict") from exc
+    audit_record(
+        actor=actor,
+        action="marketplace.interest_express",
+        obj=interest,
+        organization_id=organization.pk,
+        after=snapshot(interest, ["profile_id", "organization_id", "message"]),
+    )
+    _notify(
+        _representatives(profile.organization_id),
+        NotificationKind.INTEREST_RECEIVED,
+        f"{organization.name} is interested in “{profile.title}”.",
+        profile,
+        preference="notify_interests",
+    )
+    return interest
+
+
+@transaction.atomic
+def interest_decide(*, actor: Any, interest: Interest, accept: bool) -> Interest:
+    """The owner accepts (contacts are revealed both ways) or declines an interest."""
+    _require(actor, "marketplace.decide_interest", interest, DECIDE_DENIED)
+    interest = Interest.objects.select_for_update().select_related("profile").get(pk=interest.pk)
+    if interest.status != InterestStatus.PENDING:
+        raise ApplicationError(
+            INTEREST_ALREADY_DECIDED.format(status=interest.status), code="conflict"
+        )
+    interest.status = InterestStatus.ACCEPTED if accept else InterestStatus.DECLINED
+    interest.decided_by = actor
+    interest.decided_at = timezone.now()
+    interest.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=actor,
+        action="marketplace.interest_" + ("accept" if accept else "decline"),
+        obj=interest,
+        organization_id=interest.profile.organization_id,
+        before={"status": InterestStatus.PENDING},
+        after={"status": interest.status},
+    )
+    answer = "accepted — contacts are now visible" if accept else "declined"
+    _notify(
+        _representatives(interest.organization_id),
+        NotificationKind.INTEREST_DECIDED,
+        f"Your interest in “{interest.profile.title}” was {answer}.",
+        interest.profile,
+        preference="notify_interests",
+    )
+    return interest
+
+
+@transaction.atomic
+def cooperation_close(*, actor: Any, interest: Interest) -> Interest:
+    """Either side marks an accepted cooperation as finished, opening confirmations."""
+    _require(actor, "marketplace.close_cooperation", interest, COOPERATION_DENIED)
+    interest = Interest.objects.select_for_update().select_related("profile").get(pk=interest.pk)
+    if interest.status != InterestStatus.ACCEPTED:
+        raise ApplicationError(NOT_A_COOPERATION, code="invalid")
+    if interest.closed_at is not None:
+        raise ApplicationError(COOPERATION_ALREADY_CLOSED, code="conflict")
+    interest.closed_at = timezone.now()
+    interest.save(update_fields=["closed_at"])
+    audit_record(
+        actor=actor,
+        action="marketplace.cooperation_close",
+        obj=interest,
+        organization_id=interest.profile.organization_id,
+        after={"closed_at": interest.closed_at},
+    )
+    return interest
+
+
+@transaction.atomic
+def cooperation_confirm(
+    *,
+    actor: Any,
+    interest: Interest,
+    organization: Organization,
+    rating: int,
+    comment: str = "",
+    is_demo: bool = False,
+) -> CooperationConfirmation:
+    """One side confirms a closed cooperation took place and rates the other side (1–5)."""
+    _require(actor, "marketplace.confirm_cooperation", interest, COOPERATION_DENIED)
+    if not actor.has_perm("marketplace.post_profile", organization):
+        raise PermissionDeniedError(CONFIRM_SIDE_DENIED)
+    interest = Interest.objects.select_for_update().select_related("profile").get(pk=interest.pk)
+    sides = {interest.profile.organization_id, interest.organization_id}
+    if organization.pk not in sides:
+        raise PermissionDeniedError(CONFIRM_SIDE_DENIED)
+    if interest.status != InterestStatus.ACCEPTED:
+        raise ApplicationError(NOT_A_COOPERATION, code="invalid")
+    if interest.closed_at is None:
+        raise ApplicationError(COOPERATION_NOT_CLOSED, code="invalid")
+    if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ApplicationError(INVALID_RATING, code="invalid")
+    partner_id = (sides - {organization.pk} or {organization.pk}).pop()
+    if partner_id == organization.pk:
+        raise ApplicationError(SELF_ENDORSEMENT, code="self_endorsement")
+    text = _text(comment, field="comment", limit=COMMENT_MAX, required=False)
+    if CooperationConfirmation.objects.filter(
+        interest=interest, organization=organization
+    ).exists():
+        raise ApplicationError(DUPLICATE_CONFIRMATION, code="conflict")
+    try:
+        with transaction.atomic():
+            confirmation = CooperationConfirmation.objects.create(
+                interest=interest,
+                organization=organization,
+                partner_id=partner_id,
+                author=actor,
+                rating=rating,
+                comment=text,
+                is_demo=is_demo,
+            )
+    except IntegrityError as exc:
+        raise ApplicationError(DUPLICATE_CONFIRMATION, code="conflict") from exc
+    audit_record(
+        actor=actor,
+        action="marketplace.cooperation_confirm",
+        obj=confirmation,
+        organization_id=organization.pk,
+        after=snapshot(confirmation, ["interest_id", "organization_id", "partner_id", "rating"]),
+    )
+    _notify(
+        _representatives(partner_id),
+        NotificationKind.COOPERATION_CONFIRMED,
+        f"{organization.name} confirmed your cooperation on “{interest.profile.title}”.",
+        interest.profile,
+        preference="notify_interests",
+    )
+    return confirmation
+
+
+@transaction.atomic
+def profile_follow(*, actor: Any, profile: CooperationProfile) -> Follow:
+    """Follow a visible profile: updates and new matches become notifications."""
+    if not getattr(actor, "is_authenticated", False) or not profile_is_visible(actor, profile):
+        raise PermissionDeniedError(PROFILE_NOT_VISIBLE.format(pk=profile.pk))
+    if Follow.objects.filter(user=actor, profile=profile).exists():
+        raise ApplicationError(ALREADY_FOLLOWING, code="conflict")
+    follow = Follow.objects.create(user=actor, profile=profile)
+    audit_record(actor=actor, action="marketplace.profile_follow", obj=follow)
+    return follow
+
+
+@transaction.atomic
+def profile_unfollow(*, actor: Any, profile: CooperationProfile) -> None:
+    deleted, _ = Follow.objects.filter(user=actor, profile=profile).delete()
+    if deleted:
+        audit_record(
+            actor=actor, action="marketplace.profile_unfollow", after={"profile_id": profile.pk}
+        )
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor: Any, ids: Sequence[int] | None = None) -> int:
+    """Mark the actor's notifications (all, or the given ids) as read."""
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preferences_update(
+    *,
+    actor: Any,
+    email_enabled: bool | None = None,
+    notify_interests: bool | None = None,
+    notify_follows: bool | None = None,
+) -> NotificationPreference:
+    """Change the actor's own notification preferences."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDeniedError(EDIT_DENIED)
+    prefs, _ = NotificationPreference.objects.get_or_create(user=actor)
+    values = {
+        "email_enabled": email_enabled,
+        "notify_interests": notify_interests,
+        "notify_follows": notify_follows,
+    }
+    changed = [k for k, v in values.items() if v is not None and getattr(prefs, k) != v]
+    if changed:
+        before = snapshot(prefs, changed)
+        for name in changed:
+            setattr(prefs, name, values[name])
+        prefs.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            action="marketplace.preferences_update",
+            obj=prefs,
+            subject_user_id=actor.pk,
+            before=before,
+            after=snapshot(prefs, changed),
+        )
+    return prefs
+
+
+# -- notifications -------------------------------------------------------------------------
+
+
+def _representatives(organization_id: int) -> list[Any]:
+    return [
+        rep.user
+        for rep in OrganizationRepresentative.objects.filter(
+            organization_id=organization_id, user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def _notify(
+    users: Iterable[Any],
+    kind: str,
+    message: str,
+    profile: CooperationProfile | None,
+    *,
+    preference: str,
+) -> None:
+    users = list({u.pk: u for u in users}.values())
+    if not users:
+        return
+    prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users)}
+    recipients: list[str] = []
+    for user in users:
+        pref = prefs.get(user.pk) or NotificationPreference(user=user)
+        if not getattr(pref, preference):
+            continue
+        Notification.objects.create(user=user, kind=kind, message=message[:500], profile=profile)
+        if pref.email_enabled and user.email:
+            recipients.append(user.email)
+    if recipients:
+        path = reverse("marketplace:profile", args=[profile.pk]) if profile else ""
+        body = f"{message}\n\n{path}\n\nChange what we send you: /marketplace/notifications/"
+
+        def send() -> None:
+            for address in recipients:  # one mail each: recipients never see each other
+                send_mail(
+                    f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{message[:80]}",
+                    body,
+                    None,
+                    [address],
+                    fail_silently=True,
+                )
+
+        transaction.on_commit(send)
+
+
+def _notify_followers(profile: CooperationProfile, kind: str, template: str) -> None:
+    followers = [f.user for f in profile.follows.select_related("user")]
+    _notify(
+        [u for u in followers if profile_is_visible(u, profile)],
+        kind,
+        template.format(title=profile.title),
+        profile,
+        preference="notify_follows",
+    )
+
+
+def _notify_new_match(profile: CooperationProfile) -> None:
+    """Tell followers of live opposite-direction profiles about a close new match."""
+    vector = encoding.from_bytes(profile.vector)
+    if vector is None:
+        return
+    from .recommend import OPPOSITE  # the recommender owns which directions match
+
+    opposite = list(OPPOSITE.get(profile.direction, OPPOSITE[Direction.PARTNERSHIP]))
+    followed = (
+        CooperationProfile.objects.filter(
+            follows__isnull=False,
+            direction__in=opposite,
+            status=ProfileStatus.PUBLISHED,
+            valid_until__gte=timezone.localdate(),
+        )
+        .exclude(organization_id=profile.organization_id)
+        .distinct()
+    )
+    for other in followed:
+        other_vector = encoding.from_bytes(other.vector)
+        if other_vector is None or float(np.dot(vector, other_vector)) < NEW_MATCH_THRESHOLD:
+            continue
+        followers = [f.user for f in other.follows.select_related("user")]
+        _notify(
+            [u for u in followers if profile_is_visible(u, profile)],
+            NotificationKind.NEW_MATCH,
+            f"New match for “{other.title}”: “{profile.title}”.",
+            profile,
+            preference="notify_follows",
+        )

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "marketplace"
+urlpatterns = [
+    path("", views.profile_index, name="index"),
+    path("new/", views.profile_create, name="profile_create"),
+    path("profiles/<int:pk>/", views.profile_detail, name="profile"),
+    path(
+        "profiles/<int:pk>/<str:action>/",
+        views.profile_action,
+        name="profile_action",
+    ),
+    path("interests/", views.interest_index, name="interests"),
+    path("interests/<int:pk>/<str:action>/", views.interest_action, name="interest_action"),
+    path("notifications/", views.notification_index, name="notifications"),
+    path(
+        "organizations/<slug:slug>/",
+        views.organization_recommendations,
+        name="organization",
+    ),
+    path("clusters/<slug:slug>/activity/", views.cluster_activity, name="cluster_activity"),
+    path("statistics/", views.statistics, name="statistics"),
+]

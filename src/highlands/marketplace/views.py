@@ -1,0 +1,241 @@
+"""Marketplace pages at /marketplace/: thin views over the selectors and services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from ..accounts import selectors as account_selectors
+from ..ecosystem import selectors as registry
+from ..errors import PermissionDeniedError
+from . import forms, recommend, selectors, services
+from .models import InterestStatus, ProfileKind
+
+DENIED = "You may not see this page."
+
+
+def _org_choices(user: Any) -> list[tuple[str, str]]:
+    return [(o.slug, o.name) for o in account_selectors.organizations_kept_by(user=user)]
+
+
+@require_safe
+def profile_index(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind") or None
+    if kind not in ProfileKind.values:
+        kind = None
+    profiles = list(selectors.profile_list(user=request.user, kind=kind)[:200])
+    badges = selectors.badges_for({p.organization_id for p in profiles})
+    return render(
+        request,
+        "marketplace/index.html",
+        {
+            "profiles": [(p, badges.get(p.organization_id)) for p in profiles],
+            "kinds": ProfileKind.choices,
+            "kind": kind,
+            "can_post": bool(_org_choices(request.user))
+            if request.user.is_authenticated
+            else False,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = selectors.profile_get(user=request.user, pk=pk)
+    user: Any = request.user
+    is_owner = user.is_authenticated and user.has_perm("marketplace.edit_profile", profile)
+    choices = [c for c in _org_choices(user) if c[0] != profile.organization.slug]
+    form = forms.InterestForm(request.POST or None, organizations=choices)
+    if request.method == "POST":
+        if not user.is_authenticated:
+            return redirect("account_login")
+        if form.is_valid():
+            services.interest_express(
+                actor=user,
+                profile=profile,
+                organization=registry.organization_get(slug=form.cleaned_data["organization"]),
+                message=form.cleaned_data["message"],
+            )
+            messages.success(request, _("Your interest was sent to the profile's owner."))
+            return redirect("marketplace:profile", pk=profile.pk)
+    recs = recommend.recommend_for_profile(user=user, profile=profile, limit=5)
+    return render(
+        request,
+        "marketplace/profile.html",
+        {
+            "profile": profile,
+            "badge": selectors.organization_badge(organization=profile.organization),
+            "is_owner": is_owner,
+            "interests": profile.interests.select_related("organization") if is_owner else [],
+            "form": form if choices else None,
+            "following": user.is_authenticated and profile.follows.filter(user=user).exists(),
+            "recommendations": recs,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_create(request: HttpRequest) -> HttpResponse:
+    choices = _org_choices(request.user)
+    if not choices:
+        raise PermissionDeniedError(services.POST_DENIED)
+    form = forms.ProfileForm(request.POST or None, organizations=choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        profile = services.profile_create(
+            actor=request.user,
+            organization=registry.organization_get(slug=data["organization"]),
+            kind=data["kind"],
+            title=data["title"],
+            description=data["description"],
+            language=data["language"],
+            keywords=form.keyword_list(),
+            capacity=data["capacity"],
+            region=data["region"],
+            valid_until=data["valid_until"],
+            visibility=data["visibility"],
+            publish=data["publish"],
+        )
+        messages.success(request, _("Profile saved."))
+        return redirect("marketplace:profile", pk=profile.pk)
+    return render(request, "marketplace/profile_form.html", {"form": form})
+
+
+@login_required
+@require_POST
+def profile_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    profile = selectors.profile_get(user=request.user, pk=pk)
+    if action == "publish":
+        services.profile_publish(actor=request.user, profile=profile)
+    elif action == "close":
+        services.profile_close(actor=request.user, profile=profile)
+    elif action == "renew":
+        services.profile_renew(actor=request.user, profile=profile)
+    elif action == "follow":
+        services.profile_follow(actor=request.user, profile=profile)
+    elif action == "unfollow":
+        services.profile_unfollow(actor=request.user, profile=profile)
+    return redirect("marketplace:profile", pk=profile.pk)
+
+
+@login_required
+@require_safe
+def interest_index(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    rows = []
+    for interest in (
+        selectors.interests_received(user=user) | selectors.interests_sent(user=user)
+    ).distinct():
+        rows.append(
+            {
+                "interest": interest,
+                "contacts": selectors.interest_contacts(user=user, interest=interest),
+                "received": user.has_perm("marketplace.decide_interest", interest),
+                "my_orgs": [
+                    o
+                    for o in (interest.profile.organization, interest.organization)
+                    if user.has_perm("marketplace.post_profile", o)
+                ],
+            }
+        )
+    return render(
+        request,
+        "marketplace/interests.html",
+        {"rows": rows, "accepted": InterestStatus.ACCEPTED, "pending": InterestStatus.PENDING},
+    )
+
+
+@login_required
+@require_POST
+def interest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    interest = selectors.interest_get(user=request.user, pk=pk)
+    if action in ("accept", "decline"):
+        services.interest_decide(actor=request.user, interest=interest, accept=action == "accept")
+    elif action == "close":
+        services.cooperation_close(actor=request.user, interest=interest)
+    elif action == "confirm":
+        form = forms.ConfirmationForm(request.POST)
+        if form.is_valid():
+            services.cooperation_confirm(
+                actor=request.user,
+                interest=interest,
+                organization=registry.organization_get(slug=form.cleaned_data["organization"]),
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("Thank you: the cooperation is confirmed."))
+    return redirect("marketplace:interests")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_index(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    prefs = selectors.preferences_of(user=user)
+    form = forms.PreferencesForm(
+        request.POST or None,
+        initial={
+            "email_enabled": prefs.email_enabled,
+            "notify_interests": prefs.notify_interests,
+            "notify_follows": prefs.notify_follows,
+        },
+    )
+    if request.method == "POST":
+        if "mark_read" in request.POST:
+            services.notifications_mark_read(actor=user)
+        elif form.is_valid():
+            services.preferences_update(actor=user, **form.cleaned_data)
+            messages.success(request, _("Preferences saved."))
+        return redirect("marketplace:notifications")
+    return render(
+        request,
+        "marketplace/notifications.html",
+        {"notifications": selectors.notifications_of(user=user)[:100], "form": form},
+    )
+
+
+@require_safe
+def organization_recommendations(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = registry.organization_get(slug=slug)
+    return render(
+        request,
+        "marketplace/organization.html",
+        {
+            "organization": organization,
+            "badge": selectors.organization_badge(organization=organization),
+            "recommendations": recommend.recommend_for_organization(
+                user=request.user, organization=organization, limit=10
+            ),
+            "profiles": selectors.profile_list(user=request.user, organization=organization),
+        },
+    )
+
+
+@login_required
+@require_safe
+def cluster_activity(request: HttpRequest, slug: str) -> HttpResponse:
+    cluster = registry.cluster_get(slug=slug)
+    if not request.user.has_perm("marketplace.view_cluster_activity", cluster):
+        raise PermissionDeniedError(DENIED)
+    return render(
+        request,
+        "marketplace/cluster_activity.html",
+        {"cluster": cluster, **selectors.cluster_activity(cluster=cluster)},
+    )
+
+
+@login_required
+@require_safe
+def statistics(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("marketplace.view_statistics"):
+        raise PermissionDeniedError(DENIED)
+    return render(
+        request, "marketplace/statistics.html", {"stats": selectors.ecosystem_statistics()}
+    )

@@ -25,10 +25,11 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Set everything up, import the source document and serve on http://127.0.0.1:8000
+## Set everything up, import the source document (and the marketplace's demo profiles), serve on http://127.0.0.1:8000
 run: install
 	$(BIN)/highlands migrate --noinput -v0
 	$(BIN)/highlands import $(SEED)
+	$(BIN)/highlands marketplace-demo
 	$(BIN)/highlands collectstatic --noinput -v0
 	$(MAKE) --no-print-directory serve
 

@@ -141,3 +141,15 @@ def test_import_command_reports_counts(seed_path, capsys):
     )
     call_command("import", str(seed_path))
     assert "0 created, 0 updated" in capsys.readouterr().out
+
+
+def test_every_import_writes_one_audit_entry(seed_path):
+    from highlands.audit.models import AuditEntry
+
+    profile_document_import(source=read_source(seed_path))
+    profile_document_import(source=read_source(seed_path), dry_run=True)  # rolled back
+    (entry,) = AuditEntry.objects.filter(action="source.import")
+    assert entry.actor is None  # the command line acts as the system
+    assert entry.object_repr == "lublin-economic-highlands.txt"
+    assert entry.after["created"] == 399
+    assert entry.after["clusters"] == 18

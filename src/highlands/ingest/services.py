@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from ..audit.services import audit_record
 from ..ecosystem.models import (
     AttributeKind,
     Cluster,
@@ -100,11 +101,31 @@ def profile_document_import(
             # Keep search current: reindexed by the one index writer after commit.
             enqueue_many(DocumentKind.CLUSTER, upsert.clusters_seen)
             enqueue_many(DocumentKind.ORGANIZATION, sorted(upsert.orgs_seen))
+            audit_import(actor=actor, source=upsert.source, report=report)
             if dry_run:
                 raise _DryRunRollbackError
     except _DryRunRollbackError:
         pass
     return report
+
+
+def audit_import(*, actor: Any, source: SourceDocument, report: ImportReport) -> None:
+    """One audit entry per import (who, which file, what changed); run inside its transaction."""
+    audit_record(
+        actor=actor,
+        action="source.import",
+        obj=source,
+        after={
+            "source": report.source,
+            "kind": report.kind,
+            "created": report.created,
+            "updated": report.updated,
+            "deleted": report.deleted,
+            "clusters": report.clusters,
+            "organizations": report.organizations,
+            "issues": report.issues,
+        },
+    )
 
 
 def _fingerprint(*parts: object) -> str:

@@ -42,7 +42,7 @@ from .parsers.tables import (
 )
 from .reconcile import MATCH, NEW, REVIEW, Decision, Incoming, Known, Reconciler
 from .selectors import known_clusters, known_organizations, remembered_decisions
-from .services import ImportReport
+from .services import ImportReport, audit_import
 from .sources import SourceFile, decode_text
 
 INVALID_TABLE = "{name}: {count} problem(s); nothing was imported"
@@ -96,7 +96,9 @@ def table_import(
     report.warnings += [f"{source.name}: {w}" for w in table.warnings]
     try:
         with transaction.atomic():
-            _TableImport(source, table, text, as_of, report, actor).run()
+            run = _TableImport(source, table, text, as_of, report, actor)
+            run.run()
+            audit_import(actor=actor, source=run.source, report=report)
             if dry_run:
                 raise _DryRunRollbackError
     except _DryRunRollbackError:

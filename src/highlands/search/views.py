@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..ecosystem.models import HelixRole, Highland
 from ..errors import ApplicationError
-from .selectors import SearchFilters, SearchResult, search
+from .selectors import MAX_QUERY, SearchFilters, SearchResult, search
+
+# The form's helix-role options in the UI language (the model keeps plain English labels).
+HELIX_ROLE_LABELS = {
+    "business": gettext_lazy("Business"),
+    "bei": gettext_lazy("Business environment institution"),
+    "academia": gettext_lazy("Academia"),
+    "public_authority": gettext_lazy("Public authority"),
+    "civil_society": gettext_lazy("Civil society"),
+}
 
 
 def _int(value: str | None) -> int | None:
@@ -34,7 +45,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
         try:
             result = search(q, filters=filters, limit=20)
         except ApplicationError as exc:
-            error = exc.message
+            messages = {
+                "empty_query": _("Type something to search for."),
+                "query_too_long": _("The query is longer than %(max)s characters.")
+                % {"max": MAX_QUERY},
+            }
+            error = messages.get(exc.code, exc.message)
     context = {
         "q": q,
         "kind": kind,
@@ -42,7 +58,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "error": error,
         "filters": filters,
         "highlands": Highland.objects.order_by("position"),
-        "helix_roles": HelixRole.choices,
+        "helix_roles": [
+            (value, HELIX_ROLE_LABELS.get(value, label)) for value, label in HelixRole.choices
+        ],
     }
     template = "search/_results.html" if request.htmx else "search/search.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -19,7 +19,7 @@ from django.db.models import Max
 
 from ..audit.services import audit_record, snapshot
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
-from ..ingest.normalize import make_slug, normalize_name
+from ..ingest.normalize import normalize_name, unique_slug
 from ..search.indexing import enqueue, enqueue_many
 from ..search.models import DocumentKind
 from .models import (
@@ -412,10 +412,7 @@ def organization_create(*, name: str, actor: Any = None, **fields: Any) -> Organ
     key = normalize_name(name)
     if Organization.objects.filter(normalized_name=key).exists():
         raise ApplicationError(ORGANIZATION_EXISTS.format(name=name), code="duplicate")
-    slug, n = make_slug(name), 2
-    base = slug
-    while Organization.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
+    slug = unique_slug(name, Organization)
     org = Organization.objects.create(name=name, normalized_name=key, slug=slug, **fields)
     enqueue(DocumentKind.ORGANIZATION, org.pk)
     return org

@@ -35,7 +35,7 @@ from ..ecosystem.models import (
 from ..errors import SourceImportError
 from ..search.indexing import enqueue_many
 from ..search.models import DocumentKind
-from .normalize import make_slug, normalize_name, tokens
+from .normalize import free_slug, make_slug, normalize_name, tokens
 from .parsers.profile_text import ProfileParseError, parse_profile_text
 from .records import ClusterRecord, DocumentRecord, IssueRecord, Span
 from .sources import SourceFile, decode_text
@@ -366,10 +366,7 @@ class _Upsert:
             else:
                 org = batch.existing.get((key,)) or batch.to_create.get((key,))
                 if org is None:
-                    slug = base = make_slug(record.name)
-                    n = 2
-                    while slug in slugs:
-                        slug, n = f"{base}-{n}", n + 1
+                    slug = free_slug(record.name, slugs)
                     slugs.add(slug)
                     org = batch.put(
                         (key,),

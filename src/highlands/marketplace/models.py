@@ -93,7 +93,9 @@ class CooperationProfile(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-id"]
-        indexes = [models.Index(fields=["status", "valid_until"])]
+        # No index on (status, valid_until): nearly every profile is published and valid,
+        # and SQLite, lacking statistics, preferred that index to a primary-key list
+        # (the recommender's re-check of 30 profiles scanned all 50,000; docs/benchmarks.md).
 
     def __str__(self) -> str:
         return self.title

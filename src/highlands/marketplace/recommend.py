@@ -428,6 +428,7 @@ def rank(
         CooperationProfile.objects.filter(visibility_q(viewer), live_q(), pk__in=ids)
         .select_related("organization")
         .defer("vector")
+        .order_by()
         .in_bulk()
     )
     for i in shortlist:

@@ -20,7 +20,7 @@ from django.db import transaction
 from usearch.index import Index as VectorIndex
 
 from .documents import ALL_IDS, BUILDERS, DocumentData
-from .encoders import get_encoder
+from .encoders import EncoderPool, Encoding, get_encoder
 from .engine import (
     KeywordEntry,
     KeywordWriter,
@@ -79,74 +79,104 @@ def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def refresh_documents(kind: str, pks: Sequence[int]) -> Refreshed:
-    """Bring the SearchDocument/SearchChunk rows of these records up to date (one transaction).
+@dataclass
+class Prepared:
+    """A batch read and assembled, waiting for the vectors it lacks (``to_encode``)."""
 
-    Rows are replaced (delete + bulk insert: far cheaper than Django's ``bulk_update``);
-    embeddings are reused when a chunk's text and the encoder are unchanged, so re-indexing
-    an unchanged record costs no encoding.
-    """
+    kind: str
+    pks: list[int]
+    docs: list[SearchDocument]
+    gone: list[int]  # SearchDocument ids replaced or deleted by this batch
+    wanted: list[tuple[int, int, str, str]]  # (object id, position, text, digest) per chunk
+    vectors: np.ndarray  # reused embeddings filled in; rows in ``to_encode`` still zero
+    to_encode: list[int]
+
+    @property
+    def texts(self) -> list[str]:
+        return [self.wanted[i][2] for i in self.to_encode]
+
+
+def prepare_documents(kind: str, pks: Sequence[int]) -> Prepared:
+    """Read a batch and build its rows; reuse embeddings whose chunk text and encoder are
+    unchanged, so re-indexing an unchanged record costs no encoding."""
     encoder = get_encoder()
+    pks = list(pks)
     built: dict[int, DocumentData] = {d.object_id: d for d in BUILDERS[kind](pks)}
-    with transaction.atomic():
-        existing = dict(
-            SearchDocument.objects.filter(kind=kind, object_id__in=pks).values_list(
-                "object_id", "pk"
-            )
+    existing = dict(
+        SearchDocument.objects.filter(kind=kind, object_id__in=pks).values_list("object_id", "pk")
+    )
+    old_chunks = {
+        (object_id, position): (digest, model, bytes(embedding))
+        for object_id, position, digest, model, embedding in SearchChunk.objects.filter(
+            document__in=list(existing.values())
+        ).values_list("document__object_id", "position", "text_hash", "encoder", "embedding")
+    }
+    docs = [_document_row(kind, data) for data in built.values()]
+    wanted = [
+        (doc.object_id, position, text, _hash(text))
+        for doc in docs
+        for position, text in enumerate(built[doc.object_id].chunks)
+    ]
+    vectors = np.zeros((len(wanted), encoder.dim), dtype=np.float32)
+    to_encode: list[int] = []
+    for i, (object_id, position, _text, digest) in enumerate(wanted):
+        old = old_chunks.get((object_id, position))
+        if old is not None and old[0] == digest and old[1] == encoder.name:
+            vectors[i] = np.frombuffer(old[2], dtype=np.float32)
+        else:
+            to_encode.append(i)
+    return Prepared(kind, pks, docs, list(existing.values()), wanted, vectors, to_encode)
+
+
+def store_documents(prepared: Prepared, encoded: np.ndarray | None = None) -> Refreshed:
+    """Write a prepared batch (one transaction): rows are replaced (delete + bulk insert,
+    far cheaper than Django's ``bulk_update``)."""
+    encoder = get_encoder()
+    vectors = prepared.vectors
+    if prepared.to_encode:
+        vectors[prepared.to_encode] = (
+            encoded if encoded is not None else encoder.encode(prepared.texts)
         )
-        old_chunks = {
-            (object_id, position): (digest, model, bytes(embedding))
-            for object_id, position, digest, model, embedding in SearchChunk.objects.filter(
-                document__in=list(existing.values())
-            ).values_list("document__object_id", "position", "text_hash", "encoder", "embedding")
-        }
-        gone = list(existing.values())
-        SearchDocument.objects.filter(pk__in=gone).delete()
-        docs = [_document_row(kind, data) for data in built.values()]
+    docs = prepared.docs
+    with transaction.atomic():
+        # Prepared under the writer lock: no other writer touches these rows meanwhile.
+        SearchDocument.objects.filter(pk__in=prepared.gone).delete()
         SearchDocument.objects.bulk_create(docs, batch_size=500)
         if any(d.pk is None for d in docs):  # backends that cannot return ids
             ids = dict(
-                SearchDocument.objects.filter(kind=kind, object_id__in=list(built)).values_list(
-                    "object_id", "pk"
-                )
+                SearchDocument.objects.filter(
+                    kind=prepared.kind, object_id__in=[d.object_id for d in docs]
+                ).values_list("object_id", "pk")
             )
             for d in docs:
                 d.pk = ids[d.object_id]
-        wanted: list[tuple[SearchDocument, int, str, str]] = []
-        for doc in docs:
-            for position, text in enumerate(built[doc.object_id].chunks):
-                wanted.append((doc, position, text, _hash(text)))
-        vectors = np.zeros((len(wanted), encoder.dim), dtype=np.float32)
-        to_encode: list[int] = []
-        for i, (doc, position, _text, digest) in enumerate(wanted):
-            old = old_chunks.get((doc.object_id, position))
-            if old is not None and old[0] == digest and old[1] == encoder.name:
-                vectors[i] = np.frombuffer(old[2], dtype=np.float32)
-            else:
-                to_encode.append(i)
-        if to_encode:
-            vectors[to_encode] = encoder.encode([wanted[i][2] for i in to_encode])
+        by_object = {d.object_id: d for d in docs}
         SearchChunk.objects.bulk_create(
             [
                 SearchChunk(
-                    document=doc,
+                    document=by_object[object_id],
                     position=position,
                     text=text,
                     text_hash=digest,
                     encoder=encoder.name,
                     embedding=vectors[i].tobytes(),
                 )
-                for i, (doc, position, text, digest) in enumerate(wanted)
+                for i, (object_id, position, text, digest) in enumerate(prepared.wanted)
             ],
             batch_size=500,
         )
     per_doc: dict[int, list[int]] = {}
-    for i, (doc, _p, _t, _d) in enumerate(wanted):
-        per_doc.setdefault(doc.pk, []).append(i)
+    for i, (object_id, _p, _t, _d) in enumerate(prepared.wanted):
+        per_doc.setdefault(object_id, []).append(i)
     return Refreshed(
-        upserted=[(doc, vectors[per_doc.get(doc.pk, [])]) for doc in docs],
-        deleted=gone,
+        upserted=[(doc, vectors[per_doc.get(doc.object_id, [])]) for doc in docs],
+        deleted=prepared.gone,
     )
+
+
+def refresh_documents(kind: str, pks: Sequence[int]) -> Refreshed:
+    """Bring the SearchDocument/SearchChunk rows of these records up to date."""
+    return store_documents(prepare_documents(kind, pks))
 
 
 def _document_row(kind: str, data: DocumentData) -> SearchDocument:
@@ -258,17 +288,37 @@ def _fill_generation(keyword: KeywordWriter, progress: Progress | None) -> tuple
     vectors = new_vector_index()
     total = sum(ALL_IDS[kind]().count() for kind in BUILDERS)  # type: ignore[attr-defined]
     done = 0
-    for kind in BUILDERS:
-        SearchDocument.objects.filter(kind=kind).exclude(object_id__in=ALL_IDS[kind]()).delete()
-        ids = list(ALL_IDS[kind]())
-        for start in range(0, len(ids), BATCH):
-            refreshed = refresh_documents(kind, ids[start : start + BATCH])
-            keyword.add([keyword_entry(doc) for doc, _v in refreshed.upserted])
-            keys, vecs = _vector_batch(refreshed.upserted)
-            if len(keys):
-                vectors.add(keys, vecs)
-            done += len(ids[start : start + BATCH])
-            if progress:
-                progress(done, total)
+
+    def apply(refreshed: Refreshed, count: int) -> None:
+        nonlocal done
+        keyword.add([keyword_entry(doc) for doc, _v in refreshed.upserted])
+        keys, vecs = _vector_batch(refreshed.upserted)
+        if len(keys):
+            vectors.add(keys, vecs)
+        done += count
+        if progress:
+            progress(done, total)
+
+    with EncoderPool.for_rebuild(total) as pool:
+        for kind in BUILDERS:
+            stale = SearchDocument.objects.filter(kind=kind).exclude(object_id__in=ALL_IDS[kind]())
+            stale.delete()
+            ids = list(ALL_IDS[kind]())
+            batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
+            if pool is None:
+                for batch in batches:
+                    apply(refresh_documents(kind, batch), len(batch))
+                continue
+            # Pipeline: the workers encode batch k while this process writes batch k-1
+            # and reads batch k+1 (the encoder is most of the CPU; see docs/search.md).
+            pending: tuple[Prepared, Encoding] | None = None
+            for batch in batches:
+                prepared = prepare_documents(kind, batch)
+                encoding = pool.submit(prepared.texts)
+                if pending is not None:
+                    apply(store_documents(pending[0], pending[1].result()), len(pending[0].pks))
+                pending = (prepared, encoding)
+            if pending is not None:
+                apply(store_documents(pending[0], pending[1].result()), len(pending[0].pks))
     keyword.commit()
     return vectors, done

@@ -296,3 +296,9 @@ HIGHLANDS_SEARCH_DIR = Path(os.environ.get("HIGHLANDS_SEARCH_DIR", str(VAR_DIR /
 HIGHLANDS_SEARCH_SYNC = env_bool("HIGHLANDS_SEARCH_SYNC", True)
 HIGHLANDS_SEARCH_PRELOAD = env_bool("HIGHLANDS_SEARCH_PRELOAD", False)
 HIGHLANDS_SEARCH_ENCODER_THREADS = int(os.environ.get("HIGHLANDS_SEARCH_ENCODER_THREADS", "1"))
+# Encoder worker processes for a full rebuild of at least HIGHLANDS_SEARCH_BUILD_POOL_MIN
+# records (default: one per CPU; 0 or 1 encodes in the rebuilding process).
+HIGHLANDS_SEARCH_BUILD_WORKERS = int(
+    os.environ.get("HIGHLANDS_SEARCH_BUILD_WORKERS", str(os.cpu_count() or 1))
+)
+HIGHLANDS_SEARCH_BUILD_POOL_MIN = int(os.environ.get("HIGHLANDS_SEARCH_BUILD_POOL_MIN", "5000"))

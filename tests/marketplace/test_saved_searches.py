@@ -264,7 +264,7 @@ def test_only_ones_own_search_can_be_unfollowed(market: Market) -> None:
     saved = services.saved_search_create(actor=market.users["visitor"], query="laser")
     with pytest.raises(NotFoundError):
         selectors.saved_search_get(user=market.users["peer_rep"], pk=saved.pk)
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(PermissionDeniedError, match=services.SEARCH_NOT_YOURS):
         services.saved_search_delete(actor=market.users["peer_rep"], saved_search=saved)
     services.saved_search_delete(actor=market.users["visitor"], saved_search=saved)
     assert not SavedSearch.objects.exists()
@@ -359,6 +359,28 @@ def test_follow_this_search_from_the_list_and_unfollow(market: Market) -> None:
     response = client.post(reverse("marketplace:searches"), {"unfollow": "x\x00"})
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert SavedSearch.objects.filter(pk=other.pk).exists()
+
+
+def test_the_list_searches_as_you_type(market: Market) -> None:
+    """htmx asks for the results only; they carry the follow button for that search."""
+    from highlands.search.indexing import rebuild
+
+    rebuild()
+    client = Client()
+    client.force_login(market.users["stranger_rep"])
+    partial = client.get(
+        reverse("marketplace:index"), {"q": POLISH_QUERY}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<html" not in partial
+    assert "Follow this search" in partial
+    ecosystem = reverse("marketplace:profile", args=[market.profiles["ecosystem"].pk])
+    clusters = reverse("marketplace:profile", args=[market.profiles["clusters"].pk])
+    assert ecosystem in partial
+    assert clusters not in partial  # the stranger is not in the owner's cluster
+    empty = client.get(
+        reverse("marketplace:index"), {"q": "helikoptery"}, headers={"HX-Request": "true"}
+    )
+    assert "No profile matches this search yet." in empty.content.decode()
 
 
 def test_pages_are_in_polish_too(market: Market) -> None:

@@ -16,39 +16,22 @@ from django.utils import timezone
 
 from highlands.marketplace import services
 from highlands.marketplace.models import CooperationProfile, ProfileStatus
-from highlands.search.indexing import rebuild
-from highlands.search.models import DocumentKind, SearchDocument
+from highlands.search.indexing import enqueue, rebuild
+from highlands.search.models import DocumentKind, IndexOutbox, SearchDocument
 from highlands.search.selectors import SearchFilters, search
 from tests.accounts.fixtures import world as world
 from tests.marketplace.conftest import Market, bearer
 from tests.marketplace.conftest import market as market
+from tests.marketplace.test_permissions import EXPECTED as PAGE_EXPECTED
+from tests.marketplace.test_permissions import ROLES
 
 pytestmark = pytest.mark.django_db
 
 QUERY = "sheet metal laser cutting"
-ROLES = (
-    "anonymous",
-    "visitor",
-    "representative",
-    "peer_rep",
-    "stranger_rep",
-    "coordinator",
-    "city_admin",
-    "superuser",
-)
-# Search returns live profiles only: unlike the marketplace pages, not even the owner finds
-# a draft, closed or expired profile here.
+# The marketplace's matrix for live profiles; search returns live profiles only, so unlike
+# the marketplace pages not even the owner finds a draft, closed or expired profile here.
 EXPECTED = {
-    "public": set(ROLES),
-    "ecosystem": {
-        "representative",
-        "peer_rep",
-        "stranger_rep",
-        "coordinator",
-        "city_admin",
-        "superuser",
-    },
-    "clusters": {"representative", "peer_rep", "coordinator", "city_admin", "superuser"},
+    **{name: roles for name, roles in PAGE_EXPECTED.items() if name != "draft"},
     "draft": set(),
     "closed": set(),
     "expired": set(),
@@ -176,14 +159,17 @@ def test_every_profile_write_keeps_the_index_fresh(
         )
         return {h.name for h in hits.results}
 
-    with django_capture_on_commit_callbacks(execute=True):
-        profile = services.profile_create(
+    def draft(title: str) -> CooperationProfile:
+        return services.profile_create(
             actor=rep,
             organization=own,
             kind="business_offer",
-            title="Anodising of aluminium parts",
+            title=title,
             description="Hard anodising of aluminium profiles for the aviation industry.",
         )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = draft("Anodising of aluminium parts")
     assert not indexed(profile)  # a draft is never indexed
     with django_capture_on_commit_callbacks(execute=True):
         services.profile_publish(actor=rep, profile=profile)
@@ -210,17 +196,25 @@ def test_every_profile_write_keeps_the_index_fresh(
     assert not indexed(profile)
     assert titles() == set()
 
+    # Deleting a draft queues its reindex like any other write (there is nothing to drop).
+    unpublished = draft("Anodising draft")
+    services.profile_delete(actor=rep, profile=unpublished)
+    assert IndexOutbox.objects.filter(kind="profile", object_id=unpublished.pk).count() == 2
+    assert not CooperationProfile.objects.filter(pk=unpublished.pk).exists()
+
+
+def test_a_profile_deleted_outside_the_services_vanishes_at_once(
+    indexed_market: Market, django_capture_on_commit_callbacks
+) -> None:
+    """A cascade (its organisation deleted) writes no outbox row: the query-time check hides
+    the profile at once, and the next reindex of that id drops its document."""
+    public = indexed_market.profiles["public"]
+    CooperationProfile.objects.filter(pk=public.pk).delete()
+    assert public.pk not in {h.object_id for h in search(QUERY, user=None, limit=50).results}
+    assert SearchDocument.objects.filter(kind="profile", object_id=public.pk).exists()
     with django_capture_on_commit_callbacks(execute=True):
-        draft = services.profile_create(
-            actor=rep,
-            organization=own,
-            kind="business_offer",
-            title="Anodising draft",
-            description="Anodising of aluminium, not published yet.",
-        )
-        services.profile_delete(actor=rep, profile=draft)
-    assert not CooperationProfile.objects.filter(pk=draft.pk).exists()
-    assert not indexed(draft)
+        enqueue(DocumentKind.PROFILE, public.pk)
+    assert not SearchDocument.objects.filter(kind="profile", object_id=public.pk).exists()
 
 
 def test_a_polish_query_finds_an_english_profile(market: Market) -> None:

@@ -38,7 +38,6 @@ SAVED_SEARCH_NOT_FOUND = "No followed search with id {pk}."
 # sides). Weaker paraphrases (0.3-0.4) are left to word matching: a false alarm costs an
 # e-mail.
 SEARCH_MATCH_THRESHOLD = 0.4
-SEARCH_LIST_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -161,10 +160,10 @@ def profile_search(
 ) -> list[CooperationProfile]:
     """Live profiles the user may see that the search index finds for ``q``, best first."""
     # Imported here: the search app reads this module's visibility rule at import time.
-    from ..search.selectors import SearchFilters, search
+    from ..search.selectors import MAX_LIMIT, SearchFilters, search
 
     filters = SearchFilters(types=["profile"], highlands=[highland] if highland else [])
-    hits = search(q, filters=filters, limit=SEARCH_LIST_LIMIT // 2, user=user).results
+    hits = search(q, filters=filters, limit=MAX_LIMIT, user=user).results
     rank = {hit.object_id: i for i, hit in enumerate(hits)}
     found = profile_list(user=user, kind=kind, direction=direction, highland=highland).filter(
         pk__in=list(rank)
@@ -368,13 +367,11 @@ def _profile_terms(profile: CooperationProfile) -> frozenset[str]:
     return frozenset(analyze(text))
 
 
-def search_matches_profile(
-    saved: SavedSearch, terms: frozenset[str], vector: Any | None
-) -> tuple[bool, float]:
+def search_matches_profile(saved: SavedSearch, terms: frozenset[str], vector: Any | None) -> bool:
     """Does the profile match the search's words: all of them (each in either language, as
     the search box folds and stems them), or in meaning (cosine ≥ the threshold)?"""
     if not saved.query:
-        return True, 0.0
+        return True
     from ..search.selectors import parse_query  # see profile_search
 
     parsed = parse_query(saved.query)
@@ -388,12 +385,11 @@ def search_matches_profile(
         for term in parsed.terms
     }
     if parsed.terms and all(t in terms or translated[t] & terms for t in parsed.terms):
-        return True, 1.0
+        return True
     search_vector = encoding.from_bytes(saved.vector)
     if search_vector is None or vector is None:
-        return False, 0.0
-    similarity = float(search_vector @ vector)
-    return similarity >= SEARCH_MATCH_THRESHOLD, similarity
+        return False
+    return float(search_vector @ vector) >= SEARCH_MATCH_THRESHOLD
 
 
 def saved_searches_matching(profile: CooperationProfile) -> list[SavedSearch]:
@@ -420,7 +416,7 @@ def saved_searches_matching(profile: CooperationProfile) -> list[SavedSearch]:
     visible: dict[int, bool] = {}
     matching: list[SavedSearch] = []
     for saved in candidates:
-        if not search_matches_profile(saved, terms, vector)[0]:
+        if not search_matches_profile(saved, terms, vector):
             continue
         if saved.user_id not in visible:
             visible[saved.user_id] = profile_is_visible(saved.user, profile)

@@ -95,6 +95,7 @@ SIGN_IN_TO_FOLLOW = "Sign in to follow a search."
 SEARCH_EMPTY = "A followed search needs words to look for or at least one filter."
 SEARCH_DUPLICATE = "You already follow this search."
 SEARCH_TOO_MANY = "You may follow at most {limit} searches; unfollow one first."
+SEARCH_NOT_YOURS = "You may only unfollow your own searches."
 
 
 def _require(actor: Any, perm: str, obj: Any, message: str) -> None:
@@ -679,7 +680,7 @@ def saved_search_create(
 def saved_search_delete(*, actor: Any, saved_search: SavedSearch) -> None:
     """Stop following a search (only one's own; the selector found it for this actor)."""
     if saved_search.user_id != getattr(actor, "pk", None):
-        raise PermissionDeniedError(SIGN_IN_TO_FOLLOW)
+        raise PermissionDeniedError(SEARCH_NOT_YOURS)
     audit_record(
         actor=actor,
         action="marketplace.search_unfollow",

@@ -40,6 +40,7 @@ def _follow_error(exc: ApplicationError) -> str:
 
 @require_safe
 def profile_index(request: HttpRequest) -> HttpResponse:
+    """The live profiles the user may see: the newest, or the best matches of ``q``."""
     form = forms.ProfileFilterForm(request.GET or None, highlands=_highland_choices())
     filters = form.cleaned_data if form.is_valid() else {}
     q = filters.get("q", "").strip()
@@ -57,9 +58,11 @@ def profile_index(request: HttpRequest) -> HttpResponse:
             )[:200]
         )
     badges = selectors.badges_for({p.organization_id for p in profiles})
+    # htmx (results as you type) gets only the results; without JavaScript, the whole page.
+    template = "marketplace/_results.html" if request.htmx else "marketplace/index.html"  # type: ignore[attr-defined]
     return render(
         request,
-        "marketplace/index.html",
+        template,
         {
             "profiles": [(p, badges.get(p.organization_id)) for p in profiles],
             "form": form,

@@ -234,3 +234,40 @@ def test_only_drafts_can_be_deleted(market: Market) -> None:
     with pytest.raises(services.PermissionDeniedError):
         services.profile_delete(actor=market.users["peer_rep"], profile=market.profiles["draft"])
     assert CooperationProfile.objects.filter(pk=market.profiles["draft"].pk).exists()
+
+
+def test_registry_writes_refresh_the_profiles_that_show_their_data(
+    indexed_market: Market, django_capture_on_commit_callbacks
+) -> None:
+    """A profile document carries its owner's name and clusters: changing the owner (or its
+    memberships) reindexes its live profiles, deleting the owner drops them."""
+    from highlands.ecosystem.services import (
+        cluster_add_member,
+        organization_delete,
+        organization_update,
+    )
+
+    market = indexed_market
+    own = market.world.orgs["own"]
+    live = [market.profiles[name] for name in ("public", "clusters", "ecosystem")]
+
+    def documents() -> list[SearchDocument]:
+        return list(
+            SearchDocument.objects.filter(kind="profile", object_id__in=[p.pk for p in live])
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_update(pk=own.pk, name="Lubelska Obróbka Blach")
+    assert len(documents()) == 3
+    assert all("Lubelska Obróbka Blach" in doc.body for doc in documents())
+    hits = search("lubelska obrobka", filters=SearchFilters(types=["profile"]), mode="keyword")
+    assert {h.object_id for h in hits.results} == {market.profiles["public"].pk}
+
+    other_cluster = market.world.clusters["other"]
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster_add_member(actor=market.users["superuser"], cluster=other_cluster, organization=own)
+    assert all(f"|{other_cluster.pk}|" in doc.clusters for doc in documents())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_delete(pk=own.pk)
+    assert documents() == []

@@ -273,6 +273,15 @@ BUILDERS: dict[str, Callable[[Iterable[int]], Iterator[DocumentData]]] = {
     DocumentKind.ORGANIZATION: build_organizations,
     DocumentKind.PROFILE: build_profiles,
 }
+# Documents that carry another record's data (a profile shows its owner's name, helix role
+# and clusters): queueing that record also queues these, so they never show stale data.
+EMBEDDING: dict[str, Callable[[list[int]], dict[str, Iterable[int]]]] = {
+    DocumentKind.ORGANIZATION: lambda pks: {
+        DocumentKind.PROFILE: CooperationProfile.objects.filter(
+            live_q(), organization__in=pks
+        ).values_list("pk", flat=True)
+    },
+}
 ALL_IDS: dict[str, Callable[[], Iterable[int]]] = {
     DocumentKind.CLUSTER: lambda: Cluster.objects.order_by("pk").values_list("pk", flat=True),
     DocumentKind.ORGANIZATION: lambda: Organization.objects.order_by("pk").values_list(

@@ -383,6 +383,21 @@ def test_the_list_searches_as_you_type(market: Market) -> None:
     assert "No profile matches this search yet." in empty.content.decode()
 
 
+def test_follow_a_highland_from_the_list(market: Market) -> None:
+    Highland.objects.create(slug="metal", name="Metal processing", name_pl="Metal", position=1)
+    client = Client()
+    client.force_login(market.users["visitor"])
+    listing = client.get(reverse("marketplace:index"), {"highland": "metal"}).content.decode()
+    assert "Follow this search" in listing
+    client.post(reverse("marketplace:search_follow"), {"highland": "metal"})
+    saved = SavedSearch.objects.get(user=market.users["visitor"])
+    assert (saved.query, saved.highland.slug if saved.highland else None) == ("", "metal")
+    # A highland that does not exist is not a choice: nothing is saved.
+    response = client.post(reverse("marketplace:search_follow"), {"highland": "nowhere"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert SavedSearch.objects.count() == 1
+
+
 def test_pages_are_in_polish_too(market: Market) -> None:
     client = Client()
     client.force_login(market.users["visitor"])

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..accounts import selectors as account_selectors
 from ..ecosystem import selectors as registry
-from ..ecosystem.models import Highland
 from ..errors import ApplicationError, PermissionDeniedError
 from . import forms, recommend, selectors, services
 from .models import InterestStatus
@@ -75,7 +74,8 @@ def profile_index(request: HttpRequest) -> HttpResponse:
 
 
 def _highland_choices() -> list[tuple[str, str]]:
-    return [(h.slug, h.name) for h in Highland.objects.order_by("position")]
+    # Only names are needed: drop the list's prefetches (clusters, open issues).
+    return [(h.slug, h.name) for h in registry.highland_list().prefetch_related(None)]
 
 
 @login_required
@@ -91,7 +91,7 @@ def search_follow(request: HttpRequest) -> HttpResponse:
                 query=data["q"],
                 kind=data["kind"],
                 direction=data["direction"],
-                highland=Highland.objects.filter(slug=data["highland"]).first()
+                highland=registry.highland_get(slug=data["highland"])
                 if data["highland"]
                 else None,
             )

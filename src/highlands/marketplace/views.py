@@ -91,9 +91,7 @@ def search_follow(request: HttpRequest) -> HttpResponse:
                 query=data["q"],
                 kind=data["kind"],
                 direction=data["direction"],
-                highland=registry.highland_get(slug=data["highland"])
-                if data["highland"]
-                else None,
+                highland=registry.highland_get(slug=data["highland"]) if data["highland"] else None,
             )
         except ApplicationError as exc:
             messages.error(request, _follow_error(exc))

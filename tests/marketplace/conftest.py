@@ -25,6 +25,12 @@ def _encoder() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _search_dir(settings: Any, tmp_path: Any) -> None:
+    """Profile writes queue search reindexing: drained index files go to this test's own folder."""
+    settings.HIGHLANDS_SEARCH_DIR = tmp_path / "search"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_index() -> Any:
     """Rolled-back tests can leave the same version key with other rows: start clean."""
     recommend.reset_cache()

@@ -446,6 +446,7 @@ def organization_delete(*, pk: int, actor: Any = None) -> None:
     if org is None:
         raise NotFoundError(ORGANIZATION_MISSING.format(pk=pk))
     clusters = _cluster_ids(org)
-    org.delete()
+    # Queued before the delete, while its profiles (deleted with it) can still be found.
     enqueue(DocumentKind.ORGANIZATION, pk)
+    org.delete()
     enqueue_many(DocumentKind.CLUSTER, clusters)

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import ConfigDict, Field
 
@@ -22,7 +22,7 @@ from ..ecosystem.api_write import TokenAuth
 from ..ecosystem.models import Highland
 from ..errors import ApplicationError, PermissionDeniedError
 from . import recommend, selectors, services
-from .models import CooperationProfile, Interest, Notification
+from .models import CooperationProfile, Interest, Notification, SavedSearch
 
 STATISTICS_DENIED = "Only the city administrator sees ecosystem-wide statistics."
 ACTIVITY_DENIED = "Only the cluster's coordinator (or the city administrator) sees its activity."
@@ -242,12 +242,56 @@ class PreferencesIn(StrictIn):
     email_enabled: bool | None = None
     notify_interests: bool | None = None
     notify_follows: bool | None = None
+    notify_searches: bool | None = None
 
 
 class PreferencesOut(Schema):
     email_enabled: bool
     notify_interests: bool
     notify_follows: bool
+    notify_searches: bool
+
+
+class ProfileFilterIn(Schema):
+    q: str | None = Field(None, max_length=services.SAVED_QUERY_MAX, pattern=r"^[^\x00]*$")
+    kind: str | None = Field(None, max_length=40, pattern=r"^[^\x00]*$")
+    direction: str | None = Field(None, max_length=40, pattern=r"^[^\x00]*$")
+    highland: str | None = Field(None, max_length=100, pattern=r"^[^\x00]*$")
+
+
+class SavedSearchIn(StrictIn):
+    query: str = Field("", max_length=services.SAVED_QUERY_MAX * 4)
+    kind: str = ""
+    direction: str = ""
+    highland: str = ""
+
+
+class SavedSearchOut(Schema):
+    id: int
+    query: str
+    kind: str
+    direction: str
+    highland: str | None
+    label: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_highland(obj: SavedSearch) -> str | None:
+        return obj.highland.slug if obj.highland else None
+
+    @staticmethod
+    def resolve_label(obj: SavedSearch) -> str:
+        return selectors.saved_search_label(obj)
+
+
+class SavedSearchDeleteOut(Schema):
+    id: int
+    following: bool
+
+
+class ProfileDeleteOut(Schema):
+    id: int
+    deleted: bool
 
 
 class FollowOut(Schema):
@@ -330,12 +374,19 @@ def _highlands(slugs: list[str] | None) -> list[Highland] | None:
     response={200: list[ProfileOut], **ERRORS},
     auth=READ_AUTH,
     operation_id="marketplace_profile_list",
-    summary="Live cooperation profiles the caller may see",
+    summary="Live cooperation profiles the caller may see (q: best matches first)",
 )
-def profile_list(
-    request: HttpRequest, kind: str | None = None, direction: str | None = None
-) -> Any:
-    return list(selectors.profile_list(user=request.user, kind=kind, direction=direction)[:500])
+def profile_list(request: HttpRequest, filters: Query[ProfileFilterIn]) -> Any:
+    kind, direction, highland = filters.kind, filters.direction, filters.highland
+    if filters.q and filters.q.strip():
+        return selectors.profile_search(
+            user=request.user, q=filters.q, kind=kind, direction=direction, highland=highland
+        )
+    return list(
+        selectors.profile_list(
+            user=request.user, kind=kind, direction=direction, highland=highland
+        )[:500]
+    )
 
 
 @router.get(
@@ -389,6 +440,19 @@ def profile_update(request: HttpRequest, profile_id: int, payload: ProfileChange
     if "highlands" in data:
         data["highlands"] = _highlands(data["highlands"])
     return services.profile_update(actor=request.user, profile=profile, **data)
+
+
+@router.delete(
+    "/profiles/{profile_id}",
+    response={200: ProfileDeleteOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_profile_delete",
+    summary="Delete a draft profile of your organization (close a published one instead)",
+)
+def profile_delete(request: HttpRequest, profile_id: int) -> Any:
+    profile = selectors.profile_get(user=request.user, pk=profile_id)
+    services.profile_delete(actor=request.user, profile=profile)
+    return {"id": profile_id, "deleted": True}
 
 
 @router.post(
@@ -469,6 +533,52 @@ def profile_unfollow(request: HttpRequest, profile_id: int) -> Any:
     profile = selectors.followed_profile_get(user=request.user, pk=profile_id)
     services.profile_unfollow(actor=request.user, profile=profile)
     return {"profile": profile.pk, "following": False}
+
+
+# -- followed searches ---------------------------------------------------------------------------
+
+
+@router.get(
+    "/searches",
+    response={200: list[SavedSearchOut], **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_saved_search_list",
+    summary="The marketplace searches you follow",
+)
+def saved_search_list(request: HttpRequest) -> Any:
+    return list(selectors.saved_searches_of(user=request.user))
+
+
+@router.post(
+    "/searches",
+    response={201: SavedSearchOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_saved_search_create",
+    summary="Follow a marketplace search (notifications of new matching profiles)",
+)
+def saved_search_create(request: HttpRequest, payload: SavedSearchIn) -> Any:
+    highlands = _highlands([payload.highland] if payload.highland else [])
+    saved = services.saved_search_create(
+        actor=request.user,
+        query=payload.query,
+        kind=payload.kind,
+        direction=payload.direction,
+        highland=highlands[0] if highlands else None,
+    )
+    return Status(201, saved)
+
+
+@router.delete(
+    "/searches/{search_id}",
+    response={200: SavedSearchDeleteOut, **ERRORS},
+    auth=AUTH,
+    operation_id="marketplace_saved_search_delete",
+    summary="Stop following a search",
+)
+def saved_search_delete(request: HttpRequest, search_id: int) -> Any:
+    saved = selectors.saved_search_get(user=request.user, pk=search_id)
+    services.saved_search_delete(actor=request.user, saved_search=saved)
+    return {"id": search_id, "following": False}
 
 
 # -- interests and cooperations ------------------------------------------------------------------

@@ -6,7 +6,31 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..ecosystem.models import Language
-from .models import ProfileKind, Visibility
+from .models import Direction, ProfileKind, Visibility
+
+
+def int_or_none(value: str | None) -> int | None:
+    """A form's id field as an int (None when it is not a plain, storable number)."""
+    if value and value.isdigit() and len(value) < 18:
+        return int(value)
+    return None
+
+
+class ProfileFilterForm(forms.Form):
+    """The marketplace list's search and filters (also what "Follow this search" saves)."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("all")), *ProfileKind.choices]
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), required=False, choices=[("", _("all")), *Direction.choices]
+    )
+    highland = forms.ChoiceField(label=_("Highland"), required=False)
+
+    def __init__(self, *args: object, highlands: list[tuple[str, str]], **kwargs: object):
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["highland"].choices = [("", _("all")), *highlands]  # type: ignore[attr-defined]
 
 
 class ProfileForm(forms.Form):
@@ -56,4 +80,7 @@ class PreferencesForm(forms.Form):
     )
     notify_follows = forms.BooleanField(
         label=_("Updates and new matches of profiles I follow"), required=False
+    )
+    notify_searches = forms.BooleanField(
+        label=_("New profiles matching searches I follow"), required=False
     )

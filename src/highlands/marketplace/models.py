@@ -207,12 +207,61 @@ class Follow(models.Model):
         return f"{self.user_id} follows {self.profile_id}"
 
 
+class SavedSearch(models.Model):
+    """A marketplace search a user follows: newly live profiles that match it notify them.
+
+    ``key`` is the folded query plus the filters, so "Cięcie laserowe" and "cięcie  laserowe"
+    are one search; ``vector`` is the query's sentence vector (None for a filters-only search).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="marketplace_searches"
+    )
+    query = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=32, choices=ProfileKind.choices, blank=True)
+    direction = models.CharField(max_length=16, choices=Direction.choices, blank=True)
+    highland = models.ForeignKey(
+        Highland, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(max_length=400)
+    vector = models.BinaryField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="uniq_saved_search_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows search {self.key!r}"
+
+
+class SavedSearchMatch(models.Model):
+    """A profile a followed search was told about: at most once per search and profile."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="matches")
+    profile = models.ForeignKey(CooperationProfile, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["saved_search", "profile"], name="uniq_saved_search_match"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"search {self.saved_search_id} matched {self.profile_id}"
+
+
 class NotificationKind(models.TextChoices):
     INTEREST_RECEIVED = "interest_received", _("New expression of interest")
     INTEREST_DECIDED = "interest_decided", _("Your interest was answered")
     PROFILE_UPDATED = "profile_updated", _("A followed profile changed")
     NEW_MATCH = "new_match", _("A new matching profile")
     COOPERATION_CONFIRMED = "cooperation_confirmed", _("A cooperation was confirmed")
+    SEARCH_MATCH = "search_match", _("A new profile matches a followed search")
 
 
 class Notification(models.Model):
@@ -245,6 +294,7 @@ class NotificationPreference(models.Model):
     email_enabled = models.BooleanField(default=True)
     notify_interests = models.BooleanField(default=True)
     notify_follows = models.BooleanField(default=True)
+    notify_searches = models.BooleanField(default=True)
 
     def __str__(self) -> str:
         return f"preferences of {self.user_id}"

@@ -15,6 +15,8 @@ from django.utils import timezone
 from ..accounts.models import ClusterCoordinator, ContactPerson, OrganizationRepresentative
 from ..ecosystem.models import Cluster, Membership, Organization
 from ..errors import NotFoundError
+from ..search.text import analyze
+from . import encoding
 from .models import (
     CooperationConfirmation,
     CooperationProfile,
@@ -23,10 +25,19 @@ from .models import (
     Notification,
     NotificationPreference,
     ProfileStatus,
+    SavedSearch,
 )
 
 PROFILE_NOT_FOUND = "No cooperation profile with id {pk}."
 INTEREST_NOT_FOUND = "No expression of interest with id {pk}."
+SAVED_SEARCH_NOT_FOUND = "No followed search with id {pk}."
+# Cosine between a followed search's sentence vector and a profile's (title + keywords and
+# full text, averaged) from which the profile counts as a match even without the search's
+# words: a Polish search for its English profile scores 0.55-0.65 with the multilingual
+# encoder, unrelated profiles below 0.25 (tests/marketplace/test_saved_searches.py pins both
+# sides). Weaker paraphrases (0.3-0.4) are left to word matching: a false alarm costs an
+# e-mail.
+SEARCH_MATCH_THRESHOLD = 0.4
 
 
 @dataclass(frozen=True)
@@ -120,6 +131,7 @@ def profile_list(
     user: Any,
     kind: str | None = None,
     direction: str | None = None,
+    highland: str | None = None,
     organization: Organization | None = None,
     live_only: bool = True,
 ) -> QuerySet[CooperationProfile]:
@@ -131,9 +143,32 @@ def profile_list(
         profiles = profiles.filter(kind=kind)
     if direction:
         profiles = profiles.filter(direction=direction)
+    if highland:
+        profiles = profiles.filter(highlands__slug=highland)
     if organization is not None:
         profiles = profiles.filter(organization=organization)
     return profiles.order_by("-published_at", "-id")
+
+
+def profile_search(
+    *,
+    user: Any,
+    q: str,
+    kind: str | None = None,
+    direction: str | None = None,
+    highland: str | None = None,
+) -> list[CooperationProfile]:
+    """Live profiles the user may see that the search index finds for ``q``, best first."""
+    # Imported here: the search app reads this module's visibility rule at import time.
+    from ..search.selectors import MAX_LIMIT, SearchFilters, search
+
+    filters = SearchFilters(types=["profile"], highlands=[highland] if highland else [])
+    hits = search(q, filters=filters, limit=MAX_LIMIT, user=user).results
+    rank = {hit.object_id: i for i, hit in enumerate(hits)}
+    found = profile_list(user=user, kind=kind, direction=direction, highland=highland).filter(
+        pk__in=list(rank)
+    )
+    return sorted(found, key=lambda p: rank[p.pk])
 
 
 def profile_get(*, user: Any, pk: int) -> CooperationProfile:
@@ -301,6 +336,93 @@ def followed_profile_get(*, user: Any, pk: int) -> CooperationProfile:
 
 def follows_of(*, user: Any) -> QuerySet[CooperationProfile]:
     return profiles_visible_to(user).filter(follows__user=user)
+
+
+def saved_searches_of(*, user: Any) -> QuerySet[SavedSearch]:
+    """The searches a user follows, newest first."""
+    return SavedSearch.objects.filter(user=user).select_related("highland")
+
+
+def saved_search_get(*, user: Any, pk: int) -> SavedSearch:
+    """One of the user's own followed searches; anybody else's is "not found"."""
+    saved = saved_searches_of(user=user).filter(pk=pk).first()
+    if saved is None:
+        raise NotFoundError(SAVED_SEARCH_NOT_FOUND.format(pk=pk))
+    return saved
+
+
+def saved_search_label(saved: SavedSearch) -> str:
+    """The search in words: its query and filters ("laser cutting · subcontracting")."""
+    parts = [saved.query] if saved.query else []
+    parts += [str(p) for p in (saved.get_kind_display(), saved.get_direction_display()) if p]
+    if saved.highland is not None:
+        parts.append(saved.highland.name)
+    return " · ".join(parts)
+
+
+def _profile_terms(profile: CooperationProfile) -> frozenset[str]:
+    text = " ".join(
+        (profile.embedding_text(), profile.capacity, profile.region, profile.organization.name)
+    )
+    return frozenset(analyze(text))
+
+
+def search_matches_profile(saved: SavedSearch, terms: frozenset[str], vector: Any | None) -> bool:
+    """Does the profile match the search's words: all of them (each in either language, as
+    the search box folds and stems them), or in meaning (cosine ≥ the threshold)?"""
+    if not saved.query:
+        return True
+    from ..search.selectors import parse_query  # see profile_search
+
+    parsed = parse_query(saved.query)
+    translated = {
+        term: {
+            t
+            for source, targets in parsed.translations.items()
+            if term in source.split()
+            for t in targets
+        }
+        for term in parsed.terms
+    }
+    if parsed.terms and all(t in terms or translated[t] & terms for t in parsed.terms):
+        return True
+    search_vector = encoding.from_bytes(saved.vector)
+    if search_vector is None or vector is None:
+        return False
+    return float(search_vector @ vector) >= SEARCH_MATCH_THRESHOLD
+
+
+def saved_searches_matching(profile: CooperationProfile) -> list[SavedSearch]:
+    """Followed searches a live profile matches and has not been reported to yet, of users
+    who may see it and do not represent its organisation."""
+    if profile.status != ProfileStatus.PUBLISHED or profile.valid_until < timezone.localdate():
+        return []
+    owners = OrganizationRepresentative.objects.filter(
+        organization_id=profile.organization_id
+    ).values("user_id")
+    candidates = (
+        SavedSearch.objects.filter(
+            Q(kind="") | Q(kind=profile.kind),
+            Q(direction="") | Q(direction=profile.direction),
+            Q(highland__isnull=True) | Q(highland__in=profile.highlands.all()),
+            user__is_active=True,
+        )
+        .exclude(user_id__in=owners)
+        .exclude(matches__profile=profile)
+        .select_related("user", "highland")
+    )
+    terms = _profile_terms(profile)
+    vector = encoding.from_bytes(profile.vector)
+    visible: dict[int, bool] = {}
+    matching: list[SavedSearch] = []
+    for saved in candidates:
+        if not search_matches_profile(saved, terms, vector):
+            continue
+        if saved.user_id not in visible:
+            visible[saved.user_id] = profile_is_visible(saved.user, profile)
+        if visible[saved.user_id]:
+            matching.append(saved)
+    return matching
 
 
 def cluster_activity(*, cluster: Cluster) -> dict[str, Any]:

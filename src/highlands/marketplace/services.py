@@ -23,6 +23,9 @@ from ..audit.services import audit_record, snapshot
 from ..ecosystem.models import Highland, Language, Organization
 from ..ecosystem.text import clean_plain_text
 from ..errors import ApplicationError, PermissionDeniedError
+from ..search.indexing import enqueue
+from ..search.models import DocumentKind
+from ..search.text import words
 from . import encoding
 from .models import (
     DIRECTION_OF_KIND,
@@ -37,9 +40,16 @@ from .models import (
     NotificationPreference,
     ProfileKind,
     ProfileStatus,
+    SavedSearch,
+    SavedSearchMatch,
     Visibility,
 )
-from .selectors import profile_in_audience, profile_is_visible
+from .selectors import (
+    profile_in_audience,
+    profile_is_visible,
+    saved_search_label,
+    saved_searches_matching,
+)
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -51,6 +61,8 @@ SHORT_FIELD_MAX = 300
 MAX_VALIDITY_DAYS = 730
 DEFAULT_VALIDITY_DAYS = 180
 NEW_MATCH_THRESHOLD = 0.45
+SAVED_SEARCHES_MAX = 20
+SAVED_QUERY_MAX = 200
 
 POST_DENIED = "You may not post profiles for this organization."
 EDIT_DENIED = "You may not change this profile."
@@ -78,6 +90,12 @@ DUPLICATE_CONFIRMATION = "This organization has already confirmed this cooperati
 SELF_ENDORSEMENT = "An organization cannot endorse itself."
 INVALID_RATING = "The rating must be a whole number from 1 to 5."
 ALREADY_FOLLOWING = "You already follow this profile."
+DELETE_PUBLISHED = "Close a published profile instead of deleting it; only drafts are deleted."
+SIGN_IN_TO_FOLLOW = "Sign in to follow a search."
+SEARCH_EMPTY = "A followed search needs words to look for or at least one filter."
+SEARCH_DUPLICATE = "You already follow this search."
+SEARCH_TOO_MANY = "You may follow at most {limit} searches; unfollow one first."
+SEARCH_NOT_YOURS = "You may only unfollow your own searches."
 
 
 def _require(actor: Any, perm: str, obj: Any, message: str) -> None:
@@ -170,6 +188,12 @@ def _log(actor: Any, action: str, profile: CooperationProfile, **kwargs: Any) ->
     )
 
 
+def _reindex(profile_pk: int) -> None:
+    # The outbox row commits with the write; the search index drops a profile that is no
+    # longer live (searches also re-check liveness and audience in the database).
+    enqueue(DocumentKind.PROFILE, profile_pk)
+
+
 @transaction.atomic
 def profile_create(
     *,
@@ -254,8 +278,10 @@ def _profile_create(
     profile.save()
     profile.highlands.set(highlands)
     _log(actor, "profile_create", profile, after=snapshot(profile, PROFILE_LOG_FIELDS))
+    _reindex(profile.pk)
     if publish:
         _notify_new_match(profile)
+        _notify_saved_searches(profile)
     return profile
 
 
@@ -318,7 +344,10 @@ def profile_update(
     if highlands_changed:
         after["highlands"] = [h.slug for h in highlands or ()]
     _log(actor, "profile_update", profile, before=before, after=after)
+    _reindex(profile.pk)
     _notify_followers(profile, NotificationKind.PROFILE_UPDATED, "“{title}” was updated.")
+    if _live(profile):
+        _notify_saved_searches(profile)
     return profile
 
 
@@ -331,6 +360,7 @@ def _set_status(
         setattr(profile, name, value)
     profile.save(update_fields=["status", "updated_at", *extra])
     _log(actor, action, profile, before=before, after=snapshot(profile, ["status", "valid_until"]))
+    _reindex(profile.pk)
     return profile
 
 
@@ -349,6 +379,7 @@ def profile_publish(*, actor: Any, profile: CooperationProfile) -> CooperationPr
         actor, profile, ProfileStatus.PUBLISHED, "profile_publish", published_at=timezone.now()
     )
     _notify_new_match(profile)
+    _notify_saved_searches(profile)
     return profile
 
 
@@ -380,6 +411,7 @@ def profile_renew(
         "profile_renew",
         valid_until=_valid_until(valid_until),
     )
+    _notify_saved_searches(profile)
     return profile
 
 
@@ -394,6 +426,19 @@ def profile_expire_due(*, actor: Any = None) -> int:
     for profile in due:
         _set_status(actor, profile, ProfileStatus.EXPIRED, "profile_expire")
     return len(due)
+
+
+@transaction.atomic
+def profile_delete(*, actor: Any, profile: CooperationProfile) -> None:
+    """Delete a draft (a published profile is closed instead, so its history stays)."""
+    _require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
+    profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
+    if profile.status != ProfileStatus.DRAFT:
+        raise ApplicationError(DELETE_PUBLISHED, code="conflict")
+    _log(actor, "profile_delete", profile, before=snapshot(profile, PROFILE_LOG_FIELDS))
+    pk = profile.pk
+    profile.delete()
+    _reindex(pk)
 
 
 def _live(profile: CooperationProfile) -> bool:
@@ -577,6 +622,74 @@ def profile_unfollow(*, actor: Any, profile: CooperationProfile) -> None:
         )
 
 
+def search_key(*, query: str, kind: str, direction: str, highland: Highland | None) -> str:
+    """One followed search per folded query and filters ("Cięcie  laserowe" = "ciecie laserowe")."""
+    return "|".join((" ".join(words(query)), kind, direction, highland.slug if highland else ""))
+
+
+@transaction.atomic
+def saved_search_create(
+    *,
+    actor: Any,
+    query: str = "",
+    kind: str = "",
+    direction: str = "",
+    highland: Highland | None = None,
+) -> SavedSearch:
+    """Follow a marketplace search: new live profiles that match it become notifications."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDeniedError(SIGN_IN_TO_FOLLOW)
+    text = _text(query, field="search", limit=SAVED_QUERY_MAX, required=False)
+    if kind:
+        _choice(kind, ProfileKind.values, "profile type")
+    if direction:
+        _choice(direction, Direction.values, "direction")
+    if not (words(text) or kind or direction or highland):
+        raise ApplicationError(SEARCH_EMPTY, code="required")
+    key = search_key(query=text, kind=kind, direction=direction, highland=highland)
+    mine = SavedSearch.objects.filter(user=actor)
+    if mine.filter(key=key).exists():
+        raise ApplicationError(SEARCH_DUPLICATE, code="conflict")
+    if mine.count() >= SAVED_SEARCHES_MAX:
+        raise ApplicationError(SEARCH_TOO_MANY.format(limit=SAVED_SEARCHES_MAX), code="limit")
+    vector = encoding.encode([text])[0] if words(text) else None
+    try:
+        with transaction.atomic():
+            saved = SavedSearch.objects.create(
+                user=actor,
+                query=text,
+                kind=kind,
+                direction=direction,
+                highland=highland,
+                key=key,
+                vector=encoding.to_bytes(vector) if vector is not None else None,
+            )
+    except IntegrityError as exc:  # a concurrent duplicate
+        raise ApplicationError(SEARCH_DUPLICATE, code="conflict") from exc
+    audit_record(
+        actor=actor,
+        action="marketplace.search_follow",
+        obj=saved,
+        subject_user_id=actor.pk,
+        after={"key": key},
+    )
+    return saved
+
+
+@transaction.atomic
+def saved_search_delete(*, actor: Any, saved_search: SavedSearch) -> None:
+    """Stop following a search (only one's own; the selector found it for this actor)."""
+    if saved_search.user_id != getattr(actor, "pk", None):
+        raise PermissionDeniedError(SEARCH_NOT_YOURS)
+    audit_record(
+        actor=actor,
+        action="marketplace.search_unfollow",
+        subject_user_id=actor.pk,
+        before={"key": saved_search.key},
+    )
+    saved_search.delete()
+
+
 @transaction.atomic
 def notifications_mark_read(*, actor: Any, ids: Sequence[int] | None = None) -> int:
     """Mark the actor's notifications (all, or the given ids) as read."""
@@ -593,6 +706,7 @@ def preferences_update(
     email_enabled: bool | None = None,
     notify_interests: bool | None = None,
     notify_follows: bool | None = None,
+    notify_searches: bool | None = None,
 ) -> NotificationPreference:
     """Change the actor's own notification preferences."""
     if not getattr(actor, "is_authenticated", False):
@@ -602,6 +716,7 @@ def preferences_update(
         "email_enabled": email_enabled,
         "notify_interests": notify_interests,
         "notify_follows": notify_follows,
+        "notify_searches": notify_searches,
     }
     changed = [k for k, v in values.items() if v is not None and getattr(prefs, k) != v]
     if changed:
@@ -709,4 +824,21 @@ def _notify_new_match(profile: CooperationProfile) -> None:
             f"New match for “{other.title}”: “{profile.title}”.",
             profile,
             preference="notify_follows",
+        )
+
+
+def _notify_saved_searches(profile: CooperationProfile) -> None:
+    """Tell the followers of matching searches about a live profile, once per search."""
+    for saved in saved_searches_matching(profile):
+        try:
+            with transaction.atomic():
+                SavedSearchMatch.objects.create(saved_search=saved, profile=profile)
+        except IntegrityError:  # a concurrent write already told them
+            continue
+        _notify(
+            [saved.user],
+            NotificationKind.SEARCH_MATCH,
+            f"“{profile.title}” matches your followed search “{saved_search_label(saved)}”.",
+            profile,
+            preference="notify_searches",
         )

@@ -15,6 +15,8 @@ urlpatterns = [
     path("interests/", views.interest_index, name="interests"),
     path("interests/<int:pk>/<str:action>/", views.interest_action, name="interest_action"),
     path("notifications/", views.notification_index, name="notifications"),
+    path("searches/", views.search_index, name="searches"),
+    path("searches/follow/", views.search_follow, name="search_follow"),
     path(
         "organizations/<slug:slug>/",
         views.organization_recommendations,

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from ..accounts import selectors as account_selectors
 from ..ecosystem import selectors as registry
-from ..errors import PermissionDeniedError
+from ..errors import ApplicationError, PermissionDeniedError
 from . import forms, recommend, selectors, services
-from .models import InterestStatus, ProfileKind
+from .models import InterestStatus
 
 DENIED = "You may not see this page."
 
@@ -24,24 +24,102 @@ def _org_choices(user: Any) -> list[tuple[str, str]]:
     return [(o.slug, o.name) for o in account_selectors.organizations_kept_by(user=user)]
 
 
+# Why a search could not be followed, in the UI language (the services speak English).
+def _follow_error(exc: ApplicationError) -> str:
+    messages_by_code = {
+        "conflict": _("You already follow this search."),
+        "limit": _("You may follow at most %(limit)s searches; unfollow one first.")
+        % {"limit": services.SAVED_SEARCHES_MAX},
+        "required": _("A followed search needs words to look for or at least one filter."),
+        "too_long": _("The search is too long (at most %(limit)s characters).")
+        % {"limit": services.SAVED_QUERY_MAX},
+    }
+    return str(messages_by_code.get(exc.code, exc.message))
+
+
 @require_safe
 def profile_index(request: HttpRequest) -> HttpResponse:
-    kind = request.GET.get("kind") or None
-    if kind not in ProfileKind.values:
-        kind = None
-    profiles = list(selectors.profile_list(user=request.user, kind=kind)[:200])
+    """The live profiles the user may see: the newest, or the best matches of ``q``."""
+    form = forms.ProfileFilterForm(request.GET or None, highlands=_highland_choices())
+    filters = form.cleaned_data if form.is_valid() else {}
+    q = filters.get("q", "").strip()
+    kind, direction, highland = (
+        filters.get(name) or None for name in ("kind", "direction", "highland")
+    )
+    if q:
+        profiles = selectors.profile_search(
+            user=request.user, q=q, kind=kind, direction=direction, highland=highland
+        )
+    else:
+        profiles = list(
+            selectors.profile_list(
+                user=request.user, kind=kind, direction=direction, highland=highland
+            )[:200]
+        )
     badges = selectors.badges_for({p.organization_id for p in profiles})
+    # htmx (results as you type) gets only the results; without JavaScript, the whole page.
+    template = "marketplace/_results.html" if request.htmx else "marketplace/index.html"  # type: ignore[attr-defined]
     return render(
         request,
-        "marketplace/index.html",
+        template,
         {
             "profiles": [(p, badges.get(p.organization_id)) for p in profiles],
-            "kinds": ProfileKind.choices,
-            "kind": kind,
+            "form": form,
+            "searching": bool(q or kind or direction or highland),
             "can_post": bool(_org_choices(request.user))
             if request.user.is_authenticated
             else False,
         },
+    )
+
+
+def _highland_choices() -> list[tuple[str, str]]:
+    # Only names are needed: drop the list's prefetches (clusters, open issues).
+    return [(h.slug, h.name) for h in registry.highland_list().prefetch_related(None)]
+
+
+@login_required
+@require_POST
+def search_follow(request: HttpRequest) -> HttpResponse:
+    """Follow the search the marketplace list shows (its query and filters)."""
+    form = forms.ProfileFilterForm(request.POST, highlands=_highland_choices())
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.saved_search_create(
+                actor=request.user,
+                query=data["q"],
+                kind=data["kind"],
+                direction=data["direction"],
+                highland=registry.highland_get(slug=data["highland"]) if data["highland"] else None,
+            )
+        except ApplicationError as exc:
+            messages.error(request, _follow_error(exc))
+        else:
+            messages.success(request, _("You follow this search now."))
+    else:
+        messages.error(request, _("This search cannot be followed."))
+    return redirect("marketplace:searches")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def search_index(request: HttpRequest) -> HttpResponse:
+    """The searches the user follows, each with an unfollow button."""
+    if request.method == "POST":
+        pk = forms.int_or_none(request.POST.get("unfollow"))
+        saved = selectors.saved_search_get(user=request.user, pk=pk or 0)
+        services.saved_search_delete(actor=request.user, saved_search=saved)
+        messages.success(request, _("You no longer follow that search."))
+        return redirect("marketplace:searches")
+    searches = [
+        (saved, selectors.saved_search_label(saved))
+        for saved in selectors.saved_searches_of(user=request.user)
+    ]
+    return render(
+        request,
+        "marketplace/searches.html",
+        {"searches": searches, "limit": services.SAVED_SEARCHES_MAX},
     )
 
 
@@ -185,6 +263,7 @@ def notification_index(request: HttpRequest) -> HttpResponse:
             "email_enabled": prefs.email_enabled,
             "notify_interests": prefs.notify_interests,
             "notify_follows": prefs.notify_follows,
+            "notify_searches": prefs.notify_searches,
         },
     )
     if request.method == "POST":

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from ..config.api import ErrorOut
+from ..marketplace.api import READ_AUTH
 from .selectors import MAX_LIMIT, MAX_QUERY, SearchFilters, search
 
 router = Router(tags=["search"])
@@ -15,7 +16,7 @@ router = Router(tags=["search"])
 
 class SearchIn(Schema):
     q: str = Field(..., min_length=1, max_length=MAX_QUERY, pattern=r"\S")
-    type: Literal["cluster", "organization", "all"] = "all"
+    type: Literal["cluster", "organization", "profile", "all"] = "all"
     limit: int = Field(10, ge=1, le=MAX_LIMIT)
     mode: Literal["hybrid", "keyword", "semantic"] = "hybrid"
     highland: list[str] = []
@@ -50,14 +51,17 @@ class SearchOut(Schema):
 
 @router.get(
     "",
-    response={200: SearchOut, 400: ErrorOut, 422: ErrorOut},
+    response={200: SearchOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
+    auth=READ_AUTH,
     operation_id="search",
-    summary="Search clusters and organisations in Polish or English",
+    summary="Search clusters, organisations and cooperation profiles in Polish or English",
     description=(
         "Hybrid search: BM25 over folded, lightly stemmed text with Polish↔English term "
         "translation and typo tolerance, fused (reciprocal rank fusion) with multilingual "
         "sentence-embedding similarity. Each result says why it matched. Synthetic demo "
-        "records are excluded unless include_synthetic=true."
+        "records are excluded unless include_synthetic=true. Cooperation profiles are "
+        "returned only while live and only to callers who may see them (a bearer token or "
+        "the session signs the caller in; without one, public profiles only)."
     ),
 )
 def search_endpoint(request: HttpRequest, params: Query[SearchIn]) -> SearchOut | dict:
@@ -72,7 +76,9 @@ def search_endpoint(request: HttpRequest, params: Query[SearchIn]) -> SearchOut 
         size_max=params.size_max,
         include_synthetic=params.include_synthetic,
     )
-    result = search(params.q, filters=filters, limit=params.limit, mode=params.mode)
+    result = search(
+        params.q, filters=filters, limit=params.limit, mode=params.mode, user=request.user
+    )
     return {
         "query": result.query,
         "mode": result.mode,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils import translation
 
 from ..ecosystem.models import (
     AttributeKind,
@@ -26,6 +27,8 @@ from ..ecosystem.models import (
     OrganizationAlias,
     OrganizationType,
 )
+from ..marketplace.models import CooperationProfile, Direction, ProfileKind
+from ..marketplace.selectors import live_q
 from .models import DocumentKind
 from .text import acronym
 
@@ -213,13 +216,78 @@ def build_organizations(pks: Iterable[int]) -> Iterator[DocumentData]:
         )
 
 
+def _labels(choices: type[ProfileKind] | type[Direction], value: str) -> list[str]:
+    """A stored code's label in English and Polish, so either language finds it."""
+    labels = []
+    for language in ("en", "pl"):
+        with translation.override(language):
+            labels.append(str(choices(value).label))
+    return list(dict.fromkeys(labels))
+
+
+def build_profiles(pks: Iterable[int]) -> Iterator[DocumentData]:
+    """Search documents for the given cooperation profiles; only live ones are indexed.
+
+    A draft, closed or expired profile yields nothing, so its document is removed.  The index
+    is not what keeps a profile private: every search re-checks visibility and liveness
+    against the database (``search.selectors``), since a profile also expires by the date.
+    """
+    profiles = list(
+        CooperationProfile.objects.filter(live_q(), pk__in=list(pks))
+        .select_related("organization")
+        .prefetch_related("highlands")
+    )
+    clusters_of: dict[int, set[int]] = {}
+    for org_id, cluster_id in Membership.objects.filter(
+        organization__in={p.organization_id for p in profiles}
+    ).values_list("organization_id", "cluster_id"):
+        clusters_of.setdefault(org_id, set()).add(cluster_id)
+    for profile in profiles:
+        owner = profile.organization.name
+        labels = _labels(ProfileKind, profile.kind) + _labels(Direction, profile.direction)
+        body = [
+            profile.description,
+            ", ".join(profile.keywords),
+            " ".join(labels),
+            f"{owner} {profile.capacity} {profile.region}",
+        ]
+        lead = ". ".join(part for part in (profile.title, ", ".join(profile.keywords)) if part)
+        yield DocumentData(
+            kind=DocumentKind.PROFILE,
+            object_id=profile.pk,
+            title=profile.title,
+            slug=str(profile.pk),
+            url=reverse("marketplace:profile", args=[profile.pk]),
+            names=[profile.title],
+            body=[_strip(b) for b in body if b.strip()],
+            passages=[_strip(lead), _strip(profile.description)],
+            highlands=sorted(h.slug for h in profile.highlands.all()),
+            clusters=sorted(clusters_of.get(profile.organization_id, ())),
+            helix_role=profile.organization.helix_role,
+            is_synthetic=False,  # demo profiles are labelled on their pages, not hidden
+        )
+
+
 BUILDERS: dict[str, Callable[[Iterable[int]], Iterator[DocumentData]]] = {
     DocumentKind.CLUSTER: build_clusters,
     DocumentKind.ORGANIZATION: build_organizations,
+    DocumentKind.PROFILE: build_profiles,
+}
+# Documents that carry another record's data (a profile shows its owner's name, helix role
+# and clusters): queueing that record also queues these, so they never show stale data.
+EMBEDDING: dict[str, Callable[[list[int]], dict[str, Iterable[int]]]] = {
+    DocumentKind.ORGANIZATION: lambda pks: {
+        DocumentKind.PROFILE: CooperationProfile.objects.filter(
+            live_q(), organization__in=pks
+        ).values_list("pk", flat=True)
+    },
 }
 ALL_IDS: dict[str, Callable[[], Iterable[int]]] = {
     DocumentKind.CLUSTER: lambda: Cluster.objects.order_by("pk").values_list("pk", flat=True),
     DocumentKind.ORGANIZATION: lambda: Organization.objects.order_by("pk").values_list(
         "pk", flat=True
+    ),
+    DocumentKind.PROFILE: lambda: (
+        CooperationProfile.objects.filter(live_q()).order_by("pk").values_list("pk", flat=True)
     ),
 }

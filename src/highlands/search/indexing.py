@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from usearch.index import Index as VectorIndex
 
-from .documents import ALL_IDS, BUILDERS, DocumentData
+from .documents import ALL_IDS, BUILDERS, EMBEDDING, DocumentData
 from .encoders import EncoderPool, Encoding, get_encoder
 from .engine import (
     KeywordEntry,
@@ -51,8 +51,14 @@ def enqueue(kind: str, pk: int) -> None:
 
 
 def enqueue_many(kind: str, pks: Iterable[int]) -> None:
-    """Mark many records for reindexing in one insert (rolled back with the write)."""
+    """Mark many records for reindexing in one insert (rolled back with the write), with the
+    documents that show their data (``documents.EMBEDDING``)."""
+    pks = list(pks)
     rows = [IndexOutbox(kind=kind, object_id=pk) for pk in pks]
+    if kind in EMBEDDING:
+        for start in range(0, len(pks), BATCH):
+            for other_kind, other_pks in EMBEDDING[kind](pks[start : start + BATCH]).items():
+                rows += [IndexOutbox(kind=other_kind, object_id=pk) for pk in other_pks]
     IndexOutbox.objects.bulk_create(rows, batch_size=BATCH)
     if rows and getattr(settings, "HIGHLANDS_SEARCH_SYNC", True):
         # Registered per call: a rolled-back transaction drops it, and a drain that finds

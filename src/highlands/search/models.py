@@ -14,10 +14,11 @@ from django.db import models
 class DocumentKind(models.TextChoices):
     CLUSTER = "cluster", "Cluster"
     ORGANIZATION = "organization", "Organization"
+    PROFILE = "profile", "Cooperation profile"
 
 
 class SearchDocument(models.Model):
-    """One searchable record (a cluster, an organisation; later offers, events, calls)."""
+    """One searchable record (a cluster, an organisation, a live cooperation profile)."""
 
     kind = models.CharField(max_length=32, choices=DocumentKind.choices)
     object_id = models.BigIntegerField()

@@ -11,12 +11,14 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import tantivy
 from django.db.models import Q, QuerySet
 
 from ..errors import ApplicationError
+from ..marketplace.selectors import live_q, profiles_visible_to
 from .encoders import get_encoder
 from .engine import MAX_CHUNKS, SCHEMA, Reader, chunk_keys, get_reader
 from .glossary import expand, surface_forms
@@ -44,6 +46,10 @@ EXACT_FILTER_MAX = 2000  # filtered semantic search falls back to exact scoring 
 # semantic neighbours mostly added noise on the labelled set (docs/benchmarks.md).
 HYBRID_SEMANTIC_FLOOR = 0.3
 SEMANTIC_FLOOR = 0.15  # cosine below which a passage is not offered as a semantic match
+
+# Profiles the searcher may not see are dropped after retrieval (the index holds every live
+# profile, whatever its audience), so lists that can hold profiles fetch this much deeper.
+PROFILE_OVERFETCH = 3
 
 NAME_BOOST = 3.0
 TRANSLATION_BOOST = 0.7
@@ -361,8 +367,12 @@ def search(
     filters: SearchFilters | None = None,
     limit: int = 10,
     mode: str = "hybrid",
+    user: Any = None,
 ) -> SearchResult:
-    """Search clusters and organisations; the same shape on SQLite and PostgreSQL."""
+    """Search clusters, organisations and the profiles ``user`` may see (None: anonymous).
+
+    The same shape on SQLite and PostgreSQL.
+    """
     started = time.perf_counter()
     q = (q or "").strip()
     if not q:
@@ -378,7 +388,9 @@ def search(
         return SearchResult(q, mode, _ms(started), [], {})
     parsed = parse_query(q)
     engine_ms: dict[str, float] = {}
-    depth = max(CANDIDATES, limit)
+    with_profiles = not filters.types or DocumentKind.PROFILE in filters.types
+    fetch = limit * PROFILE_OVERFETCH if with_profiles else limit
+    depth = max(CANDIDATES, fetch)
 
     keyword: list[tuple[int, float]] = []
     if mode in ("hybrid", "keyword"):
@@ -397,7 +409,7 @@ def search(
             reader,
             vector,
             filters,
-            max(SEMANTIC_DEPTH, limit),
+            max(SEMANTIC_DEPTH, fetch),
             floor,
             exact_fallback=not (mode == "hybrid" and len(keyword) >= limit),
         )
@@ -405,7 +417,7 @@ def search(
 
     names: list[int] = []
     if mode in ("hybrid", "keyword"):
-        names = name_matches(reader, q, filters, limit)
+        names = name_matches(reader, q, filters, fetch)
     fused: dict[int, float] = {}
     # A document whose name contains the whole query is strong evidence of its own.
     for rank, doc_id in enumerate(names, start=1):
@@ -415,6 +427,9 @@ def search(
     for rank, (doc_id, _sim, _pos) in enumerate(semantic, start=1):
         fused[doc_id] = fused.get(doc_id, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
     ordered = sorted(fused, key=lambda d: -fused[d])
+    if with_profiles:
+        hidden = hidden_profile_documents(ordered, user)
+        ordered = [d for d in ordered if d not in hidden]
     top = ordered[:limit]
 
     docs = SearchDocument.objects.in_bulk(top)
@@ -456,6 +471,28 @@ def search(
         )
     facets = _facets(ordered)
     return SearchResult(q, mode, _ms(started), hits, facets, engine_ms)
+
+
+def hidden_profile_documents(doc_ids: list[int], user: Any) -> set[int]:
+    """Of these documents, the profiles ``user`` may not see now (checked in the database).
+
+    The index may lag: a profile can expire by the date, change its audience or be deleted
+    before its document is refreshed, so liveness and audience come from the marketplace's
+    own visibility rule, not from the index.
+    """
+    profile_docs = dict(
+        SearchDocument.objects.filter(pk__in=doc_ids, kind=DocumentKind.PROFILE).values_list(
+            "pk", "object_id"
+        )
+    )
+    if not profile_docs:
+        return set()
+    visible = set(
+        profiles_visible_to(user)
+        .filter(live_q(), pk__in=list(profile_docs.values()))
+        .values_list("pk", flat=True)
+    )
+    return {doc for doc, profile_id in profile_docs.items() if profile_id not in visible}
 
 
 def _chunk_filter(pairs: list[tuple[int, int]]) -> Q:

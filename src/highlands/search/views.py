@@ -33,7 +33,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("type", "all")
     filters = SearchFilters(
-        types=[kind] if kind in ("cluster", "organization") else [],
+        types=[kind] if kind in ("cluster", "organization", "profile") else [],
         highlands=[h for h in request.GET.getlist("highland") if h],
         helix_roles=[r for r in request.GET.getlist("helix_role") if r],
         year_min=_int(request.GET.get("year_min")),
@@ -43,7 +43,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     error = ""
     if q:
         try:
-            result = search(q, filters=filters, limit=20)
+            result = search(q, filters=filters, limit=20, user=request.user)
         except ApplicationError as exc:
             messages = {
                 "empty_query": _("Type something to search for."),

@@ -12,12 +12,18 @@ from ...selectors import MODES, SearchFilters, search
 
 
 class Command(BaseCommand):
-    help = "Search clusters and organisations (Polish or English) from the command line."
+    help = (
+        "Search clusters, organisations and public cooperation profiles (Polish or English) "
+        "from the command line, as an anonymous visitor."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("queries", nargs="+", metavar="QUERY")
         parser.add_argument(
-            "--type", choices=["cluster", "organization", "all"], default="all", dest="kind"
+            "--type",
+            choices=["cluster", "organization", "profile", "all"],
+            default="all",
+            dest="kind",
         )
         parser.add_argument("--limit", type=int, default=10)
         parser.add_argument("--mode", choices=MODES, default="hybrid")
@@ -35,8 +41,13 @@ class Command(BaseCommand):
                 include_synthetic=options["include_synthetic"],
             )
             for query in options["queries"]:
+                # user=None: the command line sees what an anonymous visitor sees.
                 result = search(
-                    query, filters=filters, limit=options["limit"], mode=options["mode"]
+                    query,
+                    filters=filters,
+                    limit=options["limit"],
+                    mode=options["mode"],
+                    user=None,
                 )
                 if options["json"]:
                     line = {

@@ -108,3 +108,26 @@ def test_every_search_command_and_setting_is_documented():
         "HIGHLANDS_SEARCH_PRELOAD",
     ):
         assert setting in docs, setting
+
+
+def test_polish_search_page_explains_matches_in_polish(client, shared_index):
+    page = client.get("/pl" + reverse("search:search"), {"q": "hartowanie stali"})
+    html = page.content.decode()
+    assert page.status_code == HTTPStatus.OK
+    assert "słowa: " in html
+    assert "keyword: " not in html
+    api = client.get("/api/v1/search", {"q": "hartowanie stali"}).json()
+    assert api["results"][0]["why"][0].startswith("keyword: ")  # the API stays English
+
+
+def test_search_page_reports_an_inverted_year_range_and_keeps_the_other_filters(
+    client, shared_index
+):
+    page = client.get(
+        "/pl" + reverse("search:search"),
+        {"q": "metal", "year_min": "2020", "year_max": "2000", "helix_role": "academia"},
+    )
+    assert page.status_code == HTTPStatus.OK
+    html = page.content.decode()
+    assert "jest późniejszy niż rok" in html
+    assert '<option value="academia" selected>' in html

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import tantivy
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
 from ..marketplace.selectors import live_q, profiles_visible_to
@@ -449,12 +450,16 @@ def search(
         why: list[str] = []
         if doc_id in kw_scores:
             matched = _matched_terms(parsed, doc)
-            why.append("keyword: " + (", ".join(matched) if matched else "similar spelling"))
+            terms = ", ".join(matched) if matched else _("similar spelling")
+            why.append(_("keyword: %(terms)s") % {"terms": terms})
         if doc_id in sem:
             similarity, position = sem[doc_id]
             passage = passages.get((doc_id, position), "")
             excerpt = " ".join(passage.split()[:18])
-            why.append(f"semantic {similarity:.2f}: “{excerpt}…”")
+            why.append(
+                _("semantic %(similarity).2f: “%(excerpt)s…”")
+                % {"similarity": similarity, "excerpt": excerpt}
+            )
         hits.append(
             Hit(
                 doc_id=doc_id,

@@ -28,29 +28,35 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def _filters(request: HttpRequest, kind: str, *, years: bool) -> SearchFilters:
+    return SearchFilters(
+        types=[kind] if kind in ("cluster", "organization", "profile") else [],
+        highlands=[h for h in request.GET.getlist("highland") if h],
+        helix_roles=[r for r in request.GET.getlist("helix_role") if r],
+        year_min=_int(request.GET.get("year_min")) if years else None,
+        year_max=_int(request.GET.get("year_max")) if years else None,
+    )
+
+
 def search_page(request: HttpRequest) -> HttpResponse:
     """GET /search/?q=...: the full page, or only the results when htmx asks."""
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("type", "all")
-    filters = SearchFilters(
-        types=[kind] if kind in ("cluster", "organization", "profile") else [],
-        highlands=[h for h in request.GET.getlist("highland") if h],
-        helix_roles=[r for r in request.GET.getlist("helix_role") if r],
-        year_min=_int(request.GET.get("year_min")),
-        year_max=_int(request.GET.get("year_max")),
-    )
     result: SearchResult | None = None
     error = ""
-    if q:
-        try:
+    try:
+        filters = _filters(request, kind, years=True)
+        if q:
             result = search(q, filters=filters, limit=20, user=request.user)
-        except ApplicationError as exc:
-            messages = {
-                "empty_query": _("Type something to search for."),
-                "query_too_long": _("The query is longer than %(max)s characters.")
-                % {"max": MAX_QUERY},
-            }
-            error = messages.get(exc.code, exc.message)
+    except ApplicationError as exc:
+        messages = {
+            "empty_query": _("Type something to search for."),
+            "query_too_long": _("The query is longer than %(max)s characters.")
+            % {"max": MAX_QUERY},
+            "invalid_filter": _("The “established from” year is after the “to” year."),
+        }
+        error = messages.get(exc.code, exc.message)
+        filters = _filters(request, kind, years=False)  # the form keeps the rest
     context = {
         "q": q,
         "kind": kind,

@@ -10,7 +10,6 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -339,15 +338,32 @@ def _exact_filtered(
     return [(d, s, p) for d, (s, p) in best.items()]
 
 
-@lru_cache(maxsize=4096)
-def _document_terms(doc_id: int, names: str, body: str) -> frozenset[str]:
-    # Rows are replaced on every reindex (new id), and the text is part of the key anyway.
-    return frozenset(analyze(names)) | frozenset(analyze(body))
+def _present_terms(reader: Reader, doc_ids: list[int], terms: set[str]) -> dict[int, set[str]]:
+    """Which of these (analyzed) terms each document contains, asked of the keyword index:
+    one small intersection per term, instead of re-analysing documents whose text can be
+    long (a cluster lists thousands of members)."""
+    present: dict[int, set[str]] = {doc_id: set() for doc_id in doc_ids}
+    if not doc_ids or not terms:
+        return present
+    searcher = reader.keyword.searcher()
+    within = tantivy.Query.term_set_query(SCHEMA, "doc_id", doc_ids)
+    for term in terms:
+        has = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "names", term)),
+                (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "body", term)),
+            ]
+        )
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, has), (tantivy.Occur.Must, within)]
+        )
+        for _score, addr in searcher.search(query, limit=len(doc_ids), count=False).hits:
+            present[searcher.doc(addr)["doc_id"][0]].add(term)
+    return present
 
 
-def _matched_terms(parsed: QueryTerms, doc: SearchDocument) -> list[str]:
-    """The query's words (and translations) found in the document, as the person typed them."""
-    present = _document_terms(doc.pk, doc.names, doc.body)
+def _matched_terms(parsed: QueryTerms, present: set[str]) -> list[str]:
+    """The query's words (and translations) found in a document, as the person typed them."""
     matched: list[str] = []
     # Explain in the person's own spelling ("światłowodów", not the folded "swiatlowodow").
     typed = {stem(w): raw for raw in re.findall(r"\w+", parsed.raw) for w in words(raw)[:1]}
@@ -433,8 +449,10 @@ def search(
         ordered = [d for d in ordered if d not in hidden]
     top = ordered[:limit]
 
-    docs = SearchDocument.objects.in_bulk(top)
+    docs = SearchDocument.objects.defer("names", "body").in_bulk(top)
     kw_scores = dict(keyword)
+    query_terms = set(parsed.terms) | {t for ts in parsed.translations.values() for t in ts}
+    present = _present_terms(reader, [d for d in top if d in kw_scores], query_terms)
     sem = {d: (s, p) for d, s, p in semantic}
     passages = {
         (c.document_id, c.position): c.text
@@ -449,7 +467,7 @@ def search(
             continue
         why: list[str] = []
         if doc_id in kw_scores:
-            matched = _matched_terms(parsed, doc)
+            matched = _matched_terms(parsed, present[doc_id])
             terms = ", ".join(matched) if matched else _("similar spelling")
             why.append(_("keyword: %(terms)s") % {"terms": terms})
         if doc_id in sem:

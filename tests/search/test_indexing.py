@@ -271,3 +271,109 @@ def test_plain_inserts_name_every_column_of_the_index_tables():
 
     assert set(_DOCUMENT_COLUMNS) == columns(SearchDocument)
     assert set(_CHUNK_COLUMNS) == columns(SearchChunk)
+
+
+_PROJECTION = np.random.default_rng(11).normal(size=(12, 512))
+
+
+def _unit_rows(rng, n: int) -> np.ndarray:
+    """Unit vectors with few underlying dimensions, like sentence embeddings (HNSW cannot
+    navigate i.i.d. 512-d noise, where every vector is about as far as every other)."""
+    rows = (rng.normal(size=(n, 12)) @ _PROJECTION).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_vector_delta_answers_like_one_index_and_compacts(tmp_path, monkeypatch):
+    """Drains write removed keys and a delta instead of rewriting the base file; searching
+    base − removed + delta must give the exact nearest live vectors, before and after the
+    delta is saved, reopened and folded into a new base."""
+    from highlands.search import engine
+
+    rng = np.random.default_rng(3)
+    base_docs = list(range(1, 201))
+    base_vectors = _unit_rows(rng, len(base_docs))
+    base = engine.new_vector_index()
+    base.add(np.array([engine.chunk_keys(d, 1)[0] for d in base_docs]), base_vectors)
+    engine.save_vectors(tmp_path, base)
+    base_bytes = engine.vector_path(tmp_path).read_bytes()
+
+    live = {
+        int(engine.chunk_keys(d, 1)[0]): v for d, v in zip(base_docs, base_vectors, strict=True)
+    }
+    vectors = engine.Vectors.open(tmp_path)
+    vectors.remove_documents(list(range(1, 61)))  # 60 base documents deleted or replaced
+    for d in range(1, 61):
+        live.pop(int(engine.chunk_keys(d, 1)[0]))
+    new_docs = list(range(300, 320))
+    new_vectors = _unit_rows(rng, len(new_docs))
+    new_keys = np.array([engine.chunk_keys(d, 1)[0] for d in new_docs])
+    vectors.add(new_keys, new_vectors)
+    live.update({int(k): v for k, v in zip(new_keys, new_vectors, strict=True)})
+    vectors.remove_documents([305])  # a delta document removed again
+    live.pop(int(engine.chunk_keys(305, 1)[0]))
+
+    live_keys = np.array(sorted(live), dtype=np.uint64)
+    live_matrix = np.stack([live[int(k)] for k in live_keys])
+
+    def check(v: engine.Vectors) -> None:
+        assert len(v) == len(live) == 200 - 60 + 20 - 1
+        probe = np.concatenate([live_keys[:5], engine.chunk_keys(1, 1), engine.chunk_keys(305, 1)])
+        assert v.contains(probe).tolist() == [True] * 5 + [False, False]
+        assert np.allclose(v.get(live_keys[:5]), live_matrix[:5], atol=1e-2)  # bf16 storage
+        live_set = set(live_keys.tolist())
+        for j in range(0, len(live_keys), 7):  # near each of these live vectors: it comes first
+            query = live_matrix[j] + 0.001 * _unit_rows(rng, 1)[0]
+            found = v.search(query, 10)
+            assert found.keys[0] == live_keys[j]
+            assert set(found.keys.tolist()) <= live_set
+            assert np.all(np.diff(found.distances) >= 0)
+            exact = live_keys[np.argsort(-(live_matrix @ query))[:10]]
+            assert len(set(found.keys.tolist()) & set(exact.tolist())) >= 8  # bf16 near-ties
+        for gone in (base_vectors[0], new_vectors[5]):  # removed vectors are never found
+            found = v.search(gone, 10)
+            assert set(found.keys.tolist()) <= live_set
+
+    check(vectors)
+    vectors.save(tmp_path)
+    assert engine.vector_path(tmp_path).read_bytes() == base_bytes  # the base was not rewritten
+    assert (tmp_path / engine.DELTA_FILE).exists()
+    assert (tmp_path / engine.REMOVED_FILE).exists()
+    check(engine.Vectors.open(tmp_path))
+
+    monkeypatch.setattr(engine, "COMPACT_MIN", 10)  # 19 + 60 changes: time to fold
+    reopened = engine.Vectors.open(tmp_path)
+    reopened.save(tmp_path)
+    assert not (tmp_path / engine.DELTA_FILE).exists()
+    assert not (tmp_path / engine.REMOVED_FILE).exists()
+    compacted = engine.Vectors.open(tmp_path)
+    assert len(compacted.base) == len(live)
+    assert len(compacted.delta) == 0
+    check(compacted)
+
+
+def test_drains_leave_the_base_vector_file_alone_until_compaction(
+    indexed, monkeypatch, django_capture_on_commit_callbacks
+):
+    from highlands.search import engine
+
+    gen = engine.current_generation(engine.index_home())
+    base_bytes = engine.vector_path(gen).read_bytes()
+    with django_capture_on_commit_callbacks(execute=True):
+        org = organization_create(
+            name="Zakład Galwanizacji Kraśnik", description="Cynkowanie ogniowe blach stalowych"
+        )
+    assert engine.vector_path(gen).read_bytes() == base_bytes
+    assert (gen / engine.DELTA_FILE).exists()
+    hit = search("hot-dip zinc coating of steel sheets", filters=ORGS, mode="semantic")
+    assert org.slug in slugs(hit)[:3]
+
+    monkeypatch.setattr(engine, "COMPACT_MIN", 0)
+    monkeypatch.setattr(engine, "COMPACT_RATIO", 10**9)  # any change now folds the delta
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_update(pk=org.pk, name="Kraśnik Zinc Works")
+    assert engine.vector_path(gen).read_bytes() != base_bytes
+    assert not (gen / engine.DELTA_FILE).exists()
+    assert org.slug in slugs(search("hot-dip zinc coating", filters=ORGS, mode="semantic"))[:3]
+    with django_capture_on_commit_callbacks(execute=True):
+        organization_delete(pk=org.pk)
+    assert org.slug not in slugs(search("hot-dip zinc coating", filters=ORGS, mode="semantic"))

@@ -27,14 +27,13 @@ from .engine import (
     KeywordEntry,
     KeywordWriter,
     VectorIndex,
+    Vectors,
     bump_version,
     chunk_keys,
     current_generation,
     index_home,
-    load_vectors,
     new_generation,
     new_vector_index,
-    remove_vectors,
     save_vectors,
     switch_generation,
     writer_lock,
@@ -277,27 +276,26 @@ def drain(*, limit: int = 10_000) -> int:
         rows = list(IndexOutbox.objects.order_by("id")[:limit])
         if not rows:
             return 0
-        by_kind: dict[str, list[int]] = {}
+        by_kind: dict[str, dict[int, None]] = {}  # object ids in outbox order, once each
         for row in rows:
-            by_kind.setdefault(row.kind, [])
-            if row.object_id not in by_kind[row.kind]:
-                by_kind[row.kind].append(row.object_id)
+            by_kind.setdefault(row.kind, {})[row.object_id] = None
         keyword = KeywordWriter(gen)
         try:
-            vectors = load_vectors(gen, view=False)
-            for kind, pks in by_kind.items():
+            vectors = Vectors.open(gen)
+            for kind, ordered in by_kind.items():
+                pks = list(ordered)
                 for start in range(0, len(pks), BATCH):
                     refreshed = refresh_documents(kind, pks[start : start + BATCH])
                     keyword.delete(refreshed.deleted)
                     keyword.add([keyword_entry(doc) for doc, _v in refreshed.upserted])
-                    remove_vectors(vectors, refreshed.deleted)
+                    vectors.remove_documents(refreshed.deleted)
                     keys, vecs = _vector_batch(refreshed.upserted)
                     if len(keys):
                         vectors.add(keys, vecs)
             keyword.commit()
         finally:
             keyword.close()
-        save_vectors(gen, vectors)
+        vectors.save(gen)
         bump_version(gen)
         IndexOutbox.objects.filter(id__lte=rows[-1].id).delete()
         return len(rows)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from typing import Any
 
+from ..text.spreadsheet import csv_text
 from . import selectors
 from .models import Cluster, Highland, Organization
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cluster_row(cluster: Cluster) -> dict[str, Any]:
@@ -76,11 +73,6 @@ def to_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
-def neutralize(value: str) -> str:
-    """Stop spreadsheet programs from evaluating a cell as a formula."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
 def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in row.items():
@@ -100,14 +92,15 @@ def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _cell_value(value: Any) -> Any:
+    # Numbers stay numbers (the writer leaves them alone); everything else is text.
+    return value if isinstance(value, int | float) else _cell_text(value)
+
+
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """Flattened rows as CSV through the shared writer (quoted, formulas neutralised)."""
     flat = [_flatten(r) for r in rows]
     columns: list[str] = []
     for row in flat:
         columns += [k for k in row if k not in columns]
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in flat:
-        writer.writerow({k: neutralize(_cell_text(row.get(k))) for k in columns})
-    return out.getvalue()
+    return csv_text(columns, ([_cell_value(row.get(k)) for k in columns] for row in flat))

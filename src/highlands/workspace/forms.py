@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..accounts import services as account_services
 from ..accounts.models import ConsentPurpose
+from ..ecosystem import services as registry_services
 from ..ecosystem.models import (
     FigureKind,
     HelixRole,
@@ -16,6 +18,9 @@ from ..ecosystem.models import (
     OrganizationType,
 )
 from ..ecosystem.services import EDITABLE_ATTRIBUTE_KINDS
+
+# Form limits are the services' limits, so the form says it first, beside the field.
+NAME_MAX = registry_services.NAME_MAX
 
 NEW_ITEM_SLOTS = 3  # empty boxes under each section for adding items
 TITLED_KINDS = {"flagship_project"}
@@ -31,11 +36,11 @@ class ClusterProfileForm(forms.Form):
 
     name = forms.CharField(
         label=_("Name (English)"),
-        max_length=255,
+        max_length=NAME_MAX,
         required=False,
         help_text=_("Left empty, a name the source does not state stays unknown."),
     )
-    name_pl = forms.CharField(label=_("Name (Polish)"), max_length=255, required=False)
+    name_pl = forms.CharField(label=_("Name (Polish)"), max_length=NAME_MAX, required=False)
     year_established = forms.IntegerField(
         label=_("Year established"), required=False, min_value=1800, max_value=2100
     )
@@ -61,13 +66,14 @@ class ClusterProfileForm(forms.Form):
                             forms.CharField(
                                 label=f"{label} — {_('title')}",
                                 required=False,
-                                max_length=255,
+                                max_length=registry_services.ITEM_TITLE_MAX,
                                 initial=title,
                             )
                         )
                     self.fields[attribute_field_name(kind, language, index)] = forms.CharField(
                         label=label,
                         required=False,
+                        max_length=registry_services.ITEM_TEXT_MAX,
                         initial=text,
                         widget=forms.Textarea(attrs={"rows": 3 if len(text) < 200 else 8}),
                     )
@@ -85,10 +91,27 @@ class ClusterProfileForm(forms.Form):
 
 
 class MemberAddForm(forms.Form):
+    """Ask an organisation to be listed in the cluster; it joins once it accepts."""
+
     organization = forms.SlugField(label=_("Organization (slug)"))
     role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
     listed_as = forms.ChoiceField(
         label=_("Listed as"), choices=[("", "—"), *HelixRole.choices], required=False
+    )
+    message = forms.CharField(
+        label=_("Message to the organization"),
+        required=False,
+        max_length=registry_services.REQUEST_MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional, shown to the cluster)"),
+        required=False,
+        max_length=registry_services.REQUEST_MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -104,9 +127,15 @@ class FigureForm(forms.Form):
 
 
 class OrganizationProfileForm(forms.Form):
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    city = forms.CharField(max_length=120, required=False)
-    website = forms.URLField(required=False, assume_scheme="https")
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=registry_services.DESCRIPTION_MAX,
+    )
+    city = forms.CharField(max_length=registry_services.CITY_MAX, required=False)
+    website = forms.URLField(
+        required=False, assume_scheme="https", max_length=registry_services.WEBSITE_MAX
+    )
     year_established = forms.IntegerField(required=False, min_value=1800, max_value=2100)
     org_type = forms.ChoiceField(
         label=_("Type"), choices=[("", "—"), *OrganizationType.choices], required=False
@@ -118,14 +147,14 @@ class OrganizationClassificationForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField()
+    email = forms.EmailField(max_length=account_services.EMAIL_MAX)
 
 
 class ContactPersonForm(forms.Form):
-    full_name = forms.CharField(max_length=200)
-    email = forms.EmailField(required=False)
-    phone = forms.CharField(max_length=40, required=False)
-    position_title = forms.CharField(max_length=200, required=False)
+    full_name = forms.CharField(max_length=account_services.FULL_NAME_MAX)
+    email = forms.EmailField(required=False, max_length=account_services.EMAIL_MAX)
+    phone = forms.CharField(max_length=account_services.PHONE_MAX, required=False)
+    position_title = forms.CharField(max_length=account_services.POSITION_TITLE_MAX, required=False)
     consent_given = forms.BooleanField(
         label=_("The person agreed to be shown as a public contact"), required=True
     )
@@ -136,4 +165,4 @@ class ConsentForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=100)
+    name = forms.CharField(max_length=account_services.TOKEN_NAME_MAX)

@@ -322,7 +322,8 @@ _VERBS: dict[str, str] = {
 
 def _lock_pending(request: MembershipRequest) -> MembershipRequest:
     request = (
-        MembershipRequest.objects.select_for_update()
+        # Only the request's row: PostgreSQL cannot lock the nullable side of the join.
+        MembershipRequest.objects.select_for_update(of=("self",))
         .select_related("cluster", "organization", "requested_by")
         .get(pk=request.pk)
     )

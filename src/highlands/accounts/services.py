@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from ..audit.services import audit_record, snapshot
 from ..ecosystem.models import Cluster, Organization
-from ..ecosystem.text import clean_plain_text
 from ..errors import ApplicationError, PermissionDeniedError
+from ..text.markup import clean_plain_text
 from .models import (
     ApiToken,
     ClusterCoordinator,

@@ -19,9 +19,11 @@ from django.db.models import Max
 
 from ..audit.services import audit_record, snapshot
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
-from ..ingest.normalize import normalize_name, unique_slug
 from ..search.indexing import enqueue, enqueue_many
 from ..search.models import DocumentKind
+from ..text.markup import clean_plain_text
+from ..text.names import normalize_name
+from ..text.slugs import unique_slug
 from .models import (
     AttributeKind,
     Cluster,
@@ -36,7 +38,6 @@ from .models import (
     Organization,
     OrganizationType,
 )
-from .text import clean_plain_text
 
 # Profile sections a coordinator keeps, in both languages.
 EDITABLE_ATTRIBUTE_KINDS = (

@@ -21,11 +21,11 @@ from django.utils import timezone
 from ..accounts.models import OrganizationRepresentative
 from ..audit.services import audit_record, snapshot
 from ..ecosystem.models import Highland, Language, Organization
-from ..ecosystem.text import clean_plain_text
 from ..errors import ApplicationError, PermissionDeniedError
 from ..search.indexing import enqueue
 from ..search.models import DocumentKind
-from ..search.text import words
+from ..text.analysis import words
+from ..text.markup import clean_plain_text
 from . import encoding
 from .models import (
     DIRECTION_OF_KIND,

@@ -1,4 +1,4 @@
-"""Server-side cleaning of text people type into the registry."""
+"""Plain text from what people type: every tag stripped (nh3); registry text is never markup."""
 
 from __future__ import annotations
 

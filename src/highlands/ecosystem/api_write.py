@@ -11,14 +11,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from ninja.security import HttpBearer, django_auth
-from pydantic import ConfigDict
+from ninja import Path, Router, Schema, Status
 
-from ..accounts import gdpr
-from ..accounts.services import api_token_user
+from ..apikit.auth import SIGNED_IN_AUTH
+from ..apikit.errors import CALLER_ERRORS
+from ..apikit.inputs import StrictIn
+from ..apikit.types import Count, Date, Id, Slug, Year
 from ..audit import selectors as audit_selectors
-from ..config.schemas import ErrorOut
 from ..errors import NotFoundError
 from . import selectors, services
 from .models import DataQualityIssue, Membership
@@ -27,23 +26,7 @@ ISSUE_NOT_FOUND = "No data-quality flag with id {pk}."
 MEMBERSHIP_NOT_FOUND = "No membership with id {pk} in this cluster."
 
 
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` with a token from the "My data" page."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_user(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-router = Router(tags=["manage"], auth=[TokenAuth(), django_auth])
-
-
-class StrictIn(Schema):
-    """Request bodies: unknown fields are an error (mass-assignment protection)."""
-
-    model_config = ConfigDict(extra="forbid")
+router = Router(tags=["manage"], auth=SIGNED_IN_AUTH)
 
 
 class AttributeItemIn(StrictIn):
@@ -62,7 +45,7 @@ class AttributeSectionIn(StrictIn):
 class ClusterProfileIn(StrictIn):
     name: str | None = None
     name_pl: str | None = None
-    year_established: int | None = None
+    year_established: Year | None = None
     sections: list[AttributeSectionIn] = []
 
 
@@ -98,8 +81,8 @@ class ManagedMembershipOut(Schema):
 
 class FigureIn(StrictIn):
     kind: str
-    value: int
-    as_of: date
+    value: Count
+    as_of: Date
 
 
 class ManagedFigureOut(Schema):
@@ -120,7 +103,7 @@ class OrganizationProfileIn(StrictIn):
     description: str | None = None
     city: str | None = None
     website: str | None = None
-    year_established: int | None = None
+    year_established: Year | None = None
     org_type: str | None = None
     helix_role: str | None = None
 
@@ -146,13 +129,7 @@ class AuditEntryOut(Schema):
     created_at: datetime
 
 
-ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = CALLER_ERRORS
 
 
 @router.patch(
@@ -161,7 +138,9 @@ ERRORS: dict[int, type[Schema]] = {
     operation_id="manage_cluster_update_profile",
     summary="Update a cluster's names, year and profile sections (coordinator, city admin)",
 )
-def cluster_update_profile(request: HttpRequest, slug: str, payload: ClusterProfileIn) -> Any:
+def cluster_update_profile(
+    request: HttpRequest, slug: Path[Slug], payload: ClusterProfileIn
+) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     return services.cluster_update_profile(
         actor=request.user,
@@ -184,7 +163,7 @@ def cluster_update_profile(request: HttpRequest, slug: str, payload: ClusterProf
     operation_id="manage_cluster_add_member",
     summary="List an organization in a cluster",
 )
-def cluster_add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Any:
+def cluster_add_member(request: HttpRequest, slug: Path[Slug], payload: MemberIn) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     organization = selectors.organization_get(slug=payload.organization)
     membership = services.cluster_add_member(
@@ -204,7 +183,7 @@ def cluster_add_member(request: HttpRequest, slug: str, payload: MemberIn) -> An
     summary="Change a membership's role in a cluster",
 )
 def cluster_change_member_role(
-    request: HttpRequest, slug: str, membership_id: int, payload: MemberChangeIn
+    request: HttpRequest, slug: Path[Slug], membership_id: Path[Id], payload: MemberChangeIn
 ) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     return services.cluster_change_member_role(
@@ -229,7 +208,7 @@ def _membership(cluster: Any, membership_id: int) -> Membership:
     operation_id="manage_cluster_remove_member",
     summary="Remove a membership from a cluster",
 )
-def cluster_remove_member(request: HttpRequest, slug: str, membership_id: int) -> Any:
+def cluster_remove_member(request: HttpRequest, slug: Path[Slug], membership_id: Path[Id]) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     membership = _membership(cluster, membership_id)
     services.cluster_remove_member(actor=request.user, cluster=cluster, membership=membership)
@@ -242,7 +221,7 @@ def cluster_remove_member(request: HttpRequest, slug: str, membership_id: int) -
     operation_id="manage_figure_observe",
     summary="Record a new observation of a cluster figure",
 )
-def figure_observe(request: HttpRequest, slug: str, payload: FigureIn) -> Any:
+def figure_observe(request: HttpRequest, slug: Path[Slug], payload: FigureIn) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     observation = services.figure_observe(
         actor=request.user,
@@ -260,7 +239,7 @@ def figure_observe(request: HttpRequest, slug: str, payload: FigureIn) -> Any:
     operation_id="manage_issue_resolve",
     summary="Mark a data-quality flag resolved",
 )
-def issue_resolve(request: HttpRequest, issue_id: int) -> Any:
+def issue_resolve(request: HttpRequest, issue_id: Path[Id]) -> Any:
     issue = DataQualityIssue.objects.select_related("cluster").filter(pk=issue_id).first()
     if issue is None:
         raise NotFoundError(ISSUE_NOT_FOUND.format(pk=issue_id))
@@ -274,7 +253,7 @@ def issue_resolve(request: HttpRequest, issue_id: int) -> Any:
     summary="Update an organization's profile (its representatives, city admin)",
 )
 def organization_update_profile(
-    request: HttpRequest, slug: str, payload: OrganizationProfileIn
+    request: HttpRequest, slug: Path[Slug], payload: OrganizationProfileIn
 ) -> Any:
     organization = selectors.organization_get(slug=slug)
     return services.organization_update_profile(
@@ -288,16 +267,6 @@ def organization_update_profile(
     operation_id="manage_cluster_audit",
     summary="The audit log of a cluster (its coordinator, city admin)",
 )
-def cluster_audit(request: HttpRequest, slug: str) -> Any:
+def cluster_audit(request: HttpRequest, slug: Path[Slug]) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     return list(audit_selectors.audit_entries_for_cluster(actor=request.user, cluster=cluster))
-
-
-@router.get(
-    "/me/export",
-    response={200: dict[str, Any], **ERRORS},
-    operation_id="manage_me_export",
-    summary="Everything held about the signed-in person (GDPR export)",
-)
-def me_export(request: HttpRequest) -> Any:
-    return gdpr.person_export(actor=request.user, user=request.user)  # type: ignore[arg-type]

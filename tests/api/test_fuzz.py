@@ -2,7 +2,8 @@
 
 Each operation is called anonymously and with the bearer token of a member organisation's
 representative, of a cluster's coordinator and of the city office, against the imported and
-*indexed* source document (without an index the search engine never sees a filter). Every
+*indexed* source document (without an index the search engine never sees a filter) with the
+marketplace's demo profiles, interests and confirmations (small ids, so examples reach them). Every
 schemathesis check runs: no 5xx, documented status codes, content types and headers,
 response bodies that conform to their schema, schema-valid requests not refused as invalid
 (422) and schema-violating ones not accepted. A schema-valid request may still get a 400:
@@ -53,13 +54,21 @@ boundaries = _schema("coverage")
 
 @pytest.fixture(scope="module")
 def bearer(shared_index, django_db_blocker) -> dict[str, dict[str, str]]:
-    """``Authorization`` headers of one user per role, on the shared seed."""
+    """The marketplace's demo profiles on the shared seed, and ``Authorization`` headers of
+    one user per role: the representative of an organisation that posts demo profiles, the
+    coordinator of its cluster, the city office (and none for an anonymous visitor)."""
     from highlands.accounts.models import ClusterCoordinator, OrganizationRepresentative, User
     from highlands.accounts.services import api_token_create
     from highlands.ecosystem.models import Membership
+    from highlands.marketplace.demo import demo_load
 
     with django_db_blocker.unblock():
-        membership = Membership.objects.select_related("cluster", "organization").earliest("pk")
+        demo_load()  # indexed into the shared index as it commits
+        membership = (
+            Membership.objects.filter(organization__cooperation_profiles__isnull=False)
+            .select_related("cluster", "organization")
+            .earliest("pk")
+        )
         users = {
             "representative": User.objects.create_user(username="rep", email="rep@example.org"),
             "coordinator": User.objects.create_user(username="coord", email="co@example.org"),

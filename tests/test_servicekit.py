@@ -97,14 +97,14 @@ def test_mail_leaves_after_commit_one_message_per_address(
 
 
 def test_servicekit_imports_no_app() -> None:
-    """A lower layer: audit, errors, Django and nh3 only."""
+    """A lower layer: audit, errors, text and Django only."""
     tree = ast.parse((SRC / "servicekit.py").read_text())
     imported = {
         node.module
         for node in ast.walk(tree)
         if isinstance(node, ast.ImportFrom) and node.module and node.level
     }
-    assert imported <= {"audit.services", "errors"}
+    assert imported <= {"audit.services", "errors", "text.markup"}
 
 
 def test_no_app_keeps_its_own_copy_of_the_guards() -> None:

@@ -1,18 +1,16 @@
 """The guards every service repeats, written once: permission, choices, bounded plain text,
 change-and-audit, and mail after commit.
 
-A lower layer: it imports only ``audit``, ``errors``, Django and nh3, never an app, so the
+A lower layer: it imports only ``audit``, ``errors``, ``text`` and Django, never an app, so the
 registry, accounts, marketplace and workspace services all use the same rules and messages.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import nh3
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -20,6 +18,7 @@ from django.db.models import Model
 
 from .audit.services import audit_record, snapshot
 from .errors import ApplicationError, PermissionDeniedError
+from .text.markup import clean_plain_text
 
 INVALID_CHOICE = "'{value}' is not a valid {field}."
 TEXT_REQUIRED = "The {field} cannot be empty."
@@ -82,8 +81,8 @@ def choice(value: str, choices: Iterable[str], field: str) -> str:
 
 
 def strip_markup(value: str) -> str:
-    """Strip every HTML tag (nh3) and keep the text: what people type is plain text."""
-    return html.unescape(nh3.clean(value, tags=set())).strip()
+    """Strip every HTML tag and keep the text: what people type is plain text."""
+    return clean_plain_text(value)
 
 
 def plain_text(value: str, *, field: str, limit: int, required: bool = False) -> str:

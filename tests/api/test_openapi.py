@@ -1,10 +1,16 @@
 """The OpenAPI schema builds, and every endpoint is documented the way STYLE.md asks."""
 
+import subprocess
+import sys
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 
+from highlands.apikit.openapi import DOCUMENT, openapi_text
 from highlands.config.api import api
+
+ROOT = Path(__file__).resolve().parents[2]
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 
@@ -75,3 +81,78 @@ def test_openapi_json_and_docs_are_served(client):
     body = docs.content.decode()
     assert "/static/ninja/swagger-ui-bundle" in body  # served locally, never from a CDN
     assert "cdn" not in body.lower()
+
+
+def test_committed_openapi_document_is_current():
+    committed = (ROOT / DOCUMENT).read_text(encoding="utf-8")
+    assert committed == openapi_text(api), (
+        f"{DOCUMENT} differs from the API: run `python scripts/openapi.py` and commit it"
+    )
+
+
+def test_openapi_script_checks_the_committed_document():
+    done = subprocess.run(
+        [sys.executable, "scripts/openapi.py", "--check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def _resolve(openapi: dict, schema: dict) -> dict:
+    while "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        schema = openapi["components"]["schemas"][name]
+    return schema
+
+
+def _numbers(openapi: dict, schema: dict, where: str, seen: frozenset = frozenset()):
+    """Every integer or number inside ``schema``, with where it is."""
+    ref = schema.get("$ref")
+    if ref in seen:
+        return
+    seen = seen | {ref} if ref else seen
+    schema = _resolve(openapi, schema)
+    if schema.get("type") in {"integer", "number"}:
+        yield where, schema
+    for key in ("anyOf", "oneOf", "allOf"):
+        for part in schema.get(key, []):
+            yield from _numbers(openapi, part, where, seen)
+    if "items" in schema:
+        yield from _numbers(openapi, schema["items"], f"{where}[]", seen)
+    for name, sub in schema.get("properties", {}).items():
+        yield from _numbers(openapi, sub, f"{where}.{name}", seen)
+
+
+def _inputs(openapi: dict):
+    for path, method, op in _operations(openapi):
+        for parameter in op.get("parameters", []):
+            yield f"{method} {path} {parameter['name']}", parameter["schema"]
+        body = op.get("requestBody", {}).get("content", {}).get("application/json")
+        if body:
+            yield f"{method} {path} body", body["schema"]
+
+
+def test_every_numeric_input_is_bounded(openapi):
+    unbounded = [
+        where
+        for name, schema in _inputs(openapi)
+        for where, number in _numbers(openapi, schema, name)
+        if "maximum" not in number or "minimum" not in number
+    ]
+    assert len(list(_inputs(openapi))) > 40
+    assert not unbounded, f"bound these with apikit.types: {unbounded}"
+
+
+def test_every_query_and_path_string_is_bounded(openapi):
+    loose = [
+        f"{method} {path} {p['name']}"
+        for path, method, op in _operations(openapi)
+        for p in op.get("parameters", [])
+        for s in [_resolve(openapi, p["schema"])]
+        for s in ([s] if "type" in s else s.get("anyOf", [])) + [s.get("items", {})]
+        if s.get("type") == "string" and "maxLength" not in s and "enum" not in s
+    ]
+    assert not loose, f"bound these with apikit.types: {loose}"

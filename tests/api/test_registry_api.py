@@ -10,6 +10,12 @@ from highlands.ecosystem.selectors import CLUSTER_NOT_FOUND
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def seeded(shared_seed):
+    """These tests only read: one import of the source document for the whole module."""
+    return shared_seed
+
+
 def test_highlands_list_is_paginated_with_clusters_and_partners(client, seeded):
     body = client.get("/api/v1/highlands", {"page_size": 2}).json()
     assert body["count"] == 5

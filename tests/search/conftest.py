@@ -1,8 +1,9 @@
 """Search fixtures: a private index directory per test, and the seed indexed once per module.
 
-Read-only tests share one imported-and-indexed seed per module (``shared_index``): importing
-and indexing take about two seconds, which per test would dominate the suite. Tests that
-write use ``indexed`` (function scope, rolled back, their own index directory).
+Read-only tests share one imported-and-indexed seed per module (``shared_index``, in
+``tests/conftest.py``): importing and indexing take about two seconds, which per test would
+dominate the suite. Tests that write use ``indexed`` (function scope, rolled back, their own
+index directory).
 """
 
 from __future__ import annotations
@@ -26,29 +27,6 @@ def indexed(seeded):
 
     rebuild()
     return seeded
-
-
-@pytest.fixture(scope="module")
-def shared_index(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The seed imported and indexed once for a module of read-only tests; flushed after."""
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from highlands.ingest.services import profile_document_import
-    from highlands.ingest.sources import read_source
-    from highlands.search.indexing import rebuild
-
-    from ..conftest import SEED_PATH
-
-    previous = settings.HIGHLANDS_SEARCH_DIR
-    settings.HIGHLANDS_SEARCH_DIR = tmp_path_factory.mktemp("shared-search")
-    with django_db_blocker.unblock():
-        profile_document_import(source=read_source(SEED_PATH))
-        rebuild()
-    yield
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-    settings.HIGHLANDS_SEARCH_DIR = previous
 
 
 def slugs(result, kind: str | None = None) -> list[str]:

@@ -6,6 +6,12 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def seeded(shared_seed):
+    """These tests only read: one import of the source document for the whole module."""
+    return shared_seed
+
+
 def test_home_lists_highlands_and_clusters(client, seeded):
     response = client.get(reverse("web:home"))
     assert response.status_code == HTTPStatus.OK

@@ -13,6 +13,12 @@ from highlands.ecosystem.models import Highland, Organization
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def seeded(shared_seed):
+    """These tests only read: one import of the source document for the whole module."""
+    return shared_seed
+
+
 def _get(client, url, **params):
     response = client.get(url, params)
     assert response.status_code == HTTPStatus.OK, url

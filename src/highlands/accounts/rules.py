@@ -7,6 +7,9 @@ representatives, or the coordinator of a cluster the organisation stands behind 
 organisation, never one the coordinator only asked for).  Nobody invites themselves, every
 grant is announced to the organisation's representatives and the city office, and they may
 revoke it (``services``).
+
+The audit log's rules are declared here, not in ``audit/``: the log is a lower layer and does
+not know the roles.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import rules
 from .models import Invitation
 from .predicates import (
     coordinates_a_cluster_of,
+    coordinates_cluster,
     is_active_user,
     is_city_admin,
     is_self,
@@ -57,3 +61,7 @@ rules.add_perm("accounts.invite_coordinator", is_city_admin)
 rules.add_perm("accounts.export_person", is_city_admin | is_self)
 rules.add_perm("accounts.erase_person", is_city_admin | is_self)
 rules.add_perm("accounts.manage_contacts", is_city_admin | keeps_contact_subject)
+
+# The audit log: the city office reads all of it, a coordinator their cluster's.
+rules.add_perm("audit.view_all", is_city_admin)
+rules.add_perm("audit.view_cluster_log", is_city_admin | coordinates_cluster)

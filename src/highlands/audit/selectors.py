@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import QuerySet
 
-from ..ecosystem.models import Cluster
 from ..errors import PermissionDeniedError
 from .models import AuditEntry
 
 AUDIT_DENIED = "You may not read this audit log."
+
+
+class ClusterLike(Protocol):
+    """A registry cluster (the audit log is below the registry and does not import it)."""
+
+    pk: Any
+    sub_clusters: Any
 
 
 def audit_entries_all(*, actor: Any, limit: int = 200) -> QuerySet[AuditEntry]:
@@ -21,7 +27,7 @@ def audit_entries_all(*, actor: Any, limit: int = 200) -> QuerySet[AuditEntry]:
 
 
 def audit_entries_for_cluster(
-    *, actor: Any, cluster: Cluster, limit: int = 200
+    *, actor: Any, cluster: ClusterLike, limit: int = 200
 ) -> QuerySet[AuditEntry]:
     """Entries about one cluster (and its sub-clusters), for its coordinator or the city."""
     if actor is None or not actor.has_perm("audit.view_cluster_log", cluster):

@@ -2,22 +2,22 @@
 
 Every list is paginated (``page``, ``page_size``) and filterable; ``?lang=pl|en`` picks the
 language of translatable content, which falls back to the other language with
-``fallback: true``. Reads go through ``selectors``; errors use ``ErrorOut`` (config/api.py).
+``fallback: true``. Reads go through ``selectors``; errors use ``ErrorOut`` (``apikit``).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Path, Query, Router, Schema
 from pydantic import AfterValidator, StringConstraints
 
-from ..config.schemas import ErrorOut
+from ..apikit.errors import DETAIL_ERRORS, READ_ERRORS
+from ..apikit.inputs import LangIn
+from ..apikit.pagination import PageIn, PageMetaOut, paginate
+from ..apikit.types import Count, Slug, Text, Year
 from . import selectors
 from .localization import LocalizedText, cluster_name, localized
 from .models import (
@@ -32,31 +32,11 @@ from .models import (
     Severity,
 )
 
-T = TypeVar("T")
-Lang = Literal["en", "pl"]
-# Free text in a query: bounded, and no NUL byte (PostgreSQL refuses it in a text parameter).
-Text = Annotated[str, StringConstraints(max_length=200, pattern=r"^[^\x00]*$")]
-SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
-Slug = Annotated[str, StringConstraints(max_length=160, pattern=SLUG_PATTERN)]
-Year = Annotated[int, Field(ge=0, le=9999)]
-Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
 HelixRoleName = Literal["business", "bei", "academia", "public_authority", "civil_society"]
 ClusterSort = Literal["document", "name", "-name", "year", "-year", "size", "-size"]
 
-READ_ERRORS: dict[int, Any] = {422: ErrorOut}
-DETAIL_ERRORS: dict[int, Any] = {404: ErrorOut, 422: ErrorOut}
 
-
-# ---------------------------------------------------------------- shared schemas and input
-
-
-class PageIn(Schema):
-    page: int = Field(1, ge=1, le=100_000, description="1-based page number")
-    page_size: int = Field(20, ge=1, le=100, description="items per page (at most 100)")
-
-
-class LangIn(Schema):
-    lang: Lang = Field("en", description="language of translatable content")
+# ---------------------------------------------------------------- shared schemas
 
 
 class LocalizedOut(Schema):
@@ -114,28 +94,6 @@ def _highland_ref(highland: Highland, lang: str) -> dict[str, Any]:
     return {"slug": highland.slug, "name": _loc(localized(highland, "name", lang))}
 
 
-def _paginate(
-    items: QuerySet[Any] | list[Any], page: PageIn, convert: Callable[[Any], dict[str, Any]]
-) -> dict[str, Any]:
-    count = len(items) if isinstance(items, list) else items.count()
-    start = (page.page - 1) * page.page_size
-    window: Iterable[Any] = items[start : start + page.page_size] if start < count else []
-    return {
-        "count": count,
-        "page": page.page,
-        "page_size": page.page_size,
-        "pages": max(1, math.ceil(count / page.page_size)),
-        "items": [convert(item) for item in window],
-    }
-
-
-class PageMetaOut(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-
-
 # ---------------------------------------------------------------- highlands
 
 highlands_router = Router(tags=["highlands"])
@@ -187,7 +145,7 @@ def _highland(h: Highland, lang: str) -> dict[str, Any]:
 def list_highlands(
     request: HttpRequest, page: Query[PageIn], lang: Query[LangIn]
 ) -> dict[str, Any]:
-    return _paginate(selectors.highland_list(), page, lambda h: _highland(h, lang.lang))
+    return paginate(selectors.highland_list(), page, lambda h: _highland(h, lang.lang))
 
 
 @highlands_router.get(
@@ -409,7 +367,7 @@ def list_clusters(
         size_max=filters.size_max,
         sort=filters.sort,
     )
-    return _paginate(qs, page, lambda c: _cluster(c, lang.lang))
+    return paginate(qs, page, lambda c: _cluster(c, lang.lang))
 
 
 @clusters_router.get(
@@ -536,7 +494,7 @@ def list_organizations(
     qs = selectors.organization_list(
         helix_role=filters.helix_role, q=filters.q, cluster=filters.cluster
     )
-    return _paginate(qs, page, lambda o: _organization(o, lang.lang))
+    return paginate(qs, page, lambda o: _organization(o, lang.lang))
 
 
 @organizations_router.get(
@@ -604,7 +562,7 @@ def list_memberships(
             "helix_role": m.listed_as or m.organization.helix_role,
         }
 
-    return _paginate(qs, page, convert)
+    return paginate(qs, page, convert)
 
 
 class FigureFilterIn(Schema):
@@ -623,7 +581,7 @@ class FigurePageOut(PageMetaOut):
     summary="Stated figures with their history (every observation, oldest first)",
 )
 def list_figures(request: HttpRequest, filters: Query[FigureFilterIn], page: Query[PageIn]) -> dict:
-    return _paginate(
+    return paginate(
         selectors.figure_list(cluster=filters.cluster, kind=filters.kind), page, _figure
     )
 
@@ -652,7 +610,7 @@ def list_issues(request: HttpRequest, filters: Query[IssueFilterIn], page: Query
         severity=filters.severity,
         code=filters.code,
     )
-    return _paginate(qs, page, _issue)
+    return paginate(qs, page, _issue)
 
 
 ROUTERS = (highlands_router, clusters_router, organizations_router, registry_router)

@@ -11,41 +11,18 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from ninja.security import HttpBearer, django_auth
-from pydantic import ConfigDict
+from ninja import Path, Router, Schema, Status
 
-from ..accounts import gdpr
-from ..accounts import selectors as account_selectors
-from ..accounts import services as account_services
-from ..accounts.models import OrganizationRepresentative
-from ..accounts.services import api_token_user
+from ..apikit.auth import SIGNED_IN_AUTH
+from ..apikit.errors import CALLER_ERRORS
+from ..apikit.inputs import StrictIn
+from ..apikit.types import Count, Date, Id, Slug, Year
 from ..audit import selectors as audit_selectors
-from ..config.schemas import ErrorOut
 from ..servicekit import require
 from . import selectors, services
 from .models import Membership, MembershipRequest
 
-REPRESENTATIVES_DENIED = "You may not see this organization's representatives."
-
-
-class TokenAuth(HttpBearer):
-    """``Authorization: Bearer <token>`` with a token from the "My data" page."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_user(raw=token)
-        if user is not None:
-            request.user = user
-        return user
-
-
-router = Router(tags=["manage"], auth=[TokenAuth(), django_auth])
-
-
-class StrictIn(Schema):
-    """Request bodies: unknown fields are an error (mass-assignment protection)."""
-
-    model_config = ConfigDict(extra="forbid")
+router = Router(tags=["manage"], auth=SIGNED_IN_AUTH)
 
 
 class AttributeItemIn(StrictIn):
@@ -64,7 +41,7 @@ class AttributeSectionIn(StrictIn):
 class ClusterProfileIn(StrictIn):
     name: str | None = None
     name_pl: str | None = None
-    year_established: int | None = None
+    year_established: Year | None = None
     sections: list[AttributeSectionIn] = []
 
 
@@ -109,21 +86,6 @@ class MembershipRequestOut(Schema):
         return obj.organization.slug
 
 
-class RepresentativeOut(Schema):
-    id: int
-    email: str
-    granted_by: str | None
-    granted_at: datetime
-
-    @staticmethod
-    def resolve_email(obj: OrganizationRepresentative) -> str:
-        return obj.user.email
-
-    @staticmethod
-    def resolve_granted_by(obj: OrganizationRepresentative) -> str | None:
-        return obj.granted_by.email if obj.granted_by else None
-
-
 class MemberChangeIn(StrictIn):
     role: str
     listed_as: str | None = None
@@ -142,8 +104,8 @@ class ManagedMembershipOut(Schema):
 
 class FigureIn(StrictIn):
     kind: str
-    value: int
-    as_of: date
+    value: Count
+    as_of: Date
 
 
 class ManagedFigureOut(Schema):
@@ -164,7 +126,7 @@ class OrganizationProfileIn(StrictIn):
     description: str | None = None
     city: str | None = None
     website: str | None = None
-    year_established: int | None = None
+    year_established: Year | None = None
     org_type: str | None = None
     helix_role: str | None = None
 
@@ -190,13 +152,7 @@ class AuditEntryOut(Schema):
     created_at: datetime
 
 
-ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = CALLER_ERRORS
 
 
 @router.patch(
@@ -205,7 +161,9 @@ ERRORS: dict[int, type[Schema]] = {
     operation_id="manage_cluster_update_profile",
     summary="Update a cluster's names, year and profile sections (coordinator, city admin)",
 )
-def cluster_update_profile(request: HttpRequest, slug: str, payload: ClusterProfileIn) -> Any:
+def cluster_update_profile(
+    request: HttpRequest, slug: Path[Slug], payload: ClusterProfileIn
+) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     return services.cluster_update_profile(
         actor=request.user,
@@ -233,7 +191,9 @@ def cluster_update_profile(request: HttpRequest, slug: str, payload: ClusterProf
         "`membership_id`) at once only when the caller may answer for the organization."
     ),
 )
-def membership_request_create(request: HttpRequest, slug: str, payload: MembershipRequestIn) -> Any:
+def membership_request_create(
+    request: HttpRequest, slug: Path[Slug], payload: MembershipRequestIn
+) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     organization = selectors.organization_get(slug=payload.organization)
     membership_request = services.membership_request_create(
@@ -254,7 +214,7 @@ def membership_request_create(request: HttpRequest, slug: str, payload: Membersh
     operation_id="manage_cluster_membership_requests",
     summary="A cluster's membership requests, pending first (coordinator, city admin)",
 )
-def cluster_membership_requests(request: HttpRequest, slug: str) -> Any:
+def cluster_membership_requests(request: HttpRequest, slug: Path[Slug]) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     require(request.user, "ecosystem.manage_cluster_members", cluster, services.MEMBERS_DENIED)
     return selectors.membership_requests_of_cluster(cluster=cluster)
@@ -276,7 +236,7 @@ def membership_requests_to_answer(request: HttpRequest) -> Any:
     operation_id="manage_membership_request_accept",
     summary="Accept a cluster's request: the organization is listed (its representatives)",
 )
-def membership_request_accept(request: HttpRequest, request_id: int) -> Any:
+def membership_request_accept(request: HttpRequest, request_id: Path[Id]) -> Any:
     membership_request = selectors.membership_request_get(pk=request_id)
     return services.membership_request_accept(actor=request.user, request=membership_request)
 
@@ -287,7 +247,9 @@ def membership_request_accept(request: HttpRequest, request_id: int) -> Any:
     operation_id="manage_membership_request_decline",
     summary="Decline a cluster's request (the organization's representatives)",
 )
-def membership_request_decline(request: HttpRequest, request_id: int, payload: DeclineIn) -> Any:
+def membership_request_decline(
+    request: HttpRequest, request_id: Path[Id], payload: DeclineIn
+) -> Any:
     membership_request = selectors.membership_request_get(pk=request_id)
     return services.membership_request_decline(
         actor=request.user, request=membership_request, reason=payload.reason
@@ -300,7 +262,7 @@ def membership_request_decline(request: HttpRequest, request_id: int, payload: D
     operation_id="manage_membership_request_withdraw",
     summary="Withdraw a pending request (the cluster's coordinator, city admin)",
 )
-def membership_request_withdraw(request: HttpRequest, request_id: int) -> Any:
+def membership_request_withdraw(request: HttpRequest, request_id: Path[Id]) -> Any:
     membership_request = selectors.membership_request_get(pk=request_id)
     return services.membership_request_withdraw(actor=request.user, request=membership_request)
 
@@ -312,7 +274,7 @@ def membership_request_withdraw(request: HttpRequest, request_id: int) -> Any:
     summary="Change a membership's role in a cluster",
 )
 def cluster_change_member_role(
-    request: HttpRequest, slug: str, membership_id: int, payload: MemberChangeIn
+    request: HttpRequest, slug: Path[Slug], membership_id: Path[Id], payload: MemberChangeIn
 ) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     return services.cluster_change_member_role(
@@ -330,7 +292,7 @@ def cluster_change_member_role(
     operation_id="manage_cluster_remove_member",
     summary="Remove a membership from a cluster",
 )
-def cluster_remove_member(request: HttpRequest, slug: str, membership_id: int) -> Any:
+def cluster_remove_member(request: HttpRequest, slug: Path[Slug], membership_id: Path[Id]) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     membership = selectors.membership_get(cluster=cluster, pk=membership_id)
     services.cluster_remove_member(actor=request.user, cluster=cluster, membership=membership)
@@ -343,7 +305,7 @@ def cluster_remove_member(request: HttpRequest, slug: str, membership_id: int) -
     operation_id="manage_figure_observe",
     summary="Record a new observation of a cluster figure",
 )
-def figure_observe(request: HttpRequest, slug: str, payload: FigureIn) -> Any:
+def figure_observe(request: HttpRequest, slug: Path[Slug], payload: FigureIn) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     observation = services.figure_observe(
         actor=request.user,
@@ -361,7 +323,7 @@ def figure_observe(request: HttpRequest, slug: str, payload: FigureIn) -> Any:
     operation_id="manage_issue_resolve",
     summary="Mark a data-quality flag resolved",
 )
-def issue_resolve(request: HttpRequest, issue_id: int) -> Any:
+def issue_resolve(request: HttpRequest, issue_id: Path[Id]) -> Any:
     issue = selectors.issue_get(pk=issue_id)
     return services.issue_resolve(actor=request.user, issue=issue)
 
@@ -373,7 +335,7 @@ def issue_resolve(request: HttpRequest, issue_id: int) -> Any:
     summary="Update an organization's profile (its representatives, city admin)",
 )
 def organization_update_profile(
-    request: HttpRequest, slug: str, payload: OrganizationProfileIn
+    request: HttpRequest, slug: Path[Slug], payload: OrganizationProfileIn
 ) -> Any:
     organization = selectors.organization_get(slug=slug)
     return services.organization_update_profile(
@@ -387,48 +349,10 @@ def organization_update_profile(
     operation_id="manage_membership_leave",
     summary="Take the organization out of a cluster (its representatives)",
 )
-def membership_leave(request: HttpRequest, slug: str, membership_id: int) -> Any:
+def membership_leave(request: HttpRequest, slug: Path[Slug], membership_id: Path[Id]) -> Any:
     organization = selectors.organization_get(slug=slug)
     membership = selectors.membership_of_organization(organization=organization, pk=membership_id)
     services.membership_leave(actor=request.user, membership=membership)
-    return Status(204, None)
-
-
-@router.get(
-    "/organizations/{slug}/representatives",
-    response={200: list[RepresentativeOut], **ERRORS},
-    operation_id="manage_organization_representatives",
-    summary="Who represents an organization and who granted it (its representatives, "
-    "coordinators of its clusters, city admin)",
-)
-def organization_representatives(request: HttpRequest, slug: str) -> Any:
-    organization = selectors.organization_get(slug=slug)
-    require(request.user, "accounts.view_representatives", organization, REPRESENTATIVES_DENIED)
-    return account_selectors.representatives_of(organization=organization)
-
-
-@router.delete(
-    "/organizations/{slug}/representatives/{representative_id}",
-    response={204: None, **ERRORS},
-    operation_id="manage_representative_revoke",
-    summary="Revoke a representative role (the organization's representatives, city admin)",
-)
-def representative_revoke(request: HttpRequest, slug: str, representative_id: int) -> Any:
-    organization = selectors.organization_get(slug=slug)
-    require(
-        request.user,
-        "accounts.revoke_representative",
-        organization,
-        account_services.REVOKE_DENIED,
-    )
-    representative = account_selectors.representative_get(
-        organization=organization, pk=representative_id
-    )
-    account_services.representative_revoke(
-        actor=request.user,
-        representative=representative,
-        url_base=request.build_absolute_uri("/").rstrip("/"),
-    )
     return Status(204, None)
 
 
@@ -438,16 +362,6 @@ def representative_revoke(request: HttpRequest, slug: str, representative_id: in
     operation_id="manage_cluster_audit",
     summary="The audit log of a cluster (its coordinator, city admin)",
 )
-def cluster_audit(request: HttpRequest, slug: str) -> Any:
+def cluster_audit(request: HttpRequest, slug: Path[Slug]) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     return list(audit_selectors.audit_entries_for_cluster(actor=request.user, cluster=cluster))
-
-
-@router.get(
-    "/me/export",
-    response={200: dict[str, Any], **ERRORS},
-    operation_id="manage_me_export",
-    summary="Everything held about the signed-in person (GDPR export)",
-)
-def me_export(request: HttpRequest) -> Any:
-    return gdpr.person_export(actor=request.user, user=request.user)  # type: ignore[arg-type]

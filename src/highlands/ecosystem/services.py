@@ -30,7 +30,6 @@ from django.utils.translation import gettext as _
 
 from ..audit.services import audit_record, snapshot
 from ..errors import ApplicationError, PermissionDeniedError
-from ..ingest.normalize import normalize_name, unique_slug
 from ..search.indexing import enqueue_many
 from ..search.models import DocumentKind
 from ..servicekit import (
@@ -43,6 +42,8 @@ from ..servicekit import (
     set_fields,
     update_audited,
 )
+from ..text.names import normalize_name
+from ..text.slugs import unique_slug
 from . import selectors, synthetic
 from .labels import MEMBERSHIP_ROLE_LABELS
 from .models import (

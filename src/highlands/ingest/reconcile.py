@@ -26,7 +26,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from .normalize import fold, normalize_name, tokens
+from ..text.folding import fold, tokens
+from ..text.names import normalize_name
 from .vocabulary import (
     FORM_CONCEPTS,
     GENERIC_CONCEPTS,

@@ -35,7 +35,9 @@ from ..ecosystem.models import (
 from ..errors import SourceImportError
 from ..search.indexing import enqueue_many
 from ..search.models import DocumentKind
-from .normalize import free_slug, make_slug, normalize_name, tokens
+from ..text.folding import tokens
+from ..text.names import normalize_name
+from ..text.slugs import free_slug, make_slug
 from .parsers.profile_text import ProfileParseError, parse_profile_text
 from .records import ClusterRecord, DocumentRecord, IssueRecord, Span
 from .sources import SourceFile, decode_text

@@ -30,8 +30,9 @@ from ..ecosystem.models import (
 from ..errors import ApplicationError, SourceImportError
 from ..search.indexing import enqueue
 from ..search.models import DocumentKind
+from ..text.names import normalize_name
+from ..text.slugs import unique_slug
 from .models import Entity, ReconciliationDecision, ReviewItem
-from .normalize import normalize_name, unique_slug
 from .parsers.tables import (
     TableParseError,
     TableRecord,

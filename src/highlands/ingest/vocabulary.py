@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .normalize import fold
+from ..text.folding import fold
 
 # Profile field keys → canonical field.  Matched against the folded key text.
 FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [

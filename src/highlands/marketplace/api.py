@@ -8,17 +8,17 @@ the caller may not see is a 404, never a 403, so its existence does not leak.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
-from ninja.security import django_auth
-from pydantic import ConfigDict, Field
+from ninja import Path, Query, Router, Schema, Status
+from pydantic import Field
 
-from ..accounts.services import api_token_user
-from ..config.schemas import ErrorOut
+from ..apikit.auth import READ_AUTH, SIGNED_IN_AUTH
+from ..apikit.errors import CALLER_ERRORS
+from ..apikit.inputs import StrictIn
+from ..apikit.types import NO_NUL, Date, Id, Limit, Slug, WholeNumber
 from ..ecosystem import selectors as registry
-from ..ecosystem.api_write import TokenAuth
 from ..ecosystem.models import Highland
 from ..errors import ApplicationError, PermissionDeniedError
 from . import recommend, selectors, services
@@ -29,39 +29,10 @@ ACTIVITY_DENIED = "Only the cluster's coordinator (or the city administrator) se
 UNKNOWN_HIGHLAND = "Unknown highland: {slug}."
 
 
-class OptionalTokenAuth:
-    """Reads: a bearer token, when sent, signs the request in (401 if it is not valid); no
-    header means the session or an anonymous visitor.  Deliberately not an OpenAPI security
-    scheme: these endpoints are public, and what each caller sees is decided per object."""
-
-    def __call__(self, request: HttpRequest) -> Any:
-        header = request.headers.get("Authorization", "")
-        if not header:
-            return True
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return None
-        user = api_token_user(raw=token.strip())
-        if user is None:
-            return None
-        request.user = user
-        return user
-
-
-AUTH = [TokenAuth(), django_auth]
-READ_AUTH = [OptionalTokenAuth()]
+AUTH = SIGNED_IN_AUTH
 router = Router(tags=["marketplace"])
-ERRORS: dict[int, type[Schema]] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ErrorOut,
-}
-
-
-class StrictIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+ERRORS = CALLER_ERRORS
+Rating = Annotated[int, Field(ge=1, le=5), WholeNumber]
 
 
 class ProfileIn(StrictIn):
@@ -74,7 +45,7 @@ class ProfileIn(StrictIn):
     highlands: list[str] = []
     capacity: str = ""
     region: str = ""
-    valid_until: date | None = None
+    valid_until: Date | None = None
     visibility: str = "public"
     publish: bool = False
 
@@ -91,7 +62,7 @@ class ProfileChangeIn(StrictIn):
 
 
 class RenewIn(StrictIn):
-    valid_until: date | None = None
+    valid_until: Date | None = None
 
 
 class BadgeOut(Schema):
@@ -171,7 +142,7 @@ class ContactOut(Schema):
 
 class ConfirmationIn(StrictIn):
     organization: str
-    rating: int
+    rating: Rating
     comment: str = ""
 
 
@@ -231,7 +202,7 @@ class NotificationOut(Schema):
 
 
 class ReadIn(StrictIn):
-    ids: list[int] | None = None
+    ids: list[Id] | None = Field(None, max_length=1000)
 
 
 class ReadOut(Schema):
@@ -253,10 +224,10 @@ class PreferencesOut(Schema):
 
 
 class ProfileFilterIn(Schema):
-    q: str | None = Field(None, max_length=services.SAVED_QUERY_MAX, pattern=r"^[^\x00]*$")
-    kind: str | None = Field(None, max_length=40, pattern=r"^[^\x00]*$")
-    direction: str | None = Field(None, max_length=40, pattern=r"^[^\x00]*$")
-    highland: str | None = Field(None, max_length=100, pattern=r"^[^\x00]*$")
+    q: str | None = Field(None, max_length=services.SAVED_QUERY_MAX, pattern=NO_NUL)
+    kind: str | None = Field(None, max_length=40, pattern=NO_NUL)
+    direction: str | None = Field(None, max_length=40, pattern=NO_NUL)
+    highland: str | None = Field(None, max_length=100, pattern=NO_NUL)
 
 
 class SavedSearchIn(StrictIn):
@@ -396,7 +367,7 @@ def profile_list(request: HttpRequest, filters: Query[ProfileFilterIn]) -> Any:
     operation_id="marketplace_profile_get",
     summary="One cooperation profile (404 when the caller may not see it)",
 )
-def profile_get(request: HttpRequest, profile_id: int) -> Any:
+def profile_get(request: HttpRequest, profile_id: Path[Id]) -> Any:
     return selectors.profile_get(user=request.user, pk=profile_id)
 
 
@@ -434,7 +405,7 @@ def profile_create(request: HttpRequest, payload: ProfileIn) -> Any:
     operation_id="marketplace_profile_update",
     summary="Change a profile of your organization",
 )
-def profile_update(request: HttpRequest, profile_id: int, payload: ProfileChangeIn) -> Any:
+def profile_update(request: HttpRequest, profile_id: Path[Id], payload: ProfileChangeIn) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     data = payload.model_dump(exclude_unset=True)
     if "highlands" in data:
@@ -449,7 +420,7 @@ def profile_update(request: HttpRequest, profile_id: int, payload: ProfileChange
     operation_id="marketplace_profile_delete",
     summary="Delete a draft profile of your organization (close a published one instead)",
 )
-def profile_delete(request: HttpRequest, profile_id: int) -> Any:
+def profile_delete(request: HttpRequest, profile_id: Path[Id]) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     services.profile_delete(actor=request.user, profile=profile)
     return {"id": profile_id, "deleted": True}
@@ -462,7 +433,7 @@ def profile_delete(request: HttpRequest, profile_id: int) -> Any:
     operation_id="marketplace_profile_publish",
     summary="Publish a draft profile",
 )
-def profile_publish(request: HttpRequest, profile_id: int) -> Any:
+def profile_publish(request: HttpRequest, profile_id: Path[Id]) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     return services.profile_publish(actor=request.user, profile=profile)
 
@@ -474,7 +445,7 @@ def profile_publish(request: HttpRequest, profile_id: int) -> Any:
     operation_id="marketplace_profile_close",
     summary="Close a profile",
 )
-def profile_close(request: HttpRequest, profile_id: int) -> Any:
+def profile_close(request: HttpRequest, profile_id: Path[Id]) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     return services.profile_close(actor=request.user, profile=profile)
 
@@ -486,7 +457,7 @@ def profile_close(request: HttpRequest, profile_id: int) -> Any:
     operation_id="marketplace_profile_renew",
     summary="Extend a profile's validity",
 )
-def profile_renew(request: HttpRequest, profile_id: int, payload: RenewIn) -> Any:
+def profile_renew(request: HttpRequest, profile_id: Path[Id], payload: RenewIn) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     return services.profile_renew(
         actor=request.user, profile=profile, valid_until=payload.valid_until
@@ -500,12 +471,10 @@ def profile_renew(request: HttpRequest, profile_id: int, payload: RenewIn) -> An
     operation_id="marketplace_profile_recommendations",
     summary="Matching profiles and capable organizations for a profile, with reasons",
 )
-def profile_recommendations(request: HttpRequest, profile_id: int, limit: int = 10) -> Any:
+def profile_recommendations(request: HttpRequest, profile_id: Path[Id], limit: Limit = 10) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     return _recommendations(
-        recommend.recommend_for_profile(
-            user=request.user, profile=profile, limit=max(1, min(limit, 50))
-        )
+        recommend.recommend_for_profile(user=request.user, profile=profile, limit=limit)
     )
 
 
@@ -516,7 +485,7 @@ def profile_recommendations(request: HttpRequest, profile_id: int, limit: int = 
     operation_id="marketplace_profile_follow",
     summary="Follow a profile (notifications of updates and new matches)",
 )
-def profile_follow(request: HttpRequest, profile_id: int) -> Any:
+def profile_follow(request: HttpRequest, profile_id: Path[Id]) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     services.profile_follow(actor=request.user, profile=profile)
     return Status(201, {"profile": profile.pk, "following": True})
@@ -529,7 +498,7 @@ def profile_follow(request: HttpRequest, profile_id: int) -> Any:
     operation_id="marketplace_profile_unfollow",
     summary="Stop following a profile",
 )
-def profile_unfollow(request: HttpRequest, profile_id: int) -> Any:
+def profile_unfollow(request: HttpRequest, profile_id: Path[Id]) -> Any:
     profile = selectors.followed_profile_get(user=request.user, pk=profile_id)
     services.profile_unfollow(actor=request.user, profile=profile)
     return {"profile": profile.pk, "following": False}
@@ -575,7 +544,7 @@ def saved_search_create(request: HttpRequest, payload: SavedSearchIn) -> Any:
     operation_id="marketplace_saved_search_delete",
     summary="Stop following a search",
 )
-def saved_search_delete(request: HttpRequest, search_id: int) -> Any:
+def saved_search_delete(request: HttpRequest, search_id: Path[Id]) -> Any:
     saved = selectors.saved_search_get(user=request.user, pk=search_id)
     services.saved_search_delete(actor=request.user, saved_search=saved)
     return {"id": search_id, "following": False}
@@ -591,7 +560,7 @@ def saved_search_delete(request: HttpRequest, search_id: int) -> Any:
     operation_id="marketplace_interest_express",
     summary="Express interest in a profile on behalf of an organization you represent",
 )
-def interest_express(request: HttpRequest, profile_id: int, payload: InterestIn) -> Any:
+def interest_express(request: HttpRequest, profile_id: Path[Id], payload: InterestIn) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     organization = registry.organization_get(slug=payload.organization)
     interest = services.interest_express(
@@ -625,7 +594,7 @@ def _decide(request: HttpRequest, interest_id: int, accept: bool) -> Any:
     operation_id="marketplace_interest_accept",
     summary="Accept an interest in your profile (reveals contacts both ways)",
 )
-def interest_accept(request: HttpRequest, interest_id: int) -> Any:
+def interest_accept(request: HttpRequest, interest_id: Path[Id]) -> Any:
     return _decide(request, interest_id, True)
 
 
@@ -636,7 +605,7 @@ def interest_accept(request: HttpRequest, interest_id: int) -> Any:
     operation_id="marketplace_interest_decline",
     summary="Decline an interest in your profile",
 )
-def interest_decline(request: HttpRequest, interest_id: int) -> Any:
+def interest_decline(request: HttpRequest, interest_id: Path[Id]) -> Any:
     return _decide(request, interest_id, False)
 
 
@@ -647,7 +616,7 @@ def interest_decline(request: HttpRequest, interest_id: int) -> Any:
     operation_id="marketplace_interest_contacts",
     summary="The other side's contacts (empty until the interest is accepted)",
 )
-def interest_contacts(request: HttpRequest, interest_id: int) -> Any:
+def interest_contacts(request: HttpRequest, interest_id: Path[Id]) -> Any:
     interest = selectors.interest_get(user=request.user, pk=interest_id)
     return [c.__dict__ for c in selectors.interest_contacts(user=request.user, interest=interest)]
 
@@ -659,7 +628,7 @@ def interest_contacts(request: HttpRequest, interest_id: int) -> Any:
     operation_id="marketplace_cooperation_close",
     summary="Mark an accepted cooperation as finished",
 )
-def cooperation_close(request: HttpRequest, interest_id: int) -> Any:
+def cooperation_close(request: HttpRequest, interest_id: Path[Id]) -> Any:
     interest = selectors.interest_get(user=request.user, pk=interest_id)
     return services.cooperation_close(actor=request.user, interest=interest)
 
@@ -671,7 +640,9 @@ def cooperation_close(request: HttpRequest, interest_id: int) -> Any:
     operation_id="marketplace_cooperation_confirm",
     summary="Confirm a closed cooperation took place and rate the other side (1–5)",
 )
-def cooperation_confirm(request: HttpRequest, interest_id: int, payload: ConfirmationIn) -> Any:
+def cooperation_confirm(
+    request: HttpRequest, interest_id: Path[Id], payload: ConfirmationIn
+) -> Any:
     interest = selectors.interest_get(user=request.user, pk=interest_id)
     organization = registry.organization_get(slug=payload.organization)
     confirmation = services.cooperation_confirm(
@@ -694,11 +665,11 @@ def cooperation_confirm(request: HttpRequest, interest_id: int, payload: Confirm
     operation_id="marketplace_organization_recommendations",
     summary="Who an organization should talk to, with reasons",
 )
-def organization_recommendations(request: HttpRequest, slug: str, limit: int = 10) -> Any:
+def organization_recommendations(request: HttpRequest, slug: Path[Slug], limit: Limit = 10) -> Any:
     organization = registry.organization_get(slug=slug)
     return _recommendations(
         recommend.recommend_for_organization(
-            user=request.user, organization=organization, limit=max(1, min(limit, 50))
+            user=request.user, organization=organization, limit=limit
         )
     )
 
@@ -710,7 +681,7 @@ def organization_recommendations(request: HttpRequest, slug: str, limit: int = 1
     operation_id="marketplace_organization_badge",
     summary="The verified (proven partner) badge: confirmed cooperations and average rating",
 )
-def organization_badge(request: HttpRequest, slug: str) -> Any:
+def organization_badge(request: HttpRequest, slug: Path[Slug]) -> Any:
     organization = registry.organization_get(slug=slug)
     return _badge(selectors.organization_badge(organization=organization))
 
@@ -766,7 +737,7 @@ def preferences_update(request: HttpRequest, payload: PreferencesIn) -> Any:
     operation_id="marketplace_cluster_activity",
     summary="Members' marketplace activity in a cluster (its coordinator, city admin)",
 )
-def cluster_activity(request: HttpRequest, slug: str) -> Any:
+def cluster_activity(request: HttpRequest, slug: Path[Slug]) -> Any:
     cluster = registry.cluster_get(slug=slug)
     if not request.user.has_perm("marketplace.view_cluster_activity", cluster):
         raise PermissionDeniedError(ACTIVITY_DENIED)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ..accounts.models import ClusterCoordinator, ContactPerson, OrganizationRepresentative
 from ..ecosystem.models import Cluster, Membership, Organization
 from ..errors import NotFoundError
-from ..search.text import analyze
+from ..text.analysis import analyze
 from . import encoding
 from .models import (
     CooperationConfirmation,

@@ -22,7 +22,6 @@ from ..ecosystem.models import Highland, Language, Organization
 from ..errors import ApplicationError, PermissionDeniedError
 from ..search.indexing import enqueue
 from ..search.models import DocumentKind
-from ..search.text import words
 from ..servicekit import (
     choice,
     mail_on_commit,
@@ -33,6 +32,7 @@ from ..servicekit import (
     strip_markup,
     update_audited,
 )
+from ..text.analysis import words
 from . import encoding
 from .models import (
     DIRECTION_OF_KIND,

@@ -7,8 +7,9 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from ..config.api import ErrorOut
-from ..marketplace.api import READ_AUTH
+from ..apikit.auth import READ_AUTH
+from ..apikit.errors import ErrorOut
+from ..apikit.types import Count, Id, Slug, Year
 from .selectors import MAX_LIMIT, MAX_QUERY, SearchFilters, search
 
 router = Router(tags=["search"])
@@ -19,13 +20,13 @@ class SearchIn(Schema):
     type: Literal["cluster", "organization", "profile", "all"] = "all"
     limit: int = Field(10, ge=1, le=MAX_LIMIT)
     mode: Literal["hybrid", "keyword", "semantic"] = "hybrid"
-    highland: list[str] = []
-    cluster: list[int] = []
-    helix_role: list[str] = []
-    year_min: int | None = None
-    year_max: int | None = None
-    size_min: int | None = None
-    size_max: int | None = None
+    highland: list[Slug] = []
+    cluster: list[Id] = []
+    helix_role: list[Slug] = []
+    year_min: Year | None = None
+    year_max: Year | None = None
+    size_min: Count | None = None
+    size_max: Count | None = None
     include_synthetic: bool = False
 
 

@@ -29,8 +29,8 @@ from ..ecosystem.models import (
 )
 from ..marketplace.models import CooperationProfile, Direction, ProfileKind
 from ..marketplace.selectors import live_q
+from ..text.analysis import acronym
 from .models import DocumentKind
-from .text import acronym
 
 CHUNK_WORDS = 60
 

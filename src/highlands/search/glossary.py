@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .text import analyze
+from ..text.analysis import analyze
 
 # (Polish, English); several Polish inflections may point at the same English word.
 PAIRS: tuple[tuple[str, str], ...] = (

@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
+from ..text.analysis import analyzed_text
 from .documents import ALL_IDS, BUILDERS, EMBEDDING, DocumentData
 from .encoders import EncoderPool, Encoding, get_encoder
 from .engine import (
@@ -39,7 +40,6 @@ from .engine import (
     writer_lock,
 )
 from .models import IndexOutbox, SearchChunk, SearchDocument
-from .text import analyzed_text
 
 logger = logging.getLogger(__name__)
 BATCH = 1000

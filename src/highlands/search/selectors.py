@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
 from ..marketplace.selectors import live_q, profiles_visible_to
+from ..text.analysis import STOP_WORDS, analyze, stem, words
 from .encoders import get_encoder
 from .engine import MAX_CHUNKS, SCHEMA, Reader, chunk_keys, get_reader
 from .glossary import expand, surface_forms
 from .models import DocumentKind, SearchChunk, SearchDocument
-from .text import STOP_WORDS, analyze, stem, words
 
 EMPTY_QUERY = "Type something to search for."
 QUERY_TOO_LONG = "The query is longer than {max} characters."

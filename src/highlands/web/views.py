@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from ..config.api import NOT_FOUND, error_body
+from ..apikit.errors import NOT_FOUND, error_body
 from ..ecosystem import selectors
 from ..ecosystem.localization import cluster_name, localized
 from ..errors import ApplicationError

@@ -246,12 +246,18 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "highlands.web.storage.ManifestWhenCollectedStorage"
             if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+# Until `collectstatic` has written its manifest (a development server right after `migrate`),
+# WhiteNoise serves static files straight from the apps (web/storage.py); in DEBUG it also
+# notices files that change while the server runs.
+STATIC_COLLECTED = (STATIC_ROOT / "staticfiles.json").exists()
+WHITENOISE_USE_FINDERS = DEBUG or not STATIC_COLLECTED
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security defaults that hold everywhere; production.py adds HTTPS-only transport.
 SECURE_CONTENT_TYPE_NOSNIFF = True

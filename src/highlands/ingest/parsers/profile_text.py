@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..normalize import clean_text, fold, normalize_name, tokens
+from ...text.folding import clean_text, fold, tokens
+from ...text.names import normalize_name
 from ..records import (
     AttributeRecord,
     ClusterRecord,

@@ -20,7 +20,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
-from ..normalize import tokens
+from ...text.folding import tokens
 from ..records import FigureRecord, Span
 from ..vocabulary import (
     POLISH_HEADER_WORDS,

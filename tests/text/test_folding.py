@@ -1,13 +1,23 @@
-"""Name folding and slugs."""
+"""Folding, name keys and slugs."""
 
 import pytest
 
 from highlands.ecosystem.models import Organization
-from highlands.ingest.normalize import fold, free_slug, make_slug, normalize_name, unique_slug
+from highlands.text.folding import clean_text, fold, tokens
+from highlands.text.names import normalize_name
+from highlands.text.slugs import free_slug, make_slug, unique_slug
 
 
 def test_fold_handles_polish_l():
     assert fold("Łódź Przemysłowa światłowody") == "lodz przemyslowa swiatlowody"
+
+
+def test_clean_text_straightens_quotes_and_dashes_and_keeps_case():
+    assert clean_text("„Klaster”  –\u00a0Lublin ") == '"Klaster" - Lublin'
+
+
+def test_tokens_are_folded_words():
+    assert tokens("PZL-Świdnik S.A.") == ["pzl", "swidnik", "s", "a"]
 
 
 def test_normalize_name_ignores_legal_forms_and_quotes():

@@ -1,4 +1,4 @@
-"""Text analysis shared by indexing and querying: fold, tokenize, drop stop words, stem.
+"""Search analysis shared by indexing and querying: fold, tokenize, drop stop words, stem.
 
 Folding happens here, in the application layer, because neither FTS5's ``unicode61`` nor
 Tantivy's default tokenizer folds Polish ``ł``.  The stemmer is deliberately light: it
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..ingest.normalize import fold
+from .folding import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
 

@@ -1,9 +1,8 @@
-"""Folding, stemming and query translation: pure functions, no database."""
+"""Search analysis (folding, stemming, acronyms): pure functions, no database."""
 
 import pytest
 
-from highlands.search.glossary import expand
-from highlands.search.text import acronym, analyze, stem
+from highlands.text.analysis import acronym, analyze, stem
 
 
 @pytest.mark.parametrize(
@@ -42,9 +41,3 @@ def test_short_words_are_not_stemmed():
 def test_acronym_from_capitalised_words():
     assert acronym("Eastern ICT Cluster") == "eic"
     assert acronym("cluster") == ""
-
-
-def test_polish_query_words_translate_to_english_stems():
-    translations = expand(analyze("hartowanie stali"))
-    assert analyze("steel")[0] in translations[analyze("stali")[0]]
-    assert analyze("hardening")[0] in translations[analyze("hartowanie")[0]]

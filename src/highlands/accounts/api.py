@@ -1,0 +1,86 @@
+"""``/api/v1/manage/``: what a signed-in person may ask about themselves (GDPR export), and an
+organisation's representatives (who holds the role, who granted it; revocation)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Path, Router, Schema, Status
+
+from ..apikit.auth import SIGNED_IN_AUTH
+from ..apikit.errors import CALLER_ERRORS
+from ..apikit.types import Id, Slug
+from ..ecosystem import selectors as registry
+from ..servicekit import require
+from . import gdpr, selectors, services
+from .models import OrganizationRepresentative
+
+REPRESENTATIVES_DENIED = "You may not see this organization's representatives."
+ERRORS = CALLER_ERRORS
+
+router = Router(tags=["manage"], auth=SIGNED_IN_AUTH)
+
+
+class RepresentativeOut(Schema):
+    id: int
+    email: str
+    granted_by: str | None
+    granted_at: datetime
+
+    @staticmethod
+    def resolve_email(obj: OrganizationRepresentative) -> str:
+        return obj.user.email
+
+    @staticmethod
+    def resolve_granted_by(obj: OrganizationRepresentative) -> str | None:
+        return obj.granted_by.email if obj.granted_by else None
+
+
+@router.get(
+    "/me/export",
+    response={200: dict[str, Any], **CALLER_ERRORS},
+    operation_id="manage_me_export",
+    summary="Everything held about the signed-in person (GDPR export)",
+)
+def me_export(request: HttpRequest) -> Any:
+    return gdpr.person_export(actor=request.user, user=request.user)  # type: ignore[arg-type]
+
+
+@router.get(
+    "/organizations/{slug}/representatives",
+    response={200: list[RepresentativeOut], **ERRORS},
+    operation_id="manage_organization_representatives",
+    summary="Who represents an organization and who granted it (its representatives, "
+    "coordinators of its clusters, city admin)",
+)
+def organization_representatives(request: HttpRequest, slug: Path[Slug]) -> Any:
+    organization = registry.organization_get(slug=slug)
+    require(request.user, "accounts.view_representatives", organization, REPRESENTATIVES_DENIED)
+    return selectors.representatives_of(organization=organization)
+
+
+@router.delete(
+    "/organizations/{slug}/representatives/{representative_id}",
+    response={204: None, **ERRORS},
+    operation_id="manage_representative_revoke",
+    summary="Revoke a representative role (the organization's representatives, city admin)",
+)
+def representative_revoke(
+    request: HttpRequest, slug: Path[Slug], representative_id: Path[Id]
+) -> Any:
+    organization = registry.organization_get(slug=slug)
+    require(
+        request.user,
+        "accounts.revoke_representative",
+        organization,
+        services.REVOKE_DENIED,
+    )
+    representative = selectors.representative_get(organization=organization, pk=representative_id)
+    services.representative_revoke(
+        actor=request.user,
+        representative=representative,
+        url_base=request.build_absolute_uri("/").rstrip("/"),
+    )
+    return Status(204, None)

@@ -1,0 +1,7 @@
+"""The API toolkit every router uses; it imports no app.
+
+``auth`` (bearer token or session), ``errors`` (``ErrorOut``, documented error responses, the
+``ApplicationError`` → HTTP mapping), ``pagination`` (``PageIn``, ``paginate``), ``types``
+(bounded strings and integers for every parameter and body field) and ``inputs`` (the strict
+body base, the language parameter).
+"""

@@ -97,10 +97,12 @@ api.add_router("/manage", manage_router)
 
 def _add_app_routers() -> None:
     # Imported here: an app's api.py may import from this module.
+    from ..marketplace.api import READ_AUTH
     from ..marketplace.api import router as marketplace_router
     from ..search.api import router as search_router
 
-    api.add_router("/search", search_router)
+    # Search is a lower layer and imports no app: its read auth is given here.
+    api.add_router("/search", search_router, auth=READ_AUTH)
     api.add_router("/marketplace", marketplace_router)
 
 

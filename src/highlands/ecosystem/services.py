@@ -21,7 +21,6 @@ from ..audit.services import audit_record, snapshot
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..ingest.normalize import normalize_name, unique_slug
 from ..search.indexing import enqueue, enqueue_many
-from ..search.models import DocumentKind
 from .models import (
     AttributeKind,
     Cluster,
@@ -36,6 +35,7 @@ from .models import (
     Organization,
     OrganizationType,
 )
+from .search_documents import DocumentKind
 from .text import clean_plain_text
 
 # Profile sections a coordinator keeps, in both languages.

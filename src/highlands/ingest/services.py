@@ -32,9 +32,9 @@ from ..ecosystem.models import (
     OrganizationAlias,
     SourceDocument,
 )
+from ..ecosystem.search_documents import DocumentKind
 from ..errors import SourceImportError
 from ..search.indexing import enqueue_many
-from ..search.models import DocumentKind
 from .normalize import free_slug, make_slug, normalize_name, tokens
 from .parsers.profile_text import ProfileParseError, parse_profile_text
 from .records import ClusterRecord, DocumentRecord, IssueRecord, Span

@@ -27,9 +27,9 @@ from ..ecosystem.models import (
     OrganizationAlias,
     SourceDocument,
 )
+from ..ecosystem.search_documents import DocumentKind
 from ..errors import ApplicationError, SourceImportError
 from ..search.indexing import enqueue
-from ..search.models import DocumentKind
 from .models import Entity, ReconciliationDecision, ReviewItem
 from .normalize import normalize_name, unique_slug
 from .parsers.tables import (

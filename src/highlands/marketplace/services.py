@@ -24,7 +24,6 @@ from ..ecosystem.models import Highland, Language, Organization
 from ..ecosystem.text import clean_plain_text
 from ..errors import ApplicationError, PermissionDeniedError
 from ..search.indexing import enqueue
-from ..search.models import DocumentKind
 from ..search.text import words
 from . import encoding
 from .models import (
@@ -44,6 +43,7 @@ from .models import (
     SavedSearchMatch,
     Visibility,
 )
+from .search_documents import DocumentKind
 from .selectors import (
     profile_in_audience,
     profile_is_visible,

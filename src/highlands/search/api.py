@@ -2,31 +2,50 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
-from ..config.api import ErrorOut
-from ..marketplace.api import READ_AUTH
-from .selectors import MAX_LIMIT, MAX_QUERY, SearchFilters, search
+from ..config.schemas import ErrorOut
+from . import registry
+from .selectors import ID_RANGE, MAX_LIMIT, MAX_QUERY, SIZE_RANGE, YEAR_RANGE, SearchFilters, search
 
+# Read auth (a bearer token signs the caller in; none: the session or anonymous) is given
+# to this router where the API is assembled (``config/api.py``): search imports no app.
 router = Router(tags=["search"])
+
+ClusterId = Annotated[int, Field(ge=ID_RANGE[0], le=ID_RANGE[1])]
+Year = Annotated[int, Field(ge=YEAR_RANGE[0], le=YEAR_RANGE[1])]
+Size = Annotated[int, Field(ge=SIZE_RANGE[0], le=SIZE_RANGE[1])]
+
+
+def _type_choices(schema: dict[str, Any]) -> None:
+    # The registered kinds, read when the OpenAPI document is built (after app loading).
+    schema["enum"] = [*registry.names(), "all"]
 
 
 class SearchIn(Schema):
     q: str = Field(..., min_length=1, max_length=MAX_QUERY, pattern=r"\S")
-    type: Literal["cluster", "organization", "profile", "all"] = "all"
+    type: str = Field("all", json_schema_extra=_type_choices)
     limit: int = Field(10, ge=1, le=MAX_LIMIT)
     mode: Literal["hybrid", "keyword", "semantic"] = "hybrid"
     highland: list[str] = []
-    cluster: list[int] = []
+    cluster: list[ClusterId] = []
     helix_role: list[str] = []
-    year_min: int | None = None
-    year_max: int | None = None
-    size_min: int | None = None
-    size_max: int | None = None
+    year_min: Year | None = None
+    year_max: Year | None = None
+    size_min: Size | None = None
+    size_max: Size | None = None
     include_synthetic: bool = False
+
+    @field_validator("type")
+    @classmethod
+    def _registered_kind(cls, value: str) -> str:
+        if value != "all" and value not in registry.names():
+            raise ValueError(f"Input should be {', '.join(map(repr, [*registry.names(), 'all']))}")
+        return value
 
 
 class SearchHitOut(Schema):
@@ -52,7 +71,6 @@ class SearchOut(Schema):
 @router.get(
     "",
     response={200: SearchOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
-    auth=READ_AUTH,
     operation_id="search",
     summary="Search clusters, organisations and cooperation profiles in Polish or English",
     description=(

@@ -34,7 +34,8 @@ run: install
 	$(MAKE) --no-print-directory serve
 
 serve:
-	$(BIN)/gunicorn highlands.config.wsgi --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+	$(BIN)/gunicorn -c python:highlands.config.gunicorn highlands.config.wsgi \
+		--bind $(HOST):$(PORT) --workers 2 --threads 4 \
 		--access-logfile - --forwarded-allow-ips=127.0.0.1
 
 ## Set up and run the whole test suite (DATABASE_URL picks the database; SQLite by default)

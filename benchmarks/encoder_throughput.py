@@ -61,11 +61,13 @@ def main() -> None:
 
     from highlands.search.encoders import MultilingualUSE, _FastTokenizer
     from highlands.search.engine import VectorIndex
+    from highlands.search.onnx_use import REBUILD_TOKEN_BUDGET
 
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs")
     texts = passages(args.passages)
     baseline = NumpyBackend(os.path.join(_RES, "weights.npz"), _FastTokenizer(), threads=1)
-    product = MultilingualUSE(threads=1, cache_size=0)
+    # As a rebuild's encoder workers run it (web workers use a smaller token budget).
+    product = MultilingualUSE(threads=1, cache_size=0, token_budget=REBUILD_TOKEN_BUDGET)
     product.encode(texts[:50])
     baseline.encode(texts[:50])
     base_runs = timed(lambda: baseline.encode(texts), args.repeat)

@@ -15,11 +15,12 @@ SETTINGS = ROOT / "src/highlands/config/settings"
 
 def environment_variables() -> set[str]:
     names: set[str] = set()
-    for path in SETTINGS.glob("*.py"):
+    for path in [*SETTINGS.glob("*.py"), SETTINGS.parent / "gunicorn.py"]:
         text = path.read_text(encoding="utf-8")
         names |= set(
             re.findall(
-                r"""(?:environ\.get|environ\.setdefault|env_bool)\(\s*["']([A-Z_]+)["']""", text
+                r"""(?:environ\.get|environ\.setdefault|env_bool|_number)\(\s*["']([A-Z_]+)["']""",
+                text,
             )
         )
         names |= set(re.findall(r"""environ\[\s*["']([A-Z_]+)["']\s*\]""", text))

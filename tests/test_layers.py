@@ -34,21 +34,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 
 # Edges that break the layers today and are being removed on other branches; delete each
 # line when its branch is merged (a listed edge that no longer exists fails the test).
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # Search builds the apps' documents itself; the search-layer branch moves each builder
-        # into its app (``search_documents.py``), which also ends search.selectors ↔
-        # marketplace.selectors.
-        ("search.documents", "ecosystem.models"),
-        ("search.documents", "marketplace.models"),
-        ("search.documents", "marketplace.selectors"),
-        ("search.selectors", "marketplace.selectors"),
-        ("search.views", "ecosystem.models"),
-        # The registry's permission rules read the roles of accounts (the permission-model
-        # work, secure-registry branch, is to declare them above the registry).
-        ("ecosystem.rules", "accounts.predicates"),
-    }
-)
+KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset({})
 
 
 def _module_name(path: Path) -> str:

@@ -228,7 +228,7 @@ def test_onnx_backend_computes_what_the_packaged_numpy_backend_computes():
         "Swidnik helicopters",
         "",
         "x",
-        # longer than one onnxruntime call (1024 tokens): becomes its own call
+        # longer than one onnxruntime call (512 tokens): becomes its own call
         " ".join(["światłowody i sieci teleinformatyczne dla przemysłu"] * 150),
         *[f"Organisation {i} in Lublin: machining, welding, IT services" for i in range(40)],
     ]

@@ -131,3 +131,45 @@ def test_search_page_reports_an_inverted_year_range_and_keeps_the_other_filters(
     html = page.content.decode()
     assert "jest późniejszy niż rok" in html
     assert '<option value="academia" selected>' in html
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"cluster": "99999999999999999999"},
+        {"cluster": "0"},
+        {"year_min": "-9223372036854775809"},
+        {"year_max": "9223372036854775808"},
+        {"size_min": "-1"},
+        {"size_max": "99999999999999999999999"},
+    ],
+)
+def test_api_refuses_numbers_the_engine_cannot_hold(client, shared_index, params):
+    """Found by an outside probe: these reached Tantivy ("Expected I64 type") as a 500."""
+    response = client.get("/api/v1/search", {"q": "a", **params})
+    assert response.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
+    body = response.json()
+    assert body["code"] == "validation_error"
+    assert set(body["details"][0]["loc"]) & set(params)  # names the parameter
+
+
+def test_api_accepts_the_largest_numbers_it_documents(client, shared_index):
+    schema = client.get("/api/v1/openapi.json").json()
+    parameters = {
+        p["name"]: p["schema"] for p in schema["paths"]["/api/v1/search"]["get"]["parameters"]
+    }
+    largest = {
+        "cluster": parameters["cluster"]["items"]["maximum"],
+        "year_min": parameters["year_min"]["anyOf"][0]["maximum"],
+        "size_max": parameters["size_max"]["anyOf"][0]["maximum"],
+    }
+    assert largest == {"cluster": 2**63 - 1, "year_min": 32767, "size_max": 2**31 - 1}
+    response = client.get("/api/v1/search", {"q": "metal", **largest})
+    assert response.status_code == HTTPStatus.OK
+    assert response.json()["results"] == []
+
+
+def test_search_page_reports_a_year_out_of_range(client, shared_index):
+    page = client.get(reverse("search:search"), {"q": "metal", "year_min": "99999999999999999999"})
+    assert page.status_code == HTTPStatus.OK
+    assert "A year must be between 0 and 32767." in page.content.decode()

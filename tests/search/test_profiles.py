@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from highlands.marketplace import services
 from highlands.marketplace.models import CooperationProfile, ProfileStatus
+from highlands.marketplace.search_documents import DocumentKind
 from highlands.search.indexing import enqueue, rebuild
-from highlands.search.models import DocumentKind, IndexOutbox, SearchDocument
+from highlands.search.models import IndexOutbox, SearchDocument
 from highlands.search.selectors import SearchFilters, search
 from tests.accounts.fixtures import world as world
 from tests.marketplace.conftest import Market, bearer

@@ -114,6 +114,33 @@ def test_invalid_requests_are_application_errors(shared_index):
         SearchFilters(types=["event"])
 
 
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"clusters": [2**63]},
+        {"clusters": [5, -1]},
+        {"year_min": -(2**63) - 1},
+        {"year_max": 40_000},
+        {"size_min": -1},
+        {"size_max": 2**64},
+    ],
+)
+def test_filters_the_engine_cannot_hold_are_refused_before_it(filters):
+    """The API bounds its parameters; the CLI, the page and any caller meet this guard."""
+    with pytest.raises(ApplicationError) as refused:
+        SearchFilters(**filters)
+    assert refused.value.code == "filter_out_of_range"
+    assert refused.value.status == 400
+
+
 def test_same_result_shape_without_index(db):
     result = search("anything")
     assert result.results == []
+
+
+def test_a_filter_no_asked_kind_carries_finds_nothing(shared_index):
+    """Profiles have no year: asking for profiles established after 2000 is empty, not an
+    error, and counts nothing in the facets."""
+    result = search("metal", filters=SearchFilters(types=["profile"], year_min=2000))
+    assert result.results == []
+    assert result.facets == {"type": {}, "highland": {}, "helix_role": {}}

@@ -18,6 +18,7 @@ from typing import Any
 
 import rules
 
+from . import registry_rules  # noqa: F401  (the registry's permissions, declared with the roles)
 from .models import Invitation
 from .predicates import (
     coordinates_a_cluster_of,

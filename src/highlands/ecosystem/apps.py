@@ -5,3 +5,8 @@ class EcosystemConfig(AppConfig):
     name = "highlands.ecosystem"
     label = "ecosystem"
     verbose_name = "Ecosystem registry"
+
+    def ready(self) -> None:
+        from .search_documents import register
+
+        register()

@@ -31,7 +31,6 @@ from django.utils.translation import gettext as _
 from ..audit.services import audit_record, snapshot
 from ..errors import ApplicationError, PermissionDeniedError
 from ..search.indexing import enqueue_many
-from ..search.models import DocumentKind
 from ..servicekit import (
     bounded_items,
     choice,
@@ -62,6 +61,7 @@ from .models import (
     Organization,
     OrganizationType,
 )
+from .search_documents import DocumentKind
 
 # Profile sections a coordinator keeps, in both languages.
 EDITABLE_ATTRIBUTE_KINDS = (

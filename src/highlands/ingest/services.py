@@ -32,9 +32,9 @@ from ..ecosystem.models import (
     OrganizationAlias,
     SourceDocument,
 )
+from ..ecosystem.search_documents import DocumentKind
 from ..errors import SourceImportError
 from ..search.indexing import enqueue_many
-from ..search.models import DocumentKind
 from ..text.folding import tokens
 from ..text.names import normalize_name
 from ..text.slugs import free_slug, make_slug

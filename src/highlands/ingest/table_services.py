@@ -27,9 +27,9 @@ from ..ecosystem.models import (
     OrganizationAlias,
     SourceDocument,
 )
+from ..ecosystem.search_documents import DocumentKind
 from ..errors import ApplicationError, SourceImportError
 from ..search.indexing import enqueue
-from ..search.models import DocumentKind
 from ..text.names import normalize_name
 from ..text.slugs import unique_slug
 from .models import Entity, ReconciliationDecision, ReviewItem

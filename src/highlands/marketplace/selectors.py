@@ -15,6 +15,7 @@ from django.utils import timezone
 from ..accounts.models import ClusterCoordinator, ContactPerson, OrganizationRepresentative
 from ..ecosystem.models import Cluster, Membership, Organization
 from ..errors import NotFoundError
+from ..search.selectors import MAX_LIMIT, SearchFilters, parse_query, search
 from ..text.analysis import analyze
 from . import encoding
 from .models import (
@@ -159,9 +160,6 @@ def profile_search(
     highland: str | None = None,
 ) -> list[CooperationProfile]:
     """Live profiles the user may see that the search index finds for ``q``, best first."""
-    # Imported here: the search app reads this module's visibility rule at import time.
-    from ..search.selectors import MAX_LIMIT, SearchFilters, search
-
     filters = SearchFilters(types=["profile"], highlands=[highland] if highland else [])
     hits = search(q, filters=filters, limit=MAX_LIMIT, user=user).results
     rank = {hit.object_id: i for i, hit in enumerate(hits)}
@@ -372,8 +370,6 @@ def search_matches_profile(saved: SavedSearch, terms: frozenset[str], vector: An
     the search box folds and stems them), or in meaning (cosine ≥ the threshold)?"""
     if not saved.query:
         return True
-    from ..search.selectors import parse_query  # see profile_search
-
     parsed = parse_query(saved.query)
     translated = {
         term: {

@@ -21,7 +21,6 @@ from ..audit.services import audit_record, snapshot
 from ..ecosystem.models import Highland, Language, Organization
 from ..errors import ApplicationError, PermissionDeniedError
 from ..search.indexing import enqueue
-from ..search.models import DocumentKind
 from ..servicekit import (
     choice,
     mail_on_commit,
@@ -51,6 +50,7 @@ from .models import (
     SavedSearchMatch,
     Visibility,
 )
+from .search_documents import DocumentKind
 from .selectors import (
     profile_in_audience,
     profile_is_visible,

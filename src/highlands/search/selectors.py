@@ -1,7 +1,9 @@
 """Search reads: keyword (BM25), semantic (nearest neighbours) and their fusion.
 
-``search()`` is the one entry point for the API, the portal and the CLI.  Each list is
-computed independently, fused by reciprocal rank fusion, and every hit says why it matched.
+``search()`` is the one entry point for the API, the portal and the CLI. It runs four
+stages: ``retrieve`` (the name, keyword and semantic lists, each computed independently),
+``fuse`` (reciprocal rank fusion), ``hide`` (drop what the searcher may not see, asked of
+each kind's own visibility rule) and ``explain`` (every hit says why it matched).
 """
 
 from __future__ import annotations
@@ -18,17 +20,18 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
-from ..marketplace.selectors import live_q, profiles_visible_to
 from ..text.analysis import STOP_WORDS, analyze, stem, words
+from . import registry
 from .encoders import get_encoder
 from .engine import MAX_CHUNKS, SCHEMA, Reader, chunk_keys, get_reader
 from .glossary import expand, surface_forms
-from .models import DocumentKind, SearchChunk, SearchDocument
+from .models import SearchChunk, SearchDocument
 
 EMPTY_QUERY = "Type something to search for."
 QUERY_TOO_LONG = "The query is longer than {max} characters."
 BAD_MODE = "Unknown search mode {mode!r}; use hybrid, keyword or semantic."
 BAD_YEARS = "year_min is after year_max."
+OUT_OF_RANGE = "{name} must be between {low} and {high}."
 MAX_QUERY = 300
 MAX_LIMIT = 100
 MODES = ("hybrid", "keyword", "semantic")
@@ -47,9 +50,16 @@ EXACT_FILTER_MAX = 2000  # filtered semantic search falls back to exact scoring 
 HYBRID_SEMANTIC_FLOOR = 0.3
 SEMANTIC_FLOOR = 0.15  # cosine below which a passage is not offered as a semantic match
 
-# Profiles the searcher may not see are dropped after retrieval (the index holds every live
-# profile, whatever its audience), so lists that can hold profiles fetch this much deeper.
-PROFILE_OVERFETCH = 3
+# Documents the searcher may not see are dropped after retrieval (the index holds, say,
+# every live cooperation profile whatever its audience), so when a kind with a visibility
+# rule is searched the lists are fetched this much deeper.
+HIDDEN_OVERFETCH = 3
+
+# The numeric filters' bounds: those of the columns that store them (so no stored value is
+# out of reach), all inside the keyword engine's 64-bit integers.
+YEAR_RANGE = (0, 32767)  # PositiveSmallIntegerField
+SIZE_RANGE = (0, 2**31 - 1)  # PositiveIntegerField
+ID_RANGE = (1, 2**63 - 1)  # BigAutoField
 
 NAME_BOOST = 3.0
 TRANSLATION_BOOST = 0.7
@@ -69,6 +79,17 @@ class SearchFilters:
     include_synthetic: bool = False
 
     def __post_init__(self) -> None:
+        for name, value, (low, high) in (
+            *(("cluster", pk, ID_RANGE) for pk in self.clusters),
+            ("year_min", self.year_min, YEAR_RANGE),
+            ("year_max", self.year_max, YEAR_RANGE),
+            ("size_min", self.size_min, SIZE_RANGE),
+            ("size_max", self.size_max, SIZE_RANGE),
+        ):
+            if value is not None and not low <= value <= high:
+                raise ApplicationError(
+                    OUT_OF_RANGE.format(name=name, low=low, high=high), code="filter_out_of_range"
+                )
         if (
             self.year_min is not None
             and self.year_max is not None
@@ -76,9 +97,28 @@ class SearchFilters:
         ):
             raise ApplicationError(BAD_YEARS, code="invalid_filter")
         self.types = [t for t in self.types if t and t != "all"]
+        known = registry.names()
         for t in self.types:
-            if t not in DocumentKind.values:
+            if t not in known:
                 raise ApplicationError(f"Unknown type {t!r}.", code="invalid_filter")
+
+    @property
+    def kinds(self) -> list[str]:
+        """The kinds searched: those asked for (all when none) that carry every active
+        filter, since a document without a filter's value can never match it."""
+        wanted = {
+            "highland": bool(self.highlands),
+            "cluster": bool(self.clusters),
+            "helix_role": bool(self.helix_roles),
+            "year": self.year_min is not None or self.year_max is not None,
+            "size": self.size_min is not None or self.size_max is not None,
+        }
+        active = {name for name, on in wanted.items() if on}
+        return [
+            kind.name
+            for kind in registry.kinds()
+            if (not self.types or kind.name in self.types) and active <= kind.filters
+        ]
 
     def apply(self, qs: QuerySet[SearchDocument]) -> QuerySet[SearchDocument]:
         """The same filters on database rows (used on semantic candidates)."""
@@ -164,6 +204,14 @@ class Hit:
     keyword_score: float | None = None
     semantic_score: float | None = None
     why: list[str] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        """What the hit is, in the UI language ("cooperation profile")."""
+        try:
+            return str(registry.get(self.kind).label)
+        except LookupError:
+            return self.kind
 
 
 @dataclass
@@ -386,7 +434,7 @@ def search(
     mode: str = "hybrid",
     user: Any = None,
 ) -> SearchResult:
-    """Search clusters, organisations and the profiles ``user`` may see (None: anonymous).
+    """Search every registered kind for what ``user`` may see (None: anonymous).
 
     The same shape on SQLite and PostgreSQL.
     """
@@ -403,21 +451,56 @@ def search(
     reader = get_reader()
     if reader is None:
         return SearchResult(q, mode, _ms(started), [], {})
+    if not filters.kinds:  # every kind asked for lacks one of the filters: nothing matches
+        return SearchResult(q, mode, _ms(started), [], _facets([]))
     parsed = parse_query(q)
-    engine_ms: dict[str, float] = {}
-    with_profiles = not filters.types or DocumentKind.PROFILE in filters.types
-    fetch = limit * PROFILE_OVERFETCH if with_profiles else limit
-    depth = max(CANDIDATES, fetch)
+    searched = filters.types or registry.names()
+    checked = [k for k in searched if registry.get(k).visible is not None]
+    retrieved = retrieve(
+        reader,
+        parsed,
+        filters,
+        mode=mode,
+        limit=limit,
+        fetch=limit * HIDDEN_OVERFETCH if checked else limit,
+    )
+    fused = fuse(retrieved)
+    ordered = hide(list(fused), user, kinds=checked)
+    hits = explain(reader, parsed, ordered[:limit], fused, retrieved)
+    return SearchResult(q, mode, _ms(started), hits, _facets(ordered), retrieved.engine_ms)
 
+
+@dataclass
+class Retrieved:
+    """The ranked lists of one query, best first: each says why its documents are there."""
+
+    names: list[int]  # documents whose names contain the whole query
+    keyword: list[tuple[int, float]]  # (document, BM25 score)
+    semantic: list[tuple[int, float, int]]  # (document, cosine, best passage's position)
+    engine_ms: dict[str, float] = field(default_factory=dict)
+
+
+def retrieve(
+    reader: Reader,
+    parsed: QueryTerms,
+    filters: SearchFilters,
+    *,
+    mode: str,
+    limit: int,
+    fetch: int,
+) -> Retrieved:
+    """Stage 1: the name, keyword and semantic lists the ``mode`` asks for, ``fetch`` deep
+    (deeper than ``limit`` when hidden documents may have to be dropped)."""
+    engine_ms: dict[str, float] = {}
     keyword: list[tuple[int, float]] = []
     if mode in ("hybrid", "keyword"):
         t0 = time.perf_counter()
-        keyword = keyword_search(reader, parsed, filters, depth)
+        keyword = keyword_search(reader, parsed, filters, max(CANDIDATES, fetch))
         engine_ms["keyword"] = _ms(t0)
     semantic: list[tuple[int, float, int]] = []
     if mode in ("hybrid", "semantic"):
         t0 = time.perf_counter()
-        vector = get_encoder().encode([q])[0]
+        vector = get_encoder().encode([parsed.raw])[0]
         engine_ms["encode"] = _ms(t0)
         t0 = time.perf_counter()
         floor = HYBRID_SEMANTIC_FLOOR if mode == "hybrid" and keyword else SEMANTIC_FLOOR
@@ -431,29 +514,75 @@ def search(
             exact_fallback=not (mode == "hybrid" and len(keyword) >= limit),
         )
         engine_ms["semantic"] = _ms(t0)
-
     names: list[int] = []
     if mode in ("hybrid", "keyword"):
-        names = name_matches(reader, q, filters, fetch)
+        names = name_matches(reader, parsed.raw, filters, fetch)
+    return Retrieved(names, keyword, semantic, engine_ms)
+
+
+def fuse(retrieved: Retrieved) -> dict[int, float]:
+    """Stage 2: reciprocal rank fusion of the lists; documents by fused score, best first
+    (ties keep the order they were first seen in: names, keyword, semantic)."""
     fused: dict[int, float] = {}
     # A document whose name contains the whole query is strong evidence of its own.
-    for rank, doc_id in enumerate(names, start=1):
+    for rank, doc_id in enumerate(retrieved.names, start=1):
         fused[doc_id] = fused.get(doc_id, 0.0) + NAME_WEIGHT / (RRF_K + rank)
-    for rank, (doc_id, _score) in enumerate(keyword, start=1):
+    for rank, (doc_id, _score) in enumerate(retrieved.keyword, start=1):
         fused[doc_id] = fused.get(doc_id, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank)
-    for rank, (doc_id, _sim, _pos) in enumerate(semantic, start=1):
+    for rank, (doc_id, _sim, _pos) in enumerate(retrieved.semantic, start=1):
         fused[doc_id] = fused.get(doc_id, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
-    ordered = sorted(fused, key=lambda d: -fused[d])
-    if with_profiles:
-        hidden = hidden_profile_documents(ordered, user)
-        ordered = [d for d in ordered if d not in hidden]
-    top = ordered[:limit]
+    return {doc_id: fused[doc_id] for doc_id in sorted(fused, key=lambda d: -fused[d])}
 
+
+def hide(doc_ids: list[int], user: Any, *, kinds: list[str] | None = None) -> list[int]:
+    """Stage 3: the documents ``user`` may see, in order (see ``hidden_documents``)."""
+    if kinds == []:
+        return doc_ids
+    hidden = hidden_documents(doc_ids, user, kinds=kinds)
+    return [d for d in doc_ids if d not in hidden]
+
+
+def hidden_documents(doc_ids: list[int], user: Any, *, kinds: list[str] | None = None) -> set[int]:
+    """Of these documents, those ``user`` may not see now, asked of the visibility rule of
+    each kind that has one (``kinds`` limits which are asked), in the database.
+
+    The index may lag: a cooperation profile can expire by the date, change its audience or
+    be deleted before its document is refreshed, so visibility comes from the owning app's
+    own rule, never from the index.
+    """
+    ruled = [k.name for k in registry.kinds() if k.visible is not None]
+    if kinds is not None:
+        ruled = [k for k in ruled if k in kinds]
+    if not doc_ids or not ruled:
+        return set()
+    by_kind: dict[str, dict[int, int]] = {}  # kind -> record id -> document id
+    for doc_id, kind, object_id in SearchDocument.objects.filter(
+        pk__in=doc_ids, kind__in=ruled
+    ).values_list("pk", "kind", "object_id"):
+        by_kind.setdefault(kind, {})[object_id] = doc_id
+    hidden: set[int] = set()
+    for kind, documents in by_kind.items():
+        rule = registry.get(kind).visible
+        assert rule is not None  # noqa: S101 - only ruled kinds were read
+        visible = set(rule(user, list(documents)))
+        hidden |= {doc for object_id, doc in documents.items() if object_id not in visible}
+    return hidden
+
+
+def explain(
+    reader: Reader,
+    parsed: QueryTerms,
+    top: list[int],
+    fused: dict[int, float],
+    retrieved: Retrieved,
+) -> list[Hit]:
+    """Stage 4: the hits of ``top`` with their scores and why each matched: the query's
+    words (and translations) it contains, and the passage it is semantically close to."""
     docs = SearchDocument.objects.defer("names", "body").in_bulk(top)
-    kw_scores = dict(keyword)
+    kw_scores = dict(retrieved.keyword)
     query_terms = set(parsed.terms) | {t for ts in parsed.translations.values() for t in ts}
     present = _present_terms(reader, [d for d in top if d in kw_scores], query_terms)
-    sem = {d: (s, p) for d, s, p in semantic}
+    sem = {d: (s, p) for d, s, p in retrieved.semantic}
     passages = {
         (c.document_id, c.position): c.text
         for c in SearchChunk.objects.filter(
@@ -492,30 +621,7 @@ def search(
                 why=why,
             )
         )
-    facets = _facets(ordered)
-    return SearchResult(q, mode, _ms(started), hits, facets, engine_ms)
-
-
-def hidden_profile_documents(doc_ids: list[int], user: Any) -> set[int]:
-    """Of these documents, the profiles ``user`` may not see now (checked in the database).
-
-    The index may lag: a profile can expire by the date, change its audience or be deleted
-    before its document is refreshed, so liveness and audience come from the marketplace's
-    own visibility rule, not from the index.
-    """
-    profile_docs = dict(
-        SearchDocument.objects.filter(pk__in=doc_ids, kind=DocumentKind.PROFILE).values_list(
-            "pk", "object_id"
-        )
-    )
-    if not profile_docs:
-        return set()
-    visible = set(
-        profiles_visible_to(user)
-        .filter(live_q(), pk__in=list(profile_docs.values()))
-        .values_list("pk", flat=True)
-    )
-    return {doc for doc, profile_id in profile_docs.items() if profile_id not in visible}
+    return hits
 
 
 def _chunk_filter(pairs: list[tuple[int, int]]) -> Q:

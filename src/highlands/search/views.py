@@ -5,20 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from ..ecosystem.models import HelixRole, Highland
 from ..errors import ApplicationError
-from .selectors import MAX_QUERY, SearchFilters, SearchResult, search
-
-# The form's helix-role options in the UI language (the model keeps plain English labels).
-HELIX_ROLE_LABELS = {
-    "business": gettext_lazy("Business"),
-    "bei": gettext_lazy("Business environment institution"),
-    "academia": gettext_lazy("Academia"),
-    "public_authority": gettext_lazy("Public authority"),
-    "civil_society": gettext_lazy("Civil society"),
-}
+from . import registry
+from .selectors import MAX_QUERY, YEAR_RANGE, SearchFilters, SearchResult, search
 
 
 def _int(value: str | None) -> int | None:
@@ -30,7 +20,7 @@ def _int(value: str | None) -> int | None:
 
 def _filters(request: HttpRequest, kind: str, *, years: bool) -> SearchFilters:
     return SearchFilters(
-        types=[kind] if kind in ("cluster", "organization", "profile") else [],
+        types=[kind] if kind in registry.names() else [],
         highlands=[h for h in request.GET.getlist("highland") if h],
         helix_roles=[r for r in request.GET.getlist("helix_role") if r],
         year_min=_int(request.GET.get("year_min")) if years else None,
@@ -54,6 +44,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "query_too_long": _("The query is longer than %(max)s characters.")
             % {"max": MAX_QUERY},
             "invalid_filter": _("The “established from” year is after the “to” year."),
+            "filter_out_of_range": _("A year must be between %(min)s and %(max)s.")
+            % {"min": YEAR_RANGE[0], "max": YEAR_RANGE[1]},
         }
         error = messages.get(exc.code, exc.message)
         filters = _filters(request, kind, years=False)  # the form keeps the rest
@@ -63,10 +55,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "result": result,
         "error": error,
         "filters": filters,
-        "highlands": Highland.objects.order_by("position"),
-        "helix_roles": [
-            (value, HELIX_ROLE_LABELS.get(value, label)) for value, label in HelixRole.choices
-        ],
+        "kinds": registry.kinds(),
+        "highlands": registry.filter_choices("highland"),
+        "helix_roles": registry.filter_choices("helix_role"),
     }
     template = "search/_results.html" if request.htmx else "search/search.html"  # type: ignore[attr-defined]
     return render(request, template, context)

@@ -8,9 +8,14 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from ...engine import current_generation, get_reader, index_home
-from ...indexing import drain, rebuild
+from ...indexing import drain, failing, rebuild
 from ...models import IndexOutbox, SearchChunk, SearchDocument
 from ...progress import ProgressBar
+
+FAILING_SHOWN = 20
+# An entry counted an attempt but holds no error: a drain is on it now, or the process
+# draining it stopped (killed, out of memory) before it could record one.
+STOPPED = "no error recorded (being indexed now, or the draining process stopped)"
 
 
 class Command(BaseCommand):
@@ -36,15 +41,29 @@ class Command(BaseCommand):
             while drained := drain():
                 count += drained
             self.stdout.write(f"Drained {count} pending index updates.")
+            if waiting := failing().count():
+                self.stdout.write(
+                    f"{waiting} of them failed and wait to be retried: "
+                    "see `highlands search-index status`."
+                )
         else:
             home = index_home()
             gen = current_generation(home)
             reader = get_reader()
+            failed = failing()
             self.stdout.write(
                 f"index: {gen or 'none (run `highlands search-index rebuild`)'}\n"
                 f"documents: {SearchDocument.objects.count()}  "
                 f"passages: {SearchChunk.objects.count()}  "
                 f"keyword docs: {reader.keyword.searcher().num_docs if reader else 0}  "
                 f"vectors: {len(reader.vectors) if reader else 0}  "
-                f"pending: {IndexOutbox.objects.count()}"
+                f"pending: {IndexOutbox.objects.count()}  "
+                f"failing: {failed.count()}"
             )
+            for entry in failed[:FAILING_SHOWN]:
+                error = entry.last_error.splitlines()[0] if entry.last_error else STOPPED
+                when = entry.next_attempt_at.isoformat() if entry.next_attempt_at else "-"
+                self.stdout.write(
+                    f"  {entry.kind} {entry.object_id}: {entry.attempts} attempts, "
+                    f"next at {when}: {error}"
+                )

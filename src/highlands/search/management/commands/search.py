@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ....errors import ApplicationError
+from ... import registry
 from ...selectors import MODES, SearchFilters, search
 
 
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("queries", nargs="+", metavar="QUERY")
         parser.add_argument(
             "--type",
-            choices=["cluster", "organization", "profile", "all"],
+            choices=[*registry.names(), "all"],
             default="all",
             dest="kind",
         )

@@ -1,14 +1,16 @@
-"""Who may write what in the registry — the one place these rules are declared.
+"""Who may write what in the registry (``ecosystem.*`` permissions) — the one place these
+rules are declared.
 
-Checked by the workspace views, the write API and (always) the services in ``services.py``.
-Superusers pass every check (Django's ``User.has_perm``).
+They live with the roles they read, not in ``ecosystem/``: the registry sits below accounts and
+imports nothing of it.  Checked by the workspace views, the write API and (always) the
+registry's services.  Superusers pass every check (Django's ``User.has_perm``).
 """
 
 from __future__ import annotations
 
 import rules
 
-from ..accounts.predicates import (
+from .predicates import (
     answers_for_organization,
     coordinates_cluster,
     coordinates_issue_cluster,

@@ -1,0 +1,29 @@
+"""The meeting scheduler, pure Python (no Django): instance, greedy baseline, CP-SAT solver.
+
+``load_instance``/``parse_instance`` validate, ``schedule_greedy`` is the quick schedule,
+``schedule_optimal`` the exact solver; both return a ``Schedule`` whose ``to_json`` is the
+CLI's output. ``violations`` checks every hard constraint independently.
+"""
+
+from .cpsat import schedule_optimal
+from .greedy import greedy_slots, schedule_greedy
+from .instance import Instance, InstanceError, Participant, Placement, Request, load_instance, parse_instance
+from .schedule import Assignment, Schedule, idle_slots, objective_value, violations
+
+__all__ = [
+    "Assignment",
+    "Instance",
+    "InstanceError",
+    "Participant",
+    "Placement",
+    "Request",
+    "Schedule",
+    "greedy_slots",
+    "idle_slots",
+    "load_instance",
+    "objective_value",
+    "parse_instance",
+    "schedule_greedy",
+    "schedule_optimal",
+    "violations",
+]

@@ -1,0 +1,99 @@
+"""The LP relaxation (OR-Tools GLOP): a proven upper bound and a guide for rounding.
+
+On the congested events we generate the relaxation's optimal vertex is usually integral, and
+then it *is* an optimal schedule. The bound is not read off the LP's reported value: it is
+recomputed from the row duals as a Lagrangian bound, ``sum(rhs * y) + sum(max(0, w - A'y))``,
+which is a valid upper bound for *any* ``y >= 0`` — so solver tolerances can weaken it but
+never make it claim more than is true.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from .formulation import Formulation
+
+_INTEGRAL = 1e-6
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    values: list[float]  # per candidate, in [0, 1]
+    bound: int  # proven upper bound on the candidates' total weight
+    integral: bool  # every value is 0 or 1 (within 1e-6)
+
+
+def solve_relaxation(formulation: Formulation, *, time_limit: float) -> Relaxation | None:
+    """Solve the LP relaxation within ``time_limit`` seconds; None when it could not."""
+    count = len(formulation)
+    if count == 0:
+        return Relaxation(values=[], bound=0, integral=True)
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
+        return None
+    solver.SetTimeLimit(max(1, int(time_limit * 1000)))
+    variables = [solver.NumVar(0.0, 1.0, "") for _ in range(count)]
+    objective = solver.Objective()
+    for variable, weight in zip(variables, formulation.weight, strict=True):
+        objective.SetCoefficient(variable, weight)
+    objective.SetMaximization()
+    constraints = []
+    for row in formulation.rows:
+        constraint = solver.Constraint(-solver.infinity(), row.rhs)
+        for member in row.members:
+            constraint.SetCoefficient(variables[member], 1.0)
+        constraints.append(constraint)
+    if solver.Solve() != pywraplp.Solver.OPTIMAL:
+        return None
+    values = [min(1.0, max(0.0, v.solution_value())) for v in variables]
+    duals = np.array([max(0.0, c.dual_value()) for c in constraints])
+    bound = _lagrangian_bound(formulation, duals)
+    integral = all(v < _INTEGRAL or v > 1 - _INTEGRAL for v in values)
+    return Relaxation(values=values, bound=bound, integral=integral)
+
+
+def _lagrangian_bound(formulation: Formulation, duals: np.ndarray) -> int:
+    """``sum(rhs * y) + sum(max(0, w - A'y))`` for packing rows with unit coefficients."""
+    rhs = np.array([row.rhs for row in formulation.rows], dtype=float)
+    members = np.concatenate([np.asarray(row.members, dtype=np.int64) for row in formulation.rows])
+    lengths = np.array([len(row.members) for row in formulation.rows])
+    priced = np.zeros(len(formulation))
+    np.add.at(priced, members, np.repeat(duals, lengths))
+    reduced = np.asarray(formulation.weight, dtype=float) - priced
+    value = float(rhs @ duals) + float(np.clip(reduced, 0.0, None).sum())
+    # Weights are whole numbers, so is the optimum: round down, keeping a hair for float error.
+    return math.floor(value + 1e-6 * max(1.0, value))
+
+
+def round_relaxation(formulation: Formulation, values: list[float]) -> list[int]:
+    """Candidates by LP value (then weight), each kept while it breaks no row; then the rest
+    by weight and earliest slot, as the quick schedule would."""
+    guided = sorted(
+        (c for c in range(len(formulation)) if values[c] > _INTEGRAL),
+        key=lambda c: (-values[c], -formulation.weight[c]),
+    )
+    rest = sorted(
+        (c for c in range(len(formulation)) if values[c] <= _INTEGRAL),
+        key=lambda c: (-formulation.weight[c], formulation.request[c], formulation.slot[c]),
+    )
+    return pack(formulation, guided + rest)
+
+
+def pack(formulation: Formulation, order: list[int]) -> list[int]:
+    """Take candidates in ``order`` while every row they are in has room."""
+    room = [row.rhs for row in formulation.rows]
+    rows_of: list[list[int]] = [[] for _ in range(len(formulation))]
+    for r, row in enumerate(formulation.rows):
+        for member in row.members:
+            rows_of[member].append(r)
+    chosen: list[int] = []
+    for candidate in order:
+        if all(room[r] > 0 for r in rows_of[candidate]):
+            for r in rows_of[candidate]:
+                room[r] -= 1
+            chosen.append(candidate)
+    return chosen

@@ -7,7 +7,15 @@ CLI's output. ``violations`` checks every hard constraint independently.
 
 from .cpsat import schedule_optimal
 from .greedy import greedy_slots, schedule_greedy
-from .instance import Instance, InstanceError, Participant, Placement, Request, load_instance, parse_instance
+from .instance import (
+    Instance,
+    InstanceError,
+    Participant,
+    Placement,
+    Request,
+    load_instance,
+    parse_instance,
+)
 from .schedule import Assignment, Schedule, idle_slots, objective_value, violations
 
 __all__ = [

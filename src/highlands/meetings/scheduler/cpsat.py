@@ -80,7 +80,9 @@ def schedule_optimal(
         built = time.monotonic()
         model = _SatModel(form, upper=bound)
         model.hint(chosen)
-        solver = _solver(deadline, workers=workers, seed=seed, log=log, keep=time.monotonic() - built)
+        solver = _solver(
+            deadline, workers=workers, seed=seed, log=log, keep=time.monotonic() - built
+        )
         status = solver.solve(model.model)
         stats["phase1_status"] = solver.status_name(status)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -110,7 +112,9 @@ def schedule_optimal(
             built = time.monotonic()
             model = _SatModel(form, upper=None)
             model.fix_weight_and_minimise_idle(_weight(form, chosen), slot_of)
-            solver = _solver(deadline, workers=workers, seed=seed, log=log, keep=time.monotonic() - built)
+            solver = _solver(
+                deadline, workers=workers, seed=seed, log=log, keep=time.monotonic() - built
+            )
             status = solver.solve(model.model)
             stats["phase2_status"] = solver.status_name(status)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -201,15 +205,19 @@ class _SatModel:
         for person, participant in enumerate(instance.participants):
             timeline = sorted(participant.available)
             could_meet = [
-                s for s in timeline if (person, s) in form.busy or form.by_person_slot.get((person, s))
+                s
+                for s in timeline
+                if (person, s) in form.busy or form.by_person_slot.get((person, s))
             ]
             if len(could_meet) < 2:
                 continue
             timeline = [s for s in timeline if could_meet[0] <= s <= could_meet[-1]]
-            meets: list[cp_model.LinearExprT] = [
+            meets: list[Any] = [  # 1 (published) or a sum of candidates
                 1
                 if (person, s) in form.busy
-                else cp_model.LinearExpr.sum([self.x[c] for c in form.by_person_slot.get((person, s), [])])
+                else cp_model.LinearExpr.sum(
+                    [self.x[c] for c in form.by_person_slot.get((person, s), [])]
+                )
                 for s in timeline
             ]
             hinted = [(person, s) in hinted_busy for s in timeline]

@@ -39,15 +39,14 @@ def greedy_slots(
         order = [i for i, r in enumerate(instance.requests) if r.published is None]
         if by_priority:
             order.sort(key=lambda i: -instance.requests[i].priority)  # stable: ties keep order
-    caps = [p.max_meetings for p in instance.participants]
+    never = len(instance.slots)  # no cap: nobody meets more often than there are slots
+    caps = [never if p.max_meetings is None else p.max_meetings for p in instance.participants]
     for index in order:
         request = instance.requests[index]
         if index in slot_of:
             continue
         a, b = request.a, request.b
-        if (caps[a] is not None and meetings[a] >= caps[a]) or (
-            caps[b] is not None and meetings[b] >= caps[b]
-        ):
+        if meetings[a] >= caps[a] or meetings[b] >= caps[b]:
             continue
         for slot in instance.common_slots[index]:
             if (

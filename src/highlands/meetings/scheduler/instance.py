@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeGuard
 
 #: Largest priority accepted: keeps every objective (and the weighted tie-break) within int64.
 MAX_PRIORITY = 1_000_000
@@ -106,15 +106,18 @@ class Instance:
 
 
 def load_instance(text: str | bytes) -> Instance:
-    """Parse an instance from JSON text; malformed JSON is an ``InstanceError`` with its place."""
+    """Parse an instance from JSON text (bytes: UTF-8, a BOM allowed); malformed JSON is an
+    ``InstanceError`` with its place."""
     try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8-sig")
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InstanceError(
             f"malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from exc
     except UnicodeDecodeError as exc:
-        raise InstanceError(f"the file is not UTF-8 text: {exc.reason}") from exc
+        raise InstanceError(f"the file is not UTF-8 text (byte {exc.start}: {exc.reason})") from exc
     return parse_instance(data)
 
 
@@ -239,15 +242,11 @@ def _requests(
                         f'{where}: published in slot "{entry["published"]["slot"]}", where '
                         f'participant "{participants[end].id}" is not available'
                     )
-        result.append(
-            Request(id=rid, a=ends[0], b=ends[1], priority=priority, published=published)
-        )
+        result.append(Request(id=rid, a=ends[0], b=ends[1], priority=priority, published=published))
     return result
 
 
-def _placement(
-    value: object, where: str, slot_index: Mapping[str, int], tables: int
-) -> Placement:
+def _placement(value: object, where: str, slot_index: Mapping[str, int], tables: int) -> Placement:
     entry = _mapping(value, f"{where}: published", _PLACEMENT_FIELDS)
     slot = entry.get("slot")
     if not isinstance(slot, str) or slot not in slot_index:
@@ -310,6 +309,6 @@ def _identifier(entry: Mapping[str, Any], where: str) -> str:
     return value
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     """A JSON whole number written as one (``true`` and ``2.0`` are not)."""
     return isinstance(value, int) and not isinstance(value, bool)

@@ -58,6 +58,8 @@ def solve_relaxation(formulation: Formulation, *, time_limit: float) -> Relaxati
 
 def _lagrangian_bound(formulation: Formulation, duals: np.ndarray) -> int:
     """``sum(rhs * y) + sum(max(0, w - A'y))`` for packing rows with unit coefficients."""
+    if not formulation.rows:
+        return sum(formulation.weight)
     rhs = np.array([row.rhs for row in formulation.rows], dtype=float)
     members = np.concatenate([np.asarray(row.members, dtype=np.int64) for row in formulation.rows])
     lengths = np.array([len(row.members) for row in formulation.rows])

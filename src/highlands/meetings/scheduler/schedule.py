@@ -196,8 +196,10 @@ def violations(instance: Instance, assignments: Iterable[Assignment]) -> list[st
             problems.append(f'published request "{request.id}" was dropped')
     for slot, used in per_slot.items():
         if used > instance.tables_per_slot:
-            problems.append(f'slot "{instance.slots[slot]}" has {used} meetings for '
-                            f"{instance.tables_per_slot} tables")
+            problems.append(
+                f'slot "{instance.slots[slot]}" has {used} meetings for '
+                f"{instance.tables_per_slot} tables"
+            )
     for end, person in enumerate(instance.participants):
         if person.max_meetings is not None and count[end] > person.max_meetings:
             problems.append(

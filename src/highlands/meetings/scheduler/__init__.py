@@ -5,7 +5,8 @@
 CLI's output. ``violations`` checks every hard constraint independently.
 """
 
-from .cpsat import schedule_optimal
+from typing import TYPE_CHECKING, Any
+
 from .greedy import greedy_slots, schedule_greedy
 from .instance import (
     Instance,
@@ -17,6 +18,19 @@ from .instance import (
     parse_instance,
 )
 from .schedule import Assignment, Schedule, idle_slots, objective_value, violations
+
+if TYPE_CHECKING:
+    from .cpsat import schedule_optimal
+
+
+def __getattr__(name: str) -> Any:
+    # OR-Tools (and the pandas it imports) take a second to load: only when solving.
+    if name == "schedule_optimal":
+        from .cpsat import schedule_optimal
+
+        return schedule_optimal
+    raise AttributeError(name)
+
 
 __all__ = [
     "Assignment",

@@ -34,7 +34,7 @@ from .schedule import Schedule, build_schedule, idle_slots, simple_bound
 _RESERVE_S = 0.05
 #: Above this many candidates, phase 2 is the local search alone: building CP-SAT's idle model
 #: (about as many auxiliary variables again) would take longer than it could save.
-PHASE2_MAX_CANDIDATES = 50_000
+PHASE2_MAX_CANDIDATES = 20_000
 #: Share of the budget the LP relaxation may take before the search starts without it.
 _LP_SHARE = 0.5
 

@@ -3,16 +3,36 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...scheduler import InstanceError, load_instance, schedule_greedy, schedule_optimal
-from ...scheduler.instance import Instance
+from ...scheduler.greedy import schedule_greedy
+from ...scheduler.instance import Instance, InstanceError, load_instance
 from ...scheduler.schedule import Schedule
 
 ALGORITHMS = ("cp-sat", "greedy")
+
+
+#: Always give the scheduler this much, even when start-up ate the whole budget.
+_MIN_BUDGET_S = 0.2
+#: Kept back for printing and for the interpreter's exit (unloading OR-Tools, Django and the
+#: search engine's libraries takes up to ~2 s on a loaded machine).
+_EXIT_SHARE, _EXIT_MAX_S = 0.1, 2.0
+
+
+def _process_age() -> float:
+    """Seconds since this process started (Linux ``/proc``; 0 elsewhere), so that
+    ``--time-limit`` bounds the whole command, interpreter and Django start-up included."""
+    try:
+        stat = Path("/proc/self/stat").read_text()
+        started_ticks = int(stat.rsplit(")", 1)[1].split()[19])  # field 22, starttime
+        uptime = float(Path("/proc/uptime").read_text().split()[0])
+        return max(0.0, uptime - started_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 class Command(BaseCommand):
@@ -30,7 +50,7 @@ class Command(BaseCommand):
             type=float,
             default=30.0,
             metavar="SECONDS",
-            help="wall-clock budget of the whole run (default 30)",
+            help="wall-clock budget of the whole command, start-up included (default 30)",
         )
         schedule.add_argument("--algorithm", choices=ALGORITHMS, default="cp-sat")
         schedule.add_argument("--workers", type=int, default=2, help="CP-SAT threads (default 2)")
@@ -54,9 +74,12 @@ class Command(BaseCommand):
         if options["algorithm"] == "greedy":
             schedule = schedule_greedy(instance)
         else:
+            from ...scheduler.cpsat import schedule_optimal
+
+            exit_time = min(_EXIT_MAX_S, _EXIT_SHARE * options["time_limit"])
             schedule = schedule_optimal(
                 instance,
-                time_limit=options["time_limit"],
+                time_limit=max(_MIN_BUDGET_S, options["time_limit"] - _process_age() - exit_time),
                 workers=options["workers"],
                 seed=options["seed"],
             )

@@ -1,0 +1,208 @@
+"""Meeting scheduler against the greedy baseline and its own proven bound, in one run.
+
+Every schedule is produced by the real command line (``highlands meetings schedule ... --json``
+in a child process, so wall time and peak memory are the command's own, read with
+``os.wait4``) and checked here against every hard constraint (``violations``). Cases:
+
+- ``small``: 60, 200 and 500 participants, 4 requests per person (about 8 per person counting
+  both ends), ``--time-limit 30``: objective / bound (the bar: >= 0.99) and objective / greedy.
+- ``large``: 2,000 participants and 10,000 requests, ``--time-limit 60``: objective / greedy
+  (the bar: >= 1.10) and peak memory.
+- ``reschedule``: 500 participants; every meeting of a first schedule is published, 5 % of the
+  requests change (half withdrawn, half new), ``--time-limit 10``: every published meeting must
+  stay where it was.
+
+Seeds 1-3 are the ones looked at while building the scheduler; 11-13 are held out (never run
+before the recorded run). ``--repeat N`` runs the first seed of every case N times (medians).
+
+    python benchmarks/meetings/bench_scheduler.py [--cases small,large,reschedule] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import changed, congested_event
+
+from highlands.meetings.scheduler import (
+    Assignment,
+    parse_instance,
+    schedule_greedy,
+    schedule_optimal,
+    violations,
+)
+
+HIGHLANDS = shutil.which("highlands", path=str(Path(sys.executable).parent)) or "highlands"
+TUNED = (1, 2, 3)
+HELD_OUT = (11, 12, 13)
+
+
+def run_cli(path: Path, *options: str) -> tuple[dict[str, Any], float, float]:
+    """(output, wall seconds, peak RSS MiB) of one ``highlands meetings schedule`` run."""
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        child = subprocess.Popen(  # noqa: S603 - our own console script
+            [HIGHLANDS, "meetings", "schedule", str(path), "--json", *options],
+            stdout=out,
+            stderr=err,
+        )
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.monotonic() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if child.returncode != 0:
+            raise RuntimeError(err.read().decode())
+        output = json.loads(out.read())
+    return output, wall, usage.ru_maxrss / 1024
+
+
+def checked(instance_data: dict[str, Any], output: dict[str, Any]) -> dict[str, Any]:
+    """Refuse any output that breaks a hard constraint or misstates its value."""
+    instance = parse_instance(instance_data)
+    request_index = {r.id: i for i, r in enumerate(instance.requests)}
+    slot_index = {s: i for i, s in enumerate(instance.slots)}
+    assignments = [
+        Assignment(request_index[a["request"]], slot_index[a["slot"]], a["table"])
+        for a in output["assignments"]
+    ]
+    problems = violations(instance, assignments)
+    assert not problems, problems[:3]
+    value = sum(instance.requests[a.request].priority for a in assignments)
+    assert value == output["objective"], (value, output["objective"])
+    assert output["bound"] >= output["objective"]
+    return output
+
+
+def measure(data: dict[str, Any], time_limit: float) -> dict[str, Any]:
+    """Greedy (CLI), greedy by priority, the priority phase alone, and the full CLI run."""
+    instance = parse_instance(data)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "instance.json"
+        path.write_text(json.dumps(data))
+        greedy, greedy_wall, _ = run_cli(path, "--algorithm", "greedy")
+        checked(data, greedy)
+        exact, wall, peak = run_cli(path, "--time-limit", str(time_limit))
+        checked(data, exact)
+    phase1 = schedule_optimal(instance, time_limit=time_limit, minimise_idle=False)
+    return {
+        "participants": len(instance.participants),
+        "requests": len(instance.requests),
+        "greedy": greedy["objective"],
+        "greedy_ms": round(greedy_wall * 1000),
+        "greedy_priority": schedule_greedy(instance, by_priority=True).objective,
+        "objective": exact["objective"],
+        "bound": exact["bound"],
+        "status": exact["status"],
+        "idle_slots": exact["idle_slots"],
+        "greedy_idle_slots": greedy["idle_slots"],
+        "cli_wall_s": round(wall, 2),
+        "scheduler_s": round(exact["took_ms"] / 1000, 2),
+        "peak_mib": round(peak),
+        "priority_phase_s": round(phase1.took_ms / 1000, 2),
+        "priority_phase_status": phase1.status,
+    }
+
+
+def reschedule(seed: int) -> dict[str, Any]:
+    """Publish a schedule, change 5 % of the requests, re-schedule with ``--time-limit 10``."""
+    data = congested_event(500, seed=seed)
+    instance = parse_instance(data)
+    first = schedule_optimal(instance, time_limit=10).to_json(instance)
+    later = changed(data, first["assignments"], seed=seed)
+    published = {r["id"]: r["published"] for r in later["requests"] if "published" in r}
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "instance.json"
+        path.write_text(json.dumps(later))
+        output, wall, peak = run_cli(path, "--time-limit", "10")
+    checked(later, output)
+    placed = {a["request"]: {"slot": a["slot"], "table": a["table"]} for a in output["assignments"]}
+    kept = sum(placed.get(rid) == where for rid, where in published.items())
+    changed_instance = parse_instance(later)
+    phase1 = schedule_optimal(changed_instance, time_limit=10, minimise_idle=False)
+    return {
+        "published": len(published),
+        "kept": kept,
+        "objective": output["objective"],
+        "bound": output["bound"],
+        "status": output["status"],
+        "cli_wall_s": round(wall, 2),
+        "scheduler_s": round(output["took_ms"] / 1000, 2),
+        "peak_mib": round(peak),
+        "priority_phase_s": round(phase1.took_ms / 1000, 2),
+    }
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    python = platform.python_version()
+    return f"nproc {os.cpu_count()}, {cpu}, load average {' '.join(load)}, Python {python}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", default="small,large,reschedule")
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--seeds", default="all", choices=["all", "tuned", "held-out"])
+    args = parser.parse_args()
+    seeds = {"all": TUNED + HELD_OUT, "tuned": TUNED, "held-out": HELD_OUT}[args.seeds]
+    cases = args.cases.split(",")
+    print(f"# {machine()}", flush=True)
+    jobs: list[tuple[str, int, Any]] = []
+    for seed in seeds:
+        if "small" in cases:
+            for size in (60, 200, 500):
+                job = lambda s=seed, n=size: measure(congested_event(n, seed=s), 30)  # noqa: E731
+                jobs.append((f"{size}", seed, job))
+        if "large" in cases:
+            jobs.append(
+                (
+                    "2000",
+                    seed,
+                    lambda s=seed: measure(congested_event(2000, seed=s, requests=10_000), 60),
+                )
+            )
+        if "reschedule" in cases:
+            jobs.append(("reschedule-500", seed, lambda s=seed: reschedule(s)))
+    results: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for name, seed, job in jobs:
+        runs = args.repeat if seed == seeds[0] else 1
+        for _ in range(runs):
+            result = job()
+            results.setdefault((name, seed), []).append(result)
+            held = "held-out" if seed in HELD_OUT else "tuned"
+            print(json.dumps({"case": name, "seed": seed, "set": held, **result}), flush=True)
+    print(f"# done; {machine()}", flush=True)
+    for (name, seed), runs in results.items():
+        if len(runs) > 1:
+            medians = {
+                key: statistics.median(run[key] for run in runs)
+                for key in runs[0]
+                if isinstance(runs[0][key], int | float)
+            }
+            print(json.dumps({"case": name, "seed": seed, "median_of": len(runs), **medians}))
+
+
+if __name__ == "__main__":
+    main()

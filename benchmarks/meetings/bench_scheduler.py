@@ -70,6 +70,15 @@ def run_cli(path: Path, *options: str) -> tuple[dict[str, Any], float, float]:
     return output, wall, usage.ru_maxrss / 1024
 
 
+def run_instance(data: dict[str, Any], *options: str) -> tuple[dict[str, Any], float, float]:
+    """``run_cli`` on ``data`` written to a file; the output is ``checked``."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "instance.json"
+        path.write_text(json.dumps(data))
+        output, wall, peak = run_cli(path, *options)
+    return checked(data, output), wall, peak
+
+
 def checked(instance_data: dict[str, Any], output: dict[str, Any]) -> dict[str, Any]:
     """Refuse any output that breaks a hard constraint or misstates its value."""
     instance = parse_instance(instance_data)
@@ -90,13 +99,8 @@ def checked(instance_data: dict[str, Any], output: dict[str, Any]) -> dict[str, 
 def measure(data: dict[str, Any], time_limit: float) -> dict[str, Any]:
     """Greedy (CLI), greedy by priority, the priority phase alone, and the full CLI run."""
     instance = parse_instance(data)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "instance.json"
-        path.write_text(json.dumps(data))
-        greedy, greedy_wall, _ = run_cli(path, "--algorithm", "greedy")
-        checked(data, greedy)
-        exact, wall, peak = run_cli(path, "--time-limit", str(time_limit))
-        checked(data, exact)
+    greedy, greedy_wall, _ = run_instance(data, "--algorithm", "greedy")
+    exact, wall, peak = run_instance(data, "--time-limit", str(time_limit))
     phase1 = schedule_optimal(instance, time_limit=time_limit, minimise_idle=False)
     return {
         "participants": len(instance.participants),
@@ -104,16 +108,23 @@ def measure(data: dict[str, Any], time_limit: float) -> dict[str, Any]:
         "greedy": greedy["objective"],
         "greedy_ms": round(greedy_wall * 1000),
         "greedy_priority": schedule_greedy(instance, by_priority=True).objective,
-        "objective": exact["objective"],
-        "bound": exact["bound"],
-        "status": exact["status"],
+        **summary(exact, wall, peak),
         "idle_slots": exact["idle_slots"],
         "greedy_idle_slots": greedy["idle_slots"],
-        "cli_wall_s": round(wall, 2),
-        "scheduler_s": round(exact["took_ms"] / 1000, 2),
-        "peak_mib": round(peak),
         "priority_phase_s": round(phase1.took_ms / 1000, 2),
         "priority_phase_status": phase1.status,
+    }
+
+
+def summary(output: dict[str, Any], wall: float, peak: float) -> dict[str, Any]:
+    """What every case reports of one CLI run."""
+    return {
+        "objective": output["objective"],
+        "bound": output["bound"],
+        "status": output["status"],
+        "cli_wall_s": round(wall, 2),
+        "scheduler_s": round(output["took_ms"] / 1000, 2),
+        "peak_mib": round(peak),
     }
 
 
@@ -124,11 +135,7 @@ def reschedule(seed: int) -> dict[str, Any]:
     first = schedule_optimal(instance, time_limit=10).to_json(instance)
     later = changed(data, first["assignments"], seed=seed)
     published = {r["id"]: r["published"] for r in later["requests"] if "published" in r}
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "instance.json"
-        path.write_text(json.dumps(later))
-        output, wall, peak = run_cli(path, "--time-limit", "10")
-    checked(later, output)
+    output, wall, peak = run_instance(later, "--time-limit", "10")
     placed = {a["request"]: {"slot": a["slot"], "table": a["table"]} for a in output["assignments"]}
     kept = sum(placed.get(rid) == where for rid, where in published.items())
     changed_instance = parse_instance(later)
@@ -136,12 +143,7 @@ def reschedule(seed: int) -> dict[str, Any]:
     return {
         "published": len(published),
         "kept": kept,
-        "objective": output["objective"],
-        "bound": output["bound"],
-        "status": output["status"],
-        "cli_wall_s": round(wall, 2),
-        "scheduler_s": round(output["took_ms"] / 1000, 2),
-        "peak_mib": round(peak),
+        **summary(output, wall, peak),
         "priority_phase_s": round(phase1.took_ms / 1000, 2),
     }
 

@@ -8,7 +8,7 @@ is refused whole. Internally participants and slots are referred to by index.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, TypeGuard
@@ -160,19 +160,26 @@ def _slots(value: object) -> list[str]:
     return list(value)
 
 
-def _participants(value: object, slot_index: Mapping[str, int]) -> list[Participant]:
+def _entries(
+    value: object, name: str, fields: frozenset[str]
+) -> Iterator[tuple[str, str, Mapping[str, Any]]]:
+    """(id, where, entry) for each object of the list ``name``, ids checked to be unique."""
     if not isinstance(value, list):
-        raise InstanceError('"participants" must be a list')
-    result: list[Participant] = []
+        raise InstanceError(f'"{name}" must be a list')
     seen: dict[str, int] = {}
     for i, raw in enumerate(value):
-        where = f"participants[{i}]"
-        entry = _mapping(raw, where, _PARTICIPANT_FIELDS)
-        pid = _identifier(entry, where)
-        where = f'participants[{i}] "{pid}"'
-        if pid in seen:
-            raise InstanceError(f"{where}: duplicate id (also participants[{seen[pid]}])")
-        seen[pid] = i
+        entry = _mapping(raw, f"{name}[{i}]", fields)
+        entry_id = _identifier(entry, f"{name}[{i}]")
+        where = f'{name}[{i}] "{entry_id}"'
+        if entry_id in seen:
+            raise InstanceError(f"{where}: duplicate id (also {name}[{seen[entry_id]}])")
+        seen[entry_id] = i
+        yield entry_id, where, entry
+
+
+def _participants(value: object, slot_index: Mapping[str, int]) -> list[Participant]:
+    result: list[Participant] = []
+    for pid, where, entry in _entries(value, "participants", _PARTICIPANT_FIELDS):
         available = entry.get("available")
         if not isinstance(available, list):
             raise InstanceError(f'{where}: "available" must be a list of slot names')
@@ -197,19 +204,9 @@ def _requests(
     participants: Sequence[Participant],
     tables: int,
 ) -> list[Request]:
-    if not isinstance(value, list):
-        raise InstanceError('"requests" must be a list')
     result: list[Request] = []
-    seen: dict[str, int] = {}
     pairs: dict[frozenset[str], str] = {}
-    for i, raw in enumerate(value):
-        where = f"requests[{i}]"
-        entry = _mapping(raw, where, _REQUEST_FIELDS)
-        rid = _identifier(entry, where)
-        where = f'requests[{i}] "{rid}"'
-        if rid in seen:
-            raise InstanceError(f"{where}: duplicate id (also requests[{seen[rid]}])")
-        seen[rid] = i
+    for rid, where, entry in _entries(value, "requests", _REQUEST_FIELDS):
         ends: list[int] = []
         for side in ("a", "b"):
             person = entry.get(side)

@@ -4,11 +4,13 @@ the value and bound they report, published meetings, and optimality against brut
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from highlands.meetings.scheduler import (
     Instance,
+    cpsat,
     idle_slots,
     objective_value,
     parse_instance,
@@ -17,9 +19,9 @@ from highlands.meetings.scheduler import (
     violations,
 )
 from highlands.meetings.scheduler.compact import compact
-from highlands.meetings.scheduler.formulation import Formulation
+from highlands.meetings.scheduler.formulation import Formulation, Row
 from highlands.meetings.scheduler.greedy import greedy_slots
-from highlands.meetings.scheduler.lp import _lagrangian_bound
+from highlands.meetings.scheduler.lp import _lagrangian_bound, odd_set_cuts, solve_relaxation
 from highlands.meetings.scheduler.schedule import build_schedule
 
 from .strategies import brute_force, instances
@@ -192,3 +194,52 @@ def test_a_tiny_time_limit_still_returns_a_checked_schedule():
     schedule = schedule_optimal(instance, time_limit=0.001)
     check(instance, schedule)
     assert schedule.objective >= schedule_greedy(instance).objective
+
+
+def test_a_search_stopped_before_its_first_solution_proves_nothing(monkeypatch):
+    """CP-SAT stopped before any solution reports a bound of 0; it must not be taken as a
+    proof (it once made a greedy schedule look optimal). Without the LP and with no time,
+    the quick schedule (1 meeting) is returned as feasible, bound 2."""
+    monkeypatch.setattr(cpsat, "solve_relaxation", lambda form, time_limit: None)
+    statuses = []
+    original = cpsat._solver
+
+    def stopped_at_once(*args, **kwargs):
+        solver = original(*args, **kwargs)
+        solver.parameters.max_time_in_seconds = 0.0
+        solver.parameters.stop_after_presolve = True
+        statuses.append(solver)
+        return solver
+
+    monkeypatch.setattr(cpsat, "_solver", stopped_at_once)
+    instance = _instance(
+        ["s1", "s2"],
+        2,
+        {"a": ["s1", "s2"], "b": ["s1", "s2"], "c": ["s1"]},
+        [("a", "b"), ("a", "c")],
+    )
+    schedule = schedule_optimal(instance, time_limit=10, minimise_idle=False)
+    check(instance, schedule)
+    assert statuses  # the search ran ...
+    assert schedule.stats["phase1_status"] == "UNKNOWN"  # ... and stopped before a solution
+    assert schedule.objective == 1
+    assert schedule.bound == 2
+    assert schedule.status == "feasible"
+
+
+def test_odd_set_cuts_make_a_half_integral_relaxation_integral():
+    """Five people in a ring of requests, one slot: the plain LP gives every pair half a
+    meeting (2.5); the odd-set row (at most 2 meetings among 5 people) makes it integral."""
+    people = {p: ["s1"] for p in "abcde"}
+    ring = [("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "a")]
+    form = Formulation(_instance(["s1"], 5, people, ring))
+    plain = solve_relaxation(form, time_limit=10, cut_rounds=0)
+    assert plain is not None
+    assert not plain.integral
+    assert plain.bound == 2  # floor(2.5)
+    assert odd_set_cuts(form, plain.values) == [Row(tuple(range(5)), 2)]
+    cut = solve_relaxation(Formulation(_instance(["s1"], 5, people, ring)), time_limit=10)
+    assert cut is not None
+    assert cut.integral
+    assert cut.bound == 2
+    assert sum(v for v in cut.values) == pytest.approx(2)

@@ -5,8 +5,9 @@ candidate per request and slot where both people are available — no table vari
 tables are interchangeable and a slot's tables are only its capacity; table numbers are given
 afterwards (``assign_tables``). The objective is lexicographic, in two phases in one budget:
 
-1. Maximise the sum of priorities. The LP relaxation (GLOP) gives a proven bound; when its
-   optimal vertex is integral it is an optimal schedule and the phase ends. Otherwise CP-SAT
+1. Maximise the sum of priorities. The LP relaxation (GLOP, with odd-set cuts against
+   half-integral cycles) gives a proven bound; when its optimal vertex is integral it is an
+   optimal schedule and the phase ends. Otherwise CP-SAT
    searches, hinted with the best of the quick schedule (given order and by priority) and the
    rounded LP, with the LP bound as a cut so it can stop as soon as it reaches it.
 2. Minimise idle slots without changing the set of meetings: a local search moving single
@@ -62,6 +63,7 @@ def schedule_optimal(
     bound = simple_bound(instance) - form.published_value
     relaxation = solve_relaxation(form, time_limit=_remaining(deadline) * _LP_SHARE)
     proven = False
+    stats["odd_set_cuts"] = len(form.rows) - stats["rows"]
     if relaxation is not None:
         bound = min(bound, relaxation.bound)
         stats["lp_bound"] = form.published_value + relaxation.bound
@@ -91,7 +93,7 @@ def schedule_optimal(
                 chosen = found
             bound = min(bound, int(solver.best_objective_bound + 1e-6))
         elif status == cp_model.UNKNOWN:
-            bound = min(bound, int(solver.best_objective_bound + 1e-6))
+            pass  # stopped before its first solution: its bound is 0, not a proof
         else:  # the empty schedule is always feasible
             raise AssertionError(f"CP-SAT: {solver.status_name(status)} on a schedulable model")
         proven = _weight(form, chosen) >= bound

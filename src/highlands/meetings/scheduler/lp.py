@@ -10,12 +10,14 @@ never make it claim more than is true.
 from __future__ import annotations
 
 import math
+import time
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
-from .formulation import Formulation
+from .formulation import Formulation, Row
 
 _INTEGRAL = 1e-6
 
@@ -27,33 +29,99 @@ class Relaxation:
     integral: bool  # every value is 0 or 1 (within 1e-6)
 
 
-def solve_relaxation(formulation: Formulation, *, time_limit: float) -> Relaxation | None:
-    """Solve the LP relaxation within ``time_limit`` seconds; None when it could not."""
+def solve_relaxation(
+    formulation: Formulation, *, time_limit: float, cut_rounds: int = 5
+) -> Relaxation | None:
+    """Solve the LP relaxation within ``time_limit`` seconds; None when it could not.
+
+    A fractional optimum is usually an odd cycle of half meetings in one slot; up to
+    ``cut_rounds`` times, the odd-set rows that cut it off are added to the formulation (so
+    CP-SAT gets them too) and the LP is solved again."""
     count = len(formulation)
     if count == 0:
         return Relaxation(values=[], bound=0, integral=True)
+    deadline = time.monotonic() + time_limit
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:  # pragma: no cover - GLOP ships with every OR-Tools wheel
         return None
-    solver.SetTimeLimit(max(1, int(time_limit * 1000)))
     variables = [solver.NumVar(0.0, 1.0, "") for _ in range(count)]
     objective = solver.Objective()
     for variable, weight in zip(variables, formulation.weight, strict=True):
         objective.SetCoefficient(variable, weight)
     objective.SetMaximization()
-    constraints = []
-    for row in formulation.rows:
-        constraint = solver.Constraint(-solver.infinity(), row.rhs)
-        for member in row.members:
-            constraint.SetCoefficient(variables[member], 1.0)
-        constraints.append(constraint)
-    if solver.Solve() != pywraplp.Solver.OPTIMAL:
-        return None
-    values = [min(1.0, max(0.0, v.solution_value())) for v in variables]
-    duals = np.array([max(0.0, c.dual_value()) for c in constraints])
-    bound = _lagrangian_bound(formulation, duals)
-    integral = all(v < _INTEGRAL or v > 1 - _INTEGRAL for v in values)
-    return Relaxation(values=values, bound=bound, integral=integral)
+    constraints: list[pywraplp.Constraint] = []
+
+    def add_rows(rows: list[Row]) -> None:
+        for row in rows:
+            constraint = solver.Constraint(-solver.infinity(), row.rhs)
+            for member in row.members:
+                constraint.SetCoefficient(variables[member], 1.0)
+            constraints.append(constraint)
+
+    add_rows(formulation.rows)
+    result: Relaxation | None = None
+    for _ in range(cut_rounds + 1):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            break
+        solver.SetTimeLimit(max(1, int(remaining * 1000)))
+        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+            break
+        values = [min(1.0, max(0.0, v.solution_value())) for v in variables]
+        duals = np.array([max(0.0, c.dual_value()) for c in constraints])
+        bound = _lagrangian_bound(formulation, duals)
+        if result is not None:
+            bound = min(bound, result.bound)
+        integral = all(v < _INTEGRAL or v > 1 - _INTEGRAL for v in values)
+        result = Relaxation(values=values, bound=bound, integral=integral)
+        cuts = [] if integral else odd_set_cuts(formulation, values)
+        if not cuts:
+            break
+        formulation.rows.extend(cuts)
+        add_rows(cuts)
+    return result
+
+
+def odd_set_cuts(formulation: Formulation, values: list[float]) -> list[Row]:
+    """Violated odd-set rows: in one slot, people of an odd set ``S`` can hold at most
+    ``(|S| - 1) / 2`` meetings among themselves (a matching). ``S``: each connected group of
+    people joined by fractional candidates in that slot."""
+    instance = formulation.instance
+    joined: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for c, value in enumerate(values):
+        if _INTEGRAL < value < 1 - _INTEGRAL:
+            request = instance.requests[formulation.request[c]]
+            graph = joined[formulation.slot[c]]
+            graph[request.a].add(request.b)
+            graph[request.b].add(request.a)
+    cuts: list[Row] = []
+    for slot, graph in joined.items():
+        seen: set[int] = set()
+        for start in graph:
+            if start in seen:
+                continue
+            group, stack = {start}, [start]
+            while stack:
+                for other in graph[stack.pop()]:
+                    if other not in group:
+                        group.add(other)
+                        stack.append(other)
+            seen |= group
+            if len(group) % 2 == 0:
+                continue
+            members = sorted(
+                {
+                    c
+                    for person in group
+                    for c in formulation.by_person_slot.get((person, slot), ())
+                    if instance.requests[formulation.request[c]].a in group
+                    and instance.requests[formulation.request[c]].b in group
+                }
+            )
+            rhs = (len(group) - 1) // 2
+            if sum(values[c] for c in members) > rhs + 1e-6:
+                cuts.append(Row(tuple(members), rhs))
+    return cuts
 
 
 def _lagrangian_bound(formulation: Formulation, duals: np.ndarray) -> int:

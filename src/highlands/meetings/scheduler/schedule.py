@@ -75,7 +75,8 @@ def build_schedule(
     if problems:  # a defect in an algorithm, never a property of the input
         raise AssertionError(f"{algorithm} produced an infeasible schedule: {problems[0]}")
     objective = objective_value(instance, slot_of)
-    bound = max(bound, objective)
+    if bound < objective:  # a bound below a feasible schedule proves nothing: a defect
+        raise AssertionError(f"{algorithm} claims bound {bound} below its objective {objective}")
     return Schedule(
         algorithm=algorithm,
         assignments=tuple(assignments),

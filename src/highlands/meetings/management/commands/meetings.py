@@ -20,7 +20,7 @@ ALGORITHMS = ("cp-sat", "greedy")
 _MIN_BUDGET_S = 0.2
 #: Kept back for printing and for the interpreter's exit (unloading OR-Tools, Django and the
 #: search engine's libraries takes up to ~2 s on a loaded machine).
-_EXIT_SHARE, _EXIT_MAX_S = 0.1, 2.0
+_EXIT_SHARE, _EXIT_MAX_S = 0.2, 2.0
 
 
 def _process_age() -> float:

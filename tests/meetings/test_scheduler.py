@@ -132,8 +132,29 @@ def _instance(slots, tables, people, requests) -> Instance:
 
 
 def test_a_fractional_relaxation_is_closed_by_cp_sat():
-    """Three people who all want to meet each other in two slots: the LP may give every pair
-    half a meeting in each slot (value 3), but only two meetings fit; CP-SAT proves it."""
+    """Two triangles of people who may each meet once: the LP gives every pair half a meeting
+    (3), spread over slots so no one-slot odd-set row cuts it; only 2 meetings fit, and CP-SAT
+    has to prove it."""
+    data = _instance([], 1, {}, []).to_json()
+    data["slots"] = ["s1", "s2", "s3"]
+    data["tables_per_slot"] = 6
+    data["participants"] = [
+        {"id": p, "available": ["s1", "s2", "s3"], "max_meetings": 1} for p in "abcdef"
+    ]
+    pairs = ["ab", "bc", "ac", "de", "ef", "df"]
+    data["requests"] = [{"id": f"r{i}", "a": p[0], "b": p[1]} for i, p in enumerate(pairs)]
+    instance = parse_instance(data)
+    schedule = schedule_optimal(instance, time_limit=10)
+    check(instance, schedule)
+    assert schedule.objective == 2
+    assert schedule.status == "optimal"
+    assert schedule.stats["lp_bound"] == 3
+    assert schedule.stats["phase1_status"] == "OPTIMAL"
+
+
+def test_one_slot_odd_rings_are_cut_off():
+    """Three people who all want to meet each other in two slots: half of every pair in each
+    slot is LP-optimal (3) until the odd-set rows allow one meeting per slot among them."""
     instance = _instance(
         ["s1", "s2"],
         5,
@@ -144,7 +165,7 @@ def test_a_fractional_relaxation_is_closed_by_cp_sat():
     check(instance, schedule)
     assert schedule.objective == 2
     assert schedule.status == "optimal"
-    assert schedule.stats["lp_bound"] >= 2
+    assert schedule.stats["lp_bound"] == 2
 
 
 def test_quick_schedule_takes_the_first_common_free_slot_in_the_given_order():

@@ -58,17 +58,20 @@ def run_cli(path: Path, *options: str) -> tuple[dict[str, Any], float, float]:
     command = [HIGHLANDS, "meetings", "schedule", str(path), "--json", *options]
     timed = Path("/usr/bin/time").exists()
     if timed:
-        command = ["/usr/bin/time", "-f", "maxrss_kib=%M", *command]
+        command = ["/usr/bin/time", "-f", "maxrss_kib=%M cpu_s=%U+%S", *command]
     started = time.monotonic()
     done = subprocess.run(command, capture_output=True, check=False)  # noqa: S603 - our CLI
     wall = time.monotonic() - started
     if done.returncode != 0:
         raise RuntimeError(done.stderr.decode())
-    peak = float("nan")
+    peak = cpu = float("nan")
     if timed:
-        last = done.stderr.decode().strip().splitlines()[-1]
-        peak = int(last.removeprefix("maxrss_kib=")) / 1024
-    return json.loads(done.stdout), wall, peak
+        fields = dict(f.split("=") for f in done.stderr.decode().strip().splitlines()[-1].split())
+        peak = int(fields["maxrss_kib"]) / 1024
+        cpu = sum(float(part) for part in fields["cpu_s"].split("+"))
+    output = json.loads(done.stdout)
+    output["cpu_s"] = round(cpu, 1)  # user + system CPU of the whole command
+    return output, wall, peak
 
 
 def run_instance(data: dict[str, Any], *options: str) -> tuple[dict[str, Any], float, float]:
@@ -134,6 +137,7 @@ def summary(output: dict[str, Any], wall: float, peak: float) -> dict[str, Any]:
         "bound": output["bound"],
         "status": output["status"],
         "cli_wall_s": round(wall, 2),
+        "cli_cpu_s": output["cpu_s"],
         "scheduler_s": round(output["took_ms"] / 1000, 2),
         "peak_mib": round(peak),
     }

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "highlands.ops",
     "highlands.search",
     "highlands.marketplace",
+    "highlands.meetings",
 ]
 
 MIDDLEWARE = [

@@ -8,10 +8,18 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from django.http import HttpResponse
+
+from ..errors import ApplicationError
 from . import selectors
 from .models import Cluster, Highland, Organization
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+DOWNLOAD_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+UNKNOWN_DOWNLOAD_FORMAT = "Downloads are offered as CSV or XLSX."
 
 
 def cluster_row(cluster: Cluster) -> dict[str, Any]:
@@ -100,14 +108,55 @@ def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def to_csv(rows: Iterable[dict[str, Any]]) -> str:
+def _table(rows: Iterable[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    """Rows flattened to one level (``source.document``), and every column any row has."""
     flat = [_flatten(r) for r in rows]
     columns: list[str] = []
     for row in flat:
         columns += [k for k in row if k not in columns]
+    return columns, flat
+
+
+def to_csv(rows: Iterable[dict[str, Any]]) -> str:
+    columns, flat = _table(rows)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     for row in flat:
         writer.writerow({k: neutralize(_cell_text(row.get(k))) for k in columns})
     return out.getvalue()
+
+
+def to_xlsx(rows: Iterable[dict[str, Any]], *, sheet: str = "export") -> bytes:
+    """The same table as ``to_csv`` as an XLSX workbook; text that a spreadsheet would
+    evaluate as a formula is neutralised, numbers stay numbers."""
+    from openpyxl import Workbook
+
+    columns, flat = _table(rows)
+    book = Workbook(write_only=True)
+    ws = book.create_sheet(sheet[:31])
+    ws.append(columns)
+    for row in flat:
+        ws.append([_xlsx_cell(row.get(k)) for k in columns])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return neutralize(_cell_text(value))
+    return value
+
+
+def download_response(rows: list[dict[str, Any]], *, name: str, fmt: str) -> HttpResponse:
+    """``rows`` as a CSV or XLSX attachment (the pages' "download these results")."""
+    if fmt not in DOWNLOAD_TYPES:
+        raise ApplicationError(UNKNOWN_DOWNLOAD_FORMAT, code="invalid_format")
+    if fmt == "csv":  # a BOM so that spreadsheet programs read UTF-8 (Polish letters)
+        body: str | bytes = "\ufeff" + to_csv(rows)
+    else:
+        body = to_xlsx(rows, sheet=name)
+    response = HttpResponse(body, content_type=DOWNLOAD_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="highlands-{name}.{fmt}"'
+    return response

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import highlands
 
-SAME_IN_POLISH = {"API"}
+SAME_IN_POLISH = {"API", "Menu", "Excel (XLSX)"}
 LOCALE = Path(highlands.__file__).parent / "locale"
 
 

@@ -88,9 +88,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "field_errors": field_errors,
         "year_values": {n: request.GET.get(n, "") for n in ("year_min", "year_max")},
         "active_filters": sum(
-            1
-            for n in ("highland", "helix_role", "year_min", "year_max")
-            if request.GET.get(n)
+            1 for n in ("highland", "helix_role", "year_min", "year_max") if request.GET.get(n)
         )
         + (kind in ("cluster", "organization", "profile")),
         "filters": filters,

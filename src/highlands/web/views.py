@@ -250,9 +250,7 @@ def organization_download(request: HttpRequest) -> HttpResponse:
     """The organisation directory with its current filters, as the CLI's export rows."""
     form = OrganizationFilterForm(request.GET)
     rows = [exports.organization_row(o) for o in selectors.organization_list(**form.filters())]
-    return exports.download_response(
-        rows, name="organizations", fmt=request.GET.get("format", "")
-    )
+    return exports.download_response(rows, name="organizations", fmt=request.GET.get("format", ""))
 
 
 @require_safe

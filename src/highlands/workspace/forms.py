@@ -44,9 +44,15 @@ class ClusterProfileForm(forms.Form):
         label=_("Name (English)"),
         max_length=255,
         required=False,
+        widget=forms.TextInput(attrs={"lang": "en"}),
         help_text=_("Left empty, a name the source does not state stays unknown."),
     )
-    name_pl = forms.CharField(label=_("Name (Polish)"), max_length=255, required=False)
+    name_pl = forms.CharField(
+        label=_("Name (Polish)"),
+        max_length=255,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "pl"}),
+    )
     year_established = forms.IntegerField(
         label=_("Year established"), required=False, min_value=1800, max_value=2100
     )
@@ -79,13 +85,16 @@ class ClusterProfileForm(forms.Form):
                                 required=False,
                                 max_length=255,
                                 initial=title,
+                                widget=forms.TextInput(attrs={"lang": language}),
                             )
                         )
                     self.fields[attribute_field_name(kind, language, index)] = forms.CharField(
                         label=label,
                         required=False,
                         initial=text,
-                        widget=forms.Textarea(attrs={"rows": 3 if len(text) < 200 else 8}),
+                        widget=forms.Textarea(
+                            attrs={"rows": 3 if len(text) < 200 else 8, "lang": language}
+                        ),
                     )
 
     def attribute_edits(self) -> dict[tuple[str, str], list[str | tuple[str, str]]]:

@@ -1,4 +1,5 @@
 import json
+import re
 from typing import Any
 
 from django import template
@@ -191,3 +192,12 @@ def label(code: str, kind: str) -> str:
         "language": labels.LANGUAGE_LABELS,
     }[kind]
     return str(table.get(code, code))
+
+
+_LINE_REF = re.compile(r":?\s*\(?\b(?:line|lines)\s+\d+(?:[–-]\d+)?\)?", re.IGNORECASE)
+
+
+@register.filter
+def plain_message(message: str) -> str:
+    """A data-quality message without its line references (they sit behind "details")."""
+    return _LINE_REF.sub("", message)

@@ -7,7 +7,6 @@ each offending string with the page it is on.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from .page_text import english_in, english_msgids, internal_words, page_strings
-from .site_world import ROLES, Site, build_site, pages_for
+from .site_world import ROLES, Site, pages_for
 
 # Pages the walk does not open, and why (every other named page of the portal must be in
 # ``pages_for``; test_every_page_is_walked fails on a new page that is in neither).
@@ -31,21 +30,6 @@ NOT_WALKED = {
 }  # fmt: skip
 NAMESPACES = ("web", "search", "marketplace", "workspace", "accounts")
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def site(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[Site]:
-    from django.conf import settings
-    from django.core.management import call_command
-
-    previous = settings.HIGHLANDS_SEARCH_DIR
-    settings.HIGHLANDS_SEARCH_DIR = tmp_path_factory.mktemp("site-search")
-    with django_db_blocker.unblock():
-        built = build_site()
-    yield built
-    with django_db_blocker.unblock():
-        call_command("flush", interactive=False, verbosity=0)
-    settings.HIGHLANDS_SEARCH_DIR = previous
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +121,15 @@ def test_internal_details_stay_one_click_away(rendered: Any) -> None:
     assert "The coordinator is named in two ways" in quality  # ...and in words up front
     cluster = pages["/clusters/eastern-metal-processing-cluster/"]
     assert "#L" in cluster.split("<summary>Sources")[1]  # lines behind "Sources"
+
+
+def test_content_in_the_other_language_carries_its_badge(rendered: Any) -> None:
+    """Marketplace titles written in English are marked lang="en" and badged on /pl/."""
+    import re
+
+    html = rendered[("anonymous", "pl")]["/marketplace/"]
+    link = r'<a class="stretched" href="[^"]+" lang="(\w+)">[^<]+</a>(\s*<abbr)?'
+    titles = re.findall(link, html)
+    assert len(titles) >= 20
+    assert all(badge for lang, badge in titles if lang == "en")
+    assert {lang for lang, _badge in titles} >= {"en"}

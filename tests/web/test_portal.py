@@ -77,7 +77,7 @@ def test_home_shows_strategy_highlands_figures_and_latest_imports(client, seeded
     assert "Key figures" in body
     assert body.count('class="card"') == 5
     assert "Latest activity" in body
-    assert 'imported <strong>Lublin Economic Highlands' in body
+    assert "imported <strong>Lublin Economic Highlands" in body
     assert "data-quality notes</a>" in body
 
 

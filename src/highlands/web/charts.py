@@ -28,7 +28,8 @@ def helix_rows(
     listed: Mapping[str, int], stated: Mapping[str, int | None]
 ) -> tuple[list[str], list[str]]:
     """Roles worth a bar (something stated or listed) and the empty ones, folded into a note."""
-    shown, folded = [], []
+    shown: list[str] = []
+    folded: list[str] = []
     for role in HELIX_ORDER:
         if role not in listed and role not in stated:
             continue

@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
-from pathlib import Path
 
-import highlands
+from .po import po_entries
 
 VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -219,31 +218,15 @@ _URL = re.compile(r"(https?://|/)\S*")
 
 def english_msgids() -> frozenset[str]:
     """The interface's English strings whose Polish differs (from the committed catalogue)."""
-    po = (Path(highlands.__file__).parent / "locale/pl/LC_MESSAGES/django.po").read_text("utf-8")
     found, polish = set(), set()
-    for block in po.split("\n\n"):
-        if block.lstrip().startswith("#~"):
-            continue
-        fields: dict[str, str] = {}
-        current = None
-        for line in block.splitlines():
-            match = re.match(r'^(msgid_plural|msgid|msgstr(?:\[0\])?) "(.*)"$', line)
-            if match:
-                current = match.group(1)
-                fields[current] = match.group(2)
-            elif line.startswith('"') and current:
-                fields[current] += line[1:-1]
-        msgid = fields.get("msgid", "")
-        msgstr = fields.get("msgstr", fields.get("msgstr[0]", ""))
-        if msgid and msgstr and msgid != msgstr and "%(" not in msgid and "<" not in msgid:
-            found.add(_norm(_unescape(msgid)))
-            polish.add(_norm(_unescape(msgstr)))
+    for entry in po_entries():
+        msgid = entry["msgid"]
+        msgstr = entry.get("msgstr", entry.get("msgstr[0]", ""))
+        if msgstr and msgid != msgstr and "%(" not in msgid and "<" not in msgid:
+            found.add(_norm(msgid))
+            polish.add(_norm(msgstr))
     # "Profile" is English and Polish (the plural of "profil"): a Polish word is no evidence.
     return frozenset(found - polish - {_norm(s) for s in SAME_IN_BOTH})
-
-
-def _unescape(text: str) -> str:
-    return text.encode().decode("unicode_escape").encode("latin-1").decode()
 
 
 def _norm(text: str) -> str:

@@ -1,5 +1,6 @@
 """axe-core on every page, in both languages, signed out and as each role, on a desktop and
-on a 390 px phone (``-m browser``): no serious or critical violation.
+on a 390 px phone (``-m browser``): no serious or critical violation, and no page wider than
+the screen (wide tables scroll inside their own region).
 
 axe-core comes inside the ``axe-playwright-python`` wheel (``axe.min.js``); nothing is
 fetched. One Chromium and one live server serve the whole module: each page is loaded once
@@ -111,6 +112,11 @@ def _check_role(browser: Any, base_url: str, site: Site, role: str) -> tuple[int
                 page.set_viewport_size(size)
                 results = page.evaluate(script)
                 checked += 1
+                overflow = page.evaluate("document.documentElement.scrollWidth") - size["width"]
+                if overflow > 0:  # the page, not a table region, scrolls sideways
+                    problems.append(
+                        f"{role} {language} {viewport} {prefix}{path}: {overflow} px wide"
+                    )
                 for violation in results["violations"]:
                     if violation["impact"] in BLOCKING:
                         targets = ", ".join(str(n["target"]) for n in violation["nodes"][:3])

@@ -25,7 +25,7 @@ import time
 
 
 def passages(n: int, seed: int = 1) -> list[str]:
-    demo = importlib.import_module("highlands.search.management.commands.generate-demo")
+    demo = importlib.import_module("highlands.ecosystem.synthetic")
     rng = random.Random(seed)
     out = []
     for i in range(n):

@@ -27,6 +27,7 @@ from highlands.ecosystem.models import (
     FigureObservation,
     Membership,
     Organization,
+    SourceDocument,
 )
 
 PASSWORD = "correct horse battery staple"
@@ -55,6 +56,10 @@ def make_user(email: str, **extra: Any) -> User:
 
 def build_world() -> World:
     clusters, orgs, memberships, issues = {}, {}, {}, {}
+    # The memberships are stated by an imported source, as the document's are: they give
+    # each cluster's coordinator authority over its member (a request would have to be
+    # accepted first).
+    source = SourceDocument.objects.create(sha256="0" * 64, name="fixture.txt", kind="csv")
     for key, position in (("own", 1), ("other", 2)):
         cluster = Cluster.objects.create(
             slug=f"cluster-{key}",
@@ -71,7 +76,7 @@ def build_world() -> World:
         )
         clusters[key], orgs[key] = cluster, org
         memberships[key] = Membership.objects.create(
-            organization=org, cluster=cluster, role="member", position=1
+            organization=org, cluster=cluster, role="member", position=1, source=source
         )
         issues[key] = DataQualityIssue.objects.create(
             code="test_flag",

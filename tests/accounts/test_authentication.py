@@ -9,6 +9,7 @@ import secrets
 import subprocess
 import sys
 from http import HTTPStatus
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -160,22 +161,31 @@ def test_privacy_page_states_retention(client: Client) -> None:
     assert "Argon2" in body
 
 
-def test_deployment_checks_report_nothing_for_production_settings(tmp_path) -> None:
+def run_with_production_settings(code: str, tmp_path: Any) -> str:
+    """Run Python ``code`` in a fresh process under the production settings; its stdout."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "highlands.config.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "HIGHLANDS_VAR_DIR": str(tmp_path),
     }
+    env.pop("HIGHLANDS_TRUSTED_PROXY_COUNT", None)
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()\n" + code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_deployment_checks_report_nothing_for_production_settings(tmp_path) -> None:
     code = (
-        "import django; django.setup()\n"
         "from django.core.checks import run_checks\n"
         "print([str(m) for m in run_checks(include_deployment_checks=True)])\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == "[]", done.stdout + done.stderr
+    assert run_with_production_settings(code, tmp_path) == "[]"
 
 
 def test_user_model_is_the_projects(world: World) -> None:

@@ -59,7 +59,8 @@ def test_coordinator_invites_a_representative_of_a_member(
     [
         ("coordinator", "own", True),
         ("coordinator", "other", False),
-        ("representative", "own", False),
+        ("representative", "own", True),  # a colleague (announced, revocable)
+        ("representative", "other", False),
         ("visitor", "own", False),
         ("city_admin", "other", True),
     ],

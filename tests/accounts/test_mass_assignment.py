@@ -108,7 +108,7 @@ def test_cluster_body_with_protected_fields(client: Client, world: World, body: 
 def test_member_body_cannot_target_another_cluster(client: Client, world: World) -> None:
     before = _state(world)
     response = client.post(
-        f"{API}/clusters/cluster-own/members",
+        f"{API}/clusters/cluster-own/membership-requests",
         data={"organization": "org-newcomer", "cluster": world.clusters["other"].pk},
         content_type="application/json",
         headers={"Authorization": f"Bearer {world.tokens['coordinator']}"},
@@ -118,11 +118,11 @@ def test_member_body_cannot_target_another_cluster(client: Client, world: World)
 
 
 def test_representative_cannot_change_memberships_through_services(world: World) -> None:
-    from highlands.ecosystem.services import MEMBERS_DENIED, cluster_add_member
+    from highlands.ecosystem.services import MEMBERS_DENIED, membership_request_create
     from highlands.errors import PermissionDeniedError
 
     with pytest.raises(PermissionDeniedError, match=MEMBERS_DENIED):
-        cluster_add_member(
+        membership_request_create(
             actor=world.users["representative"],
             cluster=world.clusters["own"],
             organization=world.orgs["own"],
@@ -140,7 +140,15 @@ def test_openapi_schema_builds_and_documents_manage_endpoints(client: Client) ->
     }
     assert operations == {
         "manage_cluster_update_profile",
-        "manage_cluster_add_member",
+        "manage_membership_request_create",
+        "manage_cluster_membership_requests",
+        "manage_membership_requests_to_answer",
+        "manage_membership_request_accept",
+        "manage_membership_request_decline",
+        "manage_membership_request_withdraw",
+        "manage_membership_leave",
+        "manage_organization_representatives",
+        "manage_representative_revoke",
         "manage_cluster_remove_member",
         "manage_cluster_change_member_role",
         "manage_figure_observe",

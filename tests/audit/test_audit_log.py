@@ -31,13 +31,13 @@ SERVICES: dict[str, tuple[Service, str, dict | None, dict | None]] = {
         {"name_pl": "", "goal/en": []},
         {"name_pl": "Klaster", "goal/en": ["G"]},
     ),
-    "cluster.add_member": (
-        lambda w, a, t: services.cluster_add_member(
+    "membership_request.create": (
+        lambda w, a, t: services.membership_request_create(
             actor=a, cluster=w.clusters[t], organization=w.newcomer
         ),
         "cluster",
         None,
-        {"role": "member", "listed_as": ""},
+        {"role": "member", "listed_as": "", "status": "pending", "message": ""},
     ),
     "cluster.change_member_role": (
         lambda w, a, t: services.cluster_change_member_role(

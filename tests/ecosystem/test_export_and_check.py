@@ -62,6 +62,21 @@ def test_export_csv_neutralises_formulas(tmp_path, db):
     assert item["name"].startswith("=HYPERLINK")
 
 
+@pytest.mark.parametrize("separator", [",", ";", "\t"], ids=["comma", "semicolon", "tab"])
+def test_export_csv_resists_the_separator_bypass(db, separator):
+    """Issue 12 finding 5: a ';' inside a name must not start a formula cell under ';'."""
+    from highlands.ecosystem.models import Cluster
+
+    attack = "LubTech;=cmd|' /C calc'!A0;x"
+    Cluster.objects.create(slug="lubtech", name=attack, display_name=attack)
+    document = run("export", "clusters", "--format", "csv")
+    for line in document.splitlines():
+        for field in line.split(separator):  # a reader that ignores quotes
+            assert not field.lstrip(' "').startswith(("=", "+", "-", "@")), field
+    for row in csv.reader(io.StringIO(document), delimiter=separator):
+        assert not any(field.startswith(("=", "+", "-", "@", "\t", "\r")) for field in row)
+
+
 def test_check_prints_the_data_quality_report(seeded):
     out = run("check")
     assert "System check identified no issues" in out

@@ -8,13 +8,14 @@ import pytest
 from highlands.ecosystem.services import (
     organization_create,
     organization_delete,
-    organization_update,
+    organization_update_profile,
 )
 from highlands.ingest.services import profile_document_import
 from highlands.ingest.sources import read_source
 from highlands.search.indexing import drain, rebuild
 from highlands.search.models import IndexOutbox, SearchChunk, SearchDocument
 from highlands.search.selectors import SearchFilters, search
+from highlands.servicekit import SYSTEM
 
 from .conftest import slugs
 
@@ -42,17 +43,22 @@ def test_dry_run_import_leaves_no_outbox_rows(db, seed_path, django_capture_on_c
 def test_create_update_delete_keep_the_index_fresh(indexed, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         org = organization_create(
-            name="Zakład Galwanizacji Kraśnik", description="Cynkowanie ogniowe"
+            actor=SYSTEM, name="Zakład Galwanizacji Kraśnik", description="Cynkowanie ogniowe"
         )
     assert slugs(search("galwanizacja krasnik", filters=ORGS))[0] == org.slug
 
     with django_capture_on_commit_callbacks(execute=True):
-        organization_update(pk=org.pk, name="Kraśnik Zinc Works", description="Hot-dip galvanizing")
+        organization_update_profile(
+            actor=SYSTEM,
+            organization=org,
+            name="Kraśnik Zinc Works",
+            description="Hot-dip galvanizing",
+        )
     assert slugs(search("zinc works", filters=ORGS, mode="keyword"))[0] == org.slug
     assert org.slug not in slugs(search("galwanizacji", filters=ORGS, mode="keyword"))
 
     with django_capture_on_commit_callbacks(execute=True):
-        organization_delete(pk=org.pk)
+        organization_delete(actor=SYSTEM, organization=org)
     assert org.slug not in slugs(search("zinc works", filters=ORGS))
     assert not SearchDocument.objects.filter(kind="organization", object_id=org.pk).exists()
 
@@ -62,7 +68,9 @@ def test_renaming_a_member_updates_its_cluster(indexed, django_capture_on_commit
 
     member = Organization.objects.get(name="Politechnika Lubelska")
     with django_capture_on_commit_callbacks(execute=True):
-        organization_update(pk=member.pk, name="Lublin Polytechnic Quasarium")
+        organization_update_profile(
+            actor=SYSTEM, organization=member, name="Lublin Polytechnic Quasarium"
+        )
     hits = slugs(search("quasarium", mode="keyword"))
     assert "industrial-upland-cluster" in hits
 
@@ -70,7 +78,7 @@ def test_renaming_a_member_updates_its_cluster(indexed, django_capture_on_commit
 def test_outbox_waits_when_sync_is_off(indexed, settings, django_capture_on_commit_callbacks):
     settings.HIGHLANDS_SEARCH_SYNC = False
     with django_capture_on_commit_callbacks(execute=True):
-        organization_create(name="Deferred Widgets")
+        organization_create(actor=SYSTEM, name="Deferred Widgets")
     assert IndexOutbox.objects.count() == 1
     assert not search("deferred widgets", filters=ORGS, mode="keyword").results
     assert drain() == 1
@@ -103,9 +111,11 @@ def test_english_query_finds_polish_description_semantically(
     indexed, django_capture_on_commit_callbacks
 ):
     from highlands.ecosystem.services import organization_create
+    from highlands.servicekit import SYSTEM
 
     with django_capture_on_commit_callbacks(execute=True):
         organization_create(
+            actor=SYSTEM,
             name="Stolarnia Dębowa",
             description="Produkujemy meble z litego drewna dębowego na zamówienie.",
         )
@@ -128,7 +138,7 @@ def test_failed_drain_keeps_the_outbox_for_the_next_one(
 
     monkeypatch.setattr(indexing, "refresh_documents", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        organization_create(name="Resilient Widgets")
+        organization_create(actor=SYSTEM, name="Resilient Widgets")
     assert IndexOutbox.objects.count() == 1  # the write committed; the work is kept
     monkeypatch.undo()
     assert drain() == 1
@@ -360,7 +370,9 @@ def test_drains_leave_the_base_vector_file_alone_until_compaction(
     base_bytes = engine.vector_path(gen).read_bytes()
     with django_capture_on_commit_callbacks(execute=True):
         org = organization_create(
-            name="Zakład Galwanizacji Kraśnik", description="Cynkowanie ogniowe blach stalowych"
+            actor=SYSTEM,
+            name="Zakład Galwanizacji Kraśnik",
+            description="Cynkowanie ogniowe blach stalowych",
         )
     assert engine.vector_path(gen).read_bytes() == base_bytes
     assert (gen / engine.DELTA_FILE).exists()
@@ -370,10 +382,10 @@ def test_drains_leave_the_base_vector_file_alone_until_compaction(
     monkeypatch.setattr(engine, "COMPACT_MIN", 0)
     monkeypatch.setattr(engine, "COMPACT_RATIO", 10**9)  # any change now folds the delta
     with django_capture_on_commit_callbacks(execute=True):
-        organization_update(pk=org.pk, name="Kraśnik Zinc Works")
+        organization_update_profile(actor=SYSTEM, organization=org, name="Kraśnik Zinc Works")
     assert engine.vector_path(gen).read_bytes() != base_bytes
     assert not (gen / engine.DELTA_FILE).exists()
     assert org.slug in slugs(search("hot-dip zinc coating", filters=ORGS, mode="semantic"))[:3]
     with django_capture_on_commit_callbacks(execute=True):
-        organization_delete(pk=org.pk)
+        organization_delete(actor=SYSTEM, organization=org)
     assert org.slug not in slugs(search("hot-dip zinc coating", filters=ORGS, mode="semantic"))

@@ -242,10 +242,11 @@ def test_registry_writes_refresh_the_profiles_that_show_their_data(
     """A profile document carries its owner's name and clusters: changing the owner (or its
     memberships) reindexes its live profiles, deleting the owner drops them."""
     from highlands.ecosystem.services import (
-        cluster_add_member,
+        membership_request_create,
         organization_delete,
-        organization_update,
+        organization_update_profile,
     )
+    from highlands.servicekit import SYSTEM
 
     market = indexed_market
     own = market.world.orgs["own"]
@@ -257,7 +258,7 @@ def test_registry_writes_refresh_the_profiles_that_show_their_data(
         )
 
     with django_capture_on_commit_callbacks(execute=True):
-        organization_update(pk=own.pk, name="Lubelska Obróbka Blach")
+        organization_update_profile(actor=SYSTEM, organization=own, name="Lubelska Obróbka Blach")
     assert len(documents()) == 3
     assert all("Lubelska Obróbka Blach" in doc.body for doc in documents())
     hits = search("lubelska obrobka", filters=SearchFilters(types=["profile"]), mode="keyword")
@@ -265,9 +266,11 @@ def test_registry_writes_refresh_the_profiles_that_show_their_data(
 
     other_cluster = market.world.clusters["other"]
     with django_capture_on_commit_callbacks(execute=True):
-        cluster_add_member(actor=market.users["superuser"], cluster=other_cluster, organization=own)
+        membership_request_create(
+            actor=market.users["superuser"], cluster=other_cluster, organization=own
+        )
     assert all(f"|{other_cluster.pk}|" in doc.clusters for doc in documents())
 
     with django_capture_on_commit_callbacks(execute=True):
-        organization_delete(pk=own.pk)
+        organization_delete(actor=SYSTEM, organization=own)
     assert documents() == []

@@ -74,5 +74,5 @@ def test_search_results_download(client, settings, tmp_path, seeded):
     assert "/search/download/?q=hartowanie+stali&amp;format=csv" in page
     rows = _csv(client.get("/search/download/", {"q": "hartowanie stali", "format": "csv"}))
     assert rows[0]["name"] == "Eastern Metal Processing Cluster"
-    assert rows[0]["matches_words"] == "True"
+    assert rows[0]["matches_words"] == "true"
     assert rows[0]["url"].startswith("http://testserver/clusters/")

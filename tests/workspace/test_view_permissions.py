@@ -18,6 +18,7 @@ from highlands.ecosystem.models import (
     DataQualityIssue,
     FigureObservation,
     Membership,
+    MembershipRequest,
     Organization,
 )
 from tests.accounts.fixtures import ROLES, World
@@ -50,7 +51,9 @@ WRITES = [
         "cluster_members",
         lambda w, t: reverse("workspace:cluster_members", args=[w.clusters[t].slug]),
         lambda w, t: {"organization": "org-newcomer", "role": "member", "listed_as": ""},
-        lambda w, t: Membership.objects.filter(
+        # a request (the city office, answering for an organisation nobody represents, is
+        # accepted at once); the membership itself waits for the organisation's answer
+        lambda w, t: MembershipRequest.objects.filter(
             cluster=w.clusters[t], organization=w.newcomer
         ).exists(),
     ),
@@ -116,8 +119,11 @@ WRITES += [
         lambda w, t: reverse("workspace:invite_representative", args=[w.orgs[t].slug]),
         lambda w, t: {"email": "invitee@example.org"},
         lambda w, t: Invitation.objects.filter(organization=w.orgs[t]).exists(),
-        # the coordinator of a cluster the organisation belongs to, or the city office
-        rule=lambda role, t: _city(role, t) or (role == "coordinator" and t == "own"),
+        # the coordinator of a cluster the organisation belongs to, its own representatives
+        # (a colleague), or the city office
+        rule=lambda role, t: (
+            _city(role, t) or (role in ("coordinator", "representative") and t == "own")
+        ),
     ),
     Write(
         "invite_coordinator",

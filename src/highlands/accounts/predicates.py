@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.db.models import Q
 
 from ..ecosystem.models import Cluster, DataQualityIssue, Membership, Organization
 from .models import ClusterCoordinator, OrganizationRepresentative
@@ -20,6 +21,11 @@ def _active(user: Any) -> bool:
 def _cluster_ids(cluster: Cluster) -> list[int]:
     # The coordinator of a cluster also keeps its sub-clusters.
     return [cluster.pk] if cluster.parent_id is None else [cluster.pk, cluster.parent_id]
+
+
+@rules.predicate
+def is_active_user(user: Any) -> bool:
+    return _active(user)
 
 
 @rules.predicate
@@ -52,11 +58,36 @@ def represents_organization(user: Any, organization: Organization | None) -> boo
 
 @rules.predicate
 def coordinates_a_cluster_of(user: Any, organization: Organization | None) -> bool:
-    """The user coordinates a cluster the organisation is a member of."""
+    """The user coordinates a cluster (or its parent) the organisation stands behind being in.
+
+    Only consented memberships count (stated by an imported source, or accepted by the
+    organisation or the city office): a listing the coordinator merely asked for gives them
+    no authority over the organisation.
+    """
     if not _active(user) or not isinstance(organization, Organization):
         return False
-    cluster_ids = Membership.objects.filter(organization=organization).values("cluster_id")
-    return ClusterCoordinator.objects.filter(user=user, cluster_id__in=cluster_ids).exists()
+    cluster_ids = (
+        Membership.objects.consented().filter(organization=organization).values("cluster_id")
+    )
+    return Cluster.objects.filter(
+        Q(coordinator_users__user=user) | Q(parent__coordinator_users__user=user),
+        pk__in=cluster_ids,
+    ).exists()
+
+
+@rules.predicate
+def has_no_representative(user: Any, organization: Organization | None) -> bool:
+    """Nobody (active) represents the organisation yet."""
+    return isinstance(organization, Organization) and not (
+        OrganizationRepresentative.objects.filter(
+            organization=organization, user__is_active=True
+        ).exists()
+    )
+
+
+# Who answers for an organisation (accepts a cluster's membership request, ...): its own
+# representatives; the city office only while it has none.
+answers_for_organization = represents_organization | (is_city_admin & has_no_representative)
 
 
 @rules.predicate

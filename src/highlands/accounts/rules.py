@@ -1,13 +1,57 @@
-"""Who may invite whom, and who may see or erase a person's data."""
+"""Who may grant, see and revoke roles, and who may see or erase a person's data.
+
+A representative role is granted only by someone with authority over the organisation that
+does not come from the person invited: the city office, the organisation's own
+representatives, or the coordinator of a cluster the organisation stands behind being in
+(``coordinates_a_cluster_of``: a membership stated by a source or accepted by the
+organisation, never one the coordinator only asked for).  Nobody invites themselves, every
+grant is announced to the organisation's representatives and the city office, and they may
+revoke it (``services``).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 import rules
 
-from .predicates import coordinates_a_cluster_of, is_city_admin, is_self, keeps_contact_subject
+from .models import Invitation
+from .predicates import (
+    coordinates_a_cluster_of,
+    is_active_user,
+    is_city_admin,
+    is_self,
+    keeps_contact_subject,
+    represents_organization,
+)
 
-# A coordinator invites representatives of organisations in their cluster(s).
-rules.add_perm("accounts.invite_representative", is_city_admin | coordinates_a_cluster_of)
+
+@rules.predicate
+def invited_it(user: Any, invitation: Invitation | None) -> bool:
+    if not isinstance(invitation, Invitation) or invitation.invited_by_id is None:
+        return False
+    return bool(is_active_user(user)) and invitation.invited_by_id == user.pk
+
+
+@rules.predicate
+def represents_invitation_organization(user: Any, invitation: Invitation | None) -> bool:
+    if not isinstance(invitation, Invitation) or invitation.organization is None:
+        return False
+    return bool(represents_organization(user, invitation.organization))
+
+
+rules.add_perm(
+    "accounts.invite_representative",
+    is_city_admin | represents_organization | coordinates_a_cluster_of,
+)
+rules.add_perm("accounts.revoke_representative", is_city_admin | represents_organization)
+rules.add_perm(
+    "accounts.view_representatives",
+    is_city_admin | represents_organization | coordinates_a_cluster_of,
+)
+rules.add_perm(
+    "accounts.cancel_invitation", is_city_admin | invited_it | represents_invitation_organization
+)
 # Only the city office appoints coordinators.
 rules.add_perm("accounts.invite_coordinator", is_city_admin)
 rules.add_perm("accounts.export_person", is_city_admin | is_self)

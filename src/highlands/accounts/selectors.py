@@ -5,9 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from ..ecosystem.models import Cluster, Organization
-from .models import ApiToken, Consent, ContactPerson
+from ..errors import NotFoundError
+from .models import ApiToken, Consent, ContactPerson, Invitation, OrganizationRepresentative
+
+NOT_FOUND = "Not found."
 
 
 def clusters_kept_by(*, user: Any) -> QuerySet[Cluster]:
@@ -40,3 +44,69 @@ def contacts_of(
     if cluster is not None:
         return ContactPerson.objects.filter(cluster=cluster)
     return ContactPerson.objects.filter(organization=organization)
+
+
+def representatives_of(*, organization: Organization) -> list[OrganizationRepresentative]:
+    """Who represents an organisation, with who granted the role and when."""
+    return list(
+        OrganizationRepresentative.objects.filter(organization=organization)
+        .select_related("user", "granted_by")
+        .order_by("granted_at", "pk")
+    )
+
+
+def representative_get(*, organization: Organization, pk: int) -> OrganizationRepresentative:
+    """One representative role of this organisation (another organisation's is not found)."""
+    representative = (
+        OrganizationRepresentative.objects.select_related("user", "organization")
+        .filter(pk=pk, organization=organization)
+        .first()
+    )
+    if representative is None:
+        raise NotFoundError(NOT_FOUND)
+    return representative
+
+
+def open_invitations_of(*, organization: Organization) -> list[Invitation]:
+    """Representative invitations of an organisation that nobody has accepted yet."""
+    return list(
+        Invitation.objects.filter(
+            organization=organization, accepted_at__isnull=True, expires_at__gt=timezone.now()
+        )
+        .select_related("invited_by", "organization")
+        .order_by("-created_at")
+    )
+
+
+def invitation_of(*, organization: Organization, pk: int) -> Invitation:
+    invitation = (
+        Invitation.objects.select_related("organization")
+        .filter(pk=pk, organization=organization)
+        .first()
+    )
+    if invitation is None:
+        raise NotFoundError(NOT_FOUND)
+    return invitation
+
+
+def contact_get(*, pk: int) -> ContactPerson:
+    person = ContactPerson.objects.select_related("organization", "cluster").filter(pk=pk).first()
+    if person is None:
+        raise NotFoundError(NOT_FOUND)
+    return person
+
+
+def token_get(*, user: Any, pk: int) -> ApiToken:
+    """One of the user's own API tokens."""
+    token = ApiToken.objects.filter(pk=pk, user=user).first()
+    if token is None:
+        raise NotFoundError(NOT_FOUND)
+    return token
+
+
+def consent_get(*, user: Any, pk: int) -> Consent:
+    """One of the user's own consents."""
+    consent = Consent.objects.filter(pk=pk, user=user).first()
+    if consent is None:
+        raise NotFoundError(NOT_FOUND)
+    return consent

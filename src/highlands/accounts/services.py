@@ -1,7 +1,8 @@
 """Writes about people: invitations and role grants, API tokens, contact persons, consent.
 
 GDPR export and erasure live in ``gdpr.py``.  Every service checks the actor's permission,
-runs in one transaction and writes the audit log; e-mail leaves only after commit.
+runs in one transaction and writes the audit log; e-mail leaves only after commit.  Who may
+grant, see and revoke which role is declared in ``rules.py``.
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..audit.services import audit_record, snapshot
+from ..ecosystem import selectors as registry
 from ..ecosystem.models import Cluster, Organization
-from ..ecosystem.text import clean_plain_text
 from ..errors import ApplicationError, PermissionDeniedError
+from ..servicekit import choice, mail_on_commit, plain_text, require
 from .models import (
     ApiToken,
     ClusterCoordinator,
@@ -37,27 +40,92 @@ from .models import (
 
 INVITE_REPRESENTATIVE_DENIED = "You may not invite representatives of this organization."
 INVITE_COORDINATOR_DENIED = "Only the city administrator may invite cluster coordinators."
+SELF_INVITATION = "Nobody may invite themselves: ask someone else with authority to invite you."
+INVITER_NO_AUTHORITY = (
+    "The person who invited you may no longer grant this role; ask for a new invitation."
+)
 INVITATION_INVALID = "This invitation link is not valid."
 INVITATION_EXPIRED = "This invitation has expired."
 INVITATION_USED = "This invitation has already been accepted."
 INVITATION_EMAIL_MISMATCH = "Sign in with the verified e-mail address the invitation was sent to."
+CANCEL_DENIED = "You may not cancel this invitation."
+REVOKE_DENIED = "You may not revoke this organization's representatives."
 CONTACTS_DENIED = "You may not manage contact persons of this record."
 INVITATION_NEEDS_ONE_TARGET = "An invitation is for exactly one organization or one cluster."
 CONTACT_NEEDS_ONE_SUBJECT = "A contact person belongs to exactly one cluster or organization."
 CONSENT_DENIED = "You may not record consent for this person."
 TOKEN_DENIED = "You may not manage this token."  # noqa: S105  (a message, not a secret)
+INVALID_EMAIL = "'{value}' is not a valid e-mail address."
+
+# Text limits (characters), the columns' sizes; documented in docs/data-model.md.
+EMAIL_MAX = 254
+FULL_NAME_MAX = 200
+PHONE_MAX = 40
+POSITION_TITLE_MAX = 200
+TOKEN_NAME_MAX = 100
 
 
 def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _require(actor: Any, perm: str, obj: Any, message: str) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise PermissionDeniedError(message)
+def _email(value: str, *, field: str = "e-mail address", required: bool = True) -> str:
+    email = plain_text(value, field=field, limit=EMAIL_MAX, required=required).lower()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise ApplicationError(INVALID_EMAIL.format(value=email), code="invalid") from exc
+    return email
+
+
+def _addresses_of(user: Any) -> set[str]:
+    """Every address of a person (all of their allauth addresses and the account's own)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    addresses = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    return {a.lower() for a in [*addresses, user.email] if a}
 
 
 # -- invitations and roles -------------------------------------------------------------
+#
+# Every grant of a role is announced to the people who already answer for the organisation
+# (its representatives) or keep the cluster (its coordinators), and to the city office, so a
+# grant nobody expected is seen and revoked.
+
+
+def _role_holders(invitation: Invitation) -> list[Any]:
+    if invitation.organization is not None:
+        return registry.organization_representative_users(organization=invitation.organization)
+    assert invitation.cluster is not None  # noqa: S101  (the check constraint holds it)
+    return registry.cluster_coordinator_users(cluster=invitation.cluster)
+
+
+def _manage_link(invitation: Invitation, url_base: str) -> str:
+    if invitation.organization is not None:
+        return url_base + reverse(
+            "workspace:organization_representatives", args=[invitation.organization.slug]
+        )
+    return url_base + reverse("workspace:home")
+
+
+def _announce(
+    invitation: Invitation, *, exclude: set[int], subject: str, body: str, extra: list[Any]
+) -> None:
+    people = [*_role_holders(invitation), *registry.city_office_users(), *extra]
+    mail_on_commit([p.email for p in people if p.pk not in exclude], subject, body)
+
+
+def _words(invitation: Invitation, url_base: str, **more: str) -> dict[str, str]:
+    """What the e-mails about an invitation say: the role, for what, where to manage it."""
+    return {
+        "role": invitation.get_kind_display().lower(),
+        "target": invitation.organization.name
+        if invitation.organization
+        else str(invitation.cluster),
+        "link": _manage_link(invitation, url_base),
+        **more,
+    }
 
 
 @transaction.atomic
@@ -71,23 +139,24 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Invite a representative of ``organization`` or a coordinator of ``cluster`` by e-mail.
 
-    Returns the invitation and the raw token (only its hash is stored).
+    Nobody may invite themselves.  The organisation's representatives (or the cluster's
+    coordinators) and the city office are told.  Returns the invitation and the raw token
+    (only its hash is stored).
     """
     if (organization is None) == (cluster is None):
         raise ApplicationError(INVITATION_NEEDS_ONE_TARGET, code="invalid")
     if organization is not None:
-        _require(
-            actor, "accounts.invite_representative", organization, INVITE_REPRESENTATIVE_DENIED
-        )
+        require(actor, "accounts.invite_representative", organization, INVITE_REPRESENTATIVE_DENIED)
         kind = InvitationKind.REPRESENTATIVE
-        target = organization.name
     else:
-        _require(actor, "accounts.invite_coordinator", cluster, INVITE_COORDINATOR_DENIED)
+        require(actor, "accounts.invite_coordinator", cluster, INVITE_COORDINATOR_DENIED)
         kind = InvitationKind.COORDINATOR
-        target = str(cluster)
+    email = _email(email)
+    if email in _addresses_of(actor):
+        raise PermissionDeniedError(SELF_INVITATION, code="self_invitation")
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        email=email.strip().lower(),
+        email=email,
         kind=kind,
         organization=organization,
         cluster=cluster,
@@ -103,14 +172,31 @@ def invitation_create(
         organization_id=organization.pk if organization else None,
         after={"kind": kind, "expires_at": invitation.expires_at},
     )
-    link = accept_url_base + reverse("accounts:invitation_accept", args=[token])
-    subject = _("You are invited to Highlands")
-    body = _(
-        "You have been invited to act as %(role)s for %(target)s on Highlands.\n\n"
-        "Sign up or sign in with this e-mail address, then open:\n%(link)s\n"
-    ) % {"role": invitation.get_kind_display().lower(), "target": target, "link": link}
-    transaction.on_commit(
-        lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
+    words = _words(
+        invitation, accept_url_base, inviter=getattr(actor, "email", "") or "Highlands", email=email
+    )
+    _announce(
+        invitation,
+        exclude={actor.pk},
+        subject=_("%(inviter)s invited %(email)s to %(target)s") % words,
+        body=_(
+            "%(inviter)s invited %(email)s to act as %(role)s for %(target)s on Highlands.\n\n"
+            "If you did not expect this, cancel the invitation or revoke the role here:\n"
+            "%(link)s\n"
+        )
+        % words,
+        extra=[],
+    )
+    words["link"] = accept_url_base + reverse("accounts:invitation_accept", args=[token])
+    mail_on_commit(
+        [invitation.email],
+        _("You are invited to Highlands"),
+        _(
+            "You have been invited to act as %(role)s for %(target)s on Highlands.\n\n"
+            "Sign up or sign in with this e-mail address, then open:\n%(link)s\n"
+        )
+        % words,
+        fail_silently=False,
     )
     return invitation, token
 
@@ -118,7 +204,7 @@ def invitation_create(
 def invitation_get(*, token: str) -> Invitation:
     """The open invitation for a raw token (any state; ``invitation_accept`` checks it)."""
     invitation = (
-        Invitation.objects.select_related("organization", "cluster")
+        Invitation.objects.select_related("organization", "cluster", "invited_by")
         .filter(token_hash=_hash(token))
         .first()
     )
@@ -127,9 +213,21 @@ def invitation_get(*, token: str) -> Invitation:
     return invitation
 
 
+def _inviter_may_still_grant(invitation: Invitation) -> bool:
+    # Authority is checked again when the role is granted: an inviter who lost it meanwhile
+    # (revoked, the membership ended) cannot grant through an old invitation.
+    inviter = invitation.invited_by
+    if inviter is None or not inviter.is_active:
+        return False
+    if invitation.kind == InvitationKind.COORDINATOR:
+        return inviter.has_perm("accounts.invite_coordinator", invitation.cluster)
+    return inviter.has_perm("accounts.invite_representative", invitation.organization)
+
+
 @transaction.atomic
-def invitation_accept(*, actor: User, token: str) -> Invitation:
-    """Grant the invited role to the signed-in user whose verified e-mail was invited."""
+def invitation_accept(*, actor: User, token: str, url_base: str = "") -> Invitation:
+    """Grant the invited role to the signed-in user whose verified e-mail was invited, if the
+    inviter is someone else and may still grant it; the grant is announced."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation_get(token=token).pk)
     if invitation.accepted_at is not None:
         raise ApplicationError(INVITATION_USED, code="invitation_used")
@@ -139,6 +237,28 @@ def invitation_accept(*, actor: User, token: str) -> Invitation:
         user=actor, email__iexact=invitation.email, verified=True
     ).exists():
         raise PermissionDeniedError(INVITATION_EMAIL_MISMATCH)
+    if invitation.invited_by_id == actor.pk:
+        raise PermissionDeniedError(SELF_INVITATION, code="self_invitation")
+    if not _inviter_may_still_grant(invitation):
+        raise PermissionDeniedError(INVITER_NO_AUTHORITY, code="inviter_no_authority")
+    words = _words(
+        invitation,
+        url_base,
+        person=actor.email,
+        inviter=invitation.invited_by.email if invitation.invited_by else "",
+    )
+    # Told before the grant, so the new holder is not among the people told.
+    _announce(
+        invitation,
+        exclude={actor.pk},
+        subject=_("%(person)s is now %(role)s for %(target)s") % words,
+        body=_(
+            "%(person)s accepted the invitation of %(inviter)s and now acts as %(role)s for "
+            "%(target)s on Highlands.\n\nIf this is wrong, revoke the role here:\n%(link)s\n"
+        )
+        % words,
+        extra=[invitation.invited_by] if invitation.invited_by else [],
+    )
     if invitation.kind == InvitationKind.COORDINATOR:
         assert invitation.cluster is not None  # noqa: S101  (the check constraint holds it)
         ClusterCoordinator.objects.get_or_create(
@@ -161,9 +281,64 @@ def invitation_accept(*, actor: User, token: str) -> Invitation:
         cluster_id=invitation.cluster_id,
         organization_id=invitation.organization_id,
         subject_user_id=actor.pk,
-        after={"kind": invitation.kind},
+        after={"kind": invitation.kind, "invited_by": invitation.invited_by_id},
     )
     return invitation
+
+
+@transaction.atomic
+def invitation_cancel(*, actor: Any, invitation: Invitation) -> None:
+    """Take back an invitation nobody has accepted yet (its inviter, the organisation's
+    representatives, the city office)."""
+    require(actor, "accounts.cancel_invitation", invitation, CANCEL_DENIED)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ApplicationError(INVITATION_USED, code="invitation_used")
+    audit_record(
+        actor=actor,
+        action="invitation.cancel",
+        obj=invitation,
+        cluster_id=invitation.cluster_id,
+        organization_id=invitation.organization_id,
+        before={"kind": invitation.kind, "expires_at": invitation.expires_at},
+    )
+    invitation.delete()
+
+
+@transaction.atomic
+def representative_revoke(
+    *, actor: Any, representative: OrganizationRepresentative, url_base: str = ""
+) -> None:
+    """End a person's representative role (the organisation's representatives, the city
+    office); the person, the other representatives and the city office are told."""
+    organization = representative.organization
+    require(actor, "accounts.revoke_representative", organization, REVOKE_DENIED)
+    person = representative.user
+    audit_record(
+        actor=actor,
+        action="representative.revoke",
+        obj=representative,
+        organization_id=organization.pk,
+        subject_user_id=person.pk,
+        before=snapshot(representative, ["user_id", "organization_id", "granted_by_id"]),
+    )
+    representative.delete()
+    words = {
+        "person": person.email,
+        "target": organization.name,
+        "by": getattr(actor, "email", "") or "Highlands",
+    }
+    people = [
+        *registry.organization_representative_users(organization=organization),
+        *registry.city_office_users(),
+        person,
+    ]
+    mail_on_commit(
+        [p.email for p in people if p.pk != actor.pk],
+        _("%(person)s no longer represents %(target)s") % words,
+        _("%(by)s revoked the representative role of %(person)s for %(target)s on Highlands.\n")
+        % words,
+    )
 
 
 # -- API tokens -------------------------------------------------------------------------
@@ -173,9 +348,8 @@ def invitation_accept(*, actor: User, token: str) -> Invitation:
 def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """A new bearer token for the actor; the raw value is returned once and never stored."""
     raw = "hl_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=actor, name=clean_plain_text(name)[:100], key_hash=_hash(raw)
-    )
+    name = plain_text(name, field="token name", limit=TOKEN_NAME_MAX, required=True)
+    token = ApiToken.objects.create(user=actor, name=name, key_hash=_hash(raw))
     audit_record(actor=actor, action="api_token.create", obj=token, subject_user_id=actor.pk)
     return token, raw
 
@@ -223,14 +397,15 @@ def contact_person_create(
     """Add a contact person with the consent they gave (purpose and time)."""
     if (organization is None) == (cluster is None):
         raise ApplicationError(CONTACT_NEEDS_ONE_SUBJECT, code="invalid")
-    _require(actor, "accounts.manage_contacts", organization or cluster, CONTACTS_DENIED)
+    require(actor, "accounts.manage_contacts", organization or cluster, CONTACTS_DENIED)
+    choice(consent_purpose, ConsentPurpose.values, "consent purpose")
     person = ContactPerson.objects.create(
         organization=organization,
         cluster=cluster,
-        full_name=clean_plain_text(full_name)[:200],
-        email=email.strip(),
-        phone=clean_plain_text(phone)[:40],
-        position_title=clean_plain_text(position_title)[:200],
+        full_name=plain_text(full_name, field="full name", limit=FULL_NAME_MAX, required=True),
+        email=_email(email, required=False),
+        phone=plain_text(phone, field="phone", limit=PHONE_MAX),
+        position_title=plain_text(position_title, field="position", limit=POSITION_TITLE_MAX),
     )
     Consent.objects.create(contact_person=person, purpose=consent_purpose, given_at=timezone.now())
     audit_record(
@@ -247,8 +422,7 @@ def contact_person_create(
 @transaction.atomic
 def consent_give(*, actor: User, purpose: str) -> Consent:
     """Record the signed-in user's consent to a purpose, with the time it was given."""
-    if purpose not in ConsentPurpose.values:
-        raise ApplicationError(f"'{purpose}' is not a consent purpose.", code="invalid")
+    choice(purpose, ConsentPurpose.values, "consent purpose")
     consent = Consent.objects.create(user=actor, purpose=purpose, given_at=timezone.now())
     audit_record(
         actor=actor,

@@ -17,7 +17,11 @@ from . import services
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.invitation_get(token=token)
     if request.method == "POST":
-        services.invitation_accept(actor=request.user, token=token)  # type: ignore[arg-type]
+        services.invitation_accept(
+            actor=request.user,  # type: ignore[arg-type]
+            token=token,
+            url_base=request.build_absolute_uri("/").rstrip("/"),
+        )
         messages.success(request, _("Invitation accepted."))
         return redirect("workspace:home")
     return render(request, "accounts/invitation.html", {"invitation": invitation})

@@ -16,15 +16,17 @@ from ninja.security import HttpBearer, django_auth
 from pydantic import ConfigDict
 
 from ..accounts import gdpr
+from ..accounts import selectors as account_selectors
+from ..accounts import services as account_services
+from ..accounts.models import OrganizationRepresentative
 from ..accounts.services import api_token_user
 from ..audit import selectors as audit_selectors
 from ..config.schemas import ErrorOut
-from ..errors import NotFoundError
+from ..servicekit import require
 from . import selectors, services
-from .models import DataQualityIssue, Membership
+from .models import Membership, MembershipRequest
 
-ISSUE_NOT_FOUND = "No data-quality flag with id {pk}."
-MEMBERSHIP_NOT_FOUND = "No membership with id {pk} in this cluster."
+REPRESENTATIVES_DENIED = "You may not see this organization's representatives."
 
 
 class TokenAuth(HttpBearer):
@@ -74,10 +76,52 @@ class ManagedClusterOut(Schema):
     year_established: int | None
 
 
-class MemberIn(StrictIn):
+class MembershipRequestIn(StrictIn):
     organization: str
     role: str = "member"
     listed_as: str = ""
+    message: str = ""
+
+
+class DeclineIn(StrictIn):
+    reason: str = ""
+
+
+class MembershipRequestOut(Schema):
+    id: int
+    cluster: str
+    organization: str
+    role: str
+    listed_as: str
+    message: str
+    status: str
+    requested_at: datetime
+    decided_at: datetime | None
+    reason: str
+    membership_id: int | None
+
+    @staticmethod
+    def resolve_cluster(obj: MembershipRequest) -> str:
+        return obj.cluster.slug
+
+    @staticmethod
+    def resolve_organization(obj: MembershipRequest) -> str:
+        return obj.organization.slug
+
+
+class RepresentativeOut(Schema):
+    id: int
+    email: str
+    granted_by: str | None
+    granted_at: datetime
+
+    @staticmethod
+    def resolve_email(obj: OrganizationRepresentative) -> str:
+        return obj.user.email
+
+    @staticmethod
+    def resolve_granted_by(obj: OrganizationRepresentative) -> str | None:
+        return obj.granted_by.email if obj.granted_by else None
 
 
 class MemberChangeIn(StrictIn):
@@ -179,22 +223,86 @@ def cluster_update_profile(request: HttpRequest, slug: str, payload: ClusterProf
 
 
 @router.post(
-    "/clusters/{slug}/members",
-    response={201: ManagedMembershipOut, **ERRORS},
-    operation_id="manage_cluster_add_member",
-    summary="List an organization in a cluster",
+    "/clusters/{slug}/membership-requests",
+    response={201: MembershipRequestOut, **ERRORS},
+    operation_id="manage_membership_request_create",
+    summary="Ask an organization to be listed in a cluster (coordinator, city admin)",
+    description=(
+        "The organization joins once it accepts: its representatives answer, or the city "
+        "office while it has none. `status` is `pending` until then; it is `accepted` (with "
+        "`membership_id`) at once only when the caller may answer for the organization."
+    ),
 )
-def cluster_add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Any:
+def membership_request_create(request: HttpRequest, slug: str, payload: MembershipRequestIn) -> Any:
     cluster = selectors.cluster_get(slug=slug)
     organization = selectors.organization_get(slug=payload.organization)
-    membership = services.cluster_add_member(
+    membership_request = services.membership_request_create(
         actor=request.user,
         cluster=cluster,
         organization=organization,
         role=payload.role,
         listed_as=payload.listed_as,
+        message=payload.message,
+        url_base=request.build_absolute_uri("/").rstrip("/"),
     )
-    return Status(201, membership)
+    return Status(201, membership_request)
+
+
+@router.get(
+    "/clusters/{slug}/membership-requests",
+    response={200: list[MembershipRequestOut], **ERRORS},
+    operation_id="manage_cluster_membership_requests",
+    summary="A cluster's membership requests, pending first (coordinator, city admin)",
+)
+def cluster_membership_requests(request: HttpRequest, slug: str) -> Any:
+    cluster = selectors.cluster_get(slug=slug)
+    require(request.user, "ecosystem.manage_cluster_members", cluster, services.MEMBERS_DENIED)
+    return selectors.membership_requests_of_cluster(cluster=cluster)
+
+
+@router.get(
+    "/membership-requests",
+    response={200: list[MembershipRequestOut], **ERRORS},
+    operation_id="manage_membership_requests_to_answer",
+    summary="Pending requests to list an organization the caller answers for",
+)
+def membership_requests_to_answer(request: HttpRequest) -> Any:
+    return list(selectors.membership_requests_to_answer(user=request.user))
+
+
+@router.post(
+    "/membership-requests/{request_id}/accept",
+    response={200: MembershipRequestOut, **ERRORS},
+    operation_id="manage_membership_request_accept",
+    summary="Accept a cluster's request: the organization is listed (its representatives)",
+)
+def membership_request_accept(request: HttpRequest, request_id: int) -> Any:
+    membership_request = selectors.membership_request_get(pk=request_id)
+    return services.membership_request_accept(actor=request.user, request=membership_request)
+
+
+@router.post(
+    "/membership-requests/{request_id}/decline",
+    response={200: MembershipRequestOut, **ERRORS},
+    operation_id="manage_membership_request_decline",
+    summary="Decline a cluster's request (the organization's representatives)",
+)
+def membership_request_decline(request: HttpRequest, request_id: int, payload: DeclineIn) -> Any:
+    membership_request = selectors.membership_request_get(pk=request_id)
+    return services.membership_request_decline(
+        actor=request.user, request=membership_request, reason=payload.reason
+    )
+
+
+@router.post(
+    "/membership-requests/{request_id}/withdraw",
+    response={200: MembershipRequestOut, **ERRORS},
+    operation_id="manage_membership_request_withdraw",
+    summary="Withdraw a pending request (the cluster's coordinator, city admin)",
+)
+def membership_request_withdraw(request: HttpRequest, request_id: int) -> Any:
+    membership_request = selectors.membership_request_get(pk=request_id)
+    return services.membership_request_withdraw(actor=request.user, request=membership_request)
 
 
 @router.patch(
@@ -210,17 +318,10 @@ def cluster_change_member_role(
     return services.cluster_change_member_role(
         actor=request.user,
         cluster=cluster,
-        membership=_membership(cluster, membership_id),
+        membership=selectors.membership_get(cluster=cluster, pk=membership_id),
         role=payload.role,
         listed_as=payload.listed_as,
     )
-
-
-def _membership(cluster: Any, membership_id: int) -> Membership:
-    membership = Membership.objects.filter(pk=membership_id, cluster=cluster).first()
-    if membership is None:
-        raise NotFoundError(MEMBERSHIP_NOT_FOUND.format(pk=membership_id))
-    return membership
 
 
 @router.delete(
@@ -231,7 +332,7 @@ def _membership(cluster: Any, membership_id: int) -> Membership:
 )
 def cluster_remove_member(request: HttpRequest, slug: str, membership_id: int) -> Any:
     cluster = selectors.cluster_get(slug=slug)
-    membership = _membership(cluster, membership_id)
+    membership = selectors.membership_get(cluster=cluster, pk=membership_id)
     services.cluster_remove_member(actor=request.user, cluster=cluster, membership=membership)
     return Status(204, None)
 
@@ -261,9 +362,7 @@ def figure_observe(request: HttpRequest, slug: str, payload: FigureIn) -> Any:
     summary="Mark a data-quality flag resolved",
 )
 def issue_resolve(request: HttpRequest, issue_id: int) -> Any:
-    issue = DataQualityIssue.objects.select_related("cluster").filter(pk=issue_id).first()
-    if issue is None:
-        raise NotFoundError(ISSUE_NOT_FOUND.format(pk=issue_id))
+    issue = selectors.issue_get(pk=issue_id)
     return services.issue_resolve(actor=request.user, issue=issue)
 
 
@@ -280,6 +379,57 @@ def organization_update_profile(
     return services.organization_update_profile(
         actor=request.user, organization=organization, **payload.model_dump(exclude_unset=True)
     )
+
+
+@router.delete(
+    "/organizations/{slug}/memberships/{membership_id}",
+    response={204: None, **ERRORS},
+    operation_id="manage_membership_leave",
+    summary="Take the organization out of a cluster (its representatives)",
+)
+def membership_leave(request: HttpRequest, slug: str, membership_id: int) -> Any:
+    organization = selectors.organization_get(slug=slug)
+    membership = selectors.membership_of_organization(organization=organization, pk=membership_id)
+    services.membership_leave(actor=request.user, membership=membership)
+    return Status(204, None)
+
+
+@router.get(
+    "/organizations/{slug}/representatives",
+    response={200: list[RepresentativeOut], **ERRORS},
+    operation_id="manage_organization_representatives",
+    summary="Who represents an organization and who granted it (its representatives, "
+    "coordinators of its clusters, city admin)",
+)
+def organization_representatives(request: HttpRequest, slug: str) -> Any:
+    organization = selectors.organization_get(slug=slug)
+    require(request.user, "accounts.view_representatives", organization, REPRESENTATIVES_DENIED)
+    return account_selectors.representatives_of(organization=organization)
+
+
+@router.delete(
+    "/organizations/{slug}/representatives/{representative_id}",
+    response={204: None, **ERRORS},
+    operation_id="manage_representative_revoke",
+    summary="Revoke a representative role (the organization's representatives, city admin)",
+)
+def representative_revoke(request: HttpRequest, slug: str, representative_id: int) -> Any:
+    organization = selectors.organization_get(slug=slug)
+    require(
+        request.user,
+        "accounts.revoke_representative",
+        organization,
+        account_services.REVOKE_DENIED,
+    )
+    representative = account_selectors.representative_get(
+        organization=organization, pk=representative_id
+    )
+    account_services.representative_revoke(
+        actor=request.user,
+        representative=representative,
+        url_base=request.build_absolute_uri("/").rstrip("/"),
+    )
+    return Status(204, None)
 
 
 @router.get(

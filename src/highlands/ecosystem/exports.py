@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable
@@ -11,10 +10,10 @@ from typing import Any
 from django.http import HttpResponse
 
 from ..errors import ApplicationError
+from ..text.spreadsheet import cell, csv_text
 from . import selectors
 from .models import Cluster, Highland, Organization
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DOWNLOAD_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -84,11 +83,6 @@ def to_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
 
 
-def neutralize(value: str) -> str:
-    """Stop spreadsheet programs from evaluating a cell as a formula."""
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
 def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     flat: dict[str, Any] = {}
     for key, value in row.items():
@@ -108,6 +102,11 @@ def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _cell_value(value: Any) -> Any:
+    # Numbers stay numbers (the writer leaves them alone); everything else is text.
+    return value if isinstance(value, int | float) else _cell_text(value)
+
+
 def _table(rows: Iterable[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
     """Rows flattened to one level (``source.document``), and every column any row has."""
     flat = [_flatten(r) for r in rows]
@@ -118,35 +117,25 @@ def _table(rows: Iterable[dict[str, Any]]) -> tuple[list[str], list[dict[str, An
 
 
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:
+    """Flattened rows as CSV through the shared writer (quoted, formulas neutralised)."""
     columns, flat = _table(rows)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
-    writer.writeheader()
-    for row in flat:
-        writer.writerow({k: neutralize(_cell_text(row.get(k))) for k in columns})
-    return out.getvalue()
+    return csv_text(columns, ([_cell_value(row.get(k)) for k in columns] for row in flat))
 
 
 def to_xlsx(rows: Iterable[dict[str, Any]], *, sheet: str = "export") -> bytes:
-    """The same table as ``to_csv`` as an XLSX workbook; text that a spreadsheet would
-    evaluate as a formula is neutralised, numbers stay numbers."""
+    """The same table as ``to_csv`` as an XLSX workbook: text neutralised by the shared
+    writer's rule (no cell is a formula), numbers stay numbers."""
     from openpyxl import Workbook
 
     columns, flat = _table(rows)
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet[:31])
-    ws.append(columns)
+    ws.append([cell(name) for name in columns])
     for row in flat:
-        ws.append([_xlsx_cell(row.get(k)) for k in columns])
+        ws.append([cell(_cell_value(row.get(k))) for k in columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
-
-
-def _xlsx_cell(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return neutralize(_cell_text(value))
-    return value
 
 
 def download_response(rows: list[dict[str, Any]], *, name: str, fmt: str) -> HttpResponse:

@@ -6,6 +6,7 @@ page can show where it came from and a data-quality flag can point at the exact 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -255,6 +256,23 @@ class OrganizationAlias(Provenance):
         return self.name
 
 
+class MembershipRequestStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def consented(self) -> MembershipQuerySet:
+        """Memberships an organisation stands behind: stated by an imported source document,
+        or accepted by the organisation (or the city office) through a ``MembershipRequest``.
+        Only these give a cluster's coordinator any authority over the organisation."""
+        return self.filter(
+            Q(source__isnull=False) | Q(request__status=MembershipRequestStatus.ACCEPTED)
+        )
+
+
 class Membership(Provenance):
     """An organisation's role in a cluster; `listed_as` is the heading it was listed under."""
 
@@ -266,6 +284,8 @@ class Membership(Provenance):
     listed_as = models.CharField(max_length=32, choices=HelixRole.choices, blank=True)
     position = models.PositiveIntegerField(default=0)
 
+    objects = MembershipQuerySet.as_manager()
+
     class Meta:
         ordering = ["cluster", "role", "position"]
         constraints = [
@@ -276,6 +296,54 @@ class Membership(Provenance):
 
     def __str__(self) -> str:
         return f"{self.organization} ({self.role}) in {self.cluster}"
+
+
+class MembershipRequest(models.Model):
+    """A cluster asks an existing organisation to be listed as its member (or founder...).
+
+    Until the organisation accepts (its representative, or the city office while it has
+    none) there is no ``Membership``: the request grants nothing and shows nothing.  On
+    acceptance the membership is created and linked here, so the registry knows it is
+    consented; a membership stated by an imported source document needs no request.
+    """
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="member_requests")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="membership_requests"
+    )
+    role = models.CharField(max_length=16, choices=MembershipRole.choices)
+    listed_as = models.CharField(max_length=32, choices=HelixRole.choices, blank=True)
+    message = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=16,
+        choices=MembershipRequestStatus.choices,
+        default=MembershipRequestStatus.PENDING,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)  # why it was declined, if the organisation says
+    membership = models.OneToOneField(
+        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="request"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "organization", "role"],
+                condition=Q(status="pending"),
+                name="uniq_pending_membership_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} asks {self.organization} ({self.role}, {self.status})"
 
 
 class FigureObservation(Provenance):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import rules
 
 from ..accounts.predicates import (
+    answers_for_organization,
     coordinates_cluster,
     coordinates_issue_cluster,
     is_city_admin,
@@ -21,5 +22,12 @@ rules.add_perm("ecosystem.observe_cluster_figures", is_city_admin | coordinates_
 rules.add_perm("ecosystem.view_cluster_workspace", is_city_admin | coordinates_cluster)
 rules.add_perm("ecosystem.resolve_issue", is_city_admin | coordinates_issue_cluster)
 rules.add_perm("ecosystem.edit_organization", is_city_admin | represents_organization)
-# Helix role (and memberships, via manage_cluster_members) are not the organisation's own call.
+# A cluster asks (manage_cluster_members); the organisation answers: its representatives, or
+# the city office while it has none.  Its representatives may also take it out of a cluster.
+rules.add_perm("ecosystem.answer_membership_request", answers_for_organization)
+rules.add_perm("ecosystem.leave_cluster", represents_organization)
+# Helix role, name and the organisation's existence are the city office's call.
 rules.add_perm("ecosystem.classify_organization", is_city_admin)
+rules.add_perm("ecosystem.rename_organization", is_city_admin)
+rules.add_perm("ecosystem.create_organization", is_city_admin)
+rules.add_perm("ecosystem.delete_organization", is_city_admin)

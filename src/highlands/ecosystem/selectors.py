@@ -5,9 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 
 from ..errors import ApplicationError, NotFoundError
 from .models import (
@@ -21,6 +34,8 @@ from .models import (
     Highland,
     HighlandCluster,
     Membership,
+    MembershipRequest,
+    MembershipRequestStatus,
     Organization,
     SourceDocument,
 )
@@ -44,6 +59,9 @@ HIGHLAND_NOT_FOUND = "No highland with the slug '{slug}'."
 COMPARE_NEEDS_TWO = "Choose at least two clusters to compare."
 COMPARE_AT_MOST = "Compare at most {n} clusters at a time."
 COMPARE_MAX = 4
+MEMBERSHIP_NOT_FOUND = "No membership with id {pk} here."
+ISSUE_NOT_FOUND = "No data-quality flag with id {pk}."
+MEMBERSHIP_REQUEST_NOT_FOUND = "No membership request with id {pk}."
 
 # Directory sort keys -> ORDER BY; "size" is the newest stated member count.
 CLUSTER_SORTS = {
@@ -521,3 +539,144 @@ def strategy_intro() -> tuple[str, SourceDocument | None]:
         .first()
     )
     return (source.intro, source) if source else ("", None)
+
+
+# -- Records the workspace and the write API act on (404 when absent or out of scope) -----
+
+
+def membership_get(*, cluster: Cluster, pk: int) -> Membership:
+    """One membership of this cluster (a membership of another cluster is not found)."""
+    membership = (
+        Membership.objects.select_related("organization").filter(pk=pk, cluster=cluster).first()
+    )
+    if membership is None:
+        raise NotFoundError(MEMBERSHIP_NOT_FOUND.format(pk=pk))
+    return membership
+
+
+def membership_of_organization(*, organization: Organization, pk: int) -> Membership:
+    """One membership of this organisation (another organisation's is not found)."""
+    membership = (
+        Membership.objects.select_related("organization", "cluster")
+        .filter(pk=pk, organization=organization)
+        .first()
+    )
+    if membership is None:
+        raise NotFoundError(MEMBERSHIP_NOT_FOUND.format(pk=pk))
+    return membership
+
+
+def cluster_memberships(*, cluster: Cluster) -> list[Membership]:
+    """A cluster's membership rows with their organisations, by role and list position."""
+    return list(
+        Membership.objects.filter(cluster=cluster)
+        .select_related("organization", "source", "request")
+        .order_by("role", "position")
+    )
+
+
+def issue_get(*, pk: int) -> DataQualityIssue:
+    issue = DataQualityIssue.objects.select_related("cluster").filter(pk=pk).first()
+    if issue is None:
+        raise NotFoundError(ISSUE_NOT_FOUND.format(pk=pk))
+    return issue
+
+
+def cluster_issues(*, cluster: Cluster) -> list[DataQualityIssue]:
+    """Every flag of a cluster, open ones first."""
+    return list(
+        DataQualityIssue.objects.filter(cluster=cluster).order_by(
+            "resolved", "severity", "code", "id"
+        )
+    )
+
+
+_PENDING_FIRST = Case(
+    When(status=MembershipRequestStatus.PENDING, then=Value(0)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
+
+
+def membership_request_get(*, pk: int) -> MembershipRequest:
+    """One membership request (the services check who may act on it)."""
+    request = (
+        MembershipRequest.objects.select_related("cluster", "organization", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if request is None:
+        raise NotFoundError(MEMBERSHIP_REQUEST_NOT_FOUND.format(pk=pk))
+    return request
+
+
+def membership_requests_of_cluster(*, cluster: Cluster) -> list[MembershipRequest]:
+    """A cluster's requests, pending first, then the latest decisions."""
+    return list(
+        MembershipRequest.objects.filter(cluster=cluster)
+        .select_related("organization", "requested_by", "decided_by")
+        .order_by(_PENDING_FIRST, "-requested_at", "-id")[:100]
+    )
+
+
+def membership_requests_of_organization(*, organization: Organization) -> list[MembershipRequest]:
+    """Requests addressed to one organisation, pending first."""
+    return list(
+        MembershipRequest.objects.filter(organization=organization)
+        .select_related("cluster", "requested_by", "decided_by")
+        .order_by(_PENDING_FIRST, "-requested_at", "-id")[:100]
+    )
+
+
+def membership_requests_to_answer(*, user: Any) -> QuerySet[MembershipRequest]:
+    """Pending requests the user may answer: to organisations they represent, and — for the
+    city office — to organisations nobody represents."""
+    pending = MembershipRequest.objects.filter(status=MembershipRequestStatus.PENDING)
+    if not getattr(user, "is_authenticated", False):
+        return pending.none()
+    mine = Q(organization__representative_users__user=user)
+    if user.is_superuser:
+        answerable = Q()
+    elif getattr(user, "is_city_admin", False):
+        unrepresented = ~Q(
+            organization__in=Organization.objects.filter(representative_users__user__is_active=True)
+        )
+        answerable = mine | unrepresented
+    else:
+        answerable = mine
+    return (
+        pending.filter(answerable)
+        .select_related("cluster", "organization", "requested_by")
+        .distinct()
+        .order_by("requested_at", "id")
+    )
+
+
+def organization_answerers(*, organization: Organization) -> list[Any]:
+    """The people who answer for an organisation: its active representatives, or the city
+    office while it has none (the recipients of a membership request)."""
+    representatives = organization_representative_users(organization=organization)
+    return representatives or city_office_users()
+
+
+def organization_representative_users(*, organization: Organization) -> list[Any]:
+    return list(
+        get_user_model()
+        .objects.filter(represented__organization=organization, is_active=True)
+        .order_by("pk")
+    )
+
+
+def city_office_users() -> list[Any]:
+    return list(get_user_model().objects.filter(is_city_admin=True, is_active=True).order_by("pk"))
+
+
+def cluster_coordinator_users(*, cluster: Cluster) -> list[Any]:
+    """Active coordinators of a cluster (and of its parent, who also keeps it)."""
+    ids = [cluster.pk] if cluster.parent_id is None else [cluster.pk, cluster.parent_id]
+    return list(
+        get_user_model()
+        .objects.filter(coordinated__cluster_id__in=ids, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )

@@ -1,13 +1,21 @@
-"""Writes to the registry by people (the workspace and the write API call these).
+"""Every write to the registry outside the importers: people's edits, the city office's
+organisation records, membership requests, and the synthetic demo ecosystem.
 
 Every service is keyword-only, runs in one transaction, checks the actor's permission on the
-object (rules in ``rules.py``) and appends an audit entry with the values before and after.
-Imports of source documents go through ``ingest.services`` instead. Every write queues the
-records whose search entries change (``search.indexing``; drained after commit).
+object (rules in ``rules.py``; commands pass ``servicekit.SYSTEM``), bounds every text (the
+limits below, documented in ``docs/data-model.md``) and appends an audit entry with the
+values before and after.  Imports of source documents go through ``ingest`` instead.  Every
+write queues the records whose search entries change (``search.indexing``; drained after
+commit); e-mail leaves only after commit.
+
+Membership is consent: a cluster *asks* (``membership_request_create``) and the organisation
+answers (its representatives, or the city office while it has none).  Until it accepts there
+is no ``Membership`` row, so the request grants nothing and shows nothing.
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -16,12 +24,27 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..audit.services import audit_record, snapshot
-from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
+from ..errors import ApplicationError, PermissionDeniedError
 from ..ingest.normalize import normalize_name, unique_slug
-from ..search.indexing import enqueue, enqueue_many
+from ..search.indexing import enqueue_many
 from ..search.models import DocumentKind
+from ..servicekit import (
+    bounded_items,
+    choice,
+    mail_on_commit,
+    person,
+    plain_text,
+    require,
+    set_fields,
+    update_audited,
+)
+from . import selectors, synthetic
+from .labels import MEMBERSHIP_ROLE_LABELS
 from .models import (
     AttributeKind,
     Cluster,
@@ -32,11 +55,12 @@ from .models import (
     HelixRole,
     Language,
     Membership,
+    MembershipRequest,
+    MembershipRequestStatus,
     MembershipRole,
     Organization,
     OrganizationType,
 )
-from .text import clean_plain_text
 
 # Profile sections a coordinator keeps, in both languages.
 EDITABLE_ATTRIBUTE_KINDS = (
@@ -50,40 +74,72 @@ EDITABLE_ATTRIBUTE_KINDS = (
 )
 ORGANIZATION_PROFILE_FIELDS = ("description", "city", "website", "year_established", "org_type")
 
+# Text limits (characters).  The source document's longest profile item is a flagship project
+# of 2,427 characters and its longest list has 27 items; organisation descriptions get the
+# marketplace's description limit.  Names, city and website are their column sizes.
+NAME_MAX = 255
+ITEM_TITLE_MAX = 255
+ITEM_TEXT_MAX = 4000
+ITEMS_MAX = 60
+DESCRIPTION_MAX = 5000
+CITY_MAX = 120
+WEBSITE_MAX = 200
+REQUEST_MESSAGE_MAX = 1000
+
 CLUSTER_EDIT_DENIED = "You may not edit this cluster."
 MEMBERS_DENIED = "You may not change this cluster's members."
 FIGURES_DENIED = "You may not record figures for this cluster."
 ISSUE_DENIED = "You may not resolve this data-quality flag."
 ORGANIZATION_EDIT_DENIED = "You may not edit this organization."
 CLASSIFY_DENIED = "Only the city administrator may change an organization's helix role."
+RENAME_DENIED = "Only the city administrator may rename an organization."
+CREATE_DENIED = "Only the city administrator may add organizations to the registry."
+DELETE_DENIED = "Only the city administrator may delete an organization."
+ANSWER_DENIED = (
+    "Only the organization's representatives (or the city office, while it has none) "
+    "may answer this request."
+)
+LEAVE_DENIED = "Only the organization's representatives may take it out of a cluster."
 MEMBERSHIP_EXISTS = "This organization already has that role in the cluster."
+REQUEST_PENDING = "This organization has already been asked to take that role in the cluster."
+REQUEST_NOT_PENDING = "This request was already {status}."
 MEMBERSHIP_OTHER_CLUSTER = "That membership belongs to another cluster."
 ISSUE_ALREADY_RESOLVED = "This data-quality flag is already resolved."
-INVALID_CHOICE = "'{value}' is not a valid {field}."
 INVALID_WEBSITE = "The website must be an http(s) address."
 INVALID_YEAR = "The year must be between 1800 and 2100."
 INVALID_FIGURE = "A figure must be a whole number between 0 and 1,000,000."
-EMPTY_NAME = "The name cannot be empty."
+ORGANIZATION_EXISTS = "An organization named '{name}' already exists."
 
 # (kind, language) -> the section's items, each a text or a (title, text) pair.
 AttributeEdits = Mapping[tuple[str, str], Sequence[str | tuple[str, str]]]
 
-
-def _require(actor: Any, perm: str, obj: Any, message: str) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise PermissionDeniedError(message)
-
-
-def _choice(value: str, choices: Sequence[str], field: str) -> str:
-    if value not in choices:
-        raise ApplicationError(INVALID_CHOICE.format(value=value, field=field), code="invalid")
-    return value
+MEMBERSHIP_LOG_FIELDS = ["organization_id", "cluster_id", "role", "listed_as"]
+REQUEST_LOG_FIELDS = ["organization_id", "cluster_id", "role", "listed_as", "status"]
+ORGANIZATION_LOG_FIELDS = [
+    "name",
+    "helix_role",
+    "org_type",
+    "year_established",
+    "description",
+    "city",
+    "website",
+]
 
 
 def _year(value: int | None) -> int | None:
     if value is not None and not 1800 <= value <= 2100:
         raise ApplicationError(INVALID_YEAR, code="invalid")
     return value
+
+
+def _website(value: str) -> str:
+    website = plain_text(value, field="website", limit=WEBSITE_MAX)
+    if website:
+        try:
+            URLValidator(schemes=["http", "https"])(website)
+        except ValidationError as exc:
+            raise ApplicationError(INVALID_WEBSITE, code="invalid") from exc
+    return website
 
 
 def _attribute_items(cluster: Cluster, kind: str, language: str) -> list[tuple[str, str]]:
@@ -94,9 +150,19 @@ def _attribute_items(cluster: Cluster, kind: str, language: str) -> list[tuple[s
     )
 
 
-def _clean_item(item: str | tuple[str, str]) -> tuple[str, str]:
-    title, text = item if isinstance(item, tuple) else ("", item)
-    return clean_plain_text(title)[:255], clean_plain_text(text)
+def _clean_items(
+    kind: str, language: str, items: Sequence[str | tuple[str, str]]
+) -> list[tuple[str, str]]:
+    section = f"{kind} ({language})"
+    bounded_items(items, field=f"profile section {section}", limit=ITEMS_MAX)
+    cleaned = []
+    for number, item in enumerate(items, start=1):
+        title, text = item if isinstance(item, tuple) else ("", item)
+        title = plain_text(title, field=f"title of {section} item {number}", limit=ITEM_TITLE_MAX)
+        text = plain_text(text, field=f"{section} item {number}", limit=ITEM_TEXT_MAX)
+        if text:
+            cleaned.append((title, text))
+    return cleaned
 
 
 def _item_log(items: list[tuple[str, str]]) -> list[str]:
@@ -118,32 +184,25 @@ def cluster_update_profile(
     ``attributes`` maps ``(kind, language)`` to the complete new list of items of that
     section; a section that is not named is left alone.
     """
-    _require(actor, "ecosystem.edit_cluster", cluster, CLUSTER_EDIT_DENIED)
+    require(actor, "ecosystem.edit_cluster", cluster, CLUSTER_EDIT_DENIED)
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    before: dict[str, Any] = {}
-    after: dict[str, Any] = {}
     fields: dict[str, Any] = {}
     if name is not None:
-        name = clean_plain_text(name)
-        if not name:
-            raise ApplicationError(EMPTY_NAME, code="invalid")
-        fields["name"] = name
-        fields["display_name"] = name
+        fields["name"] = fields["display_name"] = plain_text(
+            name, field="name", limit=NAME_MAX, required=True
+        )
     if name_pl is not None:
-        fields["name_pl"] = clean_plain_text(name_pl)
+        fields["name_pl"] = plain_text(name_pl, field="Polish name", limit=NAME_MAX)
     if year_established is not None:
         fields["year_established"] = _year(year_established)
-    changed = [k for k, v in fields.items() if getattr(cluster, k) != v]
-    if changed:
-        before.update(snapshot(cluster, changed))
-        for k in changed:
-            setattr(cluster, k, fields[k])
-        cluster.save(update_fields=changed)
-        after.update(snapshot(cluster, changed))
+    sections: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for (kind, language), items in (attributes or {}).items():
-        _choice(kind, EDITABLE_ATTRIBUTE_KINDS, "profile section")
-        _choice(language, Language.values, "language")
-        new = [(title, text) for title, text in map(_clean_item, items) if text]
+        choice(kind, EDITABLE_ATTRIBUTE_KINDS, "profile section")
+        choice(language, Language.values, "language")
+        sections[(kind, language)] = _clean_items(kind, language, items)
+    change = set_fields(cluster, fields)
+    before, after = change.before, change.after
+    for (kind, language), new in sections.items():
         old = _attribute_items(cluster, kind, language)
         if new == old:
             continue
@@ -169,59 +228,229 @@ def cluster_update_profile(
     return cluster
 
 
+# -- Membership: a cluster asks, the organisation answers -----------------------------------
+
+
+def _next_position(cluster: Cluster, role: str) -> int:
+    last = Membership.objects.filter(cluster=cluster, role=role).aggregate(m=Max("position"))
+    return (last["m"] or 0) + 1
+
+
+def _role_word(role: str) -> str:
+    return str(MEMBERSHIP_ROLE_LABELS.get(role, role))
+
+
 @transaction.atomic
-def cluster_add_member(
+def membership_request_create(
     *,
     actor: Any,
     cluster: Cluster,
     organization: Organization,
     role: str = MembershipRole.MEMBER,
     listed_as: str = "",
-) -> Membership:
-    """List an organisation in a cluster with a role (member, founder, coordinator)."""
-    _require(actor, "ecosystem.manage_cluster_members", cluster, MEMBERS_DENIED)
-    _choice(role, MembershipRole.values, "membership role")
+    message: str = "",
+    url_base: str = "",
+) -> MembershipRequest:
+    """Ask an existing organisation to be listed in a cluster with a role.
+
+    The organisation answers: its representatives, or the city office while it has none
+    (they are e-mailed).  When the actor may answer for the organisation themselves (e.g. the
+    city office for an organisation nobody represents), the request is accepted at once and
+    the membership exists on return (``request.membership``).
+    """
+    require(actor, "ecosystem.manage_cluster_members", cluster, MEMBERS_DENIED)
+    choice(role, MembershipRole.values, "membership role")
     if listed_as:
-        _choice(listed_as, HelixRole.values, "helix role")
+        choice(listed_as, HelixRole.values, "helix role")
+    text = plain_text(message, field="message", limit=REQUEST_MESSAGE_MAX)
+    # Locks the organisation so two concurrent requests cannot both pass the checks below.
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if Membership.objects.filter(cluster=cluster, organization=organization, role=role).exists():
         raise ApplicationError(MEMBERSHIP_EXISTS, code="conflict")
-    last = Membership.objects.filter(cluster=cluster, role=role).aggregate(m=Max("position"))["m"]
-    membership = Membership.objects.create(
+    pending = MembershipRequest.objects.filter(
+        cluster=cluster,
+        organization=organization,
+        role=role,
+        status=MembershipRequestStatus.PENDING,
+    )
+    if pending.exists():
+        raise ApplicationError(REQUEST_PENDING, code="conflict")
+    request = MembershipRequest.objects.create(
         cluster=cluster,
         organization=organization,
         role=role,
         listed_as=listed_as,
-        position=(last or 0) + 1,
+        message=text,
+        requested_by=person(actor),
     )
     audit_record(
         actor=actor,
-        action="cluster.add_member",
-        obj=membership,
+        action="membership_request.create",
+        obj=request,
         cluster_id=cluster.pk,
         organization_id=organization.pk,
-        after=snapshot(membership, ["organization_id", "cluster_id", "role", "listed_as"]),
+        after=snapshot(request, [*REQUEST_LOG_FIELDS, "message"]),
     )
-    _reindex(clusters=[cluster.pk], organizations=[membership.organization_id])
-    return membership
+    if actor.has_perm("ecosystem.answer_membership_request", organization):
+        return _accept(actor, request)
+    link = url_base + reverse("workspace:membership_requests")
+    mail_on_commit(
+        [u.email for u in selectors.organization_answerers(organization=organization)],
+        _("%(cluster)s asks %(organization)s to join")
+        % {"cluster": cluster.display_name, "organization": organization.name},
+        _(
+            "%(cluster)s asks to list %(organization)s in the cluster as %(role)s.\n\n"
+            "%(message)s\n\nNothing changes until you accept. Accept or decline here:\n%(link)s\n"
+        )
+        % {
+            "cluster": cluster.display_name,
+            "organization": organization.name,
+            "role": _role_word(role),
+            "message": text,
+            "link": link,
+        },
+    )
+    return request
+
+
+_VERBS: dict[str, str] = {
+    MembershipRequestStatus.ACCEPTED: "accept",
+    MembershipRequestStatus.DECLINED: "decline",
+    MembershipRequestStatus.WITHDRAWN: "withdraw",
+}
+
+
+def _lock_pending(request: MembershipRequest) -> MembershipRequest:
+    request = (
+        # Only the request's row: PostgreSQL cannot lock the nullable side of the join.
+        MembershipRequest.objects.select_for_update(of=("self",))
+        .select_related("cluster", "organization", "requested_by")
+        .get(pk=request.pk)
+    )
+    if request.status != MembershipRequestStatus.PENDING:
+        raise ApplicationError(REQUEST_NOT_PENDING.format(status=request.status), code="conflict")
+    return request
+
+
+def _decide(actor: Any, request: MembershipRequest, status: str, **values: Any) -> None:
+    """Close a pending request: its new status, who and when, ``values``; one audit entry."""
+    request.status = status
+    request.decided_by = person(actor)
+    request.decided_at = timezone.now()
+    for name, value in values.items():
+        setattr(request, name, value)
+    request.save(update_fields=["status", "decided_by", "decided_at", *values])
+    audit_record(
+        actor=actor,
+        action=f"membership_request.{_VERBS[status]}",
+        obj=request,
+        cluster_id=request.cluster_id,
+        organization_id=request.organization_id,
+        before={"status": MembershipRequestStatus.PENDING},
+        after={"status": status, **values},
+    )
+
+
+def _accept(actor: Any, request: MembershipRequest) -> MembershipRequest:
+    membership = Membership.objects.filter(
+        cluster=request.cluster, organization=request.organization, role=request.role
+    ).first()
+    if membership is None:  # e.g. an import stated it meanwhile: keep that one
+        membership = Membership.objects.create(
+            cluster=request.cluster,
+            organization=request.organization,
+            role=request.role,
+            listed_as=request.listed_as,
+            position=_next_position(request.cluster, request.role),
+        )
+    _decide(actor, request, MembershipRequestStatus.ACCEPTED, membership=membership)
+    _reindex(clusters=[request.cluster_id], organizations=[request.organization_id])
+    return request
+
+
+def _tell_cluster(request: MembershipRequest, subject: str, body: str) -> None:
+    people = selectors.cluster_coordinator_users(cluster=request.cluster)
+    if request.requested_by is not None:
+        people.append(request.requested_by)
+    mail_on_commit([p.email for p in people], subject, body)
+
+
+@transaction.atomic
+def membership_request_accept(*, actor: Any, request: MembershipRequest) -> MembershipRequest:
+    """The organisation agrees to be listed: the membership is created (and consented)."""
+    require(actor, "ecosystem.answer_membership_request", request.organization, ANSWER_DENIED)
+    request = _accept(actor, _lock_pending(request))
+    words = {"organization": request.organization.name, "cluster": request.cluster.display_name}
+    _tell_cluster(
+        request,
+        _("%(organization)s joined %(cluster)s") % words,
+        _("%(organization)s accepted the request and is now listed in %(cluster)s.\n") % words,
+    )
+    return request
+
+
+@transaction.atomic
+def membership_request_decline(
+    *, actor: Any, request: MembershipRequest, reason: str = ""
+) -> MembershipRequest:
+    """The organisation refuses to be listed; nothing is created."""
+    require(actor, "ecosystem.answer_membership_request", request.organization, ANSWER_DENIED)
+    request = _lock_pending(request)
+    reason = plain_text(reason, field="reason", limit=REQUEST_MESSAGE_MAX)
+    _decide(actor, request, MembershipRequestStatus.DECLINED, reason=reason)
+    words = {"organization": request.organization.name, "cluster": request.cluster.display_name}
+    _tell_cluster(
+        request,
+        _("%(organization)s declined to join %(cluster)s") % words,
+        _("%(organization)s declined the request to be listed in %(cluster)s.\n\n%(reason)s\n")
+        % {**words, "reason": reason},
+    )
+    return request
+
+
+@transaction.atomic
+def membership_request_withdraw(*, actor: Any, request: MembershipRequest) -> MembershipRequest:
+    """The cluster takes back a request that is still pending."""
+    require(actor, "ecosystem.manage_cluster_members", request.cluster, MEMBERS_DENIED)
+    request = _lock_pending(request)
+    _decide(actor, request, MembershipRequestStatus.WITHDRAWN)
+    return request
+
+
+def _remove_membership(actor: Any, membership: Membership, action: str) -> None:
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=membership,
+        cluster_id=membership.cluster_id,
+        organization_id=membership.organization_id,
+        before=snapshot(membership, MEMBERSHIP_LOG_FIELDS),
+    )
+    membership.delete()
+    _reindex(clusters=[membership.cluster_id], organizations=[membership.organization_id])
 
 
 @transaction.atomic
 def cluster_remove_member(*, actor: Any, cluster: Cluster, membership: Membership) -> None:
     """Remove one membership row of a cluster; the organisation itself stays in the registry."""
-    _require(actor, "ecosystem.manage_cluster_members", cluster, MEMBERS_DENIED)
+    require(actor, "ecosystem.manage_cluster_members", cluster, MEMBERS_DENIED)
     if membership.cluster_id != cluster.pk:
         raise PermissionDeniedError(MEMBERSHIP_OTHER_CLUSTER)
-    before = snapshot(membership, ["organization_id", "cluster_id", "role", "listed_as"])
-    audit_record(
-        actor=actor,
-        action="cluster.remove_member",
-        obj=membership,
-        cluster_id=cluster.pk,
-        organization_id=membership.organization_id,
-        before=before,
+    _remove_membership(actor, membership, "cluster.remove_member")
+
+
+@transaction.atomic
+def membership_leave(*, actor: Any, membership: Membership) -> None:
+    """An organisation's representative takes it out of a cluster (its coordinators are told)."""
+    require(actor, "ecosystem.leave_cluster", membership.organization, LEAVE_DENIED)
+    words = {"organization": membership.organization.name, "cluster": str(membership.cluster)}
+    coordinators = selectors.cluster_coordinator_users(cluster=membership.cluster)
+    _remove_membership(actor, membership, "membership.leave")
+    mail_on_commit(
+        [u.email for u in coordinators],
+        _("%(organization)s left %(cluster)s") % words,
+        _("A representative of %(organization)s took it out of %(cluster)s.\n") % words,
     )
-    membership.delete()
-    _reindex(clusters=[cluster.pk], organizations=[membership.organization_id])
 
 
 @transaction.atomic
@@ -234,14 +463,14 @@ def cluster_change_member_role(
     listed_as: str | None = None,
 ) -> Membership:
     """Change the role (and optionally the helix heading) of one membership of a cluster."""
-    _require(actor, "ecosystem.manage_cluster_members", cluster, MEMBERS_DENIED)
+    require(actor, "ecosystem.manage_cluster_members", cluster, MEMBERS_DENIED)
     if membership.cluster_id != cluster.pk:
         raise PermissionDeniedError(MEMBERSHIP_OTHER_CLUSTER)
-    _choice(role, MembershipRole.values, "membership role")
-    if listed_as:
-        _choice(listed_as, HelixRole.values, "helix role")
-    fields = ["role", "listed_as", "position"]
-    before = snapshot(membership, ["role", "listed_as"])
+    choice(role, MembershipRole.values, "membership role")
+    values: dict[str, Any] = {"role": role}
+    if listed_as is not None:
+        values["listed_as"] = choice(listed_as, ["", *HelixRole.values], "helix role")
+    also_save = []
     if role != membership.role:
         if (
             Membership.objects.filter(
@@ -251,25 +480,20 @@ def cluster_change_member_role(
             .exists()
         ):
             raise ApplicationError(MEMBERSHIP_EXISTS, code="conflict")
-        last = Membership.objects.filter(cluster=cluster, role=role).aggregate(m=Max("position"))
-        membership.position = (last["m"] or 0) + 1
-        membership.role = role
-    if listed_as is not None:
-        membership.listed_as = listed_as
-    after = snapshot(membership, ["role", "listed_as"])
-    if after == before:
-        return membership
-    membership.save(update_fields=fields)
-    audit_record(
-        actor=actor,
-        action="cluster.change_member_role",
-        obj=membership,
-        cluster_id=cluster.pk,
-        organization_id=membership.organization_id,
-        before=before,
-        after=after,
-    )
-    _reindex(clusters=[cluster.pk], organizations=[membership.organization_id])
+        membership.position = _next_position(cluster, role)
+        also_save.append("position")
+    before = snapshot(membership, ["role", "listed_as"])
+    if set_fields(membership, values, also_save=also_save):
+        audit_record(
+            actor=actor,
+            action="cluster.change_member_role",
+            obj=membership,
+            cluster_id=cluster.pk,
+            organization_id=membership.organization_id,
+            before=before,
+            after=snapshot(membership, ["role", "listed_as"]),
+        )
+        _reindex(clusters=[cluster.pk], organizations=[membership.organization_id])
     return membership
 
 
@@ -278,8 +502,8 @@ def figure_observe(
     *, actor: Any, cluster: Cluster, kind: str, value: int, as_of: date
 ) -> FigureObservation:
     """Record a new observation of a stated figure; earlier observations are never changed."""
-    _require(actor, "ecosystem.observe_cluster_figures", cluster, FIGURES_DENIED)
-    _choice(kind, FigureKind.values, "figure")
+    require(actor, "ecosystem.observe_cluster_figures", cluster, FIGURES_DENIED)
+    choice(kind, FigureKind.values, "figure")
     if not 0 <= value <= 1_000_000:
         raise ApplicationError(INVALID_FIGURE, code="invalid")
     observation = FigureObservation.objects.create(
@@ -304,22 +528,103 @@ def figure_observe(
 @transaction.atomic
 def issue_resolve(*, actor: Any, issue: DataQualityIssue) -> DataQualityIssue:
     """Mark a data-quality flag resolved."""
-    _require(actor, "ecosystem.resolve_issue", issue, ISSUE_DENIED)
+    require(actor, "ecosystem.resolve_issue", issue, ISSUE_DENIED)
     issue = DataQualityIssue.objects.select_for_update().get(pk=issue.pk)
     if issue.resolved:
         raise ApplicationError(ISSUE_ALREADY_RESOLVED, code="conflict")
-    issue.resolved = True
-    issue.save(update_fields=["resolved"])
-    audit_record(
+    update_audited(
+        issue,
+        {"resolved": True},
         actor=actor,
         action="issue.resolve",
-        obj=issue,
         cluster_id=issue.cluster_id,
         organization_id=issue.organization_id,
-        before={"resolved": False},
-        after={"resolved": True},
     )
     return issue
+
+
+# -- Organisations ------------------------------------------------------------------------
+
+
+def _organization_fields(
+    *,
+    description: str | None,
+    city: str | None,
+    website: str | None,
+    year_established: int | None,
+    org_type: str | None,
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    if description is not None:
+        fields["description"] = plain_text(description, field="description", limit=DESCRIPTION_MAX)
+    if city is not None:
+        fields["city"] = plain_text(city, field="city", limit=CITY_MAX)
+    if website is not None:
+        fields["website"] = _website(website)
+    if year_established is not None:
+        fields["year_established"] = _year(year_established)
+    if org_type is not None:
+        fields["org_type"] = choice(org_type, ["", *OrganizationType.values], "organization type")
+    return fields
+
+
+def _helix(role: str) -> dict[str, str]:
+    """A helix role the city office sets (blank clears it), with the basis saying so."""
+    return {
+        "helix_role": choice(role, ["", *HelixRole.values], "helix role"),
+        "helix_role_basis": "set by the city administrator",
+    }
+
+
+def _organization_name(name: str, *, exclude_pk: int | None = None) -> tuple[str, str]:
+    """A cleaned name and its normalized key; a name another organisation has is refused."""
+    name = plain_text(name, field="name", limit=NAME_MAX, required=True)
+    key = normalize_name(name)
+    same = Organization.objects.filter(normalized_name=key)
+    if exclude_pk is not None:
+        same = same.exclude(pk=exclude_pk)
+    if same.exists():
+        raise ApplicationError(ORGANIZATION_EXISTS.format(name=name), code="duplicate")
+    return name, key
+
+
+@transaction.atomic
+def organization_create(
+    *,
+    actor: Any,
+    name: str,
+    helix_role: str = "",
+    org_type: str = "",
+    year_established: int | None = None,
+    description: str = "",
+    city: str = "",
+    website: str = "",
+) -> Organization:
+    """Add an organisation the source documents do not name (city office); merged by
+    normalized name, so a duplicate is refused."""
+    require(actor, "ecosystem.create_organization", None, CREATE_DENIED)
+    name, key = _organization_name(name)
+    fields = _organization_fields(
+        description=description,
+        city=city,
+        website=website,
+        year_established=year_established,
+        org_type=org_type,
+    )
+    if helix_role:
+        fields.update(_helix(helix_role))
+    organization = Organization.objects.create(
+        name=name, normalized_name=key, slug=unique_slug(name, Organization), **fields
+    )
+    audit_record(
+        actor=actor,
+        action="organization.create",
+        obj=organization,
+        organization_id=organization.pk,
+        after=snapshot(organization, ORGANIZATION_LOG_FIELDS),
+    )
+    _reindex(organizations=[organization.pk])
+    return organization
 
 
 @transaction.atomic
@@ -327,6 +632,7 @@ def organization_update_profile(
     *,
     actor: Any,
     organization: Organization,
+    name: str | None = None,
     description: str | None = None,
     city: str | None = None,
     website: str | None = None,
@@ -334,119 +640,115 @@ def organization_update_profile(
     org_type: str | None = None,
     helix_role: str | None = None,
 ) -> Organization:
-    """Change an organisation's own profile; its helix role only by the city administrator."""
-    _require(actor, "ecosystem.edit_organization", organization, ORGANIZATION_EDIT_DENIED)
+    """Change an organisation's profile (its representatives); its name and helix role only
+    by the city administrator.  ``None`` leaves a value as it is."""
+    require(actor, "ecosystem.edit_organization", organization, ORGANIZATION_EDIT_DENIED)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
-    fields: dict[str, Any] = {}
-    if description is not None:
-        fields["description"] = clean_plain_text(description)
-    if city is not None:
-        fields["city"] = clean_plain_text(city)[:120]
-    if website is not None:
-        website = website.strip()
-        if website:
-            try:
-                URLValidator(schemes=["http", "https"])(website)
-            except ValidationError as exc:
-                raise ApplicationError(INVALID_WEBSITE, code="invalid") from exc
-        fields["website"] = website
-    if year_established is not None:
-        fields["year_established"] = _year(year_established)
-    if org_type is not None:
-        fields["org_type"] = _choice(org_type, ["", *OrganizationType.values], "organization type")
+    fields = _organization_fields(
+        description=description,
+        city=city,
+        website=website,
+        year_established=year_established,
+        org_type=org_type,
+    )
+    if name is not None and name != organization.name:
+        require(actor, "ecosystem.rename_organization", organization, RENAME_DENIED)
+        fields["name"], fields["normalized_name"] = _organization_name(
+            name, exclude_pk=organization.pk
+        )
     if helix_role is not None and helix_role != organization.helix_role:
-        _require(actor, "ecosystem.classify_organization", organization, CLASSIFY_DENIED)
-        fields["helix_role"] = _choice(helix_role, ["", *HelixRole.values], "helix role")
-        fields["helix_role_basis"] = "set by the city administrator"
-    changed = [k for k, v in fields.items() if getattr(organization, k) != v]
-    if not changed:
-        return organization
-    before = snapshot(organization, changed)
-    for k in changed:
-        setattr(organization, k, fields[k])
-    organization.save(update_fields=changed)
-    audit_record(
+        require(actor, "ecosystem.classify_organization", organization, CLASSIFY_DENIED)
+        fields.update(_helix(helix_role))
+    change = update_audited(
+        organization,
+        fields,
         actor=actor,
         action="organization.update_profile",
+        organization_id=organization.pk,
+    )
+    if change:
+        # A new name also changes the documents of the clusters that list it.
+        clusters = _cluster_ids(organization) if "name" in change.fields else []
+        _reindex(organizations=[organization.pk], clusters=clusters)
+    return organization
+
+
+def _cluster_ids(organization: Organization) -> list[int]:
+    return list(organization.memberships.values_list("cluster_id", flat=True).distinct())
+
+
+@transaction.atomic
+def organization_delete(*, actor: Any, organization: Organization) -> None:
+    """Delete an organisation with its memberships (city office); the audit entry keeps it."""
+    require(actor, "ecosystem.delete_organization", organization, DELETE_DENIED)
+    clusters = _cluster_ids(organization)
+    audit_record(
+        actor=actor,
+        action="organization.delete",
         obj=organization,
         organization_id=organization.pk,
-        before=before,
-        after=snapshot(organization, changed),
+        before=snapshot(organization, ORGANIZATION_LOG_FIELDS),
     )
+    # Queued before the delete, while its profiles (deleted with it) can still be found.
     _reindex(organizations=[organization.pk])
-    return organization
+    organization.delete()
+    _reindex(clusters=clusters)
+
+
+# -- The synthetic demo ecosystem (bulk, for benchmarks and demos) --------------------------
+
+
+@transaction.atomic
+def synthetic_ecosystem_generate(
+    *, actor: Any, organizations: int, clusters: int, seed: int
+) -> int:
+    """Add ``organizations`` synthetic organisations, each a member of one of ``clusters``
+    synthetic clusters (created if missing); deterministic for a seed.  Bulk writes: the
+    caller rebuilds the search index afterwards.  Returns how many organisations it made."""
+    require(actor, "ecosystem.create_organization", None, CREATE_DENIED)
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    start = Organization.objects.filter(is_synthetic=True).count()
+    existing = list(Cluster.objects.filter(is_synthetic=True))
+    new_clusters = synthetic.synthetic_clusters(rng, len(existing), clusters)
+    Cluster.objects.bulk_create(new_clusters)
+    all_clusters = list(Cluster.objects.filter(is_synthetic=True).order_by("position"))
+    batch = synthetic.synthetic_organizations(rng, start, start + organizations)
+    Organization.objects.bulk_create(batch, batch_size=2000)
+    memberships: list[Membership] = []
+    if batch:
+        first = Organization.objects.filter(slug=batch[0].slug).values_list("pk", flat=True)
+        # The new rows are the newest ones; in name order, as the generator always assigned.
+        members = Organization.objects.filter(is_synthetic=True, pk__gte=first[0]).order_by("name")
+        memberships = synthetic.synthetic_memberships(
+            rng, list(members.values_list("pk", "helix_role")), all_clusters
+        )
+    Membership.objects.bulk_create(memberships, batch_size=5000, ignore_conflicts=True)
+    audit_record(
+        actor=actor,
+        action="synthetic.generate",
+        after={
+            "organizations": len(batch),
+            "clusters": len(new_clusters),
+            "memberships": len(memberships),
+            "seed": seed,
+        },
+    )
+    return len(batch)
+
+
+@transaction.atomic
+def synthetic_ecosystem_delete(*, actor: Any) -> int:
+    """Remove every synthetic record; returns how many rows went."""
+    require(actor, "ecosystem.delete_organization", None, DELETE_DENIED)
+    memberships, _ = Membership.objects.filter(organization__is_synthetic=True).delete()
+    organizations, _ = Organization.objects.filter(is_synthetic=True).delete()
+    clusters, _ = Cluster.objects.filter(is_synthetic=True).delete()
+    removed = memberships + organizations + clusters
+    audit_record(actor=actor, action="synthetic.delete", after={"rows": removed})
+    return removed
 
 
 def _reindex(*, clusters: Sequence[int] = (), organizations: Sequence[int] = ()) -> None:
     """Queue the changed records for the search index (drained after commit)."""
     enqueue_many(DocumentKind.CLUSTER, clusters)
     enqueue_many(DocumentKind.ORGANIZATION, organizations)
-
-
-# -- System writes: trusted callers only (commands, importers, tests), never a view or the API,
-# so they take no permission check; people's writes go through the services above.
-
-ORGANIZATION_EXISTS = "An organization named '{name}' already exists."
-ORGANIZATION_MISSING = "No organization with id {pk}."
-_ADMIN_EDITABLE = {
-    "name",
-    "helix_role",
-    "org_type",
-    "year_established",
-    "description",
-    "city",
-    "website",
-}
-
-
-def _cluster_ids(org: Organization) -> list[int]:
-    return list(org.memberships.values_list("cluster_id", flat=True).distinct())
-
-
-@transaction.atomic
-def organization_create(*, name: str, actor: Any = None, **fields: Any) -> Organization:
-    """Create an organisation (merged by normalized name: a duplicate is refused)."""
-    unknown = set(fields) - _ADMIN_EDITABLE
-    if unknown:
-        raise ApplicationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    key = normalize_name(name)
-    if Organization.objects.filter(normalized_name=key).exists():
-        raise ApplicationError(ORGANIZATION_EXISTS.format(name=name), code="duplicate")
-    slug = unique_slug(name, Organization)
-    org = Organization.objects.create(name=name, normalized_name=key, slug=slug, **fields)
-    enqueue(DocumentKind.ORGANIZATION, org.pk)
-    return org
-
-
-@transaction.atomic
-def organization_update(*, pk: int, actor: Any = None, **fields: Any) -> Organization:
-    """Change an organisation's editable fields."""
-    unknown = set(fields) - _ADMIN_EDITABLE
-    if unknown:
-        raise ApplicationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    org = Organization.objects.select_for_update().filter(pk=pk).first()
-    if org is None:
-        raise NotFoundError(ORGANIZATION_MISSING.format(pk=pk))
-    for name, value in fields.items():
-        setattr(org, name, value)
-    update_fields = list(fields)
-    if "name" in fields:
-        org.normalized_name = normalize_name(fields["name"])
-        update_fields.append("normalized_name")
-    org.save(update_fields=update_fields)
-    enqueue(DocumentKind.ORGANIZATION, org.pk)
-    enqueue_many(DocumentKind.CLUSTER, _cluster_ids(org))
-    return org
-
-
-@transaction.atomic
-def organization_delete(*, pk: int, actor: Any = None) -> None:
-    """Delete an organisation and its memberships."""
-    org = Organization.objects.filter(pk=pk).first()
-    if org is None:
-        raise NotFoundError(ORGANIZATION_MISSING.format(pk=pk))
-    clusters = _cluster_ids(org)
-    # Queued before the delete, while its profiles (deleted with it) can still be found.
-    enqueue(DocumentKind.ORGANIZATION, pk)
-    org.delete()
-    enqueue_many(DocumentKind.CLUSTER, clusters)

@@ -3,27 +3,23 @@
 Every record is flagged ``is_demo=True`` and shown as demo content.  Owners are organisations
 the source names (e.g. the Eastern Metal Processing Cluster's coordinator WKTiR posts its
 members' subcontracting services); ``highlands marketplace-demo`` loads the set idempotently,
-keyed on ``demo_key``.
+keyed on ``demo_key``, through the same services as people (acting as ``SYSTEM``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from ..audit.services import audit_record
 from ..ecosystem.models import Highland, Organization
-from .models import (
-    CooperationConfirmation,
-    CooperationProfile,
-    Interest,
-    InterestStatus,
-    ProfileKind,
-)
-from .services import _profile_create
+from ..servicekit import SYSTEM
+from . import services
+from .models import CooperationProfile, Interest, ProfileKind
 
 WKTIR = "voivodeship-club-of-technology-and-rationalization"
 METAL_NOTE = (
@@ -336,8 +332,9 @@ DEMO_COOPERATIONS: tuple[tuple[str, str, int, int], ...] = (
 
 
 @transaction.atomic
-def demo_load(*, actor: object = None) -> dict[str, int]:
-    """Create the missing demo records (idempotent); returns counts of what was created."""
+def demo_load(*, actor: Any = SYSTEM) -> dict[str, int]:
+    """Create the missing demo records (idempotent) through the marketplace's services;
+    returns counts of what was created."""
     created = {"profiles": 0, "interests": 0, "confirmations": 0}
     organizations = Organization.objects.in_bulk(
         {p.organization for p in DEMO_PROFILES} | {c[1] for c in DEMO_COOPERATIONS},
@@ -352,7 +349,7 @@ def demo_load(*, actor: object = None) -> dict[str, int]:
         organization = organizations.get(demo.organization)
         if organization is None or demo.key in profiles:
             continue  # the registry lacks the owner (not imported) or it exists already
-        profiles[demo.key] = _profile_create(
+        profiles[demo.key] = services.profile_create(
             actor=actor,
             organization=organization,
             kind=demo.kind,
@@ -374,29 +371,26 @@ def demo_load(*, actor: object = None) -> dict[str, int]:
         profile, partner = profiles.get(key), organizations.get(partner_slug)
         if profile is None or partner is None:
             continue
-        now = timezone.now()
-        interest, made = Interest.objects.get_or_create(
-            profile=profile,
-            organization=partner,
-            defaults={
-                "message": "Demo cooperation (demo content).",
-                "status": InterestStatus.ACCEPTED,
-                "decided_at": now,
-                "closed_at": now,
-                "is_demo": True,
-            },
-        )
-        created["interests"] += int(made)
-        for side, other, rating in (
-            (profile.organization, partner, owner_rating),
-            (partner, profile.organization, partner_rating),
-        ):
-            _, made = CooperationConfirmation.objects.get_or_create(
-                interest=interest,
-                organization=side,
-                defaults={"partner": other, "rating": rating, "is_demo": True},
+        interest = Interest.objects.filter(profile=profile, organization=partner).first()
+        if interest is None:
+            interest = services.interest_express(
+                actor=actor,
+                profile=profile,
+                organization=partner,
+                message="Demo cooperation (demo content).",
+                is_demo=True,
             )
-            created["confirmations"] += int(made)
+            services.interest_decide(actor=actor, interest=interest, accept=True)
+            services.cooperation_close(actor=actor, interest=interest)
+            created["interests"] += 1
+        confirmed = set(interest.confirmations.values_list("organization_id", flat=True))
+        for side, rating in ((profile.organization, owner_rating), (partner, partner_rating)):
+            if side.pk in confirmed:
+                continue
+            services.cooperation_confirm(
+                actor=actor, interest=interest, organization=side, rating=rating, is_demo=True
+            )
+            created["confirmations"] += 1
     if any(created.values()):
         audit_record(actor=actor, action="marketplace.demo_load", after=created)
     return created

@@ -12,8 +12,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -22,11 +20,20 @@ from django.utils.translation import gettext, gettext_noop
 from ..accounts.models import OrganizationRepresentative
 from ..audit.services import audit_record, snapshot
 from ..ecosystem.models import Highland, Language, Organization
-from ..ecosystem.text import clean_plain_text
 from ..errors import ApplicationError, PermissionDeniedError
 from ..search.indexing import enqueue
 from ..search.models import DocumentKind
 from ..search.text import words
+from ..servicekit import (
+    choice,
+    mail_on_commit,
+    person,
+    plain_text,
+    require,
+    set_fields,
+    strip_markup,
+    update_audited,
+)
 from . import encoding
 from .models import (
     DIRECTION_OF_KIND,
@@ -58,7 +65,8 @@ MESSAGE_MAX = 2000
 COMMENT_MAX = 1000
 KEYWORDS_MAX = 20
 KEYWORD_MAX = 60
-SHORT_FIELD_MAX = 300
+SHORT_FIELD_MAX = 300  # capacity
+REGION_MAX = 200  # the column's size (PostgreSQL refused 201-300 characters with a 500)
 MAX_VALIDITY_DAYS = 730
 DEFAULT_VALIDITY_DAYS = 180
 NEW_MATCH_THRESHOLD = 0.45
@@ -72,10 +80,7 @@ DECIDE_DENIED = "Only the profile owner's representatives may answer this intere
 COOPERATION_DENIED = "You are not a party to this cooperation."
 CONFIRM_SIDE_DENIED = "You may only confirm on behalf of an organization you represent."
 PROFILE_NOT_VISIBLE = "No cooperation profile with id {pk}."
-TEXT_REQUIRED = "The {field} cannot be empty."
-TEXT_TOO_LONG = "The {field} is too long ({length} characters; at most {limit})."
 TOO_MANY_KEYWORDS = "At most {limit} keywords, each at most {length} characters."
-INVALID_CHOICE = "'{value}' is not a valid {field}."
 VALIDITY_PAST = "The validity date must be in the future."
 VALIDITY_TOO_LONG = "A profile may be valid for at most {days} days."
 PROFILE_NOT_OPEN = "This profile is not open for interest (it is {status})."
@@ -99,40 +104,13 @@ SEARCH_TOO_MANY = "You may follow at most {limit} searches; unfollow one first."
 SEARCH_NOT_YOURS = "You may only unfollow your own searches."
 
 
-def _require(actor: Any, perm: str, obj: Any, message: str) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise PermissionDeniedError(message)
-
-
-def _choice(value: str, choices: Sequence[str], field: str) -> str:
-    if value not in choices:
-        raise ApplicationError(INVALID_CHOICE.format(value=value, field=field), code="invalid")
-    return value
-
-
-def _text(value: str, *, field: str, limit: int, required: bool = True) -> str:
-    # Length is checked before cleaning too, so a huge hostile body is refused cheaply.
-    if len(value) > limit * 4:
-        raise ApplicationError(
-            TEXT_TOO_LONG.format(field=field, length=len(value), limit=limit), code="too_long"
-        )
-    cleaned = clean_plain_text(value)
-    if required and not cleaned:
-        raise ApplicationError(TEXT_REQUIRED.format(field=field), code="required")
-    if len(cleaned) > limit:
-        raise ApplicationError(
-            TEXT_TOO_LONG.format(field=field, length=len(cleaned), limit=limit), code="too_long"
-        )
-    return cleaned
-
-
 def _keywords(values: Iterable[str]) -> list[str]:
     values = list(values)
     if len(values) > KEYWORDS_MAX or any(len(v) > KEYWORD_MAX * 4 for v in values):
         raise ApplicationError(
             TOO_MANY_KEYWORDS.format(limit=KEYWORDS_MAX, length=KEYWORD_MAX), code="invalid"
         )
-    cleaned = [clean_plain_text(v) for v in values]
+    cleaned = [strip_markup(v) for v in values]
     if any(len(v) > KEYWORD_MAX for v in cleaned):
         raise ApplicationError(
             TOO_MANY_KEYWORDS.format(limit=KEYWORDS_MAX, length=KEYWORD_MAX), code="invalid"
@@ -214,60 +192,28 @@ def profile_create(
     is_demo: bool = False,
     demo_key: str = "",
 ) -> CooperationProfile:
-    """Post a profile for an organisation the actor represents (a draft unless ``publish``)."""
-    _require(actor, "marketplace.post_profile", organization, POST_DENIED)
-    return _profile_create(
-        actor=actor,
-        organization=organization,
-        kind=kind,
-        title=title,
-        description=description,
-        language=language,
-        keywords=keywords,
-        highlands=highlands,
-        capacity=capacity,
-        region=region,
-        valid_until=valid_until,
-        visibility=visibility,
-        publish=publish,
-        is_demo=is_demo,
-        demo_key=demo_key,
-    )
+    """Post a profile for an organisation the actor represents (a draft unless ``publish``).
 
-
-def _profile_create(
-    *,
-    actor: Any,
-    organization: Organization,
-    kind: str,
-    title: str,
-    description: str,
-    language: str,
-    keywords: Sequence[str],
-    highlands: Sequence[Highland],
-    capacity: str,
-    region: str,
-    valid_until: date | None,
-    visibility: str,
-    publish: bool,
-    is_demo: bool,
-    demo_key: str,
-) -> CooperationProfile:
-    _choice(kind, ProfileKind.values, "profile type")
-    _choice(language, Language.values, "language")
-    _choice(visibility, Visibility.values, "visibility")
+    ``is_demo``/``demo_key`` mark the demo set (``demo.py`` posts it as ``SYSTEM``).
+    """
+    require(actor, "marketplace.post_profile", organization, POST_DENIED)
+    choice(kind, ProfileKind.values, "profile type")
+    choice(language, Language.values, "language")
+    choice(visibility, Visibility.values, "visibility")
     now = timezone.now()
     profile = CooperationProfile(
         organization=organization,
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=person(actor),
         kind=kind,
         direction=DIRECTION_OF_KIND[kind],
-        title=_text(title, field="title", limit=TITLE_MAX),
-        description=_text(description, field="description", limit=DESCRIPTION_MAX),
+        title=plain_text(title, field="title", limit=TITLE_MAX, required=True),
+        description=plain_text(
+            description, field="description", limit=DESCRIPTION_MAX, required=True
+        ),
         language=language,
         keywords=_keywords(keywords),
-        capacity=_text(capacity, field="capacity", limit=SHORT_FIELD_MAX, required=False),
-        region=_text(region, field="region of interest", limit=SHORT_FIELD_MAX, required=False),
+        capacity=plain_text(capacity, field="capacity", limit=SHORT_FIELD_MAX),
+        region=plain_text(region, field="region of interest", limit=REGION_MAX),
         valid_until=_valid_until(valid_until),
         visibility=visibility,
         status=ProfileStatus.PUBLISHED if publish else ProfileStatus.DRAFT,
@@ -301,49 +247,43 @@ def profile_update(
     visibility: str | None = None,
 ) -> CooperationProfile:
     """Change a profile's content; ``None`` leaves a field as it is.  Followers are told."""
-    _require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
+    require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
     profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
     if profile.status == ProfileStatus.CLOSED:
         raise ApplicationError(PROFILE_CLOSED, code="closed")
     fields: dict[str, Any] = {}
     if title is not None:
-        fields["title"] = _text(title, field="title", limit=TITLE_MAX)
+        fields["title"] = plain_text(title, field="title", limit=TITLE_MAX, required=True)
     if description is not None:
-        fields["description"] = _text(description, field="description", limit=DESCRIPTION_MAX)
+        fields["description"] = plain_text(
+            description, field="description", limit=DESCRIPTION_MAX, required=True
+        )
     if language is not None:
-        fields["language"] = _choice(language, Language.values, "language")
+        fields["language"] = choice(language, Language.values, "language")
     if keywords is not None:
         fields["keywords"] = _keywords(keywords)
     if capacity is not None:
-        fields["capacity"] = _text(
-            capacity, field="capacity", limit=SHORT_FIELD_MAX, required=False
-        )
+        fields["capacity"] = plain_text(capacity, field="capacity", limit=SHORT_FIELD_MAX)
     if region is not None:
-        fields["region"] = _text(
-            region, field="region of interest", limit=SHORT_FIELD_MAX, required=False
-        )
+        fields["region"] = plain_text(region, field="region of interest", limit=REGION_MAX)
     if visibility is not None:
-        fields["visibility"] = _choice(visibility, Visibility.values, "visibility")
-    changed = [k for k, v in fields.items() if getattr(profile, k) != v]
+        fields["visibility"] = choice(visibility, Visibility.values, "visibility")
     highlands_changed = highlands is not None and {h.pk for h in highlands} != set(
         profile.highlands.values_list("pk", flat=True)
     )
-    if not changed and not highlands_changed:
+    change = set_fields(profile, fields, also_save=["updated_at"])
+    if not change and not highlands_changed:
         return profile
-    before = snapshot(profile, changed)
-    for name in changed:
-        setattr(profile, name, fields[name])
-    update_fields = [*changed, "updated_at"]
-    if {"title", "description", "keywords"} & set(changed):
+    if not change:
+        profile.save(update_fields=["updated_at"])  # the recommender's cache watches it
+    if {"title", "description", "keywords"} & set(change.fields):
         _embed(profile)
-        update_fields.append("vector")
-    profile.save(update_fields=update_fields)
+        profile.save(update_fields=["vector"])
+    before, after = change.before, change.after
     if highlands is not None and highlands_changed:
         before["highlands"] = list(profile.highlands.values_list("slug", flat=True))
         profile.highlands.set(highlands)
-    after = snapshot(profile, changed)
-    if highlands_changed:
-        after["highlands"] = [h.slug for h in highlands or ()]
+        after["highlands"] = [h.slug for h in highlands]
     _log(actor, "profile_update", profile, before=before, after=after)
     _reindex(profile.pk)
     _notify_followers(
@@ -370,7 +310,7 @@ def _set_status(
 @transaction.atomic
 def profile_publish(*, actor: Any, profile: CooperationProfile) -> CooperationProfile:
     """Publish a draft: it becomes visible to its audience and may get interest."""
-    _require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
+    require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
     profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
     if profile.status == ProfileStatus.CLOSED:
         raise ApplicationError(PROFILE_CLOSED, code="closed")
@@ -389,7 +329,7 @@ def profile_publish(*, actor: Any, profile: CooperationProfile) -> CooperationPr
 @transaction.atomic
 def profile_close(*, actor: Any, profile: CooperationProfile) -> CooperationProfile:
     """Close a profile for good (it disappears from lists and recommendations)."""
-    _require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
+    require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
     profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
     if profile.status == ProfileStatus.CLOSED:
         raise ApplicationError(PROFILE_CLOSED, code="closed")
@@ -405,7 +345,7 @@ def profile_renew(
     *, actor: Any, profile: CooperationProfile, valid_until: date | None = None
 ) -> CooperationProfile:
     """Extend a published or expired profile's validity (it is published again)."""
-    _require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
+    require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
     profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
     if profile.status in (ProfileStatus.CLOSED, ProfileStatus.DRAFT):
         raise ApplicationError(PROFILE_NOT_OPEN.format(status=profile.status), code="invalid")
@@ -436,7 +376,7 @@ def profile_expire_due(*, actor: Any = None) -> int:
 @transaction.atomic
 def profile_delete(*, actor: Any, profile: CooperationProfile) -> None:
     """Delete a draft (a published profile is closed instead, so its history stays)."""
-    _require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
+    require(actor, "marketplace.edit_profile", profile, EDIT_DENIED)
     profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
     if profile.status != ProfileStatus.DRAFT:
         raise ApplicationError(DELETE_PUBLISHED, code="conflict")
@@ -452,10 +392,15 @@ def _live(profile: CooperationProfile) -> bool:
 
 @transaction.atomic
 def interest_express(
-    *, actor: Any, profile: CooperationProfile, organization: Organization, message: str
+    *,
+    actor: Any,
+    profile: CooperationProfile,
+    organization: Organization,
+    message: str,
+    is_demo: bool = False,
 ) -> Interest:
     """An organisation the actor represents tells a profile's owner it is interested."""
-    _require(actor, "marketplace.express_interest", organization, INTEREST_DENIED)
+    require(actor, "marketplace.express_interest", organization, INTEREST_DENIED)
     if not profile_is_visible(actor, profile) and not profile_in_audience(actor, profile):
         raise PermissionDeniedError(PROFILE_NOT_VISIBLE.format(pk=profile.pk))
     profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
@@ -464,13 +409,17 @@ def interest_express(
         raise ApplicationError(PROFILE_NOT_OPEN.format(status=status), code="not_open")
     if profile.organization_id == organization.pk:
         raise ApplicationError(SELF_INTEREST, code="self_interest")
-    text = _text(message, field="message", limit=MESSAGE_MAX)
+    text = plain_text(message, field="message", limit=MESSAGE_MAX, required=True)
     if Interest.objects.filter(profile=profile, organization=organization).exists():
         raise ApplicationError(DUPLICATE_INTEREST, code="conflict")
     try:
         with transaction.atomic():
             interest = Interest.objects.create(
-                profile=profile, organization=organization, author=actor, message=text
+                profile=profile,
+                organization=organization,
+                author=person(actor),
+                message=text,
+                is_demo=is_demo,
             )
     except IntegrityError as exc:  # a concurrent duplicate
         raise ApplicationError(DUPLICATE_INTEREST, code="conflict") from exc
@@ -497,14 +446,14 @@ def interest_express(
 @transaction.atomic
 def interest_decide(*, actor: Any, interest: Interest, accept: bool) -> Interest:
     """The owner accepts (contacts are revealed both ways) or declines an interest."""
-    _require(actor, "marketplace.decide_interest", interest, DECIDE_DENIED)
+    require(actor, "marketplace.decide_interest", interest, DECIDE_DENIED)
     interest = Interest.objects.select_for_update().select_related("profile").get(pk=interest.pk)
     if interest.status != InterestStatus.PENDING:
         raise ApplicationError(
             INTEREST_ALREADY_DECIDED.format(status=interest.status), code="conflict"
         )
     interest.status = InterestStatus.ACCEPTED if accept else InterestStatus.DECLINED
-    interest.decided_by = actor
+    interest.decided_by = person(actor)
     interest.decided_at = timezone.now()
     interest.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(
@@ -533,7 +482,7 @@ def interest_decide(*, actor: Any, interest: Interest, accept: bool) -> Interest
 @transaction.atomic
 def cooperation_close(*, actor: Any, interest: Interest) -> Interest:
     """Either side marks an accepted cooperation as finished, opening confirmations."""
-    _require(actor, "marketplace.close_cooperation", interest, COOPERATION_DENIED)
+    require(actor, "marketplace.close_cooperation", interest, COOPERATION_DENIED)
     interest = Interest.objects.select_for_update().select_related("profile").get(pk=interest.pk)
     if interest.status != InterestStatus.ACCEPTED:
         raise ApplicationError(NOT_A_COOPERATION, code="invalid")
@@ -562,7 +511,7 @@ def cooperation_confirm(
     is_demo: bool = False,
 ) -> CooperationConfirmation:
     """One side confirms a closed cooperation took place and rates the other side (1–5)."""
-    _require(actor, "marketplace.confirm_cooperation", interest, COOPERATION_DENIED)
+    require(actor, "marketplace.confirm_cooperation", interest, COOPERATION_DENIED)
     if not actor.has_perm("marketplace.post_profile", organization):
         raise PermissionDeniedError(CONFIRM_SIDE_DENIED)
     interest = Interest.objects.select_for_update().select_related("profile").get(pk=interest.pk)
@@ -578,7 +527,7 @@ def cooperation_confirm(
     partner_id = (sides - {organization.pk} or {organization.pk}).pop()
     if partner_id == organization.pk:
         raise ApplicationError(SELF_ENDORSEMENT, code="self_endorsement")
-    text = _text(comment, field="comment", limit=COMMENT_MAX, required=False)
+    text = plain_text(comment, field="comment", limit=COMMENT_MAX)
     if CooperationConfirmation.objects.filter(
         interest=interest, organization=organization
     ).exists():
@@ -589,7 +538,7 @@ def cooperation_confirm(
                 interest=interest,
                 organization=organization,
                 partner_id=partner_id,
-                author=actor,
+                author=person(actor),
                 rating=rating,
                 comment=text,
                 is_demo=is_demo,
@@ -654,11 +603,11 @@ def saved_search_create(
     """Follow a marketplace search: new live profiles that match it become notifications."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDeniedError(SIGN_IN_TO_FOLLOW)
-    text = _text(query, field="search", limit=SAVED_QUERY_MAX, required=False)
+    text = plain_text(query, field="search", limit=SAVED_QUERY_MAX)
     if kind:
-        _choice(kind, ProfileKind.values, "profile type")
+        choice(kind, ProfileKind.values, "profile type")
     if direction:
-        _choice(direction, Direction.values, "direction")
+        choice(direction, Direction.values, "direction")
     if not (words(text) or kind or direction or highland):
         raise ApplicationError(SEARCH_EMPTY, code="required")
     key = search_key(query=text, kind=kind, direction=direction, highland=highland)
@@ -733,20 +682,13 @@ def preferences_update(
         "notify_follows": notify_follows,
         "notify_searches": notify_searches,
     }
-    changed = [k for k, v in values.items() if v is not None and getattr(prefs, k) != v]
-    if changed:
-        before = snapshot(prefs, changed)
-        for name in changed:
-            setattr(prefs, name, values[name])
-        prefs.save(update_fields=changed)
-        audit_record(
-            actor=actor,
-            action="marketplace.preferences_update",
-            obj=prefs,
-            subject_user_id=actor.pk,
-            before=before,
-            after=snapshot(prefs, changed),
-        )
+    update_audited(
+        prefs,
+        {k: v for k, v in values.items() if v is not None},
+        actor=actor,
+        action="marketplace.preferences_update",
+        subject_user_id=actor.pk,
+    )
     return prefs
 
 
@@ -806,20 +748,7 @@ def _notify(
                     f"{_in_language(text, language)}\n\n{path}\n\n"
                     + gettext("Change what we send you: %(path)s") % {"path": settings_path}
                 )
-        subject = _in_language(text, "pl")
-        body = "\n\n— English —\n\n".join(parts)
-
-        def send() -> None:
-            for address in recipients:  # one mail each: recipients never see each other
-                send_mail(
-                    f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject[:80]}",
-                    body,
-                    None,
-                    [address],
-                    fail_silently=True,
-                )
-
-        transaction.on_commit(send)
+        mail_on_commit(recipients, _in_language(text, "pl")[:80], "\n\n— English —\n\n".join(parts))
 
 
 def _notify_followers(profile: CooperationProfile, kind: str, template: str) -> None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from ..ecosystem.labels import MEMBERSHIP_ROLE_LABELS as MEMBERSHIP_ROLE_LABELS
 
 HELIX_LABELS = {
     "business": _("Business"),
@@ -35,11 +36,6 @@ ATTRIBUTE_LABELS = {
     "flagship_project": _("Flagship projects"),
     "coordinator_info": _("About the coordinator"),
     "contact": _("Contact"),
-}
-MEMBERSHIP_ROLE_LABELS = {
-    "coordinator": _("coordinator"),
-    "founder": _("founder"),
-    "member": pgettext_lazy("membership role", "member"),
 }
 SEVERITY_LABELS = {
     "error": _("Error"),

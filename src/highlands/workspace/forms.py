@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..accounts import services as account_services
 from ..accounts.models import ConsentPurpose
+from ..ecosystem import services as registry_services
 from ..ecosystem.models import Language
 from ..ecosystem.services import EDITABLE_ATTRIBUTE_KINDS
 from ..web.labels import (
@@ -28,6 +30,9 @@ ROLE_CHOICES = [
     ("member", pgettext_lazy("membership role", "Member")),
 ]
 
+# Form limits are the services' limits, so the form says it first, beside the field.
+NAME_MAX = registry_services.NAME_MAX
+
 NEW_ITEM_SLOTS = 3  # empty boxes under each section for adding items
 TITLED_KINDS = {"flagship_project"}
 
@@ -42,14 +47,14 @@ class ClusterProfileForm(forms.Form):
 
     name = forms.CharField(
         label=_("Name (English)"),
-        max_length=255,
+        max_length=NAME_MAX,
         required=False,
-        widget=forms.TextInput(attrs={"lang": "en"}),
         help_text=_("Left empty, a name the source does not state stays unknown."),
+        widget=forms.TextInput(attrs={"lang": "en"}),
     )
     name_pl = forms.CharField(
         label=_("Name (Polish)"),
-        max_length=255,
+        max_length=NAME_MAX,
         required=False,
         widget=forms.TextInput(attrs={"lang": "pl"}),
     )
@@ -83,7 +88,7 @@ class ClusterProfileForm(forms.Form):
                             forms.CharField(
                                 label=_("%(item)s: title") % {"item": label},
                                 required=False,
-                                max_length=255,
+                                max_length=registry_services.ITEM_TITLE_MAX,
                                 initial=title,
                                 widget=forms.TextInput(attrs={"lang": language}),
                             )
@@ -91,6 +96,7 @@ class ClusterProfileForm(forms.Form):
                     self.fields[attribute_field_name(kind, language, index)] = forms.CharField(
                         label=label,
                         required=False,
+                        max_length=registry_services.ITEM_TEXT_MAX,
                         initial=text,
                         widget=forms.Textarea(
                             attrs={"rows": 3 if len(text) < 200 else 8, "lang": language}
@@ -110,12 +116,29 @@ class ClusterProfileForm(forms.Form):
 
 
 class MemberAddForm(forms.Form):
+    """Ask an organisation to be listed in the cluster; it joins once it accepts."""
+
     organization = forms.SlugField(
         label=_("Organization (the last part of its page address)"),
         help_text=_("For example politechnika-lubelska for /organizations/politechnika-lubelska/."),
     )
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial="member")
     listed_as = forms.ChoiceField(label=_("Listed as"), choices=HELIX_CHOICES, required=False)
+    message = forms.CharField(
+        label=_("Message to the organization"),
+        required=False,
+        max_length=registry_services.REQUEST_MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional, shown to the cluster)"),
+        required=False,
+        max_length=registry_services.REQUEST_MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class MemberRoleForm(forms.Form):
@@ -135,10 +158,18 @@ class FigureForm(forms.Form):
 
 class OrganizationProfileForm(forms.Form):
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+        label=_("Description"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        required=False,
+        max_length=registry_services.DESCRIPTION_MAX,
     )
-    city = forms.CharField(label=_("City"), max_length=120, required=False)
-    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    city = forms.CharField(label=_("City"), max_length=registry_services.CITY_MAX, required=False)
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        max_length=registry_services.WEBSITE_MAX,
+    )
     year_established = forms.IntegerField(
         label=_("Year established"), required=False, min_value=1800, max_value=2100
     )
@@ -152,14 +183,18 @@ class OrganizationClassificationForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(label=_("E-mail address"), max_length=account_services.EMAIL_MAX)
 
 
 class ContactPersonForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail address"), required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    position_title = forms.CharField(label=_("Position"), max_length=200, required=False)
+    full_name = forms.CharField(label=_("Full name"), max_length=account_services.FULL_NAME_MAX)
+    email = forms.EmailField(
+        label=_("E-mail address"), required=False, max_length=account_services.EMAIL_MAX
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=account_services.PHONE_MAX, required=False)
+    position_title = forms.CharField(
+        label=_("Position"), max_length=account_services.POSITION_TITLE_MAX, required=False
+    )
     consent_given = forms.BooleanField(
         label=_("The person agreed to be shown as a public contact"), required=True
     )
@@ -170,4 +205,4 @@ class ConsentForm(forms.Form):
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100)
+    name = forms.CharField(label=_("Token name"), max_length=account_services.TOKEN_NAME_MAX)

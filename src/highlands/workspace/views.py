@@ -7,6 +7,8 @@ before it shows anything) and call the services, which check it again and write.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib import messages
@@ -25,9 +27,9 @@ from ..ecosystem import selectors as registry
 from ..ecosystem import services as registry_services
 from ..ecosystem.models import Cluster, Language, Organization
 from ..ecosystem.services import EDITABLE_ATTRIBUTE_KINDS
-from ..errors import PermissionDeniedError
+from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
+from ..servicekit import require
 from . import forms
-from . import selectors as ws
 
 WORKSPACE_DENIED = "You may not work on this record."
 
@@ -41,16 +43,28 @@ def _user(request: HttpRequest) -> Any:
     return request.user
 
 
-def _require(request: HttpRequest, perm: str, obj: Any) -> None:
-    if not request.user.has_perm(perm, obj):
-        raise PermissionDeniedError(WORKSPACE_DENIED)
+def _url_base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@contextmanager
+def _errors_on(form: Any) -> Iterator[None]:
+    """A service's refusal of the input (too long, not a choice, a conflict) stays on the
+    page as the form's error, with what was typed, instead of replacing the page; a refusal
+    of the person (403, 404) is the error page as everywhere."""
+    try:
+        yield
+    except (PermissionDeniedError, NotFoundError):
+        raise
+    except ApplicationError as exc:
+        form.add_error(None, exc.message)
 
 
 def _cluster(
     request: HttpRequest, slug: str, perm: str = "ecosystem.view_cluster_workspace"
 ) -> Cluster:
     cluster = registry.cluster_get(slug=slug)
-    _require(request, perm, cluster)
+    require(request.user, perm, cluster, WORKSPACE_DENIED)
     return cluster
 
 
@@ -64,6 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "clusters": account_selectors.clusters_kept_by(user=user),
             "organizations": account_selectors.organizations_kept_by(user=user),
+            "requests_to_answer": registry.membership_requests_to_answer(user=user).count(),
             "can_view_all_audit": user.has_perm("audit.view_all"),
         },
     )
@@ -87,16 +102,17 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
     }
     form = forms.ClusterProfileForm(request.POST or None, initial=initial, existing=existing)
     if request.method == "POST" and form.is_valid():
-        registry_services.cluster_update_profile(
-            actor=request.user,
-            cluster=cluster,
-            name=form.cleaned_data["name"] or None,  # empty: leave it as it is (maybe unknown)
-            name_pl=form.cleaned_data["name_pl"],
-            year_established=form.cleaned_data["year_established"],
-            attributes=form.attribute_edits(),
-        )
-        messages.success(request, _("Profile saved."))
-        return redirect("workspace:cluster_edit", slug=cluster.slug)
+        with _errors_on(form):
+            registry_services.cluster_update_profile(
+                actor=request.user,
+                cluster=cluster,
+                name=form.cleaned_data["name"] or None,  # empty: leave it (maybe unknown)
+                name_pl=form.cleaned_data["name_pl"],
+                year_established=form.cleaned_data["year_established"],
+                attributes=form.attribute_edits(),
+            )
+            messages.success(request, _("Profile saved."))
+            return redirect("workspace:cluster_edit", slug=cluster.slug)
     return render(
         request,
         "workspace/cluster_edit.html",
@@ -107,26 +123,42 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """Members, and the form that asks an organisation to join (it joins once it accepts)."""
     cluster = _cluster(request, slug, "ecosystem.manage_cluster_members")
     form = forms.MemberAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        organization = registry.organization_get(slug=form.cleaned_data["organization"])
-        registry_services.cluster_add_member(
-            actor=request.user,
-            cluster=cluster,
-            organization=organization,
-            role=form.cleaned_data["role"],
-            listed_as=form.cleaned_data["listed_as"],
-        )
-        messages.success(request, _("Member added."))
-        return redirect("workspace:cluster_members", slug=cluster.slug)
+        try:
+            organization = registry.organization_get(slug=form.cleaned_data["organization"])
+        except NotFoundError as exc:  # a mistyped slug keeps the form and says so
+            form.add_error("organization", exc.message)
+        else:
+            with _errors_on(form):
+                membership_request = registry_services.membership_request_create(
+                    actor=request.user,
+                    cluster=cluster,
+                    organization=organization,
+                    role=form.cleaned_data["role"],
+                    listed_as=form.cleaned_data["listed_as"],
+                    message=form.cleaned_data["message"],
+                    url_base=_url_base(request),
+                )
+                if membership_request.membership_id:
+                    messages.success(request, _("Member added."))
+                else:
+                    messages.success(
+                        request,
+                        _("Request sent: %(organization)s joins once it accepts.")
+                        % {"organization": organization.name},
+                    )
+                return redirect("workspace:cluster_members", slug=cluster.slug)
     return render(
         request,
         "workspace/cluster_members.html",
         {
             "cluster": cluster,
             "form": form,
-            "memberships": ws.cluster_memberships(cluster=cluster),
+            "memberships": registry.cluster_memberships(cluster=cluster),
+            "requests": registry.membership_requests_of_cluster(cluster=cluster),
             "role_choices": forms.ROLE_CHOICES,
             "helix_choices": forms.HELIX_CHOICES[1:],
         },
@@ -135,9 +167,59 @@ def cluster_members(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_POST
+def membership_request_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    cluster = _cluster(request, slug, "ecosystem.manage_cluster_members")
+    membership_request = registry.membership_request_get(pk=pk)
+    if membership_request.cluster_id != cluster.pk:
+        raise NotFoundError(registry.MEMBERSHIP_REQUEST_NOT_FOUND.format(pk=pk))
+    registry_services.membership_request_withdraw(actor=request.user, request=membership_request)
+    messages.success(request, _("Request withdrawn."))
+    return redirect("workspace:cluster_members", slug=cluster.slug)
+
+
+@login_required
+@require_safe
+def membership_requests(request: HttpRequest) -> HttpResponse:
+    """Requests of clusters to list the user's organisations (the city office: those of
+    organisations nobody represents), to accept or decline."""
+    return render(
+        request,
+        "workspace/membership_requests.html",
+        {
+            "requests": registry.membership_requests_to_answer(user=request.user),
+            "decline_form": forms.DeclineForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def membership_request_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+    membership_request = registry.membership_request_get(pk=pk)
+    require(
+        request.user,
+        "ecosystem.answer_membership_request",
+        membership_request.organization,
+        WORKSPACE_DENIED,
+    )
+    if answer == "accept":
+        registry_services.membership_request_accept(actor=request.user, request=membership_request)
+        messages.success(request, _("Accepted: the organization is now listed in the cluster."))
+    else:
+        form = forms.DeclineForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        registry_services.membership_request_decline(
+            actor=request.user, request=membership_request, reason=reason
+        )
+        messages.success(request, _("Declined."))
+    return redirect("workspace:membership_requests")
+
+
+@login_required
+@require_POST
 def cluster_member_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster = _cluster(request, slug, "ecosystem.manage_cluster_members")
-    membership = ws.membership_get(cluster=cluster, pk=pk)
+    membership = registry.membership_get(cluster=cluster, pk=pk)
     registry_services.cluster_remove_member(
         actor=request.user, cluster=cluster, membership=membership
     )
@@ -149,7 +231,7 @@ def cluster_member_remove(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 @require_POST
 def cluster_member_role(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     cluster = _cluster(request, slug, "ecosystem.manage_cluster_members")
-    membership = ws.membership_get(cluster=cluster, pk=pk)
+    membership = registry.membership_get(cluster=cluster, pk=pk)
     form = forms.MemberRoleForm(request.POST)
     if form.is_valid():
         registry_services.cluster_change_member_role(
@@ -169,9 +251,12 @@ def cluster_figures(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _cluster(request, slug, "ecosystem.observe_cluster_figures")
     form = forms.FigureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        registry_services.figure_observe(actor=request.user, cluster=cluster, **form.cleaned_data)
-        messages.success(request, _("Figure recorded."))
-        return redirect("workspace:cluster_figures", slug=cluster.slug)
+        with _errors_on(form):
+            registry_services.figure_observe(
+                actor=request.user, cluster=cluster, **form.cleaned_data
+            )
+            messages.success(request, _("Figure recorded."))
+            return redirect("workspace:cluster_figures", slug=cluster.slug)
     return render(
         request,
         "workspace/cluster_figures.html",
@@ -186,15 +271,15 @@ def cluster_issues(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "workspace/cluster_issues.html",
-        {"cluster": cluster, "issues": ws.cluster_issues(cluster=cluster)},
+        {"cluster": cluster, "issues": registry.cluster_issues(cluster=cluster)},
     )
 
 
 @login_required
 @require_POST
 def issue_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    issue = ws.issue_get(pk=pk)
-    _require(request, "ecosystem.resolve_issue", issue)
+    issue = registry.issue_get(pk=pk)
+    require(request.user, "ecosystem.resolve_issue", issue, WORKSPACE_DENIED)
     registry_services.issue_resolve(actor=request.user, issue=issue)
     messages.success(request, _("Flag resolved."))
     if issue.cluster is None:  # a flag on a highland or organisation (city office)
@@ -221,13 +306,14 @@ def audit_all(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def cluster_contacts(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = registry.cluster_get(slug=slug)
-    _require(request, "accounts.manage_contacts", cluster)
+    require(request.user, "accounts.manage_contacts", cluster, WORKSPACE_DENIED)
     form = forms.ContactPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "consent_given"}
-        account_services.contact_person_create(actor=request.user, cluster=cluster, **data)
-        messages.success(request, _("Contact person added."))
-        return redirect("workspace:cluster_contacts", slug=cluster.slug)
+        with _errors_on(form):
+            account_services.contact_person_create(actor=request.user, cluster=cluster, **data)
+            messages.success(request, _("Contact person added."))
+            return redirect("workspace:cluster_contacts", slug=cluster.slug)
     return render(
         request,
         "workspace/contacts.html",
@@ -246,15 +332,16 @@ def cluster_contacts(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def organization_contacts(request: HttpRequest, slug: str) -> HttpResponse:
     organization = registry.organization_get(slug=slug)
-    _require(request, "accounts.manage_contacts", organization)
+    require(request.user, "accounts.manage_contacts", organization, WORKSPACE_DENIED)
     form = forms.ContactPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "consent_given"}
-        account_services.contact_person_create(
-            actor=request.user, organization=organization, **data
-        )
-        messages.success(request, _("Contact person added."))
-        return redirect("workspace:organization_contacts", slug=organization.slug)
+        with _errors_on(form):
+            account_services.contact_person_create(
+                actor=request.user, organization=organization, **data
+            )
+            messages.success(request, _("Contact person added."))
+            return redirect("workspace:organization_contacts", slug=organization.slug)
     return render(
         request,
         "workspace/contacts.html",
@@ -270,7 +357,7 @@ def organization_contacts(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
-    person = ws.contact_get(pk=pk)
+    person = account_selectors.contact_get(pk=pk)
     subject: Cluster | Organization | None = person.cluster or person.organization
     gdpr.contact_person_erase(actor=request.user, person=person)
     messages.success(request, _("Contact person erased."))
@@ -284,7 +371,7 @@ def contact_erase(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def contact_export(request: HttpRequest, pk: int) -> HttpResponse:
-    person = ws.contact_get(pk=pk)
+    person = account_selectors.contact_get(pk=pk)
     data = gdpr.contact_person_export(actor=request.user, person=person)
     return _json_download(data, f"contact-{person.pk}.json")
 
@@ -299,7 +386,7 @@ def invite_coordinator(request: HttpRequest, slug: str) -> HttpResponse:
             actor=request.user,
             email=form.cleaned_data["email"],
             cluster=cluster,
-            accept_url_base=request.build_absolute_uri("/").rstrip("/"),
+            accept_url_base=_url_base(request),
         )
         messages.success(request, _("Invitation sent."))
     return redirect("workspace:cluster_contacts", slug=cluster.slug)
@@ -315,17 +402,84 @@ def invite_representative(request: HttpRequest, slug: str) -> HttpResponse:
             actor=request.user,
             email=form.cleaned_data["email"],
             organization=organization,
-            accept_url_base=request.build_absolute_uri("/").rstrip("/"),
+            accept_url_base=_url_base(request),
         )
         messages.success(request, _("Invitation sent."))
+    else:
+        messages.error(request, _("Enter a valid e-mail address."))
+    if request.user.has_perm("accounts.view_representatives", organization):
+        return redirect("workspace:organization_representatives", slug=organization.slug)
     return redirect("workspace:home")
+
+
+@login_required
+@require_safe
+def organization_representatives(request: HttpRequest, slug: str) -> HttpResponse:
+    """Who represents an organisation, open invitations, its clusters and their requests."""
+    organization = registry.organization_get(slug=slug)
+    require(request.user, "accounts.view_representatives", organization, WORKSPACE_DENIED)
+    user = request.user
+    return render(
+        request,
+        "workspace/organization_representatives.html",
+        {
+            "organization": organization,
+            "representatives": account_selectors.representatives_of(organization=organization),
+            "invitations": account_selectors.open_invitations_of(organization=organization),
+            "memberships": list(organization.memberships.all()),
+            "requests": registry.membership_requests_of_organization(organization=organization),
+            "invite_form": forms.InviteForm(),
+            "decline_form": forms.DeclineForm(),
+            "can_invite": user.has_perm("accounts.invite_representative", organization),
+            "can_revoke": user.has_perm("accounts.revoke_representative", organization),
+            "can_answer": user.has_perm("ecosystem.answer_membership_request", organization),
+            "can_leave": user.has_perm("ecosystem.leave_cluster", organization),
+        },
+    )
+
+
+@login_required
+@require_POST
+def representative_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organization = registry.organization_get(slug=slug)
+    require(request.user, "accounts.revoke_representative", organization, WORKSPACE_DENIED)
+    representative = account_selectors.representative_get(organization=organization, pk=pk)
+    account_services.representative_revoke(
+        actor=request.user, representative=representative, url_base=_url_base(request)
+    )
+    messages.success(request, _("Representative role revoked."))
+    if not request.user.has_perm("accounts.view_representatives", organization):
+        return redirect("workspace:home")  # they revoked their own role
+    return redirect("workspace:organization_representatives", slug=organization.slug)
+
+
+@login_required
+@require_POST
+def invitation_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organization = registry.organization_get(slug=slug)
+    invitation = account_selectors.invitation_of(organization=organization, pk=pk)
+    require(request.user, "accounts.cancel_invitation", invitation, WORKSPACE_DENIED)
+    account_services.invitation_cancel(actor=request.user, invitation=invitation)
+    messages.success(request, _("Invitation cancelled."))
+    return redirect("workspace:organization_representatives", slug=organization.slug)
+
+
+@login_required
+@require_POST
+def membership_leave(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    organization = registry.organization_get(slug=slug)
+    require(request.user, "ecosystem.leave_cluster", organization, WORKSPACE_DENIED)
+    membership = registry.membership_of_organization(organization=organization, pk=pk)
+    registry_services.membership_leave(actor=request.user, membership=membership)
+    messages.success(request, _("The organization left the cluster."))
+    return redirect("workspace:organization_representatives", slug=organization.slug)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     organization = registry.organization_get(slug=slug)
-    _require(request, "ecosystem.edit_organization", organization)
+    require(request.user, "ecosystem.edit_organization", organization, WORKSPACE_DENIED)
     can_classify = request.user.has_perm("ecosystem.classify_organization", organization)
     form = forms.OrganizationProfileForm(
         request.POST or None,
@@ -336,15 +490,16 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     classification = forms.OrganizationClassificationForm(
         request.POST or None, initial={"helix_role": organization.helix_role}
     )
+    extra: dict[str, Any] = {}
+    if can_classify and classification.is_valid():
+        extra["helix_role"] = classification.cleaned_data["helix_role"]
     if request.method == "POST" and form.is_valid():
-        extra: dict[str, Any] = {}
-        if can_classify and classification.is_valid():
-            extra["helix_role"] = classification.cleaned_data["helix_role"]
-        registry_services.organization_update_profile(
-            actor=request.user, organization=organization, **form.cleaned_data, **extra
-        )
-        messages.success(request, _("Profile saved."))
-        return redirect("workspace:organization_edit", slug=organization.slug)
+        with _errors_on(form):
+            registry_services.organization_update_profile(
+                actor=request.user, organization=organization, **form.cleaned_data, **extra
+            )
+            messages.success(request, _("Profile saved."))
+            return redirect("workspace:organization_edit", slug=organization.slug)
     return render(
         request,
         "workspace/organization_edit.html",
@@ -352,8 +507,9 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
             "organization": organization,
             "form": form,
             "classification": classification if can_classify else None,
-            "invite_form": forms.InviteForm(),
-            "can_invite": request.user.has_perm("accounts.invite_representative", organization),
+            "can_see_representatives": request.user.has_perm(
+                "accounts.view_representatives", organization
+            ),
         },
     )
 
@@ -371,23 +527,24 @@ def _json_download(data: dict[str, Any], filename: str) -> HttpResponse:
 def my_data(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     consent_form = forms.ConsentForm(request.POST or None)
-    token_form = forms.TokenForm(request.POST or None)
+    action = request.POST.get("action") if request.method == "POST" else None
+    token_form = forms.TokenForm(request.POST if action == "token" else None)
     new_token = None
     if request.method == "POST":
-        action = request.POST.get("action")
         if action == "consent" and consent_form.is_valid():
             account_services.consent_give(actor=user, purpose=consent_form.cleaned_data["purpose"])
             return redirect("workspace:my_data")
         if action == "withdraw":
-            consent = ws.consent_get(user=user, pk=_int(request.POST.get("consent")))
+            consent = account_selectors.consent_get(user=user, pk=_int(request.POST.get("consent")))
             account_services.consent_withdraw(actor=user, consent=consent)
             return redirect("workspace:my_data")
         if action == "token" and token_form.is_valid():
-            _, new_token = account_services.api_token_create(
-                actor=user, name=token_form.cleaned_data["name"]
-            )
+            with _errors_on(token_form):
+                _, new_token = account_services.api_token_create(
+                    actor=user, name=token_form.cleaned_data["name"]
+                )
         if action == "revoke":
-            token = ws.token_get(user=user, pk=_int(request.POST.get("token")))
+            token = account_selectors.token_get(user=user, pk=_int(request.POST.get("token")))
             account_services.api_token_revoke(actor=user, token=token)
             return redirect("workspace:my_data")
     return render(
@@ -397,7 +554,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
             "consents": account_selectors.consents_of(user=user),
             "tokens": account_selectors.api_tokens_of(user=user),
             "consent_form": forms.ConsentForm(),
-            "token_form": forms.TokenForm(),
+            "token_form": token_form if token_form.errors else forms.TokenForm(),
             "new_token": new_token,
         },
     )

@@ -179,11 +179,25 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Highlands] "
-# Failed logins: at most 100 per account (the submitted e-mail) per hour and 30 per client IP
-# per 10 minutes; the other allauth actions keep allauth's defaults.  Limits count in CACHES.
+# Failed sign-ins: at most 100 per account (the submitted e-mail) per hour — past that the
+# account is refused — and 30 per client address per 10 minutes — past that a right password
+# also needs a code e-mailed to the account, so a shared address never locks others out
+# (accounts/adapter.py).  Sign-in requests of any outcome: 30 per address per minute
+# (allauth's flood limit, which spares the Argon2 CPU).  The other allauth actions keep
+# allauth's defaults.  Limits count in CACHES.
+ACCOUNT_ADAPTER = "highlands.accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": os.environ.get("HIGHLANDS_LOGIN_FAILED_LIMIT", "30/10m/ip,100/h/key"),
+    "login": os.environ.get("HIGHLANDS_LOGIN_REQUEST_LIMIT", "30/m/ip"),
+    "login_failed": os.environ.get("HIGHLANDS_LOGIN_FAILED_LIMIT", "100/h/key"),
+    "login_failed_ip": os.environ.get("HIGHLANDS_LOGIN_FAILED_IP_LIMIT", "30/10m/ip"),
 }
+# Behind a reverse proxy every request arrives from the proxy's address.  Say how many
+# proxies you run that append to X-Forwarded-For (nginx: ``proxy_set_header X-Forwarded-For
+# $proxy_add_x_forwarded_for``), or the header a single proxy sets to the client's address,
+# so the per-address limit counts clients, not the proxy.  Trust no more proxies than you
+# run: a client can write X-Forwarded-For itself.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("HIGHLANDS_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("HIGHLANDS_TRUSTED_CLIENT_IP_HEADER") or None
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

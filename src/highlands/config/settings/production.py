@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("HIGHLANDS_REQUIRE_SECRET_KEY", "1")
+# Production runs behind one TLS-terminating proxy (README, "Production"): count its
+# X-Forwarded-For entry, so sign-in limits see clients, not the proxy.
+os.environ.setdefault("HIGHLANDS_TRUSTED_PROXY_COUNT", "1")
 
 from .base import *  # noqa: F403
 

@@ -190,6 +190,7 @@ def label(code: str, kind: str) -> str:
         "helix": labels.HELIX_LABELS,
         "org_type": labels.ORG_TYPE_LABELS,
         "language": labels.LANGUAGE_LABELS,
+        "role": labels.MEMBERSHIP_ROLE_LABELS,
     }[kind]
     return str(table.get(code, code))
 

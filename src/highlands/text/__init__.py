@@ -1,0 +1,1 @@
+"""Text helpers at the bottom of the house: they import no app."""

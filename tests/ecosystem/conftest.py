@@ -1,0 +1,1 @@
+from tests.accounts.fixtures import world  # noqa: F401  (a fixture)

@@ -36,6 +36,7 @@ def build_site() -> Site:
     from highlands.accounts import services as accounts
     from highlands.accounts.models import ClusterCoordinator, OrganizationRepresentative
     from highlands.ecosystem import selectors
+    from highlands.ecosystem import services as registry
     from highlands.ecosystem.models import Cluster, Highland, Organization, SourceDocument
     from highlands.ingest.services import profile_document_import
     from highlands.ingest.sources import read_source
@@ -79,6 +80,13 @@ def build_site() -> Site:
     )
     accounts.contact_person_create(
         actor=users["representative"], organization=wktir, full_name="Jan Nowak", email="j@n.pl"
+    )
+    # The metal cluster asks the partner university to join: its representative answers.
+    registry.membership_request_create(
+        actor=users["coordinator"],
+        cluster=metal,
+        organization=partner,
+        message="Zapraszamy do klastra.",
     )
     _invitation, token = accounts.invitation_create(
         actor=users["city_admin"], email="new@example.org", organization=wktir
@@ -159,11 +167,13 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("account_change_password"),
         reverse("account_logout"),
     ]
+    signed_in.append(reverse("workspace:membership_requests"))
     if role == "representative":
         return [
             *signed_in,
             reverse("workspace:organization_edit", args=[WKTIR]),
             reverse("workspace:organization_contacts", args=[WKTIR]),
+            reverse("workspace:organization_representatives", args=[WKTIR]),
         ]
     if role == "coordinator":
         return [
@@ -186,6 +196,7 @@ def _pages_for(role: str, site: Site) -> list[str]:
         return [
             *signed_in,
             reverse("workspace:audit_all"),
+            reverse("workspace:organization_representatives", args=[PARTNER]),
             reverse("marketplace:statistics"),
             reverse("workspace:cluster_contacts", args=[METAL]),
         ]

@@ -24,6 +24,9 @@ NOT_WALKED = {
     "workspace:cluster_member_remove", "workspace:cluster_member_role",
     "workspace:invite_coordinator", "workspace:invite_representative",
     "workspace:issue_resolve", "workspace:contact_erase", "workspace:my_account_erase",
+    "workspace:membership_request_withdraw", "workspace:membership_request_accept",
+    "workspace:membership_request_decline", "workspace:representative_revoke",
+    "workspace:invitation_cancel", "workspace:membership_leave",
     # downloads (JSON, CSV, XLSX), checked in test_downloads.py and the workspace tests
     "workspace:contact_export", "workspace:my_data_export",
     "web:clusters_download", "web:organizations_download", "search:download",

@@ -14,13 +14,12 @@ from highlands.ecosystem import services as ecosystem
 from highlands.marketplace import services as marketplace
 from highlands.marketplace import views as marketplace_views
 from highlands.web.messages import KNOWN_ERRORS, error_message
-from highlands.workspace import selectors as workspace
 from highlands.workspace import views as workspace_views
 from tests.accounts.fixtures import World
 from tests.accounts.fixtures import world as world  # a fixture
 
 MODULES = [
-    accounts, audit, ecosystem, exports, marketplace, marketplace_views, workspace,
+    accounts, audit, ecosystem, exports, marketplace, marketplace_views,
     workspace_views,
 ]  # fmt: skip
 # Constants that are never shown to a person on a page (internal invariants of the services).

@@ -64,6 +64,23 @@ KNOWN_ERRORS = frozenset(
         gettext_noop("A followed search needs words to look for or at least one filter."),
         gettext_noop("You already follow this search."),
         gettext_noop("You may only unfollow your own searches."),
+        gettext_noop("You may not cancel this invitation."),
+        gettext_noop(
+            "The person who invited you may no longer grant this role; ask for a new invitation."
+        ),
+        gettext_noop("You may not revoke this organization's representatives."),
+        gettext_noop(
+            "Nobody may invite themselves: ask someone else with authority to invite you."
+        ),
+        gettext_noop(
+            "Only the organization's representatives (or the city office, while it has none) "
+            "may answer this request."
+        ),
+        gettext_noop("Only the city administrator may add organizations to the registry."),
+        gettext_noop("Only the city administrator may delete an organization."),
+        gettext_noop("Only the organization's representatives may take it out of a cluster."),
+        gettext_noop("Only the city administrator may rename an organization."),
+        gettext_noop("This organization has already been asked to take that role in the cluster."),
     }
 )
 

@@ -1,7 +1,9 @@
 """Take the README's screenshots of a running portal: `python scripts/screenshots.py URL`.
 
 Drives Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) through Playwright and
-writes small viewport-sized PNGs to docs/screenshots/.
+writes small viewport-sized PNGs to docs/screenshots/: desktop (1280 px) in English and
+Polish, phone (390 px) in Polish. Run it against a portal with the source document and the
+marketplace demo imported (`make run`) and the search index built.
 """
 
 from __future__ import annotations
@@ -23,22 +25,32 @@ ARGS = [
     "--no-first-run",
 ]
 COORDINATOR = "voivodeship-club-of-technology-and-rationalization"  # its cluster lists offers
-# (file name, path, viewport width, viewport height)
+PHONE = (390, 844)
+# (file name, path, viewport width, viewport height); the phone shots are in Polish.
 SHOTS = [
-    ("home", "/", 1200, 900),
-    ("home-pl", "/pl/", 1200, 900),
-    ("highland", "/highlands/medical/", 1200, 800),
-    ("clusters", "/clusters/?sort=-size", 1200, 900),
-    ("cluster", "/clusters/industrial-upland-cluster/", 1200, 1000),
-    ("organization", f"/organizations/{COORDINATOR}/", 1200, 900),
+    ("home", "/", 1280, 900),
+    ("home-pl", "/pl/", 1280, 900),
+    ("home-phone", "/pl/", *PHONE),
+    ("highland", "/highlands/automotive-and-machine/", 1280, 900),
+    ("clusters", "/clusters/?sort=-size", 1280, 900),
+    ("clusters-phone", "/pl/clusters/?sort=-size", *PHONE),
+    ("cluster", "/clusters/industrial-upland-cluster/", 1280, 1000),
+    ("cluster-phone", "/pl/clusters/industrial-upland-cluster/", *PHONE),
+    ("organization", f"/organizations/{COORDINATOR}/", 1280, 900),
     (
         "compare",
         "/compare/?cluster=eastern-ict-cluster&cluster=industrial-upland-cluster",
-        1200,
-        1100,
+        1280,
+        1000,
     ),
-    ("cluster-phone", "/pl/clusters/industrial-upland-cluster/", 360, 740),
+    ("compare-phone", "/pl/compare/?cluster=eastern-ict-cluster&cluster=esta-cluster", *PHONE),
+    ("search", "/search/?q=hartowanie+stali", 1280, 900),
+    ("search-phone", "/pl/search/?q=hartowanie+stali", *PHONE),
+    ("marketplace", "/marketplace/", 1280, 900),
+    ("data-quality", "/pl/data-quality/", 1280, 900),
 ]
+# Scroll a shot to the part it is about (the page's top otherwise).
+FOCUS = {"compare": "#helix-h", "compare-phone": "table.compare-table"}
 
 
 def main(base: str) -> None:
@@ -49,8 +61,8 @@ def main(base: str) -> None:
         for name, path, width, height in SHOTS:
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(base.rstrip("/") + path, wait_until="networkidle")
-            if name == "compare":
-                page.locator("table.compare").scroll_into_view_if_needed()
+            if name in FOCUS:
+                page.locator(FOCUS[name]).scroll_into_view_if_needed()
             page.screenshot(path=OUT / f"{name}.png")
             page.close()
             print(f"{name}.png  {(OUT / f'{name}.png').stat().st_size // 1024} KiB")

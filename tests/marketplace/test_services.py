@@ -69,6 +69,13 @@ def test_interest_notifies_owner_in_platform_and_by_mail(
     assert "Org peer university" in note.message
     assert [m.to for m in mail.outbox] == [["rep@example.org"]]
     assert "We have a laser." not in mail.outbox[0].body  # the message stays in the platform
+    # The platform does not know which language the recipient reads: Polish, then English.
+    polish, english = mail.outbox[0].body.split("— English —")
+    assert "Organizacja Org peer university jest zainteresowana profilem" in polish
+    assert "/pl/marketplace/notifications/" in polish
+    assert "Org peer university is interested in" in english
+    assert "/marketplace/notifications/" in english
+    assert "jest zainteresowana" in mail.outbox[0].subject
 
 
 def test_preferences_switch_off_mail_and_notifications(

@@ -140,9 +140,8 @@ def test_encoding_one_huge_token_takes_little_memory():
 def test_long_texts_are_analysed_in_slices_to_the_same_terms():
     """The keyword index gets the terms it got before (it drops terms of 40+ characters),
     from a text analysed a slice at a time with overlong runs of letters cut."""
-    from highlands.search.text import analyzed_text
-
     from highlands.search.indexing import ANALYSIS_SLICE, _analyzed
+    from highlands.text.analysis import analyzed_text
 
     def kept(analyzed: str) -> list[str]:
         return [term for term in analyzed.split() if len(term) < 40]

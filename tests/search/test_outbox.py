@@ -17,6 +17,7 @@ from highlands.search import indexing, registry
 from highlands.search.indexing import drain, enqueue_many, failing, retry_delay
 from highlands.search.models import IndexOutbox
 from highlands.search.selectors import SearchFilters, search
+from highlands.servicekit import SYSTEM
 
 from .conftest import slugs
 
@@ -59,7 +60,7 @@ def test_a_poisoned_entry_no_longer_blocks_other_writes(
         caplog.at_level(logging.ERROR, logger="highlands.search.indexing"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        bad = organization_create(name="Poisoned Widgets")
+        bad = organization_create(actor=SYSTEM, name="Poisoned Widgets")
     entry = IndexOutbox.objects.get(object_id=bad.pk)
     assert entry.attempts == 1
     assert entry.last_error == "MemoryError: encoder"
@@ -67,13 +68,13 @@ def test_a_poisoned_entry_no_longer_blocks_other_writes(
 
     # The next writes are indexed; the bad entry is tried once more, then backs off.
     with django_capture_on_commit_callbacks(execute=True):
-        organization_create(name="Healthy Gears")
+        organization_create(actor=SYSTEM, name="Healthy Gears")
     assert found("healthy gears") == ["healthy-gears"]
     entry.refresh_from_db()
     assert entry.attempts == 2
     assert entry.next_attempt_at > timezone.now() + timedelta(seconds=50)
     with django_capture_on_commit_callbacks(execute=True):
-        organization_create(name="Sturdy Bolts")
+        organization_create(actor=SYSTEM, name="Sturdy Bolts")
     assert found("sturdy bolts") == ["sturdy-bolts"]
     entry.refresh_from_db()
     assert entry.attempts == 2  # not due: left alone
@@ -93,7 +94,7 @@ def test_one_bad_record_in_a_batch_leaves_the_others_indexed(indexed, poison, se
     poison(ValueError("bad data"))
     settings.HIGHLANDS_SEARCH_SYNC = False
     names = [f"Batch Member {i} Ironworks" for i in range(9)] + ["Poisoned Ironworks"]
-    orgs = [organization_create(name=name) for name in names]
+    orgs = [organization_create(actor=SYSTEM, name=name) for name in names]
     IndexOutbox.objects.all().delete()
     enqueue_many("organization", [org.pk for org in orgs])
     assert drain() == len(orgs)
@@ -111,14 +112,14 @@ def test_a_drain_killed_by_an_entry_leaves_it_backing_off(
     the work, so the entry is not handed to every later drain."""
     poison(WorkerKilled())
     settings.HIGHLANDS_SEARCH_SYNC = False
-    bad = organization_create(name="Poisoned Pumps")
+    bad = organization_create(actor=SYSTEM, name="Poisoned Pumps")
     with pytest.raises(WorkerKilled):
         drain()  # attempt 1: retried by the next drain
     with pytest.raises(WorkerKilled):
         drain()  # attempt 2: now it waits
     entry = IndexOutbox.objects.get(object_id=bad.pk)
     assert (entry.attempts, entry.last_error) == (2, "")
-    organization_create(name="Steady Valves")
+    organization_create(actor=SYSTEM, name="Steady Valves")
     assert drain() == 1
     assert found("steady valves") == ["steady-valves"]
     out = StringIO()
@@ -133,7 +134,7 @@ def backing_off(indexed, poison, settings):
     """An organisation that failed to index twice and now waits (SYNC off: drains by hand)."""
     poison(RuntimeError("flaky"))
     settings.HIGHLANDS_SEARCH_SYNC = False
-    bad = organization_create(name="Poisoned Rivets")
+    bad = organization_create(actor=SYSTEM, name="Poisoned Rivets")
     drain()
     drain()
     assert drain() == 0  # backing off
@@ -158,7 +159,7 @@ def test_a_failed_entry_is_retried_when_due(backing_off, monkeypatch):
 
 def test_the_database_failing_is_not_blamed_on_a_record(indexed, monkeypatch, settings):
     settings.HIGHLANDS_SEARCH_SYNC = False
-    organization_create(name="Patient Springs")
+    organization_create(actor=SYSTEM, name="Patient Springs")
 
     def unavailable(kind, pks):
         raise OperationalError("database is locked")

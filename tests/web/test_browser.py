@@ -74,7 +74,7 @@ def test_home_to_highland_to_cluster_to_organization(page, site):
     expect(page.locator("svg.chart.helix")).to_be_visible()
     page.locator("main").get_by_role("link", name="Industrial Upland Cluster").first.click()
     expect(page.locator("h1")).to_have_text("Industrial Upland Cluster")
-    expect(page.locator("svg.chart.line").first).to_be_visible()
+    expect(page.locator(".single-figure").first).to_be_visible()  # one observation: a figure
     expect(page.get_by_role("heading", name="Members by helix role")).to_be_visible()
     page.get_by_role("link", name="ABM Greiffenberger Polska Sp. z o.o.").click()
     expect(page.locator("h1")).to_have_text("ABM Greiffenberger Polska Sp. z o.o.")
@@ -122,9 +122,9 @@ def test_compare_clusters(page, site):
     page.get_by_label("ESTA Cluster").check()
     page.get_by_label("Industrial Upland Cluster").check()
     page.get_by_role("button", name="Compare").click()
-    table = page.locator("table.compare")
+    table = page.locator("table.compare-table")
     expect(table.locator("thead th")).to_have_count(2)
-    expect(table.locator("svg.chart.helix")).to_have_count(2)
+    expect(page.locator("figure.chart-box svg.chart.helix")).to_have_count(2)
 
 
 def test_search_when_the_search_page_exists(page, site):
@@ -141,11 +141,68 @@ def test_search_when_the_search_page_exists(page, site):
     "path", ["/", "/clusters/", "/clusters/industrial-upland-cluster/", "/pl/compare/"]
 )
 def test_phone_sized_viewport_has_no_sideways_scroll(browser, site, path):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = context.new_page()
     page.goto(site + path)
     width = page.evaluate("document.documentElement.scrollWidth")
-    nav_visible = page.get_by_role("navigation", name=re.compile("Main|Główna")).is_visible()
+    header_height = page.locator("header.site").bounding_box()["height"]
     context.close()
-    assert width <= 360
-    assert nav_visible
+    assert width <= 390
+    assert header_height < 80  # one row: brand and menu button
+
+
+def test_phone_header_opens_the_menu_and_filters_leave_results_in_view(browser, site):
+    expect = playwright_api.expect
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(site + "/pl/clusters/")
+    nav = page.get_by_role("navigation", name="Główna")
+    expect(nav).to_be_hidden()
+    page.get_by_role("button", name="Menu").click()
+    expect(nav).to_be_visible()
+    expect(page.get_by_role("button", name="Menu")).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Escape")
+    expect(nav).to_be_hidden()
+    # The filter panel starts collapsed on a phone: the first result is above the fold.
+    expect(page.locator("details.filter-panel")).not_to_have_attribute("open", "")
+    first = page.locator("table.clusters tbody tr").first.bounding_box()
+    assert first["y"] + first["height"] < 844
+    page.locator("details.filter-panel summary").click()
+    expect(page.get_by_label("Wyżyna")).to_be_visible()
+    context.close()
+
+
+def test_wide_table_says_it_scrolls_sideways_on_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(site + "/clusters/")
+    playwright_api.expect(page.locator(".scroll-hint").first).to_be_visible()
+    region = page.get_by_role("region", name="Clusters with the figures they state")
+    region.focus()  # a keyboard user can scroll it
+    page.keyboard.press("ArrowRight")
+    context.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site + "/clusters/")
+    playwright_api.expect(page.locator(".scroll-hint").first).to_be_hidden()  # it fits
+    page.close()
+
+
+def test_desktop_header_is_one_row(browser, site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    for path in ("/clusters/", "/pl/clusters/"):
+        page.goto(site + path)
+        assert page.locator("header.site").bounding_box()["height"] < 80, path
+    page.close()
+
+
+def test_focus_ring_is_drawn_in_the_focus_colour(browser, site):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site + "/clusters/")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # the brand
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth, s.outlineColor]; })()"
+    )
+    page.close()
+    assert style == ["solid", "3px", "rgb(10, 47, 92)"]  # --c-focus, 13.5:1 on white

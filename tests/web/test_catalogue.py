@@ -1,32 +1,21 @@
 """The committed Polish catalogue is complete and its compiled .mo matches the .po."""
 
 import gettext
-import re
 from pathlib import Path
 
 import highlands
 
-SAME_IN_POLISH = {"API"}
+from .po import po_entries
+
+SAME_IN_POLISH = {"API", "Menu", "Excel (XLSX)"}
 LOCALE = Path(highlands.__file__).parent / "locale"
 
 
 def _po_entries(text: str) -> list[tuple[str | None, str, bool]]:
-    entries = []
-    for block in text.split("\n\n"):
-        fields: dict[str, str] = {}
-        current = None
-        for line in block.splitlines():
-            match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) "(.*)"$', line)
-            if match:
-                current = match.group(1)
-                fields[current] = match.group(2)
-            elif line.startswith('"') and current:
-                fields[current] += line[1:-1]
-        if fields.get("msgid"):
-            translated = all(v for k, v in fields.items() if k.startswith("msgstr"))
-            msgid = fields["msgid"].encode().decode("unicode_escape").encode("latin-1").decode()
-            entries.append((fields.get("msgctxt"), msgid, translated))
-    return entries
+    return [
+        (e.get("msgctxt"), e["msgid"], all(v for k, v in e.items() if k.startswith("msgstr")))
+        for e in po_entries(text)
+    ]
 
 
 def test_every_polish_ui_string_is_translated_and_compiled():

@@ -83,7 +83,8 @@ def test_home_shows_strategy_highlands_figures_and_latest_imports(client, seeded
     assert "Key figures" in body
     assert body.count('class="card"') == 5
     assert "Latest activity" in body
-    assert "imported <strong>lublin-economic-highlands.txt</strong>" in body
+    assert "imported <strong>Lublin Economic Highlands" in body
+    assert "data-quality notes</a>" in body
 
 
 def test_highland_page_shows_clusters_partners_and_helix_chart(client, seeded):
@@ -121,9 +122,14 @@ def test_cluster_directory_filters_sorts_and_paginates(client, seeded):
     assert "ESTA Cluster" not in academia
 
 
-def test_invalid_filter_values_are_ignored_not_errors(client, seeded):
-    body = _get(client, "/clusters/", year_min="soon", sort="sideways", page="x")
-    assert "20 clusters" in body
+def test_invalid_filter_values_are_reported_and_left_out(client, seeded):
+    body = _get(client, "/clusters/", year_min="soon", sort="sideways", page="x", q="metal")
+    assert "1 cluster<" in body  # the valid filter (name) still applies
+    assert "Some filters could not be used" in body
+    assert body.count('<ul class="errorlist"') == 2  # year and sort, each under its field
+    assert 'aria-invalid="true"' in body
+    polish = _get(client, "/pl/organizations/", role="wizard")
+    assert "Niektórych filtrów nie udało się zastosować" in polish
 
 
 def test_htmx_request_gets_only_the_results(client, seeded):
@@ -147,10 +153,12 @@ def test_organization_directory_and_page(client, seeded):
 def test_compare_two_clusters_side_by_side(client, seeded):
     both = ["lublin-biotechnology-cluster", "industrial-upland-cluster"]
     body = _get(client, "/compare/", cluster=both)
-    table = body[body.index('<table class="compare">') :]
+    table = body[body.index('<table class="compare-table">') : body.index("</table>")]
     assert "Lublin Biotechnology Cluster" in table
     assert "Industrial Upland Cluster" in table
-    assert table.count('<svg class="chart helix"') == 2
+    charts = body[body.index('id="helix-h"') :]  # one chart per cluster, full width on a phone
+    assert charts.count('<svg class="chart helix"') == 2
+    assert charts.count('<span class="swatch stated">') == 1  # one legend for both
 
 
 def test_compare_needs_two_clusters(client, seeded):
@@ -159,13 +167,32 @@ def test_compare_needs_two_clusters(client, seeded):
     assert "Wybierz co najmniej dwa klastry do porównania." in response.content.decode()
 
 
-def test_cluster_page_has_history_chart_helix_chart_sources_and_contact(client, seeded):
+def test_cluster_page_has_figures_helix_chart_sources_and_contact(client, seeded):
     body = _get(client, "/clusters/industrial-upland-cluster/")
-    assert '<svg class="chart line"' in body
+    # One observation per figure so far: a number with its date, not a chart of one dot.
+    assert '<svg class="chart line"' not in body
+    assert body.count('<p class="single-figure">') == 4
+    assert "one observation so far" in body
     assert '<svg class="chart helix"' in body
+    assert "Nothing stated or listed for:</" not in body  # ... unless a role is empty:
+    assert "Nothing stated or listed for: Public authority, Civil society." in body
     assert "Members by helix role" in body
-    assert "Source references" in body
+    assert '<h2 id="sources-h">Sources</h2>' in body
     assert "<dt>Contact</dt>" in body
+
+
+def test_a_figure_observed_twice_is_a_chart(client, seeded):
+    from datetime import date
+
+    from highlands.ecosystem.models import Cluster, FigureObservation
+
+    cluster = Cluster.objects.get(slug="industrial-upland-cluster")
+    FigureObservation.objects.create(
+        cluster=cluster, kind="members", value=31, as_of=date(2027, 1, 1), as_of_basis="given"
+    )
+    body = _get(client, "/clusters/industrial-upland-cluster/")
+    assert body.count('<svg class="chart line"') == 1
+    assert body.count('<p class="single-figure">') == 3
 
 
 def _jsonld(body: str) -> dict:

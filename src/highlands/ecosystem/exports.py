@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
-from ..text.spreadsheet import csv_text
 from . import selectors
 from .models import Cluster, Highland, Organization
 
@@ -71,36 +69,3 @@ def export_rows(entity: str) -> list[dict[str, Any]]:
 
 def to_json(rows: list[dict[str, Any]]) -> str:
     return json.dumps(rows, ensure_ascii=False, indent=2)
-
-
-def _flatten(row: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in row.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
-        elif isinstance(value, list):
-            flat[name] = "; ".join(_cell_text(v) for v in value)
-        else:
-            flat[name] = value
-    return flat
-
-
-def _cell_text(value: Any) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k}={v}" for k, v in value.items())
-    return "" if value is None else str(value)
-
-
-def _cell_value(value: Any) -> Any:
-    # Numbers stay numbers (the writer leaves them alone); everything else is text.
-    return value if isinstance(value, int | float) else _cell_text(value)
-
-
-def to_csv(rows: Iterable[dict[str, Any]]) -> str:
-    """Flattened rows as CSV through the shared writer (quoted, formulas neutralised)."""
-    flat = [_flatten(r) for r in rows]
-    columns: list[str] = []
-    for row in flat:
-        columns += [k for k in row if k not in columns]
-    return csv_text(columns, ([_cell_value(row.get(k)) for k in columns] for row in flat))

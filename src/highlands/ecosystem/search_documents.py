@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from ..search import registry
 from ..search.documents import DocumentData, strip
 from ..text.analysis import acronym
+from .localization import localized
 from .models import (
     AttributeKind,
     Cluster,
@@ -193,7 +194,7 @@ def _all_organizations() -> QuerySet[Organization, int]:
 
 
 def _highland_choices() -> list[tuple[str, StrOrPromise]]:
-    return [(h.slug, h.name) for h in Highland.objects.order_by("position")]
+    return [(h.slug, localized(h, "name").text) for h in Highland.objects.order_by("position")]
 
 
 def _helix_role_choices() -> list[tuple[str, StrOrPromise]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..ecosystem.models import Language
+from ..web.labels import LANGUAGE_LABELS, choices
 from .models import Direction, ProfileKind, Visibility
 
 
@@ -38,7 +38,7 @@ class ProfileForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type"), choices=ProfileKind.choices)
     title = forms.CharField(label=_("Title"), max_length=800)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, max_length=20000)
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    language = forms.ChoiceField(label=_("Language"), choices=choices(LANGUAGE_LABELS))
     keywords = forms.CharField(
         label=_("Keywords and sectors (comma-separated)"), required=False, max_length=2000
     )

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from ..accounts.models import OrganizationRepresentative
 from ..audit.services import audit_record, snapshot
@@ -285,7 +286,9 @@ def profile_update(
         after["highlands"] = [h.slug for h in highlands]
     _log(actor, "profile_update", profile, before=before, after=after)
     _reindex(profile.pk)
-    _notify_followers(profile, NotificationKind.PROFILE_UPDATED, "“{title}” was updated.")
+    _notify_followers(
+        profile, NotificationKind.PROFILE_UPDATED, gettext_noop("“%(title)s” was updated.")
+    )
     if _live(profile):
         _notify_saved_searches(profile)
     return profile
@@ -331,7 +334,9 @@ def profile_close(*, actor: Any, profile: CooperationProfile) -> CooperationProf
     if profile.status == ProfileStatus.CLOSED:
         raise ApplicationError(PROFILE_CLOSED, code="closed")
     _set_status(actor, profile, ProfileStatus.CLOSED, "profile_close")
-    _notify_followers(profile, NotificationKind.PROFILE_UPDATED, "“{title}” was closed.")
+    _notify_followers(
+        profile, NotificationKind.PROFILE_UPDATED, gettext_noop("“%(title)s” was closed.")
+    )
     return profile
 
 
@@ -428,7 +433,10 @@ def interest_express(
     _notify(
         _representatives(profile.organization_id),
         NotificationKind.INTEREST_RECEIVED,
-        f"{organization.name} is interested in “{profile.title}”.",
+        (
+            gettext_noop("%(organization)s is interested in “%(title)s”."),
+            {"organization": organization.name, "title": profile.title},
+        ),
         profile,
         preference="notify_interests",
     )
@@ -456,11 +464,15 @@ def interest_decide(*, actor: Any, interest: Interest, accept: bool) -> Interest
         before={"status": InterestStatus.PENDING},
         after={"status": interest.status},
     )
-    answer = "accepted — contacts are now visible" if accept else "declined"
+    answer = (
+        gettext_noop("Your interest in “%(title)s” was accepted — contacts are now visible.")
+        if accept
+        else gettext_noop("Your interest in “%(title)s” was declined.")
+    )
     _notify(
         _representatives(interest.organization_id),
         NotificationKind.INTEREST_DECIDED,
-        f"Your interest in “{interest.profile.title}” was {answer}.",
+        (answer, {"title": interest.profile.title}),
         interest.profile,
         preference="notify_interests",
     )
@@ -543,7 +555,10 @@ def cooperation_confirm(
     _notify(
         _representatives(partner_id),
         NotificationKind.COOPERATION_CONFIRMED,
-        f"{organization.name} confirmed your cooperation on “{interest.profile.title}”.",
+        (
+            gettext_noop("%(organization)s confirmed your cooperation on “%(title)s”."),
+            {"organization": organization.name, "title": interest.profile.title},
+        ),
         interest.profile,
         preference="notify_interests",
     )
@@ -689,17 +704,31 @@ def _representatives(organization_id: int) -> list[Any]:
     ]
 
 
+# A notification's text: an English template (also in the Polish catalogue) and its values.
+NotificationText = tuple[str, dict[str, Any]]
+
+
+def _in_language(text: NotificationText, language: str) -> str:
+    template, values = text
+    with translation.override(language):
+        return gettext(template) % values
+
+
 def _notify(
     users: Iterable[Any],
     kind: str,
-    message: str,
+    text: NotificationText,
     profile: CooperationProfile | None,
     *,
     preference: str,
 ) -> None:
+    """A notification row per user (stored in English, as the API returns it) and, by their
+    preferences, an e-mail in Polish and English (the platform does not know which they read).
+    """
     users = list({u.pk: u for u in users}.values())
     if not users:
         return
+    message = text[0] % text[1]
     prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users)}
     recipients: list[str] = []
     for user in users:
@@ -709,9 +738,17 @@ def _notify(
         Notification.objects.create(user=user, kind=kind, message=message[:500], profile=profile)
         if pref.email_enabled and user.email:
             recipients.append(user.email)
-    path = reverse("marketplace:profile", args=[profile.pk]) if profile else ""
-    body = f"{message}\n\n{path}\n\nChange what we send you: /marketplace/notifications/"
-    mail_on_commit(recipients, message[:80], body)
+    if recipients:
+        parts = []
+        for language in ("pl", "en"):
+            with translation.override(language):
+                path = reverse("marketplace:profile", args=[profile.pk]) if profile else ""
+                settings_path = reverse("marketplace:notifications")
+                parts.append(
+                    f"{_in_language(text, language)}\n\n{path}\n\n"
+                    + gettext("Change what we send you: %(path)s") % {"path": settings_path}
+                )
+        mail_on_commit(recipients, _in_language(text, "pl")[:80], "\n\n— English —\n\n".join(parts))
 
 
 def _notify_followers(profile: CooperationProfile, kind: str, template: str) -> None:
@@ -719,7 +756,7 @@ def _notify_followers(profile: CooperationProfile, kind: str, template: str) -> 
     _notify(
         [u for u in followers if profile_is_visible(u, profile)],
         kind,
-        template.format(title=profile.title),
+        (template, {"title": profile.title}),
         profile,
         preference="notify_follows",
     )
@@ -751,7 +788,10 @@ def _notify_new_match(profile: CooperationProfile) -> None:
         _notify(
             [u for u in followers if profile_is_visible(u, profile)],
             NotificationKind.NEW_MATCH,
-            f"New match for “{other.title}”: “{profile.title}”.",
+            (
+                gettext_noop("New match for “%(followed)s”: “%(title)s”."),
+                {"followed": other.title, "title": profile.title},
+            ),
             profile,
             preference="notify_follows",
         )
@@ -768,7 +808,10 @@ def _notify_saved_searches(profile: CooperationProfile) -> None:
         _notify(
             [saved.user],
             NotificationKind.SEARCH_MATCH,
-            f"“{profile.title}” matches your followed search “{saved_search_label(saved)}”.",
+            (
+                gettext_noop("“%(title)s” matches your followed search “%(search)s”."),
+                {"title": profile.title, "search": saved_search_label(saved)},
+            ),
             profile,
             preference="notify_searches",
         )

@@ -41,7 +41,9 @@ def _follow_error(exc: ApplicationError) -> str:
 def profile_index(request: HttpRequest) -> HttpResponse:
     """The live profiles the user may see: the newest, or the best matches of ``q``."""
     form = forms.ProfileFilterForm(request.GET or None, highlands=_highland_choices())
-    filters = form.cleaned_data if form.is_valid() else {}
+    # An invalid filter is reported next to its field and left out; the valid ones apply.
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {})
     q = filters.get("q", "").strip()
     kind, direction, highland = (
         filters.get(name) or None for name in ("kind", "direction", "highland")

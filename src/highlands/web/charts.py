@@ -13,11 +13,28 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from .labels import HELIX_COLOURS, HELIX_LABELS
+from .labels import HELIX_LABELS, HELIX_ORDER
 
-ROW = 46
+ROW = 50
 WIDTH = 320
 LABEL_GAP = 16
+BAR_H = 12
+# The two series of the helix chart; legend swatches use exactly these fills. Each passes
+# 3:1 against white (6.5:1 and 4.9:1) and they differ in hue and lightness.
+SERIES_COLOURS = {"stated": "#0b5cad", "listed": "#b04a00"}
+
+
+def helix_rows(
+    listed: Mapping[str, int], stated: Mapping[str, int | None]
+) -> tuple[list[str], list[str]]:
+    """Roles worth a bar (something stated or listed) and the empty ones, folded into a note."""
+    shown: list[str] = []
+    folded: list[str] = []
+    for role in HELIX_ORDER:
+        if role not in listed and role not in stated:
+            continue
+        (shown if listed.get(role) or stated.get(role) else folded).append(role)
+    return shown, folded
 
 
 def helix_chart(
@@ -28,63 +45,60 @@ def helix_chart(
     title: str,
     scale: int | None = None,
 ) -> SafeString:
-    """Per helix role: the count the source states (solid) and the members it lists by name.
+    """Per helix role with anything to show: the count the source states and the members it
+    lists by name, as two bars coloured like the legend above them. Empty roles are left out
+    (``helix_rows`` names them for a note under the chart).
 
     ``scale`` is the value of a full-width bar; charts shown side by side share one.
     """
     stated = stated or {}
-    roles = [r for r in HELIX_COLOURS if r in listed]
+    roles, _folded = helix_rows(listed, stated)
     peak = scale or helix_peak(listed, stated)
-    bar_space = WIDTH - 48
-    legend_h = 22
+    bar_space = WIDTH - 56
+    legend_h = 0
+    stated_fill, listed_fill = SERIES_COLOURS["stated"], SERIES_COLOURS["listed"]
     rows = []
     for index, role in enumerate(roles):
         y = legend_h + index * ROW
         said = stated.get(role)
+        said_w = round(bar_space * said / peak) if said else 0
+        listed_w = round(bar_space * listed.get(role, 0) / peak)
         rows.append(
             (
-                y + 12,
+                y + 13,
                 str(HELIX_LABELS[role]),
-                y + 16,
-                round(bar_space * said / peak) if said else 0,
-                HELIX_COLOURS[role],
-                (round(bar_space * said / peak) if said else 0) + 5,
-                y + 25,
+                y + 18,
+                said_w,
+                stated_fill,
+                said_w + 5,
+                y + 28,
                 "—" if said is None else said,
-                y + 29,
-                round(bar_space * listed[role] / peak),
-                HELIX_COLOURS[role],
-                round(bar_space * listed[role] / peak) + 5,
-                y + 38,
-                listed[role],
+                y + 33,
+                listed_w,
+                listed_fill,
+                listed_w + 5,
+                y + 43,
+                listed.get(role, 0),
             )
         )
     described = [
         f"{HELIX_LABELS[r]}: "
         + _("%(stated)s stated, %(listed)s listed by name")
-        % {"stated": "—" if stated.get(r) is None else stated.get(r), "listed": listed[r]}
+        % {"stated": "—" if stated.get(r) is None else stated.get(r), "listed": listed.get(r, 0)}
         for r in roles
     ]
     body = format_html_join(
         "",
         '<text x="0" y="{}" class="lbl">{}</text>'
-        '<rect x="0" y="{}" width="{}" height="11" fill="{}"></rect>'
+        '<rect x="0" y="{}" width="{}" height="12" fill="{}" class="bar-stated"></rect>'
         '<text x="{}" y="{}" class="val">{}</text>'
-        '<rect x="0" y="{}" width="{}" height="11" fill="{}" fill-opacity="0.35"></rect>'
+        '<rect x="0" y="{}" width="{}" height="12" fill="{}" class="bar-listed"></rect>'
         '<text x="{}" y="{}" class="val">{}</text>',
         rows,
     )
-    legend = format_html(
-        '<rect x="0" y="4" width="12" height="11" fill="#57606a"></rect>'
-        '<text x="17" y="14" class="lbl">{}</text>'
-        '<rect x="160" y="4" width="12" height="11" fill="#57606a" fill-opacity="0.35"></rect>'
-        '<text x="177" y="14" class="lbl">{}</text>',
-        _("stated by the source"),
-        _("listed by name"),
-    )
     return format_html(
         '<svg class="chart helix" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d">'
-        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}{}</svg>',
+        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
         WIDTH,
         legend_h + len(roles) * ROW + 4,
         chart_id,
@@ -93,7 +107,6 @@ def helix_chart(
         title,
         chart_id,
         "; ".join(described),
-        legend,
         body,
     )
 

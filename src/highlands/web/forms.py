@@ -1,4 +1,5 @@
-"""Directory filters: validate the query string; an invalid value is ignored, never a 500."""
+"""Directory filters: validate the query string. An invalid value is reported next to its
+field and left out of the query (never a 500); the valid ones still apply."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from .labels import HELIX_LABELS, SORT_LABELS
 HELIX_CHOICES = [("", _("Any"))] + [(k, v) for k, v in HELIX_LABELS.items() if k != "unknown"]
 
 
-class ClusterFilterForm(forms.Form):
+class FilterForm(forms.Form):
+    """A GET filter form: valid fields filter, invalid ones are reported and ignored."""
+
+    def valid_data(self) -> dict[str, Any]:
+        """The cleaned values of the fields that passed validation."""
+        self.is_valid()
+        return {k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors}
+
+
+class ClusterFilterForm(FilterForm):
     q = forms.CharField(label=_("Name contains"), required=False, max_length=100)
     highland = forms.ChoiceField(label=_("Highland"), required=False)
     helix_role = forms.ChoiceField(
@@ -40,8 +50,7 @@ class ClusterFilterForm(forms.Form):
 
     def filters(self) -> dict[str, Any]:
         """The valid filters as keyword arguments of ``selectors.cluster_list``."""
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
+        data = self.valid_data()
         return {
             name: data.get(name) or None
             for name in ("q", "highland", "helix_role", "year_min", "year_max")
@@ -52,11 +61,11 @@ class ClusterFilterForm(forms.Form):
         }
 
 
-class OrganizationFilterForm(forms.Form):
+class OrganizationFilterForm(FilterForm):
     q = forms.CharField(label=_("Name contains"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("Helix role"), required=False, choices=HELIX_CHOICES)
 
     def filters(self) -> dict[str, Any]:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
+        """The valid filters as keyword arguments of ``selectors.organization_list``."""
+        data = self.valid_data()
         return {"q": data.get("q") or None, "helix_role": data.get("role") or None}

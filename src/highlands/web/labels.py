@@ -14,14 +14,8 @@ HELIX_LABELS = {
     "civil_society": _("Civil society"),
     "unknown": _("Role not stated"),
 }
-# Fill colours of the helix chart; each passes 3:1 contrast against white.
-HELIX_COLOURS = {
-    "business": "#0b5cad",
-    "bei": "#8a4b00",
-    "academia": "#1a7f37",
-    "public_authority": "#8250df",
-    "civil_society": "#bf3989",
-}
+# The order of helix roles in charts and tables.
+HELIX_ORDER = ("business", "bei", "academia", "public_authority", "civil_society")
 FIGURE_LABELS = {
     "members": _("Members"),
     "enterprises": _("Enterprises"),
@@ -79,3 +73,41 @@ CONTACT_LABELS = {
     "website": _("website"),
     "fan page": _("fan page"),
 }
+LANGUAGE_LABELS = {
+    "en": _("English"),
+    "pl": _("Polish"),
+}
+# Plain-language titles of data-quality flags. The stored message is the evidence: it quotes
+# the source (in English) and is shown under the title; the code itself only behind "details".
+ISSUE_LABELS = {
+    "coordinator_is_person": _("The coordinator is a person, not an organisation"),
+    "coordinator_legal_form_differs": _("The coordinator's legal form differs in the text"),
+    "coordinator_named_differently": _("The coordinator is named in two ways"),
+    "coordinator_only_in_text": _("The coordinator is named only in the text"),
+    "count_disagrees_with_list": _("A stated count differs from the members listed by name"),
+    "count_disagrees_with_text": _("A stated count differs from the text"),
+    "missing_coordinator": _("No coordinator is named"),
+    "missing_name": _("No name is stated"),
+    "name_from_text": _("The name is taken from the text"),
+    "name_variant": _("The text also uses another name"),
+    "parts_do_not_add_up": _("The parts do not add up to the stated total"),
+    "unparseable_value": _("A value could not be read"),
+    "unterminated_quote": _("A quotation mark is never closed"),
+    "year_disagrees_with_text": _("The year differs from the text"),
+    "duplicate_profile": _("The same profile appears twice"),
+    "highland_cluster_inferred": _("The cluster of this highland is inferred"),
+    "highland_cluster_unresolved": _("The cluster this highland names was not found"),
+    "highland_count_inconsistent": _("The number of highlands is inconsistent"),
+    "highland_without_cluster": _("No cluster is named for this highland"),
+}
+ISSUE_FALLBACK_LABEL = _("A gap or contradiction in the source")
+
+
+def issue_label(code: str) -> str:
+    """The plain-language title of a data-quality flag (any code, also a future one)."""
+    return str(ISSUE_LABELS.get(code, ISSUE_FALLBACK_LABEL))
+
+
+def choices(labels: dict) -> list[tuple[str, str]]:
+    """Form choices from one of the label maps above (values stay the stored codes)."""
+    return list(labels.items())

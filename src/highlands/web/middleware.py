@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ..errors import ApplicationError
+from .messages import error_message
 
 
 class ApplicationErrorMiddleware:
@@ -19,10 +20,7 @@ class ApplicationErrorMiddleware:
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, ApplicationError) and not request.path.startswith("/api/"):
-            return render(
-                request,
-                "web/error.html",
-                {"message": exception.message, "status": exception.status},
-                status=exception.status,
-            )
+            message, translated = error_message(exception.message)
+            context = {"message": message, "translated": translated, "status": exception.status}
+            return render(request, "web/error.html", context, status=exception.status)
         return None

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ..apikit.errors import NOT_FOUND, error_body
-from ..ecosystem import selectors
+from ..ecosystem import exports, selectors
 from ..ecosystem.localization import cluster_name, localized
 from ..errors import ApplicationError
+from ..text.spreadsheet import download_response
 from . import labels
-from .charts import helix_chart, helix_peak, line_chart
+from .charts import helix_chart, helix_peak, helix_rows, line_chart
 from .forms import ClusterFilterForm, OrganizationFilterForm
 
 CLUSTERS_PER_PAGE = 10
@@ -50,6 +51,11 @@ def _sort_links(request: HttpRequest, current: str) -> dict[str, str]:
 def _helix_total(listed: dict[str, int], stated: dict[str, int | None]) -> int:
     """Anything to chart: members listed by name or counts stated per helix role."""
     return sum(listed.values()) + sum(v or 0 for v in stated.values())
+
+
+def _helix_folded(listed: dict[str, int], stated: dict[str, int | None]) -> list[str]:
+    """Labels of the helix roles left out of a chart: nothing stated, nobody listed."""
+    return [str(labels.HELIX_LABELS[role]) for role in helix_rows(listed, stated)[1]]
 
 
 def _page_query(request: HttpRequest) -> str:
@@ -89,6 +95,7 @@ def highland_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "highland": detail.highland,
         "helix_svg": chart,
         "helix_total": _helix_total(detail.helix, detail.stated_helix),
+        "helix_folded": _helix_folded(detail.helix, detail.stated_helix),
         **_label_context(),
     }
     return render(request, "web/highland.html", context)
@@ -150,6 +157,7 @@ def _cluster_jsonld(request: HttpRequest, d: selectors.ClusterDetail) -> dict[st
 def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
     detail = selectors.cluster_detail(slug=slug)
     name = cluster_name(detail.cluster).text
+    # A series of one observation is a figure, not a chart: it is shown as a number.
     charts = [
         (
             kind,
@@ -158,7 +166,9 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 chart_id=f"fig-{kind}",
                 title=_("%(figure)s of %(name)s over time")
                 % {"figure": labels.FIGURE_LABELS.get(kind, kind), "name": name},
-            ),
+            )
+            if len(series) > 1
+            else None,
             series,
         )
         for kind, series in detail.history.items()
@@ -169,6 +179,7 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "listed": selectors.listed_counts(detail.cluster),
         "listed_total": sum(len(ms) for ms in detail.members_by_role.values()),
         "helix_total": _helix_total(detail.helix, detail.stated_helix),
+        "helix_folded": _helix_folded(detail.helix, detail.stated_helix),
         "helix_svg": helix_chart(
             detail.helix,
             stated=detail.stated_helix,
@@ -202,6 +213,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             "d": d,
             "counts": selectors.stated_counts(d.cluster),
             "helix_total": _helix_total(d.helix, d.stated_helix),
+            "helix_folded": _helix_folded(d.helix, d.stated_helix),
             "helix_svg": helix_chart(
                 d.helix,
                 stated=d.stated_helix,
@@ -222,6 +234,24 @@ def compare(request: HttpRequest) -> HttpResponse:
         **_label_context(),
     }
     return render(request, "web/compare.html", context, status=400 if error else 200)
+
+
+@require_safe
+def cluster_download(request: HttpRequest) -> HttpResponse:
+    """The cluster directory with its current filters, as the CLI's export rows."""
+    form = ClusterFilterForm(
+        request.GET, highlands=[(h.slug, h.name) for h in selectors.highland_list()]
+    )
+    rows = [exports.cluster_row(c) for c in selectors.cluster_list(**form.filters())]
+    return download_response(rows, name="clusters", fmt=request.GET.get("format", ""))
+
+
+@require_safe
+def organization_download(request: HttpRequest) -> HttpResponse:
+    """The organisation directory with its current filters, as the CLI's export rows."""
+    form = OrganizationFilterForm(request.GET)
+    rows = [exports.organization_row(o) for o in selectors.organization_list(**form.filters())]
+    return download_response(rows, name="organizations", fmt=request.GET.get("format", ""))
 
 
 @require_safe

@@ -6,18 +6,29 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..accounts import services as account_services
 from ..accounts.models import ConsentPurpose
 from ..ecosystem import services as registry_services
-from ..ecosystem.models import (
-    FigureKind,
-    HelixRole,
-    Language,
-    MembershipRole,
-    OrganizationType,
-)
+from ..ecosystem.models import Language
 from ..ecosystem.services import EDITABLE_ATTRIBUTE_KINDS
+from ..web.labels import (
+    ATTRIBUTE_LABELS,
+    FIGURE_LABELS,
+    HELIX_LABELS,
+    LANGUAGE_LABELS,
+    ORG_TYPE_LABELS,
+    choices,
+)
+
+# Choice lists in the UI language (the models keep plain English labels for the admin/API).
+HELIX_CHOICES = [("", "—"), *((k, v) for k, v in HELIX_LABELS.items() if k != "unknown")]
+ROLE_CHOICES = [
+    ("coordinator", _("Coordinator")),
+    ("founder", _("Founder")),
+    ("member", pgettext_lazy("membership role", "Member")),
+]
 
 # Form limits are the services' limits, so the form says it first, beside the field.
 NAME_MAX = registry_services.NAME_MAX
@@ -39,8 +50,14 @@ class ClusterProfileForm(forms.Form):
         max_length=NAME_MAX,
         required=False,
         help_text=_("Left empty, a name the source does not state stays unknown."),
+        widget=forms.TextInput(attrs={"lang": "en"}),
     )
-    name_pl = forms.CharField(label=_("Name (Polish)"), max_length=NAME_MAX, required=False)
+    name_pl = forms.CharField(
+        label=_("Name (Polish)"),
+        max_length=NAME_MAX,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": "pl"}),
+    )
     year_established = forms.IntegerField(
         label=_("Year established"), required=False, min_value=1800, max_value=2100
     )
@@ -55,19 +72,25 @@ class ClusterProfileForm(forms.Form):
         existing = existing or {}
         self.slots: dict[tuple[str, str], int] = {}
         for kind in EDITABLE_ATTRIBUTE_KINDS:
-            for language, language_label in Language.choices:
+            for language in Language.values:
+                language_label = LANGUAGE_LABELS[language]
                 items = existing.get((kind, language), [])
                 self.slots[(kind, language)] = len(items) + NEW_ITEM_SLOTS
                 for index in range(len(items) + NEW_ITEM_SLOTS):
                     title, text = items[index] if index < len(items) else ("", "")
-                    label = f"{kind.label} ({language_label}) #{index + 1}"
+                    label = _("%(section)s (%(language)s), item %(n)s") % {
+                        "section": ATTRIBUTE_LABELS.get(kind, kind),
+                        "language": language_label,
+                        "n": index + 1,
+                    }
                     if kind in TITLED_KINDS:
                         self.fields[attribute_field_name(kind, language, index, "title")] = (
                             forms.CharField(
-                                label=f"{label} — {_('title')}",
+                                label=_("%(item)s: title") % {"item": label},
                                 required=False,
                                 max_length=registry_services.ITEM_TITLE_MAX,
                                 initial=title,
+                                widget=forms.TextInput(attrs={"lang": language}),
                             )
                         )
                     self.fields[attribute_field_name(kind, language, index)] = forms.CharField(
@@ -75,7 +98,9 @@ class ClusterProfileForm(forms.Form):
                         required=False,
                         max_length=registry_services.ITEM_TEXT_MAX,
                         initial=text,
-                        widget=forms.Textarea(attrs={"rows": 3 if len(text) < 200 else 8}),
+                        widget=forms.Textarea(
+                            attrs={"rows": 3 if len(text) < 200 else 8, "lang": language}
+                        ),
                     )
 
     def attribute_edits(self) -> dict[tuple[str, str], list[str | tuple[str, str]]]:
@@ -93,11 +118,12 @@ class ClusterProfileForm(forms.Form):
 class MemberAddForm(forms.Form):
     """Ask an organisation to be listed in the cluster; it joins once it accepts."""
 
-    organization = forms.SlugField(label=_("Organization (slug)"))
-    role = forms.ChoiceField(choices=MembershipRole.choices, initial=MembershipRole.MEMBER)
-    listed_as = forms.ChoiceField(
-        label=_("Listed as"), choices=[("", "—"), *HelixRole.choices], required=False
+    organization = forms.SlugField(
+        label=_("Organization (the last part of its page address)"),
+        help_text=_("For example politechnika-lubelska for /organizations/politechnika-lubelska/."),
     )
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial="member")
+    listed_as = forms.ChoiceField(label=_("Listed as"), choices=HELIX_CHOICES, required=False)
     message = forms.CharField(
         label=_("Message to the organization"),
         required=False,
@@ -116,53 +142,67 @@ class DeclineForm(forms.Form):
 
 
 class MemberRoleForm(forms.Form):
-    role = forms.ChoiceField(choices=MembershipRole.choices)
-    listed_as = forms.ChoiceField(choices=[("", "—"), *HelixRole.choices], required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    listed_as = forms.ChoiceField(label=_("Listed as"), choices=HELIX_CHOICES, required=False)
 
 
 class FigureForm(forms.Form):
-    kind = forms.ChoiceField(choices=FigureKind.choices)
-    value = forms.IntegerField(min_value=0, max_value=1_000_000)
-    as_of = forms.DateField(label=_("As of (YYYY-MM-DD)"))
+    kind = forms.ChoiceField(label=_("Figure"), choices=choices(FIGURE_LABELS))
+    value = forms.IntegerField(label=_("Value"), min_value=0, max_value=1_000_000)
+    as_of = forms.DateField(
+        label=_("As of"),
+        help_text=_("A date: YYYY-MM-DD."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
 
 class OrganizationProfileForm(forms.Form):
     description = forms.CharField(
+        label=_("Description"),
         widget=forms.Textarea(attrs={"rows": 6}),
         required=False,
         max_length=registry_services.DESCRIPTION_MAX,
     )
-    city = forms.CharField(max_length=registry_services.CITY_MAX, required=False)
+    city = forms.CharField(label=_("City"), max_length=registry_services.CITY_MAX, required=False)
     website = forms.URLField(
-        required=False, assume_scheme="https", max_length=registry_services.WEBSITE_MAX
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        max_length=registry_services.WEBSITE_MAX,
     )
-    year_established = forms.IntegerField(required=False, min_value=1800, max_value=2100)
+    year_established = forms.IntegerField(
+        label=_("Year established"), required=False, min_value=1800, max_value=2100
+    )
     org_type = forms.ChoiceField(
-        label=_("Type"), choices=[("", "—"), *OrganizationType.choices], required=False
+        label=_("Type"), choices=[("", "—"), *choices(ORG_TYPE_LABELS)], required=False
     )
 
 
 class OrganizationClassificationForm(forms.Form):
-    helix_role = forms.ChoiceField(choices=[("", "—"), *HelixRole.choices], required=False)
+    helix_role = forms.ChoiceField(label=_("Helix role"), choices=HELIX_CHOICES, required=False)
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(max_length=account_services.EMAIL_MAX)
+    email = forms.EmailField(label=_("E-mail address"), max_length=account_services.EMAIL_MAX)
 
 
 class ContactPersonForm(forms.Form):
-    full_name = forms.CharField(max_length=account_services.FULL_NAME_MAX)
-    email = forms.EmailField(required=False, max_length=account_services.EMAIL_MAX)
-    phone = forms.CharField(max_length=account_services.PHONE_MAX, required=False)
-    position_title = forms.CharField(max_length=account_services.POSITION_TITLE_MAX, required=False)
+    full_name = forms.CharField(label=_("Full name"), max_length=account_services.FULL_NAME_MAX)
+    email = forms.EmailField(
+        label=_("E-mail address"), required=False, max_length=account_services.EMAIL_MAX
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=account_services.PHONE_MAX, required=False)
+    position_title = forms.CharField(
+        label=_("Position"), max_length=account_services.POSITION_TITLE_MAX, required=False
+    )
     consent_given = forms.BooleanField(
         label=_("The person agreed to be shown as a public contact"), required=True
     )
 
 
 class ConsentForm(forms.Form):
-    purpose = forms.ChoiceField(choices=ConsentPurpose.choices)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
 
 
 class TokenForm(forms.Form):
-    name = forms.CharField(max_length=account_services.TOKEN_NAME_MAX)
+    name = forms.CharField(label=_("Token name"), max_length=account_services.TOKEN_NAME_MAX)

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..accounts import gdpr
@@ -158,8 +159,8 @@ def cluster_members(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "memberships": registry.cluster_memberships(cluster=cluster),
             "requests": registry.membership_requests_of_cluster(cluster=cluster),
-            "role_choices": forms.MembershipRole.choices,
-            "helix_choices": forms.HelixRole.choices,
+            "role_choices": forms.ROLE_CHOICES,
+            "helix_choices": forms.HELIX_CHOICES[1:],
         },
     )
 
@@ -569,8 +570,9 @@ def my_data_export(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def my_account_erase(request: HttpRequest) -> HttpResponse:
-    if request.POST.get("confirm") != "erase":
-        messages.error(request, _("Type “erase” to confirm."))
+    word = pgettext("the word to type to confirm account erasure", "erase")
+    if request.POST.get("confirm", "").strip().lower() not in {word, "erase"}:
+        messages.error(request, _("Type “%(word)s” to confirm.") % {"word": word})
         return redirect("workspace:my_data")
     gdpr.user_erase(actor=request.user, user=_user(request))
     from django.contrib.auth import logout

@@ -1,4 +1,5 @@
 import json
+import re
 from typing import Any
 
 from django import template
@@ -102,3 +103,102 @@ def jsonld(data: Any) -> SafeString:
 def loc_text(obj: Any, field: str) -> str:
     """A translatable field as plain text (titles, attributes)."""
     return localized(obj, field).text
+
+
+# Which main-menu entry a page belongs to (marked aria-current="page").
+_SECTIONS = {
+    "web:clusters": "clusters",
+    "web:cluster": "clusters",
+    "web:highland": "clusters",
+    "web:organizations": "organizations",
+    "web:organization": "organizations",
+    "web:compare": "compare",
+    "web:data_quality": "data_quality",
+    "web:source": "data_quality",
+}
+
+
+@register.simple_tag(takes_context=True)
+def nav_section(context: template.Context) -> str:
+    """The main-menu section of the current page ("" when it belongs to none)."""
+    request: HttpRequest | None = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return ""
+    if match.url_name and match.url_name.startswith("account_"):
+        return "account"
+    if match.namespace in ("search", "marketplace", "workspace"):
+        return match.namespace
+    return _SECTIONS.get(match.view_name, "")
+
+
+class ScrollTableNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, label: template.base.FilterExpression):
+        self.nodelist = nodelist
+        self.label = label
+
+    def render(self, context: template.Context) -> str:
+        return format_html(
+            '<div class="table-scroller"><div class="table-wrap" role="region" tabindex="0"'
+            ' aria-label="{}">{}</div><p class="scroll-hint" aria-hidden="true">{}</p></div>',
+            self.label.resolve(context),
+            mark_safe(self.nodelist.render(context)),  # noqa: S308 — rendered template output
+            _("Scroll sideways to see all columns."),
+        )
+
+
+@register.tag
+def scrolltable(parser: template.base.Parser, token: template.base.Token) -> ScrollTableNode:
+    """`{% scrolltable label %}<table>…</table>{% endscrolltable %}`: a table that scrolls
+    sideways in a keyboard-focusable region, with a hint when it does not fit."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("scrolltable takes one argument: the region's label")
+    nodelist = parser.parse(("endscrolltable",))
+    parser.delete_first_token()
+    return ScrollTableNode(nodelist, parser.compile_filter(bits[1]))
+
+
+@register.filter
+def issue_title(issue: Any) -> str:
+    """A data-quality flag's plain-language title in the UI language."""
+    from ..labels import issue_label
+
+    return issue_label(issue.code)
+
+
+@register.filter
+def with_lines(items: Any) -> list:
+    """The items that say where their source states them (for a "sources" toggle)."""
+    return [i for i in items if getattr(i, "source_id", None) and getattr(i, "line_start", None)]
+
+
+@register.filter
+def active_filters(form: Any) -> int:
+    """How many fields of a GET filter form the query string sets (the sort order aside)."""
+    return sum(1 for name in form.fields if name != "sort" and form.data.get(name))
+
+
+@register.filter
+def label(code: str, kind: str) -> str:
+    """A stored code as its label in the UI language: `{{ issue.severity|label:"severity" }}`."""
+    from .. import labels
+
+    table = {
+        "severity": labels.SEVERITY_LABELS,
+        "figure": labels.FIGURE_LABELS,
+        "helix": labels.HELIX_LABELS,
+        "org_type": labels.ORG_TYPE_LABELS,
+        "language": labels.LANGUAGE_LABELS,
+        "role": labels.MEMBERSHIP_ROLE_LABELS,
+    }[kind]
+    return str(table.get(code, code))
+
+
+_LINE_REF = re.compile(r":?\s*\(?\b(?:line|lines)\s+\d+(?:[–-]\d+)?\)?", re.IGNORECASE)
+
+
+@register.filter
+def plain_message(message: str) -> str:
+    """A data-quality message without its line references (they sit behind "details")."""
+    return _LINE_REF.sub("", message)

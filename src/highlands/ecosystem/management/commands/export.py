@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ...exports import export_rows, to_csv, to_json
+from ....text.spreadsheet import to_csv
+from ...exports import export_rows, to_json
 
 
 class Command(BaseCommand):

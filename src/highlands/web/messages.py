@@ -1,0 +1,92 @@
+"""The domain's refusals in the UI language.
+
+Services raise ``ApplicationError`` with English constants (the API and CLI speak English).
+The web layer shows each through gettext: the constants are listed here with
+``gettext_noop`` so that they are in the Polish catalogue (``tests/web/test_messages.py``
+fails when a service's constant is missing here). A message with values filled in
+(``{name}``) has no entry and is shown as it is, marked ``lang="en"``. This module imports
+no app: the apps import ``web``, never the other way round.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext, gettext_noop
+
+KNOWN_ERRORS = frozenset(
+    {
+        gettext_noop("You may not see this page."),
+        gettext_noop("You may not work on this record."),
+        gettext_noop("Not found."),
+        gettext_noop("You may not read this audit log."),
+        gettext_noop("Downloads are offered as CSV or XLSX."),
+        gettext_noop("You may not invite representatives of this organization."),
+        gettext_noop("Only the city administrator may invite cluster coordinators."),
+        gettext_noop("This invitation link is not valid."),
+        gettext_noop("This invitation has expired."),
+        gettext_noop("This invitation has already been accepted."),
+        gettext_noop("Sign in with the verified e-mail address the invitation was sent to."),
+        gettext_noop("You may not manage contact persons of this record."),
+        gettext_noop("You may not record consent for this person."),
+        gettext_noop("You may not manage this token."),
+        gettext_noop("You may not edit this cluster."),
+        gettext_noop("You may not change this cluster's members."),
+        gettext_noop("You may not record figures for this cluster."),
+        gettext_noop("You may not resolve this data-quality flag."),
+        gettext_noop("You may not edit this organization."),
+        gettext_noop("Only the city administrator may change an organization's helix role."),
+        gettext_noop("This organization already has that role in the cluster."),
+        gettext_noop("That membership belongs to another cluster."),
+        gettext_noop("This data-quality flag is already resolved."),
+        gettext_noop("The website must be an http(s) address."),
+        gettext_noop("The year must be between 1800 and 2100."),
+        gettext_noop("A figure must be a whole number between 0 and 1,000,000."),
+        gettext_noop("The name cannot be empty."),
+        gettext_noop("You may not post profiles for this organization."),
+        gettext_noop("You may not change this profile."),
+        gettext_noop("You may not express interest on behalf of this organization."),
+        gettext_noop("Only the profile owner's representatives may answer this interest."),
+        gettext_noop("You are not a party to this cooperation."),
+        gettext_noop("You may only confirm on behalf of an organization you represent."),
+        gettext_noop("The validity date must be in the future."),
+        gettext_noop("This profile is closed; post a new one instead."),
+        gettext_noop("This profile is already published."),
+        gettext_noop("An organization cannot express interest in its own profile."),
+        gettext_noop("This organization has already expressed interest in this profile."),
+        gettext_noop("Only an accepted interest is a cooperation."),
+        gettext_noop("This cooperation is already closed."),
+        gettext_noop("A cooperation can be confirmed once it has been closed."),
+        gettext_noop("This organization has already confirmed this cooperation."),
+        gettext_noop("An organization cannot endorse itself."),
+        gettext_noop("The rating must be a whole number from 1 to 5."),
+        gettext_noop("You already follow this profile."),
+        gettext_noop("Close a published profile instead of deleting it; only drafts are deleted."),
+        gettext_noop("Sign in to follow a search."),
+        gettext_noop("A followed search needs words to look for or at least one filter."),
+        gettext_noop("You already follow this search."),
+        gettext_noop("You may only unfollow your own searches."),
+        gettext_noop("You may not cancel this invitation."),
+        gettext_noop(
+            "The person who invited you may no longer grant this role; ask for a new invitation."
+        ),
+        gettext_noop("You may not revoke this organization's representatives."),
+        gettext_noop(
+            "Nobody may invite themselves: ask someone else with authority to invite you."
+        ),
+        gettext_noop(
+            "Only the organization's representatives (or the city office, while it has none) "
+            "may answer this request."
+        ),
+        gettext_noop("Only the city administrator may add organizations to the registry."),
+        gettext_noop("Only the city administrator may delete an organization."),
+        gettext_noop("Only the organization's representatives may take it out of a cluster."),
+        gettext_noop("Only the city administrator may rename an organization."),
+        gettext_noop("This organization has already been asked to take that role in the cluster."),
+    }
+)
+
+
+def error_message(message: str) -> tuple[str, bool]:
+    """A domain error message in the UI language, and whether it could be translated."""
+    if message in KNOWN_ERRORS:
+        return gettext(message), True
+    return message, False

@@ -1,0 +1,203 @@
+"""The whole site as people see it, for tests that walk every page as every role.
+
+``build_site()`` imports the source document, loads the marketplace demo, indexes search and
+adds one user per role with the data their pages show (a pending interest to answer, a
+followed search, consents, a token, contact persons). ``pages_for(role, site)`` lists every
+page that role can open; ``tests/web/test_interface_text.py`` checks that the list covers
+every page the URL configuration has, so a new page cannot be forgotten by these tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import reverse
+from django.utils import translation
+
+METAL = "eastern-metal-processing-cluster"
+WKTIR = "voivodeship-club-of-technology-and-rationalization"  # posts the metal demo profiles
+PARTNER = "politechnika-lubelska"
+ROLES = ("anonymous", "visitor", "representative", "coordinator", "city_admin")
+
+
+@dataclass
+class Site:
+    users: dict[str, Any]
+    profile_pk: int  # a public demo profile of WKTIR
+    source_pk: int
+    invitation_token: str
+    proper_names: set[str] = field(default_factory=set)
+
+
+def build_site() -> Site:
+    """Everything the pages need, written through the services like a real deployment."""
+    from highlands.accounts import gdpr
+    from highlands.accounts import services as accounts
+    from highlands.accounts.models import ClusterCoordinator, OrganizationRepresentative
+    from highlands.ecosystem import selectors
+    from highlands.ecosystem import services as registry
+    from highlands.ecosystem.models import Cluster, Highland, Organization, SourceDocument
+    from highlands.ingest.services import profile_document_import
+    from highlands.ingest.sources import read_source
+    from highlands.marketplace import services as market
+    from highlands.marketplace.demo import demo_load
+    from highlands.marketplace.models import CooperationProfile
+    from highlands.search.indexing import rebuild
+    from tests.accounts.fixtures import make_user
+    from tests.conftest import SEED_PATH
+
+    profile_document_import(source=read_source(SEED_PATH))
+    demo_load()
+    rebuild()
+    metal = selectors.cluster_get(slug=METAL)
+    wktir = selectors.organization_get(slug=WKTIR)
+    partner = selectors.organization_get(slug=PARTNER)
+    users: dict[str, Any] = {"anonymous": None, "visitor": make_user("visitor@example.org")}
+    users["representative"] = make_user("rep@example.org")
+    OrganizationRepresentative.objects.create(user=users["representative"], organization=wktir)
+    users["coordinator"] = make_user("coord@example.org")
+    ClusterCoordinator.objects.create(user=users["coordinator"], cluster=metal)
+    users["city_admin"] = make_user("city@example.org", is_city_admin=True)
+    partner_rep = make_user("partner@example.org")
+    OrganizationRepresentative.objects.create(user=partner_rep, organization=partner)
+
+    profile = CooperationProfile.objects.filter(organization=wktir, is_demo=True).first()
+    assert profile is not None
+    market.interest_express(
+        actor=partner_rep,
+        profile=profile,
+        organization=partner,
+        message="Dzień dobry, chcielibyśmy zlecić hartowanie 200 wałków.",
+    )
+    market.saved_search_create(actor=users["representative"], query="hartowanie")
+    market.profile_follow(actor=users["visitor"], profile=profile)
+    for role in ("visitor", "representative", "coordinator", "city_admin"):
+        accounts.consent_give(actor=users[role], purpose="newsletter")
+        accounts.api_token_create(actor=users[role], name="laptop")
+    accounts.contact_person_create(
+        actor=users["coordinator"], cluster=metal, full_name="Anna Kowalska", email="a@k.pl"
+    )
+    accounts.contact_person_create(
+        actor=users["representative"], organization=wktir, full_name="Jan Nowak", email="j@n.pl"
+    )
+    # The metal cluster asks the partner university to join: its representative answers.
+    registry.membership_request_create(
+        actor=users["coordinator"],
+        cluster=metal,
+        organization=partner,
+        message="Zapraszamy do klastra.",
+    )
+    _invitation, token = accounts.invitation_create(
+        actor=users["city_admin"], email="new@example.org", organization=wktir
+    )
+    assert gdpr  # imported for its side: erasure pages exist
+
+    names: set[str] = set()
+    for org in Organization.objects.prefetch_related("aliases"):
+        names |= {org.name, *(a.name for a in org.aliases.all())}
+    for cluster in Cluster.objects.all():
+        names |= {n for n in (cluster.name, cluster.name_pl, cluster.display_name) if n}
+        names |= {cluster.coordinator_stated} if cluster.coordinator_stated else set()
+    for h in Highland.objects.all():
+        names |= {n for n in (h.name, h.name_pl, h.short_name) if n}
+    for source in SourceDocument.objects.all():
+        names |= {n for n in (source.name, source.title) if n}
+    names |= {p.title for p in CooperationProfile.objects.all()}
+    names |= {u.email for u in users.values() if u is not None}
+    names |= {"Anna Kowalska", "Jan Nowak", "laptop"}
+    return Site(
+        users=users,
+        profile_pk=profile.pk,
+        source_pk=SourceDocument.objects.get().pk,
+        invitation_token=token,
+        proper_names={n for n in names if n},
+    )
+
+
+def pages_for(role: str, site: Site) -> list[str]:
+    """Every page ``role`` may open (paths without the language prefix)."""
+    with translation.override("en"):
+        return _pages_for(role, site)
+
+
+def _pages_for(role: str, site: Site) -> list[str]:
+    pk = site.profile_pk
+    public = [
+        reverse("web:home"),
+        reverse("web:highland", args=["medical"]),
+        reverse("web:highland", args=["it"]),
+        reverse("web:clusters"),
+        reverse("web:clusters") + "?year_min=abc&highland=aviation",  # an invalid filter
+        reverse("web:cluster", args=[METAL]),
+        reverse("web:cluster", args=["industrial-upland-cluster"]),
+        reverse("web:compare"),
+        reverse("web:compare") + "?cluster=esta-cluster&cluster=industrial-upland-cluster",
+        reverse("web:compare") + "?cluster=esta-cluster",  # an error: fewer than two
+        reverse("web:organizations"),
+        reverse("web:organization", args=[WKTIR]),
+        reverse("web:data_quality"),
+        reverse("web:source", args=[site.source_pk]),
+        reverse("search:search"),
+        reverse("search:search") + "?q=hartowanie+stali",
+        reverse("search:search") + "?q=metal&year_min=dawno",  # an invalid filter
+        reverse("marketplace:index"),
+        reverse("marketplace:index") + "?q=hartowanie&kind=business_offer",
+        reverse("marketplace:profile", args=[pk]),
+        reverse("marketplace:organization", args=[WKTIR]),
+        reverse("accounts:privacy"),
+        "/no-such-page/",
+    ]
+    if role == "anonymous":
+        return [
+            *public,
+            reverse("account_login"),
+            reverse("account_signup"),
+            reverse("account_reset_password"),
+        ]
+    signed_in = [
+        *public,
+        reverse("workspace:home"),
+        reverse("workspace:my_data"),
+        reverse("marketplace:interests"),
+        reverse("marketplace:notifications"),
+        reverse("marketplace:searches"),
+        reverse("marketplace:profile_create"),  # refused (403) unless one represents
+        reverse("account_email"),
+        reverse("account_change_password"),
+        reverse("account_logout"),
+    ]
+    signed_in.append(reverse("workspace:membership_requests"))
+    if role == "representative":
+        return [
+            *signed_in,
+            reverse("workspace:organization_edit", args=[WKTIR]),
+            reverse("workspace:organization_contacts", args=[WKTIR]),
+            reverse("workspace:organization_representatives", args=[WKTIR]),
+        ]
+    if role == "coordinator":
+        return [
+            *signed_in,
+            *(
+                reverse(f"workspace:{name}", args=[METAL])
+                for name in (
+                    "cluster_edit",
+                    "cluster_members",
+                    "cluster_figures",
+                    "cluster_issues",
+                    "cluster_contacts",
+                    "cluster_audit",
+                )
+            ),
+            reverse("marketplace:cluster_activity", args=[METAL]),
+            reverse("workspace:organization_edit", args=[WKTIR]),  # refused: not its own
+        ]
+    if role == "city_admin":
+        return [
+            *signed_in,
+            reverse("workspace:audit_all"),
+            reverse("workspace:organization_representatives", args=[PARTNER]),
+            reverse("marketplace:statistics"),
+            reverse("workspace:cluster_contacts", args=[METAL]),
+        ]
+    return [*signed_in, reverse("accounts:invitation_accept", args=[site.invitation_token])]

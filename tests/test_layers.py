@@ -22,7 +22,8 @@ ARCHITECTURE = ROOT / "docs/architecture.md"
 # Bottom first. A package may import its own modules and any package of a lower layer; never
 # a package of its own layer or of a layer above.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("text", "errors"),  # text helpers, the domain error: nothing of ours below them
+    ("errors",),  # the domain error: nothing of ours below it
+    ("text",),  # text helpers (folding, names, slugs, markup, analysis, spreadsheets)
     ("audit", "apikit"),  # the audit log; the API toolkit (auth, errors, pagination, types)
     ("servicekit",),  # the guards every service shares (permission, bounded text, audit)
     ("search",),  # index, ranking, "why"; apps register what is searchable

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..web.labels import LANGUAGE_LABELS, choices
+from ..ecosystem.labels import LANGUAGE_LABELS, choices
 from .models import Direction, ProfileKind, Visibility
 
 

@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from .labels import HELIX_LABELS, HELIX_ORDER
+from ..ecosystem.labels import HELIX_LABELS, HELIX_ORDER
 
 ROW = 50
 WIDTH = 320

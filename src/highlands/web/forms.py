@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .labels import HELIX_LABELS, SORT_LABELS
+from ..ecosystem.labels import HELIX_LABELS, SORT_LABELS
 
 HELIX_CHOICES = [("", _("Any"))] + [(k, v) for k, v in HELIX_LABELS.items() if k != "unknown"]
 

@@ -11,9 +11,7 @@ from django.utils.translation import pgettext_lazy
 from ..accounts import services as account_services
 from ..accounts.models import ConsentPurpose
 from ..ecosystem import services as registry_services
-from ..ecosystem.models import Language
-from ..ecosystem.services import EDITABLE_ATTRIBUTE_KINDS
-from ..web.labels import (
+from ..ecosystem.labels import (
     ATTRIBUTE_LABELS,
     FIGURE_LABELS,
     HELIX_LABELS,
@@ -21,6 +19,8 @@ from ..web.labels import (
     ORG_TYPE_LABELS,
     choices,
 )
+from ..ecosystem.models import Language
+from ..ecosystem.services import EDITABLE_ATTRIBUTE_KINDS
 
 # Choice lists in the UI language (the models keep plain English labels for the admin/API).
 HELIX_CHOICES = [("", "—"), *((k, v) for k, v in HELIX_LABELS.items() if k != "unknown")]

@@ -162,7 +162,7 @@ def scrolltable(parser: template.base.Parser, token: template.base.Token) -> Scr
 @register.filter
 def issue_title(issue: Any) -> str:
     """A data-quality flag's plain-language title in the UI language."""
-    from ..labels import issue_label
+    from ...ecosystem.labels import issue_label
 
     return issue_label(issue.code)
 
@@ -182,7 +182,7 @@ def active_filters(form: Any) -> int:
 @register.filter
 def label(code: str, kind: str) -> str:
     """A stored code as its label in the UI language: `{{ issue.severity|label:"severity" }}`."""
-    from .. import labels
+    from ...ecosystem import labels
 
     table = {
         "severity": labels.SEVERITY_LABELS,

@@ -7,7 +7,7 @@ from datetime import date
 from ..errors import SourceImportError
 from .services import ImportReport, profile_document_import
 from .sources import read_source
-from .table_services import table_import
+from .table_services import Progress, table_import
 
 UNSUPPORTED = "{name}: {kind} import is not supported yet"
 TABLE_KINDS = {"csv", "xlsx", "json"}
@@ -20,6 +20,7 @@ def import_file(
     encoding: str | None = None,
     dry_run: bool = False,
     actor: object = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Read a file, tell its format and hand it to that format's import service."""
     source = read_source(path)
@@ -29,7 +30,12 @@ def import_file(
         )
     if source.kind in TABLE_KINDS:
         return table_import(
-            source=source, as_of=as_of, encoding=encoding, dry_run=dry_run, actor=actor
+            source=source,
+            as_of=as_of,
+            encoding=encoding,
+            dry_run=dry_run,
+            actor=actor,
+            progress=progress,
         )
     raise SourceImportError(
         UNSUPPORTED.format(name=source.name, kind=source.kind.upper()), code="unsupported"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,17 @@ NOT_UTF8 = (
 )
 NOT_FOUND = "{name}: no such file"
 UNKNOWN_FORMAT = "{name}: cannot tell the file's format (expected profile text, CSV, XLSX or JSON)"
+UNPACKS_TOO_LARGE = (
+    "{name}: the workbook unpacks to {size:.1f} MB; the import limit is {limit:.1f} MB "
+    "(setting HIGHLANDS_IMPORT_MAX_UNPACKED_BYTES)"
+)
+COMPRESSED_TOO_FAR = (
+    "{name}: member '{member}' unpacks {ratio:.0f} times its packed size ({size:.1f} MB); "
+    "the import limit is {limit:.0f} times (setting HIGHLANDS_IMPORT_MAX_COMPRESSION_RATIO)"
+)
+# Small parts (styles, relationships) of an ordinary workbook compress far; only a part that
+# unpacks to more than this is held to the compression ratio.
+RATIO_CHECKED_ABOVE = 1024 * 1024
 
 _MAGIC = [
     (b"%PDF", "PDF"),
@@ -108,3 +121,43 @@ def decode_text(source: SourceFile, encoding: str | None = None) -> str:
             NOT_UTF8.format(name=source.name, line=line, byte=data[exc.start], hint=hint),
             code="encoding",
         ) from exc
+
+
+def check_workbook(source: SourceFile) -> None:
+    """Refuse a zip bomb before any XML is parsed: total unpacked size and per-member ratio.
+
+    The sizes come from the zip's directory, which costs nothing to read.  They cannot lie
+    to the parser: Python's ``zipfile`` (which openpyxl reads through) stops at a member's
+    declared size and fails its checksum if the data goes on.  A file that is not a zip at
+    all is left for the workbook parser to name.
+    """
+    try:
+        members = zipfile.ZipFile(io.BytesIO(source.data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    limit = settings.HIGHLANDS_IMPORT_MAX_UNPACKED_BYTES
+    max_ratio = settings.HIGHLANDS_IMPORT_MAX_COMPRESSION_RATIO
+    total = 0
+    for member in members:
+        total += member.file_size
+        if total > limit:
+            raise SourceImportError(
+                UNPACKS_TOO_LARGE.format(
+                    name=source.name,
+                    size=sum(m.file_size for m in members) / 1e6,
+                    limit=limit / 1e6,
+                ),
+                code="too_large",
+            )
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_CHECKED_ABOVE and ratio > max_ratio:
+            raise SourceImportError(
+                COMPRESSED_TOO_FAR.format(
+                    name=source.name,
+                    member=member.filename,
+                    ratio=ratio,
+                    size=member.file_size / 1e6,
+                    limit=max_ratio,
+                ),
+                code="too_large",
+            )

@@ -9,10 +9,12 @@ older source only *adds* figure observations (the newest ``as_of`` is current, s
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
@@ -44,7 +46,7 @@ from .parsers.tables import (
 from .reconcile import MATCH, NEW, REVIEW, Decision, Incoming, Known, Reconciler
 from .selectors import known_clusters, known_organizations, remembered_decisions
 from .services import ImportReport, audit_import
-from .sources import SourceFile, decode_text
+from .sources import SourceFile, check_workbook, decode_text
 
 INVALID_TABLE = "{name}: {count} problem(s); nothing was imported"
 DECODED_AS_CP1250 = "{name}: not UTF-8; read as Windows-1250 (cp1250)"
@@ -66,6 +68,10 @@ ORGANIZATION_EXISTS = (
 )
 
 
+# Called as ``progress(rows_done, rows_total)`` while a table's rows are reconciled.
+Progress = Callable[[int, int], None]
+
+
 class _DryRunRollbackError(Exception):
     pass
 
@@ -77,16 +83,24 @@ def table_import(
     encoding: str | None = None,
     dry_run: bool = False,
     actor: Any = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Parse a CSV/XLSX/JSON table, reconcile each row and write the outcome, atomically."""
+    """Parse a CSV/XLSX/JSON table, reconcile each row and write the outcome, atomically.
+
+    A workbook that would unpack too far, or a table of more than
+    ``HIGHLANDS_IMPORT_MAX_ROWS`` rows, is refused before anything is written.
+    """
     report = ImportReport(source=source.name, kind=source.kind, dry_run=dry_run)
     text = ""
+    max_rows = settings.HIGHLANDS_IMPORT_MAX_ROWS
     try:
         if source.kind == "xlsx":
-            table = parse_xlsx(source.data)
+            check_workbook(source)
+            table = parse_xlsx(source.data, max_rows=max_rows)
         else:
             text = _decode(source, encoding, report)
-            table = parse_json(text) if source.kind == "json" else parse_csv(text)
+            parse = parse_json if source.kind == "json" else parse_csv
+            table = parse(text, max_rows=max_rows)
     except TableParseError as exc:
         errors = [f"{source.name}: {e}" for e in exc.errors]
         raise SourceImportError(
@@ -98,6 +112,7 @@ def table_import(
     try:
         with transaction.atomic():
             run = _TableImport(source, table, text, as_of, report, actor)
+            run.progress = progress
             run.run()
             audit_import(actor=actor, source=run.source, report=report)
             if dry_run:
@@ -345,6 +360,7 @@ class _TableImport(_Writer):
         self.given_as_of = as_of
         self.actor = actor
         self.source_key = source_file.name
+        self.progress: Progress | None = None
 
     def run(self) -> None:
         self.source = self.save(
@@ -366,11 +382,15 @@ class _TableImport(_Writer):
             self.org_memory = remembered_decisions(
                 source_key=self.source_key, entity="organization"
             )
-        for row in self.table.rows:
+        total = len(self.table.rows)
+        step = max(1, total // 100)
+        for done, row in enumerate(self.table.rows, start=1):
             if self.table.kind == "organizations":
                 self._organization_row(row)
             else:
                 self._cluster_row(row)
+            if self.progress is not None and (done % step == 0 or done == total):
+                self.progress(done, total)
         if self.table.kind == "organizations":
             self.report.organizations = len(self.table.rows)
         else:

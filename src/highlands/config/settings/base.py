@@ -302,6 +302,16 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 HIGHLANDS_IMPORT_MAX_BYTES = int(
     os.environ.get("HIGHLANDS_IMPORT_MAX_BYTES", str(50 * 1024 * 1024))
 )
+# An XLSX is a zip: the most its members may unpack to in total, and how many times its
+# packed size one member (over 1 MiB) may unpack to.  Checked before any XML is parsed.
+HIGHLANDS_IMPORT_MAX_UNPACKED_BYTES = int(
+    os.environ.get("HIGHLANDS_IMPORT_MAX_UNPACKED_BYTES", str(256 * 1024 * 1024))
+)
+HIGHLANDS_IMPORT_MAX_COMPRESSION_RATIO = float(
+    os.environ.get("HIGHLANDS_IMPORT_MAX_COMPRESSION_RATIO", "100")
+)
+# Most data rows one table file (CSV, XLSX, JSON) may hold.
+HIGHLANDS_IMPORT_MAX_ROWS = int(os.environ.get("HIGHLANDS_IMPORT_MAX_ROWS", "200000"))
 
 LOGGING = {
     "version": 1,

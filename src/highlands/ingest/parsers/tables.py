@@ -74,6 +74,10 @@ NOT_XLSX = "not a readable XLSX workbook ({reason})"
 UNKNOWN_COLUMN = "column {column} is not recognised; its values were not imported"
 UNUSED_COLUMN = "column {column} ({field}) does not apply to a table of {kind}; not imported"
 EXTRA_SHEETS = "only the first sheet '{sheet}' was read; sheets {others} were ignored"
+TOO_MANY_ROWS = (
+    "the table has {count} rows; at most {limit:,} rows are imported from one file "
+    "(setting HIGHLANDS_IMPORT_MAX_ROWS)"
+)
 
 HEADER_SEARCH_ROWS = 10
 MAX_TEXT = 255
@@ -167,18 +171,25 @@ class TableRecord:
 # -- entry points ---------------------------------------------------------------------------
 
 
-def parse_csv(text: str) -> TableRecord:
-    """Parse CSV text (comma, semicolon or tab separated; the header may follow title rows)."""
+def parse_csv(text: str, *, max_rows: int | None = None) -> TableRecord:
+    """Parse CSV text (comma, semicolon or tab separated; the header may follow title rows).
+
+    With ``max_rows``, a table of more data rows is refused before any row is parsed.
+    """
     text = text.removeprefix("\ufeff")
     # Excel writes a "sep=;" first line when asked to; it names the delimiter outright.
     stated = re.match(r"sep=(.)\r?\n", text)
     delimiter = stated[1] if stated else sniff_delimiter(text)
     grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return parse_grid(grid)
+    return parse_grid(grid, max_rows=max_rows)
 
 
-def parse_xlsx(data: bytes) -> TableRecord:
-    """Parse the first sheet of an XLSX workbook; formulas are read as their text."""
+def parse_xlsx(data: bytes, *, max_rows: int | None = None) -> TableRecord:
+    """Parse the first sheet of an XLSX workbook; formulas are read as their text.
+
+    Check the archive first (``sources.check_workbook``): this reads what the zip holds.  With
+    ``max_rows``, reading stops as soon as the sheet is known to hold more data rows.
+    """
     import openpyxl  # imported here: only XLSX imports pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -191,11 +202,20 @@ def parse_xlsx(data: bytes) -> TableRecord:
         if not sheets:
             raise TableParseError([NOT_XLSX.format(reason="no sheets")])
         sheet = sheets[0]
-        grid = [
-            [_xlsx_cell_text(value) for value in row]
-            for row in sheet.iter_rows(min_row=1, values_only=True)
-        ]
-        record = parse_grid(grid)
+        grid: list[list[str]] = []
+        filled = 0
+        # The header is within the first HEADER_SEARCH_ROWS rows: past this many non-empty
+        # rows the sheet has more data rows than allowed, whatever it holds further down.
+        stop = None if max_rows is None else max_rows + HEADER_SEARCH_ROWS + 1
+        for values in sheet.iter_rows(min_row=1, values_only=True):
+            cells = [_xlsx_cell_text(value) for value in values]
+            filled += any(cells)
+            if stop is not None and filled > stop:
+                raise TableParseError(
+                    [TOO_MANY_ROWS.format(count=f"more than {max_rows:,}", limit=max_rows)]
+                )
+            grid.append(cells)
+        record = parse_grid(grid, max_rows=max_rows)
         if len(sheets) > 1:
             others = ", ".join(f"'{s.title}'" for s in sheets[1:])
             record.warnings.append(EXTRA_SHEETS.format(sheet=sheet.title, others=others))
@@ -204,7 +224,7 @@ def parse_xlsx(data: bytes) -> TableRecord:
         workbook.close()
 
 
-def parse_json(text: str) -> TableRecord:
+def parse_json(text: str, *, max_rows: int | None = None) -> TableRecord:
     """Parse a JSON list of objects, or ``{"as_of": ..., "clusters"|"organizations": [...]}``."""
     try:
         payload = json.loads(text.removeprefix("\ufeff"))
@@ -234,6 +254,8 @@ def parse_json(text: str) -> TableRecord:
             raise TableParseError([JSON_SHAPE])
     if not isinstance(payload, list):
         raise TableParseError([JSON_SHAPE])
+    if max_rows is not None and len(payload) > max_rows:
+        raise TableParseError([TOO_MANY_ROWS.format(count=f"{len(payload):,}", limit=max_rows)])
     errors: list[str] = []
     headers: list[str] = []
     for item in payload:
@@ -257,7 +279,7 @@ def parse_json(text: str) -> TableRecord:
     if errors:
         raise TableParseError(errors)
     # JSON rows are numbered by their item (the header "row" is synthetic, hence -1).
-    record = parse_grid(grid, row_offset=-1, kind_hint=kind_hint, letters=False)
+    record = parse_grid(grid, row_offset=-1, kind_hint=kind_hint, letters=False, max_rows=max_rows)
     if stated_as_of and record.as_of is None:
         parsed = parse_date(stated_as_of)
         if parsed is None:
@@ -288,12 +310,17 @@ def parse_grid(
     row_offset: int = 0,
     kind_hint: str | None = None,
     letters: bool = True,
+    max_rows: int | None = None,
 ) -> TableRecord:
     """Find the header row, map columns to fields and parse every data row."""
-    grid = [[clean_cell(c) for c in row] for row in grid]
-    header_index = _find_header(grid)
+    header_index = _find_header([[clean_cell(c) for c in row] for row in grid[:HEADER_SEARCH_ROWS]])
     if header_index is None:
         raise TableParseError([NO_HEADER.format(rows=HEADER_SEARCH_ROWS)])
+    if max_rows is not None:
+        count = sum(1 for row in grid[header_index + 1 :] if any(c.strip() for c in row))
+        if count > max_rows:
+            raise TableParseError([TOO_MANY_ROWS.format(count=f"{count:,}", limit=max_rows)])
+    grid = [[clean_cell(c) for c in row] for row in grid]
     preamble, header = grid[:header_index], grid[header_index]
     body = grid[header_index + 1 :]
     width = max([len(header), *(len(r) for r in body)], default=0)

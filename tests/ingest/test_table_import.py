@@ -30,6 +30,7 @@ from highlands.ingest import sources, table_services
 from highlands.ingest.importers import import_file
 from highlands.ingest.models import ReconciliationDecision, ReviewItem
 from highlands.ingest.parsers import tables
+from highlands.servicekit import SYSTEM
 
 pytestmark = pytest.mark.django_db
 import_command = importlib.import_module("highlands.ingest.management.commands.import")
@@ -310,13 +311,15 @@ def test_review_queue_decisions_are_applied_and_remembered(seeded, admin_client,
 def test_a_decided_item_cannot_be_decided_again(seeded):
     import_file(_fixture("reconcile_labelled.csv"))
     item = ReviewItem.objects.get(incoming_name="Klaster Medyczny")
-    table_services.review_item_resolve(item=item, action="reject")
+    table_services.review_item_resolve(item=item, action="reject", actor=SYSTEM)
     with pytest.raises(table_services.ApplicationError) as info:
-        table_services.review_item_resolve(item=item, action="create")
+        table_services.review_item_resolve(item=item, action="create", actor=SYSTEM)
     assert info.value.message == table_services.NOT_PENDING.format(status="Rejected the row")
     with pytest.raises(table_services.ApplicationError) as info:
         table_services.review_item_resolve(
-            item=ReviewItem.objects.get(incoming_name="Eastern Metal Cluster"), action="accept"
+            item=ReviewItem.objects.get(incoming_name="Eastern Metal Cluster"),
+            action="accept",
+            actor=SYSTEM,
         )
     assert info.value.message == table_services.NO_TARGET
 
@@ -346,7 +349,7 @@ def test_creating_an_organization_that_exists_is_refused(seeded):
         payload={"row": 2, "names": [["Politechnika Lubelska", "pl"]], "figures": []},
     )
     with pytest.raises(table_services.ApplicationError) as info:
-        table_services.review_item_resolve(item=item, action="create")
+        table_services.review_item_resolve(item=item, action="create", actor=SYSTEM)
     assert info.value.message == table_services.ORGANIZATION_EXISTS.format(
         name="Politechnika Lubelska"
     )
@@ -377,7 +380,9 @@ def test_a_reviewer_accepting_a_different_year_keeps_it_and_flags_it(seeded):
     import_file(_fixture("reconcile_labelled.csv"))
     item = ReviewItem.objects.get(incoming_name="Klaster Biotechnologiczny")
     biotech = Cluster.objects.get(slug="lublin-biotechnology-cluster")
-    table_services.review_item_resolve(item=item, action="accept", target_pk=biotech.pk)
+    table_services.review_item_resolve(
+        item=item, action="accept", target_pk=biotech.pk, actor=SYSTEM
+    )
     biotech.refresh_from_db()
     assert biotech.year_established == 2015
     message = table_services.YEAR_KEPT.format(

@@ -42,7 +42,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from highlands.ingest.parsers.profile_text import parse_profile_text
-    from highlands.ingest.services import profile_document_import
+    from highlands.ingest.profile_import import profile_document_import
     from highlands.ingest.sources import read_source
 
     call_command("migrate", verbosity=0)

@@ -45,7 +45,7 @@ def _setup(db_path: Path) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from highlands.ingest.services import profile_document_import
+    from highlands.ingest.profile_import import profile_document_import
     from highlands.ingest.sources import read_source
 
     profile_document_import(source=read_source(SEED))
@@ -58,7 +58,7 @@ def _ratio(numerator: int, denominator: int) -> str:
 def evaluate(table: str, labels_file: str) -> dict:
     from highlands.ecosystem.models import Cluster, Organization
     from highlands.ingest.sources import read_source
-    from highlands.ingest.table_services import table_import
+    from highlands.ingest.table_import import table_import
 
     labelled = json.loads((FIXTURES / labels_file).read_text(encoding="utf-8"))
     labels = labelled["rows"]

@@ -30,7 +30,7 @@ def seed_path() -> Path:
 @pytest.fixture
 def seeded(db):
     """The database after importing the source document (this test's own import)."""
-    from highlands.ingest.services import profile_document_import
+    from highlands.ingest.profile_import import profile_document_import
 
     return profile_document_import(source=read_source(SEED_PATH))
 
@@ -44,7 +44,7 @@ def seeded_module(django_db_setup, django_db_blocker):
     from django.conf import settings
     from django.core.management import call_command
 
-    from highlands.ingest.services import profile_document_import
+    from highlands.ingest.profile_import import profile_document_import
 
     sync, settings.HIGHLANDS_SEARCH_SYNC = settings.HIGHLANDS_SEARCH_SYNC, False
     try:

@@ -69,7 +69,7 @@ def main() -> None:
 
         from highlands.accounts.models import OrganizationRepresentative, User
         from highlands.ecosystem.models import Cluster, ClusterAttribute, Membership, Organization
-        from highlands.ingest.services import profile_document_import
+        from highlands.ingest.profile_import import profile_document_import
         from highlands.ingest.sources import read_source
         from highlands.marketplace import encoding, recommend
         from highlands.marketplace.models import DIRECTION_OF_KIND, CooperationProfile, ProfileKind

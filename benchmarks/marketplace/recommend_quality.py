@@ -41,7 +41,7 @@ def setup(db_path: Path) -> None:
 
     django.setup()
     call_command("migrate", verbosity=0)
-    from highlands.ingest.services import profile_document_import
+    from highlands.ingest.profile_import import profile_document_import
     from highlands.ingest.sources import read_source
 
     profile_document_import(source=read_source(SEED))

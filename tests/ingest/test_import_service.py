@@ -16,7 +16,7 @@ from highlands.ecosystem.models import (
     Organization,
     OrganizationAlias,
 )
-from highlands.ingest.services import profile_document_import
+from highlands.ingest.profile_import import profile_document_import
 from highlands.ingest.sources import read_source
 
 from .expected_seed import EXPECTED_CLUSTERS, EXPECTED_HIGHLANDS

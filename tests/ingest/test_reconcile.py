@@ -172,7 +172,7 @@ def test_no_wrong_merge_on_any_labelled_fixture(seeded, table, labels_file):
     """Auto-matches must be precise: every `match` on the labelled tables is the gold record."""
     from highlands.ecosystem.models import Organization
     from highlands.ingest.sources import read_source
-    from highlands.ingest.table_services import table_import
+    from highlands.ingest.table_import import table_import
 
     labelled = json.loads((FIXTURES / labels_file).read_text(encoding="utf-8"))
     if labelled.get("entity") == "organization":

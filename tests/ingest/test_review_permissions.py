@@ -13,7 +13,7 @@ from highlands.accounts.models import ClusterCoordinator
 from highlands.audit.models import AuditEntry
 from highlands.ecosystem.models import Cluster, ClusterAlias, Organization, OrganizationAlias
 from highlands.errors import PermissionDeniedError
-from highlands.ingest import table_services
+from highlands.ingest import review
 from highlands.ingest.models import ReconciliationDecision, ReviewItem
 from tests.accounts.fixtures import World, make_user
 from tests.accounts.fixtures import world as world
@@ -71,9 +71,7 @@ def decide(item: ReviewItem, actor, action: str, target_pk: int | None = None) -
     """Resolve and return the new status, or DENIED after checking nothing changed."""
     audit_before = AuditEntry.objects.count()
     try:
-        table_services.review_item_resolve(
-            item=item, action=action, target_pk=target_pk, actor=actor
-        )
+        review.review_item_resolve(item=item, action=action, target_pk=target_pk, actor=actor)
     except PermissionDeniedError:
         item.refresh_from_db()
         assert item.status == "pending"
@@ -158,7 +156,7 @@ def test_an_accepted_row_is_applied_and_audited_with_its_record(world):
     city = world.users["city_admin"]
     own = world.clusters["own"]
     item = queued_cluster_row(world)
-    table_services.review_item_resolve(item=item, action="accept", target_pk=own.pk, actor=city)
+    review.review_item_resolve(item=item, action="accept", target_pk=own.pk, actor=city)
     assert own.aliases.filter(name="Klaster Własny").exists()
     entry = AuditEntry.objects.get(action="review_item.resolve")
     assert (entry.actor_id, entry.cluster_id, entry.organization_id) == (city.pk, own.pk, None)

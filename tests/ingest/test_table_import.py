@@ -26,7 +26,7 @@ from highlands.ecosystem.models import (
 )
 from highlands.ecosystem.selectors import cluster_detail
 from highlands.errors import SourceImportError
-from highlands.ingest import sources, table_services
+from highlands.ingest import review, sources, table_import
 from highlands.ingest.importers import import_file
 from highlands.ingest.models import ReconciliationDecision, ReviewItem
 from highlands.ingest.parsers import tables
@@ -57,7 +57,7 @@ def _counts() -> dict[str, int]:
 def test_an_older_table_adds_history_and_keeps_the_current_value(seeded, client):
     report = import_file(_fixture("city_2019_pl_cp1250.csv"))
     assert report.warnings == [
-        table_services.DECODED_AS_CP1250.format(name="city_2019_pl_cp1250.csv"),
+        table_import.DECODED_AS_CP1250.format(name="city_2019_pl_cp1250.csv"),
         "city_2019_pl_cp1250.csv: " + tables.UNKNOWN_COLUMN.format(column="'Uwagi' (G)"),
     ]
     detail = cluster_detail(slug=EMPC)
@@ -153,7 +153,7 @@ def test_bad_table_is_atomic_and_names_every_problem(seeded):
         row=2, column="'Liczba członków' (B)", value="=SUM(B3:B9)"
     )
     assert info.value.message.startswith(
-        table_services.INVALID_TABLE.format(name="bad_cells.csv", count=5)
+        table_import.INVALID_TABLE.format(name="bad_cells.csv", count=5)
     )
     assert _counts() == before
     out = io.StringIO()
@@ -172,7 +172,7 @@ def test_as_of_flag_and_a_stated_date(seeded):
     assert report.warnings == []
     report = import_file(_fixture("city_2019_pl_cp1250.csv"), as_of=date(2019, 1, 1))
     assert (
-        table_services.AS_OF_OVERRIDES.format(given=date(2019, 1, 1), stated=date(2019, 12, 31))
+        table_import.AS_OF_OVERRIDES.format(given=date(2019, 1, 1), stated=date(2019, 12, 31))
         in report.warnings
     )
 
@@ -226,7 +226,7 @@ def test_organization_member_list_from_xlsx(seeded, tmp_path):
     assert (membership.cluster.slug, membership.listed_as) == ("lublin-ict-cluster", "business")
     assert SourceDocument.objects.get(kind="xlsx").name == "czlonkowie.xlsx"
     assert (
-        table_services.CLUSTER_NOT_RECOGNISED.format(
+        table_import.CLUSTER_NOT_RECOGNISED.format(
             row=4, cluster="Klaster Nieznany", decision="new"
         )
         in report.warnings
@@ -311,17 +311,17 @@ def test_review_queue_decisions_are_applied_and_remembered(seeded, admin_client,
 def test_a_decided_item_cannot_be_decided_again(seeded):
     import_file(_fixture("reconcile_labelled.csv"))
     item = ReviewItem.objects.get(incoming_name="Klaster Medyczny")
-    table_services.review_item_resolve(item=item, action="reject", actor=SYSTEM)
-    with pytest.raises(table_services.ApplicationError) as info:
-        table_services.review_item_resolve(item=item, action="create", actor=SYSTEM)
-    assert info.value.message == table_services.NOT_PENDING.format(status="Rejected the row")
-    with pytest.raises(table_services.ApplicationError) as info:
-        table_services.review_item_resolve(
+    review.review_item_resolve(item=item, action="reject", actor=SYSTEM)
+    with pytest.raises(review.ApplicationError) as info:
+        review.review_item_resolve(item=item, action="create", actor=SYSTEM)
+    assert info.value.message == review.NOT_PENDING.format(status="Rejected the row")
+    with pytest.raises(review.ApplicationError) as info:
+        review.review_item_resolve(
             item=ReviewItem.objects.get(incoming_name="Eastern Metal Cluster"),
             action="accept",
             actor=SYSTEM,
         )
-    assert info.value.message == table_services.NO_TARGET
+    assert info.value.message == review.NO_TARGET
 
 
 def test_a_file_neither_utf8_nor_cp1250_is_refused(seeded, tmp_path):
@@ -348,9 +348,9 @@ def test_creating_an_organization_that_exists_is_refused(seeded):
         normalized_name="politechnika lubelska",
         payload={"row": 2, "names": [["Politechnika Lubelska", "pl"]], "figures": []},
     )
-    with pytest.raises(table_services.ApplicationError) as info:
-        table_services.review_item_resolve(item=item, action="create", actor=SYSTEM)
-    assert info.value.message == table_services.ORGANIZATION_EXISTS.format(
+    with pytest.raises(review.ApplicationError) as info:
+        review.review_item_resolve(item=item, action="create", actor=SYSTEM)
+    assert info.value.message == table_import.ORGANIZATION_EXISTS.format(
         name="Politechnika Lubelska"
     )
     item.refresh_from_db()
@@ -380,12 +380,10 @@ def test_a_reviewer_accepting_a_different_year_keeps_it_and_flags_it(seeded):
     import_file(_fixture("reconcile_labelled.csv"))
     item = ReviewItem.objects.get(incoming_name="Klaster Biotechnologiczny")
     biotech = Cluster.objects.get(slug="lublin-biotechnology-cluster")
-    table_services.review_item_resolve(
-        item=item, action="accept", target_pk=biotech.pk, actor=SYSTEM
-    )
+    review.review_item_resolve(item=item, action="accept", target_pk=biotech.pk, actor=SYSTEM)
     biotech.refresh_from_db()
     assert biotech.year_established == 2015
-    message = table_services.YEAR_KEPT.format(
+    message = table_import.YEAR_KEPT.format(
         row=30, stated=2016, cluster=biotech.display_name, existing=2015
     )
     flag = biotech.issues.get(code="table_year_differs")

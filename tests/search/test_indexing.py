@@ -10,7 +10,7 @@ from highlands.ecosystem.services import (
     organization_delete,
     organization_update_profile,
 )
-from highlands.ingest.services import profile_document_import
+from highlands.ingest.profile_import import profile_document_import
 from highlands.ingest.sources import read_source
 from highlands.search.indexing import drain, rebuild
 from highlands.search.models import IndexOutbox, SearchChunk, SearchDocument

@@ -38,7 +38,7 @@ def build_site() -> Site:
     from highlands.ecosystem import selectors
     from highlands.ecosystem import services as registry
     from highlands.ecosystem.models import Cluster, Highland, Organization, SourceDocument
-    from highlands.ingest.services import profile_document_import
+    from highlands.ingest.profile_import import profile_document_import
     from highlands.ingest.sources import read_source
     from highlands.marketplace import services as market
     from highlands.marketplace.demo import demo_load

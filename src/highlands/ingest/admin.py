@@ -2,7 +2,7 @@
 
 A reviewer opens a queued row, sees its candidates and picks one resolution: accept a
 candidate, create a new record, or reject the row.  Every path calls
-``table_services.review_item_resolve`` (the one write path), which also remembers the
+``review.review_item_resolve`` (the one write path), which also remembers the
 decision for the next import of the same source.
 """
 
@@ -17,7 +17,7 @@ from django.http import HttpRequest
 
 from ..errors import ApplicationError
 from .models import ReconciliationDecision, ReviewItem
-from .table_services import review_item_resolve
+from .review import review_item_resolve
 
 CREATE = "create"
 REJECT = "reject"

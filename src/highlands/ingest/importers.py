@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from ..errors import SourceImportError
-from .services import ImportReport, profile_document_import
+from .profile_import import profile_document_import
 from .sources import read_source
-from .table_services import Progress, table_import
+from .table_import import Progress, table_import
+from .upsert import ImportReport
 
 UNSUPPORTED = "{name}: {kind} import is not supported yet"
 TABLE_KINDS = {"csv", "xlsx", "json"}

@@ -1,22 +1,20 @@
-"""Writing imported records into the registry: one transaction, natural keys, idempotent.
+"""Importing profile text (the source document's style) into the registry.
 
 ``profile_document_import`` is the only way profile text reaches the database; the CLI, tests
-and (later) the upload view all call it.  Re-importing the same file changes nothing.
+and (later) the upload view all call it.  It writes through ``upsert`` (one transaction,
+natural keys, the shared rules); re-importing the same file changes nothing.  The profile
+*defines* the clusters it describes (found by their name's slug) and their text attributes;
+organisations it names are merged by normalised name or a known alias and only have their
+blank fields filled.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
-from ..audit.services import audit_record
 from ..ecosystem.models import (
     AttributeKind,
     Cluster,
@@ -37,45 +35,26 @@ from ..errors import SourceImportError
 from ..search.indexing import enqueue_many
 from ..text.folding import tokens
 from ..text.names import normalize_name
-from ..text.slugs import free_slug, make_slug
+from ..text.slugs import make_slug
 from .parsers.profile_text import ProfileParseError, parse_profile_text
 from .records import ClusterRecord, DocumentRecord, IssueRecord, Span
 from .sources import SourceFile, decode_text
+from .upsert import (
+    Batch,
+    ImportReport,
+    Slugs,
+    audit_import,
+    figure_date,
+    fingerprint,
+    import_transaction,
+)
 
 NO_PROFILE = "{name}: {reason}"
 _ATTRIBUTE_KINDS = set(AttributeKind.values)
 
 
-@dataclass
-class ImportReport:
-    source: str
-    kind: str
-    dry_run: bool
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    clusters: int = 0
-    sub_clusters: int = 0
-    highlands: int = 0
-    organizations: int = 0
-    issues: int = 0
-    warnings: list[str] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def summary(self) -> str:
-        verb = "Would import" if self.dry_run else "Imported"
-        return (
-            f"{verb} {self.source}: {self.clusters} clusters ({self.sub_clusters} sub-clusters), "
-            f"{self.highlands} highlands, {self.organizations} organizations; "
-            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.deleted} removed; {self.issues} data-quality flags."
-        )
-
-
-class _DryRunRollbackError(Exception):
-    pass
+NO_PROFILE = "{name}: {reason}"
+_ATTRIBUTE_KINDS = set(AttributeKind.values)
 
 
 def profile_document_import(
@@ -95,104 +74,15 @@ def profile_document_import(
             NO_PROFILE.format(name=source.name, reason=exc), code="no_profile"
         ) from exc
     report = ImportReport(source=source.name, kind=source.kind, dry_run=dry_run)
-    try:
-        with transaction.atomic():
-            upsert = _Upsert(source, document, as_of, report)
-            upsert.text = text
-            upsert.run()
-            # Keep search current: reindexed by the one index writer after commit.
-            enqueue_many(DocumentKind.CLUSTER, upsert.clusters_seen)
-            enqueue_many(DocumentKind.ORGANIZATION, sorted(upsert.orgs_seen))
-            audit_import(actor=actor, source=upsert.source, report=report)
-            if dry_run:
-                raise _DryRunRollbackError
-    except _DryRunRollbackError:
-        pass
+    with import_transaction(dry_run=dry_run):
+        upsert = _Upsert(source, document, as_of, report)
+        upsert.text = text
+        upsert.run()
+        # Keep search current: reindexed by the one index writer after commit.
+        enqueue_many(DocumentKind.CLUSTER, upsert.clusters_seen)
+        enqueue_many(DocumentKind.ORGANIZATION, sorted(upsert.orgs_seen))
+        audit_import(actor=actor, source=upsert.source, report=report)
     return report
-
-
-def audit_import(*, actor: Any, source: SourceDocument, report: ImportReport) -> None:
-    """One audit entry per import (who, which file, what changed); run inside its transaction."""
-    audit_record(
-        actor=actor,
-        action="source.import",
-        obj=source,
-        after={
-            "source": report.source,
-            "kind": report.kind,
-            "created": report.created,
-            "updated": report.updated,
-            "deleted": report.deleted,
-            "clusters": report.clusters,
-            "organizations": report.organizations,
-            "issues": report.issues,
-        },
-    )
-
-
-def _fingerprint(*parts: object) -> str:
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
-
-
-class _Batch:
-    """Existing rows of one table keyed by natural key; collects creates and updates.
-
-    Reads happen once, up front; writes are one ``bulk_create`` and one ``bulk_update``.
-    """
-
-    def __init__(
-        self,
-        model: type[Model],
-        key: tuple[str, ...],
-        existing: Iterable[Any],
-        report: ImportReport,
-    ) -> None:
-        self.model = model
-        self.key = key
-        self.report = report
-        self.existing = {tuple(getattr(o, f) for f in key): o for o in existing}
-        self.to_create: dict[tuple, Any] = {}
-        self.to_update: dict[tuple, Any] = {}
-        self.update_fields: set[str] = set()
-        self.seen: set[tuple] = set()
-        self.counted: set[tuple] = set()
-
-    def put(self, key: tuple, values: dict[str, Any], *, source_id: int | None = None) -> Any:
-        """Upsert one row.  With ``source_id``, provenance stays with the first source."""
-        self.seen.add(key)
-        obj = self.existing.get(key)
-        if obj is None:
-            obj = self.to_create.get(key)
-            if obj is None:
-                obj = self.model(**dict(zip(self.key, key, strict=True)), **values)
-                self.to_create[key] = obj
-            return obj
-        if source_id is not None and obj.source_id not in (None, source_id):
-            values = {k: v for k, v in values.items() if k not in _PROVENANCE}
-        changed = [k for k, v in values.items() if getattr(obj, k) != v]
-        if changed:
-            for k in changed:
-                setattr(obj, k, values[k])
-            self.to_update[key] = obj
-            self.update_fields.update(changed)
-        return obj
-
-    def flush(self) -> None:
-        self.model._default_manager.bulk_create(list(self.to_create.values()), batch_size=500)
-        if self.to_update:
-            self.model._default_manager.bulk_update(
-                list(self.to_update.values()), sorted(self.update_fields), batch_size=500
-            )
-        self.report.created += len(self.to_create)
-        self.report.updated += len(self.to_update)
-        fresh = self.seen - self.counted
-        self.report.unchanged += len(fresh) - len(self.to_create) - len(self.to_update)
-        self.counted |= fresh
-        self.existing.update(self.to_create)
-        self.to_create, self.to_update, self.update_fields = {}, {}, set()
-
-
-_PROVENANCE = {"source", "source_id", "line_start", "line_end"}
 
 
 class _Upsert:
@@ -244,7 +134,7 @@ class _Upsert:
             "content": self.text,
             "intro": self.document.intro,
         }
-        batch = _Batch(
+        batch = Batch(
             SourceDocument,
             ("sha256",),
             SourceDocument.objects.filter(sha256=self.source_file.sha256),
@@ -255,7 +145,7 @@ class _Upsert:
         return source
 
     def _highlands(self) -> dict[str, Highland]:
-        batch = _Batch(Highland, ("slug",), Highland.objects.all(), self.report)
+        batch = Batch(Highland, ("slug",), Highland.objects.all(), self.report)
         result = {}
         for position, record in enumerate(self.document.highlands, start=1):
             result[record.name] = batch.put(
@@ -270,7 +160,7 @@ class _Upsert:
                 source_id=self.source.pk,
             )
         batch.flush()
-        coop = _Batch(
+        coop = Batch(
             HighlandCooperation,
             ("from_highland_id", "to_highland_id"),
             HighlandCooperation.objects.all(),
@@ -315,7 +205,7 @@ class _Upsert:
 
     def _clusters(self) -> list[tuple[ClusterRecord, Cluster]]:
         """Upsert clusters, parents before their sub-clusters; flags for duplicates."""
-        batch = _Batch(Cluster, ("slug",), Cluster.objects.all(), self.report)
+        batch = Batch(Cluster, ("slug",), Cluster.objects.all(), self.report)
         pairs: list[tuple[ClusterRecord, Cluster]] = []
         self.skipped: list[ClusterRecord] = []
 
@@ -351,48 +241,39 @@ class _Upsert:
 
     def _organizations(self, pairs: list[tuple[ClusterRecord, Cluster]]) -> dict[str, Organization]:
         """Upsert every organisation named, merged by normalized name or a known alias."""
-        batch = _Batch(Organization, ("normalized_name",), Organization.objects.all(), self.report)
+        batch = Batch(Organization, ("normalized_name",), Organization.objects.all(), self.report)
         by_alias = {
             a.normalized: a.organization
             for a in OrganizationAlias.objects.select_related("organization")
         }
-        slugs = set(Organization.objects.values_list("slug", flat=True))
+        slugs = Slugs(Organization)
         resolved: dict[str, Organization] = {}
         for record in (o for r, _ in pairs for o in r.organizations):
             key = normalize_name(record.name)
             org: Organization | None
             if key in resolved:
                 org = resolved[key]
-            elif (key,) not in batch.existing and (key,) not in batch.to_create and key in by_alias:
+            elif batch.get((key,)) is None and key in by_alias:
                 org = by_alias[key]
             else:
-                org = batch.existing.get((key,)) or batch.to_create.get((key,))
-                if org is None:
-                    slug = free_slug(record.name, slugs)
-                    slugs.add(slug)
+                stated = {
+                    "helix_role": record.helix_role,
+                    "helix_role_basis": record.helix_role_basis[:255],
+                    "org_type": record.org_type,
+                    "year_established": record.year_established,
+                }
+                if batch.get((key,)) is None:
                     org = batch.put(
                         (key,),
                         {
-                            "slug": slug,
+                            "slug": slugs.new(record.name),
                             "name": record.name,
-                            "helix_role": record.helix_role,
-                            "helix_role_basis": record.helix_role_basis[:255],
-                            "org_type": record.org_type,
-                            "year_established": record.year_established,
+                            **stated,
                             **self._provenance(record.span),
                         },
                     )
                 else:
-                    # Fill what is unknown; a stated value never overwrites another one.
-                    fill: dict[str, Any] = {}
-                    if not org.helix_role and record.helix_role:
-                        fill["helix_role"] = record.helix_role
-                        fill["helix_role_basis"] = record.helix_role_basis[:255]
-                    if not org.org_type and record.org_type:
-                        fill["org_type"] = record.org_type
-                    if org.year_established is None and record.year_established:
-                        fill["year_established"] = record.year_established
-                    batch.put((org.normalized_name,), fill)
+                    org = batch.fill((key,), stated)
             resolved[key] = org
         batch.flush()
         return resolved
@@ -401,31 +282,31 @@ class _Upsert:
         self, pairs: list[tuple[ClusterRecord, Cluster]], orgs: dict[str, Organization]
     ) -> None:
         cluster_ids = [c.pk for _, c in pairs]
-        memberships = _Batch(
+        memberships = Batch(
             Membership,
             ("organization_id", "cluster_id", "role"),
             Membership.objects.filter(cluster_id__in=cluster_ids),
             self.report,
         )
-        figures = _Batch(
+        figures = Batch(
             FigureObservation,
             ("cluster_id", "kind", "source_id"),
             FigureObservation.objects.filter(cluster_id__in=cluster_ids, source=self.source),
             self.report,
         )
-        cluster_aliases = _Batch(
+        cluster_aliases = Batch(
             ClusterAlias,
             ("cluster_id", "normalized"),
             ClusterAlias.objects.filter(cluster_id__in=cluster_ids),
             self.report,
         )
-        org_aliases = _Batch(
+        org_aliases = Batch(
             OrganizationAlias,
             ("organization_id", "normalized"),
             OrganizationAlias.objects.filter(organization_id__in=[o.pk for o in orgs.values()]),
             self.report,
         )
-        attributes = _Batch(
+        attributes = Batch(
             ClusterAttribute,
             ("cluster_id", "kind", "position", "language"),
             ClusterAttribute.objects.filter(cluster_id__in=cluster_ids, language="en"),
@@ -438,9 +319,7 @@ class _Upsert:
         for record, cluster in pairs:
             for figure in record.figures:
                 key = (cluster.pk, figure.kind, self.source.pk)
-                # A figure keeps the date it was first observed with from this source.
-                existing = figures.existing.get(key)
-                as_of, basis = (existing.as_of, existing.as_of_basis) if existing else new_as_of
+                as_of, basis = figure_date(figures.existing.get(key), *new_as_of)
                 figures.put(
                     key,
                     {
@@ -541,7 +420,7 @@ class _Upsert:
 
     def _highland_links(self, highlands: dict[str, Highland]) -> dict[str, list[IssueRecord]]:
         """Link highlands to the clusters their text names; return their flags."""
-        links = _Batch(
+        links = Batch(
             HighlandCluster,
             ("highland_id", "cluster_id"),
             HighlandCluster.objects.all(),
@@ -605,7 +484,7 @@ class _Upsert:
         highland_issues: dict[str, list[IssueRecord]],
     ) -> None:
         """Upsert every flag; drop flags this kind of source raised before but no longer does."""
-        batch = _Batch(
+        batch = Batch(
             DataQualityIssue,
             ("fingerprint",),
             DataQualityIssue.objects.filter(source__kind=self.source_file.kind),
@@ -614,7 +493,7 @@ class _Upsert:
 
         def put(issue: IssueRecord, subject: dict[str, Any], target_key: str) -> None:
             batch.put(
-                (_fingerprint(issue.code, target_key, issue.message),),
+                (fingerprint(issue.code, target_key, issue.message),),
                 {
                     "code": issue.code,
                     "severity": issue.severity,

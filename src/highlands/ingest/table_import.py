@@ -1,25 +1,24 @@
-"""Writing tables into the registry: reconcile every row, then match, create or queue it.
+"""Importing tables (CSV, XLSX, JSON) into the registry: reconcile every row, then match,
+create or queue it.
 
-``table_import`` is the one write path for CSV, XLSX and JSON sources; ``review_item_resolve``
-is the one write path for a person's decision in the review queue.  Both are atomic.  An
-older source only *adds* figure observations (the newest ``as_of`` is current, see
-``ecosystem.selectors.current_figures``); a stated value never overwrites another one.
+``table_import`` is the one write path for table sources (atomic, through ``upsert`` and its
+rules); ``RowWriter`` applies one row to a record, for an import and for a person's decision
+in the review queue (``review``).  An older source only *adds* figure observations (the
+newest ``as_of`` is current, see ``ecosystem.selectors.current_figures``); a stated value
+never overwrites another one.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
-from ..audit.services import audit_record
 from ..ecosystem.models import (
     Cluster,
     ClusterAlias,
@@ -33,9 +32,7 @@ from ..ecosystem.models import (
 from ..ecosystem.search_documents import DocumentKind
 from ..errors import ApplicationError, SourceImportError
 from ..search.indexing import enqueue
-from ..servicekit import person, require
 from ..text.names import normalize_name
-from ..text.slugs import unique_slug
 from .models import Entity, ReconciliationDecision, ReviewItem
 from .parsers.tables import (
     TableParseError,
@@ -47,8 +44,17 @@ from .parsers.tables import (
 )
 from .reconcile import MATCH, NEW, REVIEW, Decision, Incoming, Known, Reconciler
 from .selectors import known_clusters, known_organizations, remembered_decisions
-from .services import ImportReport, audit_import
 from .sources import SourceFile, check_workbook, decode_text
+from .upsert import (
+    ImportReport,
+    Slugs,
+    audit_import,
+    figure_date,
+    fill_one,
+    fingerprint,
+    import_transaction,
+    upsert_one,
+)
 
 INVALID_TABLE = "{name}: {count} problem(s); nothing was imported"
 DECODED_AS_CP1250 = "{name}: not UTF-8; read as Windows-1250 (cp1250)"
@@ -60,13 +66,6 @@ CLUSTER_NOT_RECOGNISED = (
 YEAR_KEPT = (
     "row {row}: year {stated} differs from {cluster}'s {existing}; the existing year is kept"
 )
-NOT_PENDING = "This row was already decided ({status})."
-MAY_NOT_DECIDE = "You may not decide this row of the review queue."
-MAY_NOT_CREATE = "Only the city office may create a new record from a row of the review queue."
-MAY_NOT_ACCEPT = "You may not add this row to '{name}'."
-UNKNOWN_ACTION = "Unknown review action '{action}'."
-NO_TARGET = "Choose which existing record the row is."
-WRONG_ENTITY = "The chosen record is not a {entity}."
 ORGANIZATION_EXISTS = (
     "An organization named '{name}' already exists; accept it as the match instead of "
     "creating a new one."
@@ -75,10 +74,6 @@ ORGANIZATION_EXISTS = (
 
 # Called as ``progress(rows_done, rows_total)`` while a table's rows are reconciled.
 Progress = Callable[[int, int], None]
-
-
-class _DryRunRollbackError(Exception):
-    pass
 
 
 def table_import(
@@ -114,16 +109,11 @@ def table_import(
             extra={"errors": errors},
         ) from exc
     report.warnings += [f"{source.name}: {w}" for w in table.warnings]
-    try:
-        with transaction.atomic():
-            run = _TableImport(source, table, text, as_of, report, actor)
-            run.progress = progress
-            run.run()
-            audit_import(actor=actor, source=run.source, report=report)
-            if dry_run:
-                raise _DryRunRollbackError
-    except _DryRunRollbackError:
-        pass
+    with import_transaction(dry_run=dry_run):
+        run = _TableImport(source, table, text, as_of, report, actor)
+        run.progress = progress
+        run.run()
+        audit_import(actor=actor, source=run.source, report=report)
     return report
 
 
@@ -148,43 +138,32 @@ class _AsOf:
     basis: str
 
 
-class _Writer:
-    """Compare-then-write helpers shared by the import and the review decisions."""
+class RowWriter:
+    """Applies one table row (its ``payload``) to a record, through the ``upsert`` rules."""
 
     def __init__(self, report: ImportReport | None = None) -> None:
         self.report = report or ImportReport(source="", kind="", dry_run=False)
 
-    def save(self, model: type[Model], lookup: dict[str, Any], values: dict[str, Any]) -> Any:
-        obj = model._default_manager.filter(**lookup).first()
-        if obj is None:
-            obj = model._default_manager.create(**lookup, **values)
-            self.report.created += 1
-            return obj
-        changed = [k for k, v in values.items() if getattr(obj, k) != v]
-        if changed:
-            for k in changed:
-                setattr(obj, k, values[k])
-            obj.save(update_fields=changed)
-            self.report.updated += 1
-        else:
-            self.report.unchanged += 1
-        return obj
+    def save(
+        self,
+        model: type[Model],
+        lookup: dict[str, Any],
+        values: dict[str, Any],
+        source: SourceDocument | None = None,
+    ) -> Any:
+        return upsert_one(
+            model, lookup, values, self.report, source_id=source.pk if source else None
+        )
 
     def fill(self, obj: Model, values: dict[str, Any]) -> None:
-        """Set fields that are still empty; a stated value is never overwritten."""
-        changed = [k for k, v in values.items() if v not in (None, "") and not getattr(obj, k)]
-        for k in changed:
-            setattr(obj, k, values[k])
-        if changed:
-            obj.save(update_fields=changed)
-            self.report.updated += 1
+        fill_one(obj, values, self.report)
 
     # -- clusters
     def cluster_create(self, payload: dict[str, Any], source: SourceDocument | None) -> Cluster:
         name, language = payload["names"][0]
         position = (Cluster.objects.aggregate(m=Max("position"))["m"] or 0) + 10
         cluster = Cluster.objects.create(
-            slug=unique_slug(name, Cluster),
+            slug=Slugs(Cluster).new(name),
             name=name,
             name_pl=name if language == "pl" else "",
             name_basis="table",
@@ -214,11 +193,8 @@ class _Writer:
             self.save(
                 ClusterAlias,
                 {"cluster": cluster, "normalized": key},
-                {
-                    "name": name,
-                    "language": language,
-                    **_keep_source(ClusterAlias, cluster, key, source, payload),
-                },
+                {"name": name, "language": language, **_provenance(source, payload)},
+                source,
             )
             existing_keys.add(key)
         year = payload.get("year")
@@ -233,7 +209,7 @@ class _Writer:
             # The contradiction is a data-quality flag on the cluster, pointing at the row.
             self.save(
                 DataQualityIssue,
-                {"fingerprint": _fingerprint("table_year_differs", cluster.slug, source, message)},
+                {"fingerprint": fingerprint("table_year_differs", cluster.slug, source, message)},
                 {
                     "code": "table_year_differs",
                     "severity": "warning",
@@ -250,11 +226,11 @@ class _Writer:
         )
         for figure in payload.get("figures", []):
             lookup = {"cluster": cluster, "kind": figure["kind"], "source": source}
-            current = FigureObservation.objects.filter(**lookup).first()
-            as_of, basis = date.fromisoformat(payload["as_of"]), payload["as_of_basis"]
-            if current is not None and basis == FigureObservation.AsOfBasis.IMPORTED:
-                # Re-importing an undated file later must not move its observation in time.
-                as_of, basis = current.as_of, current.as_of_basis
+            as_of, basis = figure_date(
+                FigureObservation.objects.filter(**lookup).first(),
+                date.fromisoformat(payload["as_of"]),
+                payload["as_of_basis"],
+            )
             self.save(
                 FigureObservation,
                 lookup,
@@ -278,15 +254,10 @@ class _Writer:
         if Organization.objects.filter(normalized_name=normalize_name(name)).exists():
             raise ApplicationError(ORGANIZATION_EXISTS.format(name=name))
         org = Organization.objects.create(
-            slug=unique_slug(name, Organization),
+            slug=Slugs(Organization).new(name),
             name=name,
             normalized_name=normalize_name(name),
-            helix_role=payload.get("helix_role", ""),
-            helix_role_basis="stated in the table" if payload.get("helix_role") else "",
-            org_type=payload.get("org_type", ""),
-            city=payload.get("city", ""),
-            website=payload.get("website", ""),
-            description=payload.get("description", ""),
+            **_organization_fields(payload),
             source=source,
             line_start=payload["row"],
             line_end=payload["row"],
@@ -305,50 +276,38 @@ class _Writer:
             self.save(
                 OrganizationAlias,
                 {"organization": org, "normalized": key},
-                {
-                    "name": name,
-                    "language": language,
-                    **_keep_source(OrganizationAlias, org, key, source, payload),
-                },
+                {"name": name, "language": language, **_provenance(source, payload)},
+                source,
             )
-        values = {
-            "city": payload.get("city", ""),
-            "website": payload.get("website", ""),
-            "description": payload.get("description", ""),
-            "org_type": payload.get("org_type", ""),
-        }
-        if payload.get("helix_role") and not org.helix_role:
-            values["helix_role"] = payload["helix_role"]
-            values["helix_role_basis"] = "stated in the table"
-        self.fill(org, values)
+        self.fill(org, _organization_fields(payload))
         cluster_pk = payload.get("cluster_pk")
         if cluster_pk:
             lookup = {"organization": org, "cluster_id": cluster_pk, "role": "member"}
-            existing = Membership.objects.filter(**lookup).first()
-            values = {"listed_as": payload.get("helix_role", "")}
-            if existing is None:
-                values.update(source=source, line_start=payload["row"], line_end=payload["row"])
-            self.save(Membership, lookup, values)
+            values = {"listed_as": payload.get("helix_role", ""), **_provenance(source, payload)}
+            self.save(Membership, lookup, values, source)
             enqueue(DocumentKind.CLUSTER, cluster_pk)
         enqueue(DocumentKind.ORGANIZATION, org.pk)
 
 
-def _fingerprint(*parts: object) -> str:
-    return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
-
-
-def _keep_source(
-    model: type[Model], owner: Model, key: str, source: SourceDocument | None, payload: dict
-) -> dict[str, Any]:
-    """Provenance of an alias stays with the source that first stated it."""
-    owner_field = "cluster" if model is ClusterAlias else "organization"
-    existing = model._default_manager.filter(**{owner_field: owner, "normalized": key}).first()
-    if existing is not None:
-        return {}
+def _provenance(source: SourceDocument | None, payload: dict[str, Any]) -> dict[str, Any]:
     return {"source": source, "line_start": payload["row"], "line_end": payload["row"]}
 
 
-class _TableImport(_Writer):
+def _organization_fields(payload: dict[str, Any]) -> dict[str, Any]:
+    """What a member-list row states about an organisation (created with, or fills blanks)."""
+    helix_role = payload.get("helix_role", "")
+    return {
+        "helix_role": helix_role,
+        "helix_role_basis": "stated in the table" if helix_role else "",
+        "org_type": payload.get("org_type", ""),
+        "year_established": payload.get("year"),
+        "city": payload.get("city", ""),
+        "website": payload.get("website", ""),
+        "description": payload.get("description", ""),
+    }
+
+
+class _TableImport(RowWriter):
     def __init__(
         self,
         source_file: SourceFile,
@@ -605,108 +564,3 @@ def _known_cluster(cluster: Cluster) -> Known:
         year=cluster.year_established,
         coordinators=(cluster.coordinator_stated,) if cluster.coordinator_stated else (),
     )
-
-
-# -- the review queue -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def review_item_resolve(
-    *, item: ReviewItem, action: str, target_pk: int | None = None, actor: Any = None
-) -> ReviewItem:
-    """Apply a person's decision on a queued row and remember it for the next import.
-
-    Checked (``ingest/rules.py``): deciding the row at all, creating a record from it, and
-    accepting it into the chosen record; audited as ``review_item.resolve``.
-    """
-    item = ReviewItem.objects.select_for_update().get(pk=item.pk)
-    require(actor, "ingest.resolve_review_item", item, MAY_NOT_DECIDE)
-    if item.status != ReviewItem.Status.PENDING:
-        raise ApplicationError(NOT_PENDING.format(status=item.get_status_display()))
-    writer = _Writer()
-    cluster: Cluster | None = None
-    organization: Organization | None = None
-    actions = ReconciliationDecision.Action
-    if action == actions.ACCEPT:
-        if target_pk is None:
-            raise ApplicationError(NO_TARGET)
-        if item.entity == Entity.CLUSTER:
-            cluster = Cluster.objects.filter(pk=target_pk).first()
-            if cluster is None:
-                raise ApplicationError(WRONG_ENTITY.format(entity="cluster"))
-            require(
-                actor,
-                "ecosystem.edit_cluster",
-                cluster,
-                MAY_NOT_ACCEPT.format(name=cluster.display_name),
-            )
-            writer.cluster_apply(cluster, item.payload, item.source)
-        else:
-            organization = Organization.objects.filter(pk=target_pk).first()
-            if organization is None:
-                raise ApplicationError(WRONG_ENTITY.format(entity="organization"))
-            # Another name of an organisation is its identity: the city office's call.
-            require(
-                actor,
-                "ecosystem.rename_organization",
-                organization,
-                MAY_NOT_ACCEPT.format(name=organization.name),
-            )
-            writer.organization_apply(organization, item.payload, item.source)
-        item.status = ReviewItem.Status.ACCEPTED
-    elif action == actions.CREATE:
-        require(actor, "ingest.create_from_review_item", item, MAY_NOT_CREATE)
-        if item.entity == Entity.CLUSTER:
-            cluster = writer.cluster_create(item.payload, item.source)
-        else:
-            organization = writer.organization_create(item.payload, item.source)
-        item.status = ReviewItem.Status.CREATED
-    elif action == actions.REJECT:
-        item.status = ReviewItem.Status.REJECTED
-    else:
-        raise ApplicationError(UNKNOWN_ACTION.format(action=action))
-    now = timezone.now()
-    user = person(actor)
-    item.resolved_cluster, item.resolved_organization = cluster, organization
-    item.decided_by, item.decided_at = user, now
-    item.save(
-        update_fields=[
-            "status",
-            "resolved_cluster",
-            "resolved_organization",
-            "decided_by",
-            "decided_at",
-        ]
-    )
-    ReconciliationDecision.objects.update_or_create(
-        source_key=item.source_key,
-        entity=item.entity,
-        normalized_name=item.normalized_name,
-        defaults={
-            "incoming_name": item.incoming_name,
-            "action": action,
-            "cluster": cluster,
-            "organization": organization,
-            "review_item": item,
-            "decided_by": user,
-            "decided_at": now,
-        },
-    )
-    audit_record(
-        actor=actor,
-        action="review_item.resolve",
-        obj=item,
-        cluster_id=cluster.pk if cluster else None,
-        organization_id=organization.pk if organization else None,
-        before={"status": ReviewItem.Status.PENDING},
-        after={
-            "status": item.status,
-            "action": action,
-            "source": item.source_key,
-            "row": item.row,
-            "incoming_name": item.incoming_name,
-            "cluster": cluster.pk if cluster else None,
-            "organization": organization.pk if organization else None,
-        },
-    )
-    return item

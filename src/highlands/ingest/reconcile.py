@@ -17,6 +17,25 @@ Pure: known entities and an incoming record in, a :class:`Decision` out.  Severa
 A wrong merge is far worse than a question, so ``match`` needs names that agree fully, or
 nearly with an independent signal agreeing, no conflict, and a clear lead over the runner-up.
 ``new`` needs every candidate to be far off.  Everything else is ``review``.
+
+**Distinct names are new**: two names that each have a *distinctive* concept (not generic,
+not a place, not a form) the other has nothing like — not the same concept, not a related
+one, not a typo of it — where at least one of those is a *name word* (a word the glossary
+does not know: a surname, a brand), name two different things ("Zakład Metalowy
+Nowak-Kowalski" and "Zakład Metalowy Nowak-Wójcik"), however many words they share; their
+name score is capped at ``DISTINCT_NAMES``, below ``NEW_BELOW``.  A name whose distinctive
+concepts are all found in the other (a shorter or a longer form of it) stays a question, and
+so do names that differ only in domain words ("eco-energy" and "renewable energy" may be
+one cluster).
+
+**Blocking**: a row is scored only against the known entities that could score at least
+``NEW_BELOW``, i.e. that are not distinct from it: those with the same normalised key or the
+same concepts; those whose names hold every distinctive concept of the row (or a related
+one or a typo of it); those whose distinctive concepts are all among the row's; and those
+with the same name words (the names may then differ in domain words only).  Indexes of
+keys, concepts and signatures make that a few set intersections per row, however many
+entities are known.  Clusters, few, are also blocked broadly: every cluster sharing a
+concept, a concept's first letters or a coordinator is scored.
 """
 
 from __future__ import annotations
@@ -25,12 +44,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
+from itertools import combinations, islice, product
 
 from ..text.folding import fold, tokens
 from ..text.names import normalize_name
 from .vocabulary import (
     FORM_CONCEPTS,
     GENERIC_CONCEPTS,
+    GLOSSARY_CONCEPTS,
     LEGAL_FORM_WORDS,
     NAME_STOPWORDS,
     PLACE_CONCEPTS,
@@ -58,14 +80,52 @@ COORDINATOR_ONLY = 0.55  # no name resemblance, but the same coordinator: ask a 
 FUZZY_TOKEN = 0.80  # a concept word this similar counts (typos)
 COORDINATOR_SIMILAR = 0.85
 COORDINATOR_UNRELATED = 0.40
+# Distinct names (see above) score at most this: below NEW_BELOW even with every bonus.
+DISTINCT_NAMES = 0.30
+MAX_SIGNATURES = 256  # distinctive-concept subsets looked up per name
 
 
+_IGNORED_WORDS = NAME_STOPWORDS | LEGAL_FORM_WORDS
+
+
+@lru_cache(maxsize=262144)
+def name_key(name: str) -> str:
+    """``normalize_name``, remembered (every name is compared many times)."""
+    return normalize_name(name)
+
+
+@lru_cache(maxsize=262144)
 def concepts(name: str) -> frozenset[str]:
     """The concepts a name is made of: legal forms and stop words dropped, PL/EN folded."""
-    words = [w for w in tokens(normalize_name(name)) if w not in NAME_STOPWORDS | LEGAL_FORM_WORDS]
+    words = [w for w in tokens(name_key(name)) if w not in _IGNORED_WORDS]
     return frozenset(c for w in words for c in concepts_of(w))
 
 
+def distinctive(name_concepts: frozenset[str]) -> frozenset[str]:
+    """The concepts that say *what*: not generic, not a place, not a form."""
+    return frozenset(c for c in name_concepts if _weight(c) == 1.0)
+
+
+def name_words(name_concepts: frozenset[str]) -> frozenset[str]:
+    """The distinctive concepts the glossary does not know: the words that say *which* one
+    (a surname, a brand), where two domain words ("eco", "renewable") may still mean one."""
+    return frozenset(c for c in distinctive(name_concepts) if c not in GLOSSARY_CONCEPTS)
+
+
+def _fuzzy(a: str, b: str) -> float:
+    """A typo's similarity of two concept words (0 when too short or too different)."""
+    shorter, longer = sorted((len(a), len(b)))
+    # The ratio is at most 2·shorter / (shorter + longer): skip pairs that cannot reach it.
+    if shorter < 4 or shorter * 3 < longer * 2:
+        return 0.0
+    matcher = SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < FUZZY_TOKEN or matcher.quick_ratio() < FUZZY_TOKEN:
+        return 0.0
+    ratio = matcher.ratio()
+    return ratio * 0.9 if ratio >= FUZZY_TOKEN else 0.0  # a typo is evidence, not identity
+
+
+@lru_cache(maxsize=65536)
 def _weight(concept: str) -> float:
     if concept in GENERIC_CONCEPTS:
         return 0.25
@@ -74,19 +134,30 @@ def _weight(concept: str) -> float:
     return 1.0
 
 
+@lru_cache(maxsize=262144)
+def _partner_score(concept: str, other: str) -> float:
+    if concept == other:
+        return 1.0
+    return RELATED_CONCEPTS.get(frozenset({concept, other})) or _fuzzy(concept, other)
+
+
 def _best_partner(concept: str, others: frozenset[str]) -> float:
     if concept in others:
         return 1.0
-    best = 0.0
-    for other in others:
-        related = RELATED_CONCEPTS.get(frozenset({concept, other}))
-        if related:
-            best = max(best, related)
-        elif min(len(concept), len(other)) >= 4:
-            ratio = SequenceMatcher(None, concept, other).ratio()
-            if ratio >= FUZZY_TOKEN:
-                best = max(best, ratio * 0.9)  # a typo is evidence, not identity
-    return best
+    return max((_partner_score(concept, other) for other in others), default=0.0)
+
+
+def distinct_names(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Each side has a distinctive concept with no partner on the other side, and one of
+    those is a name word (two names differing only in domain words may still be one)."""
+    # A word both names share is paired with itself, so it is no one else's typo partner
+    # ("Piotrowski" is not a typo of the "Ostrowski" both names hold).
+    rest_a, rest_b = a - b, b - a
+    only_a = {c for c in distinctive(rest_a) if _best_partner(c, rest_b) == 0.0}
+    only_b = {c for c in distinctive(rest_b) if _best_partner(c, rest_a) == 0.0}
+    if not only_a or not only_b:
+        return False
+    return any(c not in GLOSSARY_CONCEPTS for c in only_a | only_b)
 
 
 def concept_similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -101,14 +172,18 @@ def concept_similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def name_similarity(a: str, b: str) -> float:
-    """1.0 same key; 0.95 same concepts (e.g. across languages); else concept overlap."""
-    key_a, key_b = normalize_name(a), normalize_name(b)
+    """1.0 same key; 0.95 same concepts (e.g. across languages); else concept overlap,
+    capped at ``DISTINCT_NAMES`` when the names are distinct."""
+    key_a, key_b = name_key(a), name_key(b)
     if key_a and key_a == key_b:
         return EXACT_NAME
     ca, cb = concepts(a), concepts(b)
     if ca and ca == cb:
         return SAME_CONCEPTS
-    return min(concept_similarity(ca, cb), SAME_CONCEPTS - 0.01)
+    similarity = min(concept_similarity(ca, cb), SAME_CONCEPTS - 0.01)
+    if distinct_names(ca, cb):
+        return min(similarity, DISTINCT_NAMES)
+    return similarity
 
 
 @dataclass(frozen=True)
@@ -154,39 +229,142 @@ class Decision:
 
 
 class Reconciler:
-    """Scores incoming records against a fixed set of known entities (indexed once)."""
+    """Scores incoming records against known entities, found through blocking indexes.
 
-    def __init__(self, known: Iterable[Known]) -> None:
+    ``add`` makes an entity known (e.g. one this import has just created), so the rows after
+    it are reconciled against it too.  ``broad`` (for the few clusters) also scores every
+    entity sharing a concept or a concept's first letters, which a coordinator or a partial
+    name may make a candidate; organisations, by the hundred thousand, are not.
+    """
+
+    def __init__(self, known: Iterable[Known], *, broad: bool = True) -> None:
+        self._broad_blocking = broad
         self._known: list[Known] = []
         self._keys: dict[str, set[int]] = defaultdict(set)
         self._by_concept: dict[str, set[int]] = defaultdict(set)
         self._by_prefix: dict[str, set[int]] = defaultdict(set)
+        self._by_signature: dict[frozenset[str], set[int]] = defaultdict(set)  # distinctive
+        self._by_name_words: dict[frozenset[str], set[int]] = defaultdict(set)
+        self._by_concepts: dict[frozenset[str], set[int]] = defaultdict(set)
+        self._vocabulary: dict[str, set[str]] = defaultdict(set)  # concept[:2] → concepts
+        # Remembered partners, by the bucket (first letters) a new concept would change.
+        self._partners: dict[str, dict[str, frozenset[str]]] = defaultdict(dict)
         for entity in known:
             self.add(entity)
 
+    def __len__(self) -> int:
+        return len(self._known)
+
     def add(self, entity: Known) -> None:
-        """Make an entity known (e.g. one this import has just created)."""
+        """Make an entity known."""
         index = len(self._known)
         self._known.append(entity)
         for name in (*entity.names, *entity.coordinators):
-            self._keys[normalize_name(name)].add(index)
-            for concept in concepts(name):
+            self._keys[name_key(name)].add(index)
+            name_concepts = concepts(name)
+            for concept in name_concepts:
+                if concept not in self._by_concept:
+                    self._learn(concept)
                 self._by_concept[concept].add(index)
                 self._by_prefix[concept[:3]].add(index)
+        for name in entity.names:
+            name_concepts = concepts(name)
+            if name_concepts:
+                self._by_concepts[name_concepts].add(index)
+            self._by_signature[distinctive(name_concepts)].add(index)
+            self._by_name_words[name_words(name_concepts)].add(index)
+
+    def _learn(self, concept: str) -> None:
+        """A concept seen for the first time: it may be the partner of remembered ones."""
+        self._vocabulary[concept[:2]].add(concept)
+        self._partners.pop(concept[:2], None)
+
+    def partners(self, concept: str) -> frozenset[str]:
+        """Known concepts that count for ``concept``: itself, related ones, typos of it."""
+        remembered = self._partners[concept[:2]]
+        found = remembered.get(concept)
+        if found is None:
+            near = {c for c in self._vocabulary.get(concept[:2], ()) if _fuzzy(concept, c) > 0}
+            related = {o for pair in RELATED_CONCEPTS if concept in pair for o in pair}
+            found = frozenset(c for c in near | related | {concept} if c in self._by_concept)
+            remembered[concept] = found
+        return found
 
     def _blocked(self, incoming: Incoming) -> set[int]:
-        """Entities sharing a key, a distinctive concept or a concept's first letters."""
+        """The entities that could score at least ``NEW_BELOW`` (see the module's notes)."""
         found: set[int] = set()
         for name in (*incoming.names, *([incoming.coordinator] if incoming.coordinator else [])):
-            found |= self._keys.get(normalize_name(name), set())
-            for concept in concepts(name):
-                if concept not in GENERIC_CONCEPTS:
-                    found |= self._by_concept.get(concept, set())
-                    found |= self._by_prefix.get(concept[:3], set())
-                    for pair in RELATED_CONCEPTS:
-                        if concept in pair:
-                            for other in pair - {concept}:
-                                found |= self._by_concept.get(other, set())
+            found |= self._keys.get(name_key(name), set())
+            if self._broad_blocking:
+                found |= self._broad(name)
+        for name in incoming.names:
+            name_concepts = concepts(name)
+            if name_concepts:
+                found |= self._by_concepts.get(name_concepts, set())
+            signature = distinctive(name_concepts)
+            if signature:
+                found |= self._containing(signature)
+                found |= self._contained(signature, self._by_signature, subsets=True)
+                found |= self._contained(
+                    name_words(name_concepts), self._by_name_words, subsets=False
+                )
+        return found
+
+    def _broad(self, name: str) -> set[int]:
+        """Entities sharing a distinctive concept or its first letters (few entities only)."""
+        found: set[int] = set()
+        for concept in concepts(name):
+            if concept not in GENERIC_CONCEPTS:
+                found |= self._by_concept.get(concept, set())
+                found |= self._by_prefix.get(concept[:3], set())
+                for pair in RELATED_CONCEPTS:
+                    if concept in pair:
+                        for other in pair - {concept}:
+                            found |= self._by_concept.get(other, set())
+        return found
+
+    def _containing(self, signature: frozenset[str]) -> set[int]:
+        """Entities with a name holding every concept of ``signature`` (or a partner of it)."""
+        groups: list[set[int]] = []
+        for concept in signature:
+            partners = self.partners(concept)
+            if not partners:
+                return set()
+            if len(partners) == 1:
+                groups.append(self._by_concept[next(iter(partners))])
+            else:
+                groups.append(set().union(*(self._by_concept[p] for p in partners)))
+        groups.sort(key=len)
+        result = groups[0] & groups[1] if len(groups) > 1 else set(groups[0])
+        for group in groups[2:]:
+            if not result:
+                break
+            result &= group
+        return result
+
+    def _contained(
+        self,
+        signature: frozenset[str],
+        index: dict[frozenset[str], set[int]],
+        *,
+        subsets: bool,
+    ) -> set[int]:
+        """Entities whose ``index`` signature is ``signature`` (or, with ``subsets``, a part
+        of it), each concept possibly replaced by a partner."""
+        options = [sorted(self.partners(c)) for c in sorted(signature)]
+        if not subsets:
+            return set().union(
+                *(index.get(frozenset(p), set()) for p in islice(product(*options), MAX_SIGNATURES))
+            )
+        found: set[int] = set()
+        looked = 0
+        for size in range(1, len(options) + 1):
+            for chosen in combinations(options, size):
+                for pick in islice(product(*chosen), MAX_SIGNATURES - looked):
+                    found |= index.get(frozenset(pick), set())
+                    looked += 1
+                if looked >= MAX_SIGNATURES:
+                    return found
         return found
 
     def score(self, incoming: Incoming, known: Known) -> Candidate:

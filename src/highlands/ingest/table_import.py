@@ -342,7 +342,7 @@ class _TableImport(RowWriter):
         self.clusters = Reconciler(known_clusters())
         self.cluster_memory = remembered_decisions(source_key=self.source_key, entity="cluster")
         if self.table.kind == "organizations":
-            self.organizations = Reconciler(known_organizations())
+            self.organizations = Reconciler(known_organizations(), broad=False)
             self.org_memory = remembered_decisions(
                 source_key=self.source_key, entity="organization"
             )

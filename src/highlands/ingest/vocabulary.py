@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 
 from ..text.folding import fold
@@ -388,6 +390,7 @@ CONCEPT_PREFIXES: dict[str, tuple[str, ...]] = {
     "advanced": ("advanc", "zaawans"),
     "technology": ("technolog", "techni", "tech"),
     "energy": ("energ",),
+    "renewable": ("renewab", "odnawial", "oze"),
     "eco": ("eco", "eko", "ekolog"),
     "photonics": ("photon", "foton"),
     "optical": ("optic", "optycz", "opty"),
@@ -462,6 +465,13 @@ _WHOLE_WORD_BELOW = 4
 _SHORT_WORDS = {"mod": ("moda", "mody", "modowy", "modowa", "modowe", "modowego", "modowych")}
 
 
+# Every concept the glossary knows (a word outside it is a name: a surname, a brand).
+GLOSSARY_CONCEPTS = frozenset(CONCEPT_PREFIXES) | frozenset(
+    c for concepts in COMPOUND_PREFIXES.values() for c in concepts
+)
+
+
+@lru_cache(maxsize=131072)
 def concepts_of(word: str) -> tuple[str, ...]:
     """The glossary concepts of a folded word ('ekoenergetyczny' → eco, energy)."""
     for prefix, concepts in COMPOUND_PREFIXES.items():

@@ -31,7 +31,7 @@ from ..ecosystem.models import (
 )
 from ..ecosystem.search_documents import DocumentKind
 from ..errors import ApplicationError, SourceImportError
-from ..search.indexing import enqueue
+from ..search.indexing import enqueue, enqueue_many
 from ..text.names import normalize_name
 from .models import Entity, ReconciliationDecision, ReviewItem
 from .parsers.tables import (
@@ -46,6 +46,7 @@ from .reconcile import MATCH, NEW, REVIEW, Decision, Incoming, Known, Reconciler
 from .selectors import known_clusters, known_organizations, remembered_decisions
 from .sources import SourceFile, check_workbook, decode_text
 from .upsert import (
+    Batch,
     ImportReport,
     Slugs,
     audit_import,
@@ -346,19 +347,20 @@ class _TableImport(RowWriter):
             self.org_memory = remembered_decisions(
                 source_key=self.source_key, entity="organization"
             )
-        total = len(self.table.rows)
-        step = max(1, total // 100)
-        for done, row in enumerate(self.table.rows, start=1):
-            if self.table.kind == "organizations":
-                self._organization_row(row)
-            else:
-                self._cluster_row(row)
-            if self.progress is not None and (done % step == 0 or done == total):
-                self.progress(done, total)
+        self.cluster_decisions: dict[str, Decision] = {}
         if self.table.kind == "organizations":
+            _MemberList(self).run()
             self.report.organizations = len(self.table.rows)
-        else:
-            self.report.clusters = len(self.table.rows)
+            return
+        for done, row in enumerate(self.table.rows, start=1):
+            self._cluster_row(row)
+            self._progress(done)
+        self.report.clusters = len(self.table.rows)
+
+    def _progress(self, done: int) -> None:
+        total = len(self.table.rows)
+        if self.progress is not None and (done % max(1, total // 100) == 0 or done == total):
+            self.progress(done, total)
 
     # -- figures' date
     def _as_of(self, row: TableRow) -> _AsOf:
@@ -421,39 +423,16 @@ class _TableImport(RowWriter):
             self._unqueue(Entity.CLUSTER, row)
         self._row_report(row, decision.decision, match_name, decision)
 
-    def _organization_row(self, row: TableRow) -> None:
-        payload = self._payload(row)
-        if row.cluster:
-            payload["cluster_pk"] = self._resolve_cluster(row)
-        key = normalize_name(row.name)
-        remembered = self.org_memory.get(key)
-        if remembered is not None:
-            self._remembered(row, remembered, payload)
-            return
-        decision = self.organizations.decide(
-            Incoming(names=tuple(n for n, _ in row.names), year=row.year, city=row.city)
-        )
-        match_name = None
-        if decision.decision == MATCH and decision.match is not None:
-            org = Organization.objects.get(pk=decision.match.pk)
-            self.organization_apply(org, payload, self.source)
-            match_name = org.name
-        elif decision.decision == NEW:
-            org = self.organization_create(payload, self.source)
-            self.organizations.add(Known(pk=org.pk, display_name=org.name, names=(org.name,)))
-        else:
-            self._queue(Entity.ORGANIZATION, row, payload, decision)
-        if decision.decision != REVIEW:
-            self._unqueue(Entity.ORGANIZATION, row)
-        self._row_report(row, decision.decision, match_name, decision)
-
     def _resolve_cluster(self, row: TableRow) -> int | None:
         """The cluster a member list names: only a confident match links the membership."""
         assert row.cluster is not None  # noqa: S101 — checked by the caller
         remembered = self.cluster_memory.get(normalize_name(row.cluster))
         if remembered is not None and remembered.cluster_id:
             return remembered.cluster_id
-        decision = self.clusters.decide(Incoming(names=(row.cluster,)))
+        decision = self.cluster_decisions.get(row.cluster)
+        if decision is None:  # a member list names few clusters, each on many rows
+            decision = self.clusters.decide(Incoming(names=(row.cluster,)))
+            self.cluster_decisions[row.cluster] = decision
         if decision.decision == MATCH and decision.match is not None:
             return decision.match.pk
         self.report.warnings.append(
@@ -564,3 +543,187 @@ def _known_cluster(cluster: Cluster) -> Known:
         year=cluster.year_established,
         coordinators=(cluster.coordinator_stated,) if cluster.coordinator_stated else (),
     )
+
+
+class _MemberList:
+    """A table of organisations, written in bulk: every row is reconciled first (new
+    organisations become known to the rows after them), then each table is written with
+    one ``Batch`` — organisations, their aliases, memberships and the review queue."""
+
+    def __init__(self, run: _TableImport) -> None:
+        self.run_ = run
+        self.report = run.report
+        self.source = run.source
+        self.organizations = Batch(
+            Organization, ("normalized_name",), Organization.objects.all(), run.report
+        )
+        self.by_pk = {o.pk: o for o in self.organizations.existing.values()}
+        self.slugs = Slugs(Organization)
+        self.pending: dict[int, tuple] = {}  # temporary (negative) pk of a new one → its key
+        self.applied: list[tuple[tuple, dict[str, Any]]] = []  # (organisation key, payload)
+        self.queued: dict[str, tuple[TableRow, dict[str, Any], Decision]] = {}
+        self.decided: set[str] = set()
+
+    def run(self) -> None:
+        run = self.run_
+        for done, row in enumerate(run.table.rows, start=1):
+            self._row(row)
+            run._progress(done)
+        touched = {key for key, _ in self.applied}
+        changed = set(self.organizations.to_create) | set(self.organizations.to_update)
+        self.organizations.flush()
+        aliases = Batch(
+            OrganizationAlias,
+            ("organization_id", "normalized"),
+            OrganizationAlias.objects.all(),
+            self.report,
+        )
+        cluster_pks = {p["cluster_pk"] for _, p in self.applied if p.get("cluster_pk")}
+        memberships = Batch(
+            Membership,
+            ("organization_id", "cluster_id", "role"),
+            Membership.objects.filter(cluster_id__in=cluster_pks, role="member"),
+            self.report,
+        )
+        for key, payload in self.applied:
+            org = self.organizations.get(key)
+            for name, language in payload["names"]:
+                alias = normalize_name(name)
+                if alias and alias != org.normalized_name:
+                    aliases.put(
+                        (org.pk, alias),
+                        {"name": name, "language": language, **_provenance(self.source, payload)},
+                        source_id=self.source.pk,
+                    )
+            if payload.get("cluster_pk"):
+                memberships.put(
+                    (org.pk, payload["cluster_pk"], "member"),
+                    {
+                        "listed_as": payload.get("helix_role", ""),
+                        **_provenance(self.source, payload),
+                    },
+                    source_id=self.source.pk,
+                )
+        alias_owners = {pk for pk, _ in (*aliases.to_create, *aliases.to_update)}
+        new_members = [*memberships.to_create.values(), *memberships.to_update.values()]
+        aliases.flush()
+        memberships.flush()
+        self._write_queue()
+        org_pks = {o.pk for key in touched if key in changed and (o := self.organizations.get(key))}
+        org_pks |= alias_owners
+        enqueue_many(DocumentKind.ORGANIZATION, sorted(org_pks))
+        enqueue_many(DocumentKind.CLUSTER, sorted({m.cluster_id for m in new_members}))
+
+    def _row(self, row: TableRow) -> None:
+        run = self.run_
+        payload = run._payload(row)
+        if row.cluster:
+            payload["cluster_pk"] = run._resolve_cluster(row)
+        key = normalize_name(row.name)
+        remembered = run.org_memory.get(key)
+        if remembered is not None:
+            self.decided.add(key)
+            target = remembered.organization
+            if remembered.action == ReconciliationDecision.Action.REJECT or target is None:
+                self.report.rows.append(
+                    _row_dict(row, REVIEW, None, 0.0, [], "rejected by a reviewer", "reject")
+                )
+                return
+            self._apply(self.by_pk.get(target.pk, target), payload)
+            self.report.rows.append(
+                _row_dict(
+                    row,
+                    MATCH,
+                    target.name,
+                    1.0,
+                    [{"name": target.name, "score": 1.0}],
+                    "decided by a reviewer",
+                    remembered.action,
+                )
+            )
+            return
+        decision = run.organizations.decide(
+            Incoming(names=tuple(n for n, _ in row.names), year=row.year, city=row.city)
+        )
+        match_name = None
+        if decision.decision == MATCH and decision.match is not None:
+            org = self._known(decision.match.pk)
+            self._apply(org, payload)
+            match_name = org.name
+        elif decision.decision == NEW:
+            org = self.organizations.put(
+                (key,),
+                {
+                    "slug": self.slugs.new(row.name),
+                    "name": row.name,
+                    **_organization_fields(payload),
+                    **_provenance(self.source, payload),
+                },
+            )
+            temporary = -(len(self.pending) + 1)
+            self.pending[temporary] = (key,)
+            run.organizations.add(
+                Known(pk=temporary, display_name=row.name, names=(row.name,), city=row.city)
+            )
+            self.applied.append(((key,), payload))
+        else:
+            self.queued[key] = (row, payload, decision)
+        if decision.decision != REVIEW:
+            self.decided.add(key)
+        run._row_report(row, decision.decision, match_name, decision)
+
+    def _known(self, pk: int) -> Organization:
+        """An organisation reconciliation knows: read before, or new in this file."""
+        if pk < 0:
+            return self.organizations.get(self.pending[pk])
+        return self.by_pk[pk]
+
+    def _apply(self, org: Organization, payload: dict[str, Any]) -> None:
+        """A matched row: blanks filled now; aliases and membership once all rows are in."""
+        key = (org.normalized_name,)
+        if self.organizations.get(key) is None:  # renamed since it was read: a plain fill
+            fill_one(org, _organization_fields(payload), self.report)
+            self.organizations.existing[key] = org
+        else:
+            self.organizations.fill(key, _organization_fields(payload))
+        self.applied.append((key, payload))
+
+    def _write_queue(self) -> None:
+        """Queue the rows for review; rows decided now no longer wait for a person."""
+        queue = Batch(
+            ReviewItem,
+            ("source_key", "entity", "normalized_name"),
+            ReviewItem.objects.filter(source_key=self.run_.source_key, entity=Entity.ORGANIZATION),
+            self.report,
+        )
+        for key, (row, payload, decision) in self.queued.items():
+            queue.put(
+                (self.run_.source_key, Entity.ORGANIZATION, key[:255]),
+                {
+                    "source": self.source,
+                    "row": row.row,
+                    "incoming_name": row.name,
+                    "language": row.language,
+                    "payload": payload,
+                    "candidates": [
+                        {
+                            "pk": self._known(c.known.pk).pk,
+                            "name": c.known.display_name,
+                            "score": c.score,
+                        }
+                        for c in decision.candidates
+                    ],
+                    "score": decision.score,
+                    "reason": decision.reason[:255],
+                },
+            )
+        queue.flush()
+        stale = [
+            item.pk
+            for (_, _, name), item in queue.existing.items()
+            if name in self.decided and item.status == ReviewItem.Status.PENDING
+        ]
+        for start in range(0, len(stale), 500):
+            self.report.deleted += ReviewItem.objects.filter(
+                pk__in=stale[start : start + 500]
+            ).delete()[0]

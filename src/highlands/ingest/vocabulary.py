@@ -291,9 +291,13 @@ POLISH_HEADER_WORDS = re.compile(
 )
 
 
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
 def header_key(header: str) -> str:
     """A header folded to lower-case ASCII words: 'Liczba członków*' → 'liczba czlonkow'."""
-    return re.sub(r"[^a-z0-9]+", " ", fold(header)).strip()
+    return _NOT_WORD.sub(" ", fold(header)).strip()
 
 
 def classify_header(header: str) -> str | None:
@@ -354,6 +358,7 @@ HELIX_VALUES: list[tuple[re.Pattern[str], str, str]] = [
 ]
 
 
+@lru_cache(maxsize=4096)
 def classify_helix_value(value: str) -> tuple[str, str] | None:
     """(helix role, organisation type) for a cell such as 'IOB' or 'uczelnia'; None if unknown."""
     key = header_key(value)

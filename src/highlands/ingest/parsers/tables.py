@@ -602,7 +602,17 @@ _MEMBER_UNIT = re.compile(
 FORMULA_START = ("=", "+", "@")
 
 
+_LONGEST_BLANK = max(len(b) for b in BLANKS)
+_LETTERS_OR_DIGITS = re.compile(r"[^\W_]")
+
+
 def is_blank(text: str) -> bool:
+    # More letters and digits than the longest blank word: text, whatever else it holds.
+    if (
+        len(text) > _LONGEST_BLANK
+        and len(_LETTERS_OR_DIGITS.findall(text, 0, 64)) > 2 * _LONGEST_BLANK
+    ):
+        return False
     return header_key(text) in BLANKS or text.strip() in BLANKS
 
 
@@ -691,10 +701,13 @@ def _preamble_date(preamble: list[list[str]]) -> date | None:
 _URL = URLValidator(schemes=["http", "https"])
 
 
+_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+
+
 def parse_website(text: str) -> str | None:
     """A web address; 'www.example.pl' gains 'https://'.  None when not an address."""
     url = text.strip()
-    if not re.match(r"^https?://", url, re.IGNORECASE):
+    if not _SCHEME.match(url):
         url = "https://" + url
     try:
         _URL(url)

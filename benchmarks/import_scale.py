@@ -1,0 +1,220 @@
+"""Large member lists: import throughput, review rate and re-import at 1k, 10k and 100k rows.
+
+Usage:
+  .venv/bin/python benchmarks/import_scale.py [--sizes 1000 10000 100000] [--repeat 3]
+  .venv/bin/python benchmarks/import_scale.py --src /path/to/other/checkout/src --sizes 1000
+
+Each size runs in a fresh throw-away SQLite database holding the imported source document
+(18 clusters, ~150 organisations).  The member list has Polish headers (nazwa, miasto, rola,
+strona www, opis, klaster) and distinct synthetic organisations whose names share words
+("Zakład Metalowy Nowak-Kowalski sp. z o.o." beside "Zakład Metalowy Nowak-Wójcik s.c."),
+all members of one cluster the source names.  Timed: ``import_file`` (read, parse,
+reconcile, write, one transaction) — then the same file again, which must change nothing.
+The search index is not drained inside the timed import (``HIGHLANDS_SEARCH_SYNC=0``, as the
+README advises for large imports); both paths queue the same outbox rows.
+Also: the review rate of the first 300 names reconciled one after another (``--names``).
+``--src`` runs the same measurement against another checkout (the old write path).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "src/highlands/ingest/data/lublin-economic-highlands.txt"
+CLUSTER = "Lubelski Klaster Teleinformatyczny"
+
+PREFIXES = [
+    "Zakład Metalowy", "Firma Handlowa", "Przedsiębiorstwo Usługowe", "Biuro Rachunkowe",
+    "Pracownia Projektowa", "Studio Graficzne", "Zakład Stolarski", "Hurtownia Spożywcza",
+    "Auto Serwis", "Kancelaria Prawna", "Drukarnia", "Piekarnia", "Transport",
+    "Instalacje Elektryczne", "Usługi Budowlane", "Gabinet Stomatologiczny", "Apteka",
+    "Szkoła Językowa", "Agencja Reklamowa", "Laboratorium", "Warsztat Samochodowy",
+    "Sklep Ogrodniczy", "Serwis Komputerowy", "Biuro Podróży", "Pralnia", "Zakład Krawiecki",
+    "Kwiaciarnia", "Hotel", "Restauracja", "Centrum Medyczne",
+]  # fmt: skip
+SURNAMES = [
+    "Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowski",
+    "Zieliński", "Szymański", "Woźniak", "Dąbrowski", "Kozłowski", "Jankowski", "Mazur",
+    "Wojciechowski", "Kwiatkowski", "Krawczyk", "Kaczmarek", "Piotrowski", "Grabowski",
+    "Zając", "Pawłowski", "Michalski", "Król", "Wieczorek", "Jabłoński", "Wróbel",
+    "Nowakowski", "Majewski", "Olszewski", "Stępień", "Malinowski", "Jaworski", "Adamczyk",
+    "Dudek", "Nowicki", "Pawlak", "Górski", "Witkowski", "Walczak", "Sikora", "Baran",
+    "Rutkowski", "Michalak", "Szewczyk", "Ostrowski", "Tomaszewski", "Pietrzak", "Zalewski",
+    "Wróblewski", "Marciniak", "Jasiński", "Zawadzki", "Bąk", "Jakubowski", "Sadowski",
+    "Duda", "Włodarczyk", "Wilk", "Chmielewski", "Borkowski", "Sokołowski", "Szczepański",
+    "Sawicki", "Lis", "Kucharski", "Kalinowski", "Wysocki", "Mazurek", "Kubiak", "Maciejewski",
+    "Czarnecki", "Kołodziej", "Szczepaniak", "Urbański", "Kaczmarczyk", "Kubacki", "Laskowski",
+    "Ziółkowski", "Głowacki", "Kasprzak", "Zawisza", "Leśniak", "Sobczak", "Czerwiński",
+    "Andrzejewski", "Cieślak", "Kowalewski", "Szulc", "Bednarek",
+]  # fmt: skip
+FORMS = ["sp. z o.o.", "S.A.", "s.c.", "sp. j.", ""]
+CITIES = ["Lublin", "Świdnik", "Puławy", "Chełm", "Zamość", "Biała Podlaska"]
+ROLES = ["przedsiębiorstwo", "IOB", "uczelnia", "NGO"]
+
+
+def synthetic_names(count: int, seed: int = 7) -> list[str]:
+    """Distinct organisations that share words: a trade, two surnames, a legal form."""
+    rng = random.Random(seed)  # noqa: S311 — test data, not secrets
+    combos = [(p, a, b) for p in PREFIXES for a in SURNAMES for b in SURNAMES if a < b]
+    if count > len(combos):
+        raise SystemExit(f"at most {len(combos)} distinct names")
+    rng.shuffle(combos)
+    return [f"{p} {a}-{b} {rng.choice(FORMS)}".strip() for p, a, b in combos[:count]]
+
+
+def member_list(path: Path, count: int) -> Path:
+    rng = random.Random(3)  # noqa: S311 — test data, not secrets
+    lines = ["nazwa;miasto;rola;strona www;opis;klaster"]
+    for n, name in enumerate(synthetic_names(count)):
+        lines.append(
+            f"{name};{rng.choice(CITIES)};{rng.choice(ROLES)};https://firma{n}.example.pl;"
+            f"Opis działalności firmy numer {n};{CLUSTER}"
+        )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def review_rate(count: int = 300) -> dict[str, int]:
+    """Reconcile ``count`` synthetic names one after another, as an import does."""
+    from highlands.ingest.reconcile import NEW, Incoming, Known, Reconciler
+
+    try:
+        reconciler = Reconciler([], broad=False)
+    except TypeError:  # the old path blocks one way only
+        reconciler = Reconciler([])
+    decisions = {"match": 0, "new": 0, "review": 0}
+    for pk, name in enumerate(synthetic_names(count), start=1):
+        decision = reconciler.decide(Incoming(names=(name,)))
+        decisions[decision.decision] += 1
+        if decision.decision == NEW:
+            reconciler.add(Known(pk=pk, display_name=name, names=(name,)))
+    return decisions
+
+
+def _worker(args: argparse.Namespace) -> None:
+    """One size in this process: template database in, timings out (JSON on stdout)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "highlands.config.settings.test"
+    os.environ["DATABASE_URL"] = f"sqlite:///{args.db}"
+    # As the README advises for imports of thousands of records: the reindex outbox is
+    # drained by a worker afterwards (``highlands search-index drain``), not in the import.
+    os.environ["HIGHLANDS_SEARCH_SYNC"] = "0"
+    import django
+
+    django.setup()
+    from highlands.ingest.importers import import_file
+
+    started = time.perf_counter()
+    report = import_file(str(args.file))
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    again = import_file(str(args.file))
+    second = time.perf_counter() - started
+    decisions = {"match": 0, "new": 0, "review": 0}
+    for row in report.rows:
+        decisions[row["decision"]] += 1
+    print(
+        json.dumps(
+            {
+                "seconds": first,
+                "reimport_seconds": second,
+                "decisions": decisions,
+                "created": report.created,
+                "reimport_created": again.created,
+                "reimport_updated": again.updated,
+                "reimport_deleted": again.deleted,
+            }
+        )
+    )
+
+
+def _template(src: Path, directory: Path) -> Path:
+    """A migrated database holding the source document, copied for every run."""
+    db = directory / "template.sqlite3"
+    code = (
+        "import os,sys;sys.path.insert(0,sys.argv[1]);"
+        "os.environ['DJANGO_SETTINGS_MODULE']='highlands.config.settings.test';"
+        "os.environ['DATABASE_URL']='sqlite:///'+sys.argv[2];"
+        "import django;django.setup();"
+        "from django.core.management import call_command;"
+        "call_command('migrate',verbosity=0);"
+        "from highlands.ingest.importers import import_file;import_file(sys.argv[3])"
+    )
+    subprocess.run([sys.executable, "-c", code, str(src), str(db), str(SEED)], check=True)  # noqa: S603
+    return db
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--src", type=Path, default=ROOT / "src", help="checkout's src/")
+    parser.add_argument("--names", type=int, default=300, help="names for the review rate")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    sys.path.insert(0, str(args.src))
+    if args.worker:
+        _worker(args)
+        return
+    load = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout  # noqa: S607
+    print(f"src: {args.src}\nload: {load.strip()}")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "highlands.config.settings.test"
+    import django
+
+    django.setup()
+    rate = review_rate(args.names)
+    print(
+        f"review rate on {args.names} synthetic names: "
+        f"{rate['review'] / args.names:.1%} ({rate})"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        template = _template(args.src, directory)
+        for size in args.sizes:
+            path = member_list(directory / f"czlonkowie-{size}.csv", size)
+            runs = []
+            for _ in range(args.repeat):
+                db = directory / "run.sqlite3"
+                shutil.copy(template, db)
+                out = subprocess.run(  # noqa: S603
+                    [
+                        sys.executable, __file__, "--worker", "--src", str(args.src),
+                        "--db", str(db), "--file", str(path),
+                    ],  # fmt: skip
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+                db.unlink()
+            seconds = statistics.median(r["seconds"] for r in runs)
+            again = statistics.median(r["reimport_seconds"] for r in runs)
+            decisions = runs[0]["decisions"]
+            changed = {
+                (r["reimport_created"], r["reimport_updated"], r["reimport_deleted"]) for r in runs
+            }
+            print(
+                f"{size:>7,} rows: median {seconds:7.1f} s ({size / seconds:,.0f} rows/s) "
+                f"of {[round(r['seconds'], 1) for r in runs]}; review "
+                f"{decisions['review'] / size:.1%}, new {decisions['new']:,}, "
+                f"match {decisions['match']:,}; re-import {again:.1f} s, "
+                f"created/updated/removed {sorted(changed)}"
+            )
+    load = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout  # noqa: S607
+    print(f"load after: {load.strip()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import random
 
-import pytest
 from django.core.management import call_command
 
 from highlands.ecosystem.models import Membership, Organization

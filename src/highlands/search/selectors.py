@@ -45,10 +45,30 @@ PHRASE_BOOST = 6.0
 CANDIDATES = 100
 SEMANTIC_DEPTH = 60
 EXACT_FILTER_MAX = 2000  # filtered semantic search falls back to exact scoring up to this
-# In hybrid mode, when BM25 found something, a passage must be this close to count: weak
-# semantic neighbours mostly added noise on the labelled set (docs/benchmarks.md).
-HYBRID_SEMANTIC_FLOOR = 0.3
-SEMANTIC_FLOOR = 0.15  # cosine below which a passage is not offered as a semantic match
+
+# Semantic acceptance is calibrated per query, not on a fixed cosine: the multilingual
+# encoder's cosines are low in absolute terms across languages (a Polish query and the one
+# English passage that answers it: ~0.1-0.3) while that passage still stands far above the
+# crowd. Each query's similarities to a fixed sample of the index's passages give its
+# median and spread (1.4826 × median absolute deviation); a document's ``z`` is how many
+# spreads its best passage lies above that median (docs/search.md, docs/benchmarks.md).
+CALIBRATION_SAMPLE = 512  # passages in the background sample
+MIN_BACKGROUND = 64  # below this many passages the prior below is used instead
+PRIOR_MEDIAN, PRIOR_SPREAD = 0.02, 0.07  # typical per-query values on the source document
+MIN_SPREAD = 0.03
+# A query has a semantic answer in the index when its nearest passage of any kind lies at
+# least Z_GATE above its median (made-up words reach z ≈ 2-3.2 on the source document,
+# their nearest passage being the best of noise). Then the documents of the searched kinds
+# with z ≥ Z_RELATED are its semantic neighbours, nearest first. In hybrid mode, when BM25
+# found something, semantic only adds documents with z ≥ Z_HYBRID (weak neighbours mostly
+# added noise there).
+Z_GATE = 3.3
+Z_RELATED = 1.0
+Z_HYBRID = 2.5
+# Documents whose names or text contain the whole query as a phrase (two words or more: an
+# organisation's exact name in a cluster's member list) come before the rest: a literal
+# phrase outweighs any sum of single words and glossary expansions.
+LITERAL_TIER = 1.0
 
 # Documents the searcher may not see are dropped after retrieval (the index holds, say,
 # every live cooperation profile whatever its audience), so when a kind with a visibility
@@ -222,6 +242,8 @@ class SearchResult:
     results: list[Hit]
     facets: dict[str, dict[str, int]]
     engine_ms: dict[str, float] = field(default_factory=dict)
+    # False when nothing matched closely and the results are only the nearest in meaning.
+    close: bool = True
 
 
 @dataclass
@@ -306,21 +328,79 @@ def name_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> 
     return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """A query's similarity to the index's passages in general: its median and spread."""
+
+    median: float
+    spread: float
+
+    def z(self, similarity: float) -> float:
+        """How many spreads ``similarity`` lies above the query's median passage."""
+        return (similarity - self.median) / self.spread
+
+
+def calibrate(reader: Reader, vector: np.ndarray) -> Calibration:
+    """The query's calibration against the index's background sample of passages (the
+    prior's typical values while the index has too few passages to say)."""
+    background = reader.background(CALIBRATION_SAMPLE)
+    if len(background) < MIN_BACKGROUND:
+        return Calibration(PRIOR_MEDIAN, PRIOR_SPREAD)
+    similarities = background @ np.asarray(vector, dtype=np.float32)
+    median = float(np.median(similarities))
+    spread = 1.4826 * float(np.median(np.abs(similarities - median)))
+    return Calibration(median, max(spread, MIN_SPREAD))
+
+
+def accepted(ranked: list[tuple[int, float, int]], calibration: Calibration, min_z: float) -> int:
+    """How many of these documents (nearest first) are semantic matches: those at least
+    ``min_z`` above the query's median passage."""
+    return sum(1 for _doc, similarity, _pos in ranked if calibration.z(similarity) >= min_z)
+
+
+def phrase_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> list[int]:
+    """Documents whose names or text contain the whole query, word for word, as a phrase
+    (queries of two words or more: "Politechnika Lubelska" in a cluster's member list)."""
+    terms = analyze(q)
+    if len(terms) < 2:
+        return []
+    phrase = list[str | tuple[int, str]](terms)
+    either = tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Should, tantivy.Query.phrase_query(SCHEMA, "names", phrase)),
+            (tantivy.Occur.Should, tantivy.Query.phrase_query(SCHEMA, "body", phrase)),
+        ]
+    )
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, either), *filters.tantivy_clauses()])
+    searcher = reader.keyword.searcher()
+    result = searcher.search(query, limit=limit, count=False)
+    return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
+
+
 def semantic_search(
     reader: Reader,
     vector: np.ndarray,
     filters: SearchFilters,
     limit: int,
-    floor: float = SEMANTIC_FLOOR,
+    min_z: float = Z_RELATED,
     *,
+    gate: bool = True,
     exact_fallback: bool = True,
 ) -> list[tuple[int, float, int]]:
-    """Nearest passages, best passage per document: [(doc_id, cosine, chunk position)]."""
+    """Nearest passages, best passage per document, of the documents calibrated as
+    semantic matches: none when nothing in the index stands out from the query's median
+    (``Z_GATE``; skipped with ``gate=False``), else those ``min_z`` above it:
+    [(doc_id, cosine, chunk position)]."""
     if len(reader.vectors) == 0:
         return []
     want = limit * (4 if filters.active or not filters.include_synthetic else 2)
     matches = reader.vectors.search(vector, min(want, len(reader.vectors)))
-    best = _best_per_document(matches.keys, 1.0 - np.asarray(matches.distances), floor)
+    calibration = calibrate(reader, vector)
+    if not len(matches.keys) or (
+        gate and calibration.z(1.0 - float(matches.distances[0])) < Z_GATE
+    ):
+        return []  # nothing in the index is close in meaning
+    best = _best_per_document(matches.keys, 1.0 - np.asarray(matches.distances))
     allowed = _filtered_ids(reader, filters, within=list(best)) if best else set()
     ranked = [(d, s, p) for d, (s, p) in best.items() if d in allowed]
     if (
@@ -328,18 +408,14 @@ def semantic_search(
         and len(ranked) < limit
         and _filtered_count(reader, filters) <= EXACT_FILTER_MAX
     ):
-        ranked = _exact_filtered(reader, vector, filters, floor) or ranked
+        ranked = _exact_filtered(reader, vector, filters) or ranked
     ranked.sort(key=lambda x: -x[1])
-    return ranked[:limit]
+    return ranked[: min(limit, accepted(ranked, calibration, min_z))]
 
 
-def _best_per_document(
-    keys: np.ndarray, similarities: np.ndarray, floor: float
-) -> dict[int, tuple[float, int]]:
+def _best_per_document(keys: np.ndarray, similarities: np.ndarray) -> dict[int, tuple[float, int]]:
     best: dict[int, tuple[float, int]] = {}
     for key, similarity in zip(keys, similarities, strict=True):
-        if similarity < floor:
-            continue
         doc_id, position = divmod(int(key), MAX_CHUNKS)
         if doc_id not in best or similarity > best[doc_id][0]:
             best[doc_id] = (float(similarity), position)
@@ -371,7 +447,7 @@ def _filtered_ids(
 
 
 def _exact_filtered(
-    reader: Reader, vector: np.ndarray, filters: SearchFilters, floor: float
+    reader: Reader, vector: np.ndarray, filters: SearchFilters
 ) -> list[tuple[int, float, int]]:
     """Selective filters: score every passage of the (few) matching documents exactly."""
     doc_ids = sorted(_filtered_ids(reader, filters, limit=EXACT_FILTER_MAX))
@@ -382,7 +458,7 @@ def _exact_filtered(
     if not len(keys):
         return []
     vectors = np.asarray(reader.vectors.get(keys), dtype=np.float32)
-    best = _best_per_document(keys, vectors @ vector, floor)
+    best = _best_per_document(keys, vectors @ vector)
     return [(d, s, p) for d, (s, p) in best.items()]
 
 
@@ -467,7 +543,9 @@ def search(
     fused = fuse(retrieved)
     ordered = hide(list(fused), user, kinds=checked)
     hits = explain(reader, parsed, ordered[:limit], fused, retrieved)
-    return SearchResult(q, mode, _ms(started), hits, _facets(ordered), retrieved.engine_ms)
+    return SearchResult(
+        q, mode, _ms(started), hits, _facets(ordered), retrieved.engine_ms, not retrieved.related
+    )
 
 
 @dataclass
@@ -478,6 +556,8 @@ class Retrieved:
     keyword: list[tuple[int, float]]  # (document, BM25 score)
     semantic: list[tuple[int, float, int]]  # (document, cosine, best passage's position)
     engine_ms: dict[str, float] = field(default_factory=dict)
+    phrases: list[int] = field(default_factory=list)  # names or text contain the whole query
+    related: bool = False  # ``semantic`` holds only the nearest documents, none close
 
 
 def retrieve(
@@ -492,6 +572,7 @@ def retrieve(
     """Stage 1: the name, keyword and semantic lists the ``mode`` asks for, ``fetch`` deep
     (deeper than ``limit`` when hidden documents may have to be dropped)."""
     engine_ms: dict[str, float] = {}
+    related = False
     keyword: list[tuple[int, float]] = []
     if mode in ("hybrid", "keyword"):
         t0 = time.perf_counter()
@@ -503,26 +584,38 @@ def retrieve(
         vector = get_encoder().encode([parsed.raw])[0]
         engine_ms["encode"] = _ms(t0)
         t0 = time.perf_counter()
-        floor = HYBRID_SEMANTIC_FLOOR if mode == "hybrid" and keyword else SEMANTIC_FLOOR
+        # Words the index knows already say the query means something; without them the
+        # semantic list must first show that anything is close (``Z_GATE``).
+        supplement = mode == "hybrid" and bool(keyword)
+        min_z = Z_HYBRID if supplement else Z_RELATED
         # With a full BM25 list, semantic only supplements it: skip the exact filtered scan.
         semantic = semantic_search(
             reader,
             vector,
             filters,
             max(SEMANTIC_DEPTH, fetch),
-            floor,
+            min_z,
+            gate=not supplement,
             exact_fallback=not (mode == "hybrid" and len(keyword) >= limit),
         )
+        if not semantic and not keyword:
+            # Nothing matches literally and nothing stands out in meaning: rather than an
+            # empty page, the nearest documents, labelled as only related (``explain``).
+            semantic = semantic_search(reader, vector, filters, fetch, -np.inf, gate=False)
+            related = bool(semantic)
         engine_ms["semantic"] = _ms(t0)
     names: list[int] = []
+    phrases: list[int] = []
     if mode in ("hybrid", "keyword"):
         names = name_matches(reader, parsed.raw, filters, fetch)
-    return Retrieved(names, keyword, semantic, engine_ms)
+        phrases = phrase_matches(reader, parsed.raw, filters, fetch)
+    return Retrieved(names, keyword, semantic, engine_ms, phrases, related)
 
 
 def fuse(retrieved: Retrieved) -> dict[int, float]:
-    """Stage 2: reciprocal rank fusion of the lists; documents by fused score, best first
-    (ties keep the order they were first seen in: names, keyword, semantic)."""
+    """Stage 2: reciprocal rank fusion of the lists, documents that contain the whole query
+    as a phrase first; by fused score, best first (ties keep the order they were first seen
+    in: names, keyword, semantic)."""
     fused: dict[int, float] = {}
     # A document whose name contains the whole query is strong evidence of its own.
     for rank, doc_id in enumerate(retrieved.names, start=1):
@@ -531,6 +624,9 @@ def fuse(retrieved: Retrieved) -> dict[int, float]:
         fused[doc_id] = fused.get(doc_id, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank)
     for rank, (doc_id, _sim, _pos) in enumerate(retrieved.semantic, start=1):
         fused[doc_id] = fused.get(doc_id, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
+    # A literal phrase of the whole query outranks every document without one.
+    for doc_id in dict.fromkeys(retrieved.phrases):
+        fused[doc_id] = fused.get(doc_id, 0.0) + LITERAL_TIER
     return {doc_id: fused[doc_id] for doc_id in sorted(fused, key=lambda d: -fused[d])}
 
 
@@ -603,10 +699,15 @@ def explain(
             similarity, position = sem[doc_id]
             passage = passages.get((doc_id, position), "")
             excerpt = " ".join(passage.split()[:18])
-            why.append(
-                _("semantic %(similarity).2f: “%(excerpt)s…”")
-                % {"similarity": similarity, "excerpt": excerpt}
-            )
+            if retrieved.related:
+                why.append(
+                    _("no close match; related in meaning: “%(excerpt)s…”") % {"excerpt": excerpt}
+                )
+            else:
+                why.append(
+                    _("semantic %(similarity).2f: “%(excerpt)s…”")
+                    % {"similarity": similarity, "excerpt": excerpt}
+                )
         hits.append(
             Hit(
                 doc_id=doc_id,

@@ -352,6 +352,15 @@ def calibrate(reader: Reader, vector: np.ndarray) -> Calibration:
     return Calibration(median, max(spread, MIN_SPREAD))
 
 
+def query_calibration(vector: np.ndarray) -> Calibration:
+    """``calibrate`` against the live index, for callers outside search (the marketplace's
+    followed searches); the prior when nothing is indexed yet."""
+    reader = get_reader()
+    if reader is None:
+        return Calibration(PRIOR_MEDIAN, PRIOR_SPREAD)
+    return calibrate(reader, vector)
+
+
 def accepted(ranked: list[tuple[int, float, int]], calibration: Calibration, min_z: float) -> int:
     """How many of these documents (nearest first) are semantic matches: those at least
     ``min_z`` above the query's median passage."""

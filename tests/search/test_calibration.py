@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from django.urls import reverse
 
 from highlands.search import selectors
 from highlands.search.selectors import Calibration, SearchFilters, search
@@ -95,3 +96,24 @@ def test_calibrate_uses_the_background_sample_and_a_prior_when_it_is_small():
     assert calibration.spread == pytest.approx(0.1, abs=0.03)
     small = selectors.calibrate(Reader(background[:10]), vector)
     assert small == Calibration(selectors.PRIOR_MEDIAN, selectors.PRIOR_SPREAD)
+
+
+def test_a_members_name_says_where_the_phrase_was_found(shared_index):
+    top = search("Politechnika Lubelska", filters=CLUSTERS, limit=1).results[0]
+    assert top.why[0] == "phrase in the text: “Politechnika Lubelska”"
+    named = search("Eastern Metal Processing Cluster", filters=CLUSTERS, limit=1).results[0]
+    assert named.why[0] == "phrase in the name: “Eastern Metal Processing Cluster”"
+
+
+def test_the_api_and_the_page_say_when_nothing_matched_closely(client, shared_index):
+    close = client.get("/api/v1/search", {"q": "steel hardening", "type": "cluster"}).json()
+    assert close["close"] is True
+    related = client.get("/api/v1/search", {"q": "blorf snarkle quib", "type": "cluster"}).json()
+    assert related["close"] is False
+    assert related["results"]
+    assert all(r["why"][0].startswith("no close match") for r in related["results"])
+    page = client.get(reverse("search:search"), {"q": "blorf snarkle quib"})
+    assert "No close match for your words" in page.content.decode()
+    polish = client.get("/pl" + reverse("search:search"), {"q": "blorf snarkle quib"})
+    assert "Brak bliskiego dopasowania" in polish.content.decode()
+    assert "No close match" not in polish.content.decode()

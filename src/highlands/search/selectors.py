@@ -681,8 +681,9 @@ def explain(
     fused: dict[int, float],
     retrieved: Retrieved,
 ) -> list[Hit]:
-    """Stage 4: the hits of ``top`` with their scores and why each matched: the query's
-    words (and translations) it contains, and the passage it is semantically close to."""
+    """Stage 4: the hits of ``top`` with their scores and why each matched: the whole query
+    as a phrase (in the name or the text), the query's words (and translations) it contains,
+    and the passage it is semantically close to (or, with nothing close, only related to)."""
     docs = SearchDocument.objects.defer("names", "body").in_bulk(top)
     kw_scores = dict(retrieved.keyword)
     query_terms = set(parsed.terms) | {t for ts in parsed.translations.values() for t in ts}
@@ -695,11 +696,20 @@ def explain(
         ).only("document_id", "position", "text")
     }
     hits: list[Hit] = []
+    in_names = set(retrieved.names)
+    phrases = set(retrieved.phrases)
     for doc_id in top:
         doc = docs.get(doc_id)
         if doc is None:  # deleted between the index read and now
             continue
         why: list[str] = []
+        if doc_id in phrases:
+            where = (
+                _("phrase in the name: “%(phrase)s”")
+                if doc_id in in_names
+                else _("phrase in the text: “%(phrase)s”")
+            )
+            why.append(where % {"phrase": parsed.raw})
         if doc_id in kw_scores:
             matched = _matched_terms(parsed, present[doc_id])
             terms = ", ".join(matched) if matched else _("similar spelling")

@@ -339,6 +339,10 @@ class Calibration:
         """How many spreads ``similarity`` lies above the query's median passage."""
         return (similarity - self.median) / self.spread
 
+    def similarity(self, z: float) -> float:
+        """The cosine that lies ``z`` spreads above the median (-inf for z = -inf)."""
+        return self.median + z * self.spread
+
 
 def calibrate(reader: Reader, vector: np.ndarray) -> Calibration:
     """The query's calibration against the index's background sample of passages (the
@@ -359,12 +363,6 @@ def query_calibration(vector: np.ndarray) -> Calibration:
     if reader is None:
         return Calibration(PRIOR_MEDIAN, PRIOR_SPREAD)
     return calibrate(reader, vector)
-
-
-def accepted(ranked: list[tuple[int, float, int]], calibration: Calibration, min_z: float) -> int:
-    """How many of these documents (nearest first) are semantic matches: those at least
-    ``min_z`` above the query's median passage."""
-    return sum(1 for _doc, similarity, _pos in ranked if calibration.z(similarity) >= min_z)
 
 
 def phrase_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> list[int]:
@@ -394,37 +392,54 @@ def semantic_search(
     min_z: float = Z_RELATED,
     *,
     gate: bool = True,
+    related: bool = False,
     exact_fallback: bool = True,
-) -> list[tuple[int, float, int]]:
+) -> tuple[list[tuple[int, float, int]], bool]:
     """Nearest passages, best passage per document, of the documents calibrated as
-    semantic matches: none when nothing in the index stands out from the query's median
-    (``Z_GATE``; skipped with ``gate=False``), else those ``min_z`` above it:
-    [(doc_id, cosine, chunk position)]."""
+    semantic matches, and whether they are close: when nothing in the index stands out from
+    the query's median (``Z_GATE``; not asked with ``gate=False``), none, or with
+    ``related=True`` the nearest documents whatever their distance (not close); else those
+    ``min_z`` above it. ([(doc_id, cosine, chunk position)], close)."""
     if len(reader.vectors) == 0:
-        return []
+        return [], True
     want = limit * (4 if filters.active or not filters.include_synthetic else 2)
     matches = reader.vectors.search(vector, min(want, len(reader.vectors)))
     calibration = calibrate(reader, vector)
-    if not len(matches.keys) or (
-        gate and calibration.z(1.0 - float(matches.distances[0])) < Z_GATE
-    ):
-        return []  # nothing in the index is close in meaning
-    best = _best_per_document(matches.keys, 1.0 - np.asarray(matches.distances))
-    allowed = _filtered_ids(reader, filters, within=list(best)) if best else set()
-    ranked = [(d, s, p) for d, (s, p) in best.items() if d in allowed]
-    if (
-        filters.active
-        and len(ranked) < limit
-        and _filtered_count(reader, filters) <= EXACT_FILTER_MAX
-    ):
-        ranked = _exact_filtered(reader, vector, filters) or ranked
-    ranked.sort(key=lambda x: -x[1])
-    return ranked[: min(limit, accepted(ranked, calibration, min_z))]
+    close = not gate or (
+        len(matches.keys) > 0 and calibration.z(1.0 - float(matches.distances[0])) >= Z_GATE
+    )
+    if not close and not related:
+        return [], False  # nothing in the index is close in meaning
+    similarities = 1.0 - np.asarray(matches.distances)
+
+    def nearest(floor: float) -> list[tuple[int, float, int]]:
+        best = _best_per_document(matches.keys, similarities, floor)
+        allowed = _filtered_ids(reader, filters, within=list(best)) if best else set()
+        ranked = [(d, s, p) for d, (s, p) in best.items() if d in allowed]
+        if (
+            filters.active
+            and len(ranked) < limit
+            and _filtered_count(reader, filters) <= EXACT_FILTER_MAX
+        ):
+            ranked = _exact_filtered(reader, vector, filters, floor) or ranked
+        ranked.sort(key=lambda x: -x[1])
+        return ranked[:limit]
+
+    # The cosine of z = min_z for this query; any distance for the related fallback (also
+    # when something is close, but not among the documents the filters allow).
+    ranked = nearest(calibration.similarity(min_z)) if close else []
+    if not ranked and related:
+        return nearest(-np.inf), False
+    return ranked, close
 
 
-def _best_per_document(keys: np.ndarray, similarities: np.ndarray) -> dict[int, tuple[float, int]]:
+def _best_per_document(
+    keys: np.ndarray, similarities: np.ndarray, floor: float
+) -> dict[int, tuple[float, int]]:
     best: dict[int, tuple[float, int]] = {}
     for key, similarity in zip(keys, similarities, strict=True):
+        if similarity < floor:
+            continue
         doc_id, position = divmod(int(key), MAX_CHUNKS)
         if doc_id not in best or similarity > best[doc_id][0]:
             best[doc_id] = (float(similarity), position)
@@ -456,7 +471,7 @@ def _filtered_ids(
 
 
 def _exact_filtered(
-    reader: Reader, vector: np.ndarray, filters: SearchFilters
+    reader: Reader, vector: np.ndarray, filters: SearchFilters, floor: float
 ) -> list[tuple[int, float, int]]:
     """Selective filters: score every passage of the (few) matching documents exactly."""
     doc_ids = sorted(_filtered_ids(reader, filters, limit=EXACT_FILTER_MAX))
@@ -467,7 +482,7 @@ def _exact_filtered(
     if not len(keys):
         return []
     vectors = np.asarray(reader.vectors.get(keys), dtype=np.float32)
-    best = _best_per_document(keys, vectors @ vector)
+    best = _best_per_document(keys, vectors @ vector, floor)
     return [(d, s, p) for d, (s, p) in best.items()]
 
 
@@ -598,20 +613,19 @@ def retrieve(
         supplement = mode == "hybrid" and bool(keyword)
         min_z = Z_HYBRID if supplement else Z_RELATED
         # With a full BM25 list, semantic only supplements it: skip the exact filtered scan.
-        semantic = semantic_search(
+        # Without words found, rather than an empty page, the nearest documents are
+        # returned, labelled as only related (``explain``), when nothing is close.
+        semantic, close = semantic_search(
             reader,
             vector,
             filters,
             max(SEMANTIC_DEPTH, fetch),
             min_z,
             gate=not supplement,
+            related=not keyword,
             exact_fallback=not (mode == "hybrid" and len(keyword) >= limit),
         )
-        if not semantic and not keyword:
-            # Nothing matches literally and nothing stands out in meaning: rather than an
-            # empty page, the nearest documents, labelled as only related (``explain``).
-            semantic = semantic_search(reader, vector, filters, fetch, -np.inf, gate=False)
-            related = bool(semantic)
+        related = bool(semantic) and not close
         engine_ms["semantic"] = _ms(t0)
     names: list[int] = []
     phrases: list[int] = []

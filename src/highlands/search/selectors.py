@@ -631,7 +631,8 @@ def retrieve(
     phrases: list[int] = []
     if mode in ("hybrid", "keyword"):
         names = name_matches(reader, parsed.raw, filters, fetch)
-        phrases = phrase_matches(reader, parsed.raw, filters, fetch)
+        if keyword:  # a document with the phrase has its words
+            phrases = phrase_matches(reader, parsed.raw, filters, fetch)
     return Retrieved(names, keyword, semantic, engine_ms, phrases, related)
 
 

@@ -77,27 +77,48 @@ PROFILES = {
         "coating, corrosion",
     ),
 }
-# A Polish search and the English profile it is about (measured: 0.56, 0.64, 0.61). Short
-# same-language searches score lower ("laser cutting" 0.39 against "laser"): they match by
-# their words, so the threshold only has to catch the other language.
+# A Polish search and the English profile it is about (cosines 0.56, 0.64, 0.61, and 0.35 for
+# "montaż fotowoltaiki": below the old fixed threshold of 0.4, which never matched it).
+# Short same-language searches match by their words; the calibration catches the other language.
 PAIRS = {
     "cięcie laserowe blachy": "laser",
     "oprogramowanie dla szpitali": "software",
     "powłoki antykorozyjne": "coating",
+    "montaż fotowoltaiki": "pv",
 }
+PROFILES["pv"] = (
+    "Solar panel installation",
+    "Design and installation of photovoltaic systems for companies.",
+    "photovoltaics, solar",
+)
 
 
-def test_the_semantic_threshold_separates_matches_from_unrelated_profiles() -> None:
-    """Cross-lingual pairs score ≥ 0.5, unrelated ones < 0.25: 0.4 leaves room on both sides."""
+def test_the_calibrated_match_separates_matches_from_unrelated_profiles() -> None:
+    """Each search's profile lies ≥ 1 spread above SEARCH_MATCH_Z, unrelated ones ≥ 1.5 below."""
+    from highlands.search.selectors import query_calibration
+
     vectors = {name: _vector(*fields) for name, fields in PROFILES.items()}
     for query, target in PAIRS.items():
         q = encoding.encode([query])[0]
+        calibration = query_calibration(q)
         for name, vector in vectors.items():
-            similarity = float(q @ vector)
+            z = calibration.z(float(q @ vector))
             if name == target:
-                assert similarity >= selectors.SEARCH_MATCH_THRESHOLD + 0.1, (query, name)
+                assert z >= selectors.SEARCH_MATCH_Z, (query, name)
             else:
-                assert similarity < selectors.SEARCH_MATCH_THRESHOLD - 0.15, (query, name)
+                assert z < selectors.SEARCH_MATCH_Z - 1.5, (query, name)
+
+
+def test_a_cross_lingual_match_below_the_old_fixed_cosine_matches(market: Market) -> None:
+    """Issue 14: "montaż fotowoltaiki" ↔ an English solar profile has cosine 0.35 — a fixed
+    threshold of 0.4 threw it away; calibrated on the query, it stands far out."""
+    q = encoding.encode(["montaż fotowoltaiki"])[0]
+    vector = _vector(*PROFILES["pv"])
+    assert float(q @ vector) < 0.4
+    saved = SavedSearch(query="montaż fotowoltaiki", vector=encoding.to_bytes(q))
+    assert selectors.search_matches_profile(saved, frozenset(), vector)
+    unrelated = _vector(*PROFILES["food"])
+    assert not selectors.search_matches_profile(saved, frozenset(), unrelated)
 
 
 # -- who is told ----------------------------------------------------------------------------------

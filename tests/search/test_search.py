@@ -56,7 +56,7 @@ def test_every_result_explains_why(shared_index):
     assert result.results
     for hit in result.results:
         assert hit.why
-        assert all(r.startswith(("keyword", "semantic")) for r in hit.why)
+        assert all(r.startswith(("phrase", "keyword", "semantic")) for r in hit.why)
     top = result.results[0]
     assert "steel" in top.why[0]
     assert "hardening" in top.why[0]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ..accounts.models import ClusterCoordinator, ContactPerson, OrganizationRepresentative
 from ..ecosystem.models import Cluster, Membership, Organization
 from ..errors import NotFoundError
-from ..search.selectors import MAX_LIMIT, SearchFilters, parse_query, search
+from ..search.selectors import MAX_LIMIT, SearchFilters, parse_query, query_calibration, search
 from ..text.analysis import analyze
 from . import encoding
 from .models import (
@@ -32,13 +32,13 @@ from .models import (
 PROFILE_NOT_FOUND = "No cooperation profile with id {pk}."
 INTEREST_NOT_FOUND = "No expression of interest with id {pk}."
 SAVED_SEARCH_NOT_FOUND = "No followed search with id {pk}."
-# Cosine between a followed search's sentence vector and a profile's (title + keywords and
-# full text, averaged) from which the profile counts as a match even without the search's
-# words: a Polish search for its English profile scores 0.55-0.65 with the multilingual
-# encoder, unrelated profiles below 0.25 (tests/marketplace/test_saved_searches.py pins both
-# sides). Weaker paraphrases (0.3-0.4) are left to word matching: a false alarm costs an
-# e-mail.
-SEARCH_MATCH_THRESHOLD = 0.4
+# How far above the search's median passage of the index (``search.selectors`` calibration:
+# spreads above the median of its similarities to a background sample) a profile must lie to
+# count as a match even without the search's words. Not a fixed cosine: cross-lingual
+# cosines are low in absolute terms ("montaż fotowoltaiki" ↔ its English profile 0.35,
+# z ≈ 6.5) while unrelated profiles stay below z ≈ 3 (tests/marketplace/test_saved_searches.py
+# pins both sides). A false alarm costs an e-mail.
+SEARCH_MATCH_Z = 4.5
 
 
 @dataclass(frozen=True)
@@ -159,9 +159,11 @@ def profile_search(
     direction: str | None = None,
     highland: str | None = None,
 ) -> list[CooperationProfile]:
-    """Live profiles the user may see that the search index finds for ``q``, best first."""
+    """Live profiles the user may see that the search index finds for ``q``, best first
+    (its close matches: the list is filtered, so merely related profiles are left out)."""
     filters = SearchFilters(types=["profile"], highlands=[highland] if highland else [])
-    hits = search(q, filters=filters, limit=MAX_LIMIT, user=user).results
+    result = search(q, filters=filters, limit=MAX_LIMIT, user=user)
+    hits = result.results if result.close else []
     rank = {hit.object_id: i for i, hit in enumerate(hits)}
     found = profile_list(user=user, kind=kind, direction=direction, highland=highland).filter(
         pk__in=list(rank)
@@ -367,7 +369,7 @@ def _profile_terms(profile: CooperationProfile) -> frozenset[str]:
 
 def search_matches_profile(saved: SavedSearch, terms: frozenset[str], vector: Any | None) -> bool:
     """Does the profile match the search's words: all of them (each in either language, as
-    the search box folds and stems them), or in meaning (cosine ≥ the threshold)?"""
+    the search box folds and stems them), or in meaning (calibrated: ``SEARCH_MATCH_Z``)?"""
     if not saved.query:
         return True
     parsed = parse_query(saved.query)
@@ -385,7 +387,8 @@ def search_matches_profile(saved: SavedSearch, terms: frozenset[str], vector: An
     search_vector = encoding.from_bytes(saved.vector)
     if search_vector is None or vector is None:
         return False
-    return float(search_vector @ vector) >= SEARCH_MATCH_THRESHOLD
+    calibration = query_calibration(search_vector)
+    return calibration.z(float(search_vector @ vector)) >= SEARCH_MATCH_Z
 
 
 def saved_searches_matching(profile: CooperationProfile) -> list[SavedSearch]:

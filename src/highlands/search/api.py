@@ -61,6 +61,10 @@ class SearchOut(Schema):
     query: str
     mode: str
     took_ms: float
+    close: bool = Field(
+        description="False when nothing matched the words or stood out in meaning: the "
+        "results are then only the documents nearest in meaning, labelled as related."
+    )
     results: list[SearchHitOut]
     facets: dict[str, dict[str, int]]
 
@@ -74,7 +78,9 @@ class SearchOut(Schema):
     description=(
         "Hybrid search: BM25 over folded, lightly stemmed text with Polish↔English term "
         "translation and typo tolerance, fused (reciprocal rank fusion) with multilingual "
-        "sentence-embedding similarity. Each result says why it matched. Synthetic demo "
+        "sentence-embedding similarity, accepted when it stands out from the query's "
+        "typical similarity. Each result says why it matched; with no close match the "
+        "nearest documents are returned as related (close=false). Synthetic demo "
         "records are excluded unless include_synthetic=true. Cooperation profiles are "
         "returned only while live and only to callers who may see them (a bearer token or "
         "the session signs the caller in; without one, public profiles only)."
@@ -99,6 +105,7 @@ def search_endpoint(request: HttpRequest, params: Query[SearchIn]) -> SearchOut 
         "query": result.query,
         "mode": result.mode,
         "took_ms": result.took_ms,
+        "close": result.close,
         "results": [
             {
                 "type": h.kind,

@@ -375,6 +375,28 @@ class Reader:
         self.keyword = open_keyword(gen)
         self.vectors = Vectors.open(gen)
         self.stamp = self._stamp()
+        self._background: np.ndarray | None = None
+
+    def background(self, size: int) -> np.ndarray:
+        """Up to ``size`` passage vectors spread evenly over the index: the sample a query's
+        similarities are calibrated against (``selectors.calibrate``). A statistical sample,
+        so it is kept when drains change a few passages, and drawn again only once the index
+        has grown to twice the passages it was drawn from."""
+        total = len(self.vectors)
+        if self._background is None or min(size, total) > 2 * len(self._background):
+            parts = [
+                np.asarray(i.keys, dtype=np.uint64)
+                for i in (self.vectors.base, self.vectors.delta)
+                if len(i)
+            ]
+            keys = np.concatenate(parts) if parts else np.zeros(0, dtype=np.uint64)
+            keys = keys[self.vectors.contains(keys)] if len(keys) else keys
+            if len(keys) > size:
+                keys = np.sort(keys)[np.linspace(0, len(keys) - 1, size).astype(int)]
+            self._background = (
+                self.vectors.get(keys) if len(keys) else np.zeros((0, DIM), dtype=np.float32)
+            )
+        return self._background
 
     def _stamp(self) -> tuple[float, float]:
         def mtime(path: Path) -> float:

@@ -45,10 +45,30 @@ PHRASE_BOOST = 6.0
 CANDIDATES = 100
 SEMANTIC_DEPTH = 60
 EXACT_FILTER_MAX = 2000  # filtered semantic search falls back to exact scoring up to this
-# In hybrid mode, when BM25 found something, a passage must be this close to count: weak
-# semantic neighbours mostly added noise on the labelled set (docs/benchmarks.md).
-HYBRID_SEMANTIC_FLOOR = 0.3
-SEMANTIC_FLOOR = 0.15  # cosine below which a passage is not offered as a semantic match
+
+# Semantic acceptance is calibrated per query, not on a fixed cosine: the multilingual
+# encoder's cosines are low in absolute terms across languages (a Polish query and the one
+# English passage that answers it: ~0.1-0.3) while that passage still stands far above the
+# crowd. Each query's similarities to a fixed sample of the index's passages give its
+# median and spread (1.4826 × median absolute deviation); a document's ``z`` is how many
+# spreads its best passage lies above that median (docs/search.md, docs/benchmarks.md).
+CALIBRATION_SAMPLE = 512  # passages in the background sample
+MIN_BACKGROUND = 64  # below this many passages the prior below is used instead
+PRIOR_MEDIAN, PRIOR_SPREAD = 0.02, 0.07  # typical per-query values on the source document
+MIN_SPREAD = 0.03
+# A query has a semantic answer in the index when its nearest passage of any kind lies at
+# least Z_GATE above its median (made-up words reach z ≈ 2-3.2 on the source document,
+# their nearest passage being the best of noise). Then the documents of the searched kinds
+# with z ≥ Z_RELATED are its semantic neighbours, nearest first. In hybrid mode, when BM25
+# found something, semantic only adds documents with z ≥ Z_HYBRID (weak neighbours mostly
+# added noise there).
+Z_GATE = 3.3
+Z_RELATED = 1.0
+Z_HYBRID = 2.5
+# Documents whose names or text contain the whole query as a phrase (two words or more: an
+# organisation's exact name in a cluster's member list) come before the rest: a literal
+# phrase outweighs any sum of single words and glossary expansions.
+LITERAL_TIER = 1.0
 
 # Documents the searcher may not see are dropped after retrieval (the index holds, say,
 # every live cooperation profile whatever its audience), so when a kind with a visibility
@@ -222,6 +242,8 @@ class SearchResult:
     results: list[Hit]
     facets: dict[str, dict[str, int]]
     engine_ms: dict[str, float] = field(default_factory=dict)
+    # False when nothing matched closely and the results are only the nearest in meaning.
+    close: bool = True
 
 
 @dataclass
@@ -306,31 +328,109 @@ def name_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> 
     return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
 
 
+@dataclass(frozen=True)
+class Calibration:
+    """A query's similarity to the index's passages in general: its median and spread."""
+
+    median: float
+    spread: float
+
+    def z(self, similarity: float) -> float:
+        """How many spreads ``similarity`` lies above the query's median passage."""
+        return (similarity - self.median) / self.spread
+
+    def similarity(self, z: float) -> float:
+        """The cosine that lies ``z`` spreads above the median (-inf for z = -inf)."""
+        return self.median + z * self.spread
+
+
+def calibrate(reader: Reader, vector: np.ndarray) -> Calibration:
+    """The query's calibration against the index's background sample of passages (the
+    prior's typical values while the index has too few passages to say)."""
+    background = reader.background(CALIBRATION_SAMPLE)
+    if len(background) < MIN_BACKGROUND:
+        return Calibration(PRIOR_MEDIAN, PRIOR_SPREAD)
+    similarities = background @ np.asarray(vector, dtype=np.float32)
+    median = float(np.median(similarities))
+    spread = 1.4826 * float(np.median(np.abs(similarities - median)))
+    return Calibration(median, max(spread, MIN_SPREAD))
+
+
+def query_calibration(vector: np.ndarray) -> Calibration:
+    """``calibrate`` against the live index, for callers outside search (the marketplace's
+    followed searches); the prior when nothing is indexed yet."""
+    reader = get_reader()
+    if reader is None:
+        return Calibration(PRIOR_MEDIAN, PRIOR_SPREAD)
+    return calibrate(reader, vector)
+
+
+def phrase_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> list[int]:
+    """Documents whose names or text contain the whole query, word for word, as a phrase
+    (queries of two words or more: "Politechnika Lubelska" in a cluster's member list)."""
+    terms = analyze(q)
+    if len(terms) < 2:
+        return []
+    phrase = list[str | tuple[int, str]](terms)
+    either = tantivy.Query.boolean_query(
+        [
+            (tantivy.Occur.Should, tantivy.Query.phrase_query(SCHEMA, "names", phrase)),
+            (tantivy.Occur.Should, tantivy.Query.phrase_query(SCHEMA, "body", phrase)),
+        ]
+    )
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, either), *filters.tantivy_clauses()])
+    searcher = reader.keyword.searcher()
+    result = searcher.search(query, limit=limit, count=False)
+    return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
+
+
 def semantic_search(
     reader: Reader,
     vector: np.ndarray,
     filters: SearchFilters,
     limit: int,
-    floor: float = SEMANTIC_FLOOR,
+    min_z: float = Z_RELATED,
     *,
+    gate: bool = True,
+    related: bool = False,
     exact_fallback: bool = True,
-) -> list[tuple[int, float, int]]:
-    """Nearest passages, best passage per document: [(doc_id, cosine, chunk position)]."""
+) -> tuple[list[tuple[int, float, int]], bool]:
+    """Nearest passages, best passage per document, of the documents calibrated as
+    semantic matches, and whether they are close: when nothing in the index stands out from
+    the query's median (``Z_GATE``; not asked with ``gate=False``), none, or with
+    ``related=True`` the nearest documents whatever their distance (not close); else those
+    ``min_z`` above it. ([(doc_id, cosine, chunk position)], close)."""
     if len(reader.vectors) == 0:
-        return []
+        return [], True
     want = limit * (4 if filters.active or not filters.include_synthetic else 2)
     matches = reader.vectors.search(vector, min(want, len(reader.vectors)))
-    best = _best_per_document(matches.keys, 1.0 - np.asarray(matches.distances), floor)
-    allowed = _filtered_ids(reader, filters, within=list(best)) if best else set()
-    ranked = [(d, s, p) for d, (s, p) in best.items() if d in allowed]
-    if (
-        filters.active
-        and len(ranked) < limit
-        and _filtered_count(reader, filters) <= EXACT_FILTER_MAX
-    ):
-        ranked = _exact_filtered(reader, vector, filters, floor) or ranked
-    ranked.sort(key=lambda x: -x[1])
-    return ranked[:limit]
+    calibration = calibrate(reader, vector)
+    close = not gate or (
+        len(matches.keys) > 0 and calibration.z(1.0 - float(matches.distances[0])) >= Z_GATE
+    )
+    if not close and not related:
+        return [], False  # nothing in the index is close in meaning
+    similarities = 1.0 - np.asarray(matches.distances)
+
+    def nearest(floor: float) -> list[tuple[int, float, int]]:
+        best = _best_per_document(matches.keys, similarities, floor)
+        allowed = _filtered_ids(reader, filters, within=list(best)) if best else set()
+        ranked = [(d, s, p) for d, (s, p) in best.items() if d in allowed]
+        if (
+            filters.active
+            and len(ranked) < limit
+            and _filtered_count(reader, filters) <= EXACT_FILTER_MAX
+        ):
+            ranked = _exact_filtered(reader, vector, filters, floor) or ranked
+        ranked.sort(key=lambda x: -x[1])
+        return ranked[:limit]
+
+    # The cosine of z = min_z for this query; any distance for the related fallback (also
+    # when something is close, but not among the documents the filters allow).
+    ranked = nearest(calibration.similarity(min_z)) if close else []
+    if not ranked and related:
+        return nearest(-np.inf), False
+    return ranked, close
 
 
 def _best_per_document(
@@ -467,7 +567,9 @@ def search(
     fused = fuse(retrieved)
     ordered = hide(list(fused), user, kinds=checked)
     hits = explain(reader, parsed, ordered[:limit], fused, retrieved)
-    return SearchResult(q, mode, _ms(started), hits, _facets(ordered), retrieved.engine_ms)
+    return SearchResult(
+        q, mode, _ms(started), hits, _facets(ordered), retrieved.engine_ms, not retrieved.related
+    )
 
 
 @dataclass
@@ -478,6 +580,8 @@ class Retrieved:
     keyword: list[tuple[int, float]]  # (document, BM25 score)
     semantic: list[tuple[int, float, int]]  # (document, cosine, best passage's position)
     engine_ms: dict[str, float] = field(default_factory=dict)
+    phrases: list[int] = field(default_factory=list)  # names or text contain the whole query
+    related: bool = False  # ``semantic`` holds only the nearest documents, none close
 
 
 def retrieve(
@@ -492,6 +596,7 @@ def retrieve(
     """Stage 1: the name, keyword and semantic lists the ``mode`` asks for, ``fetch`` deep
     (deeper than ``limit`` when hidden documents may have to be dropped)."""
     engine_ms: dict[str, float] = {}
+    related = False
     keyword: list[tuple[int, float]] = []
     if mode in ("hybrid", "keyword"):
         t0 = time.perf_counter()
@@ -503,26 +608,38 @@ def retrieve(
         vector = get_encoder().encode([parsed.raw])[0]
         engine_ms["encode"] = _ms(t0)
         t0 = time.perf_counter()
-        floor = HYBRID_SEMANTIC_FLOOR if mode == "hybrid" and keyword else SEMANTIC_FLOOR
+        # Words the index knows already say the query means something; without them the
+        # semantic list must first show that anything is close (``Z_GATE``).
+        supplement = mode == "hybrid" and bool(keyword)
+        min_z = Z_HYBRID if supplement else Z_RELATED
         # With a full BM25 list, semantic only supplements it: skip the exact filtered scan.
-        semantic = semantic_search(
+        # Without words found, rather than an empty page, the nearest documents are
+        # returned, labelled as only related (``explain``), when nothing is close.
+        semantic, close = semantic_search(
             reader,
             vector,
             filters,
             max(SEMANTIC_DEPTH, fetch),
-            floor,
+            min_z,
+            gate=not supplement,
+            related=not keyword,
             exact_fallback=not (mode == "hybrid" and len(keyword) >= limit),
         )
+        related = bool(semantic) and not close
         engine_ms["semantic"] = _ms(t0)
     names: list[int] = []
+    phrases: list[int] = []
     if mode in ("hybrid", "keyword"):
         names = name_matches(reader, parsed.raw, filters, fetch)
-    return Retrieved(names, keyword, semantic, engine_ms)
+        if keyword:  # a document with the phrase has its words
+            phrases = phrase_matches(reader, parsed.raw, filters, fetch)
+    return Retrieved(names, keyword, semantic, engine_ms, phrases, related)
 
 
 def fuse(retrieved: Retrieved) -> dict[int, float]:
-    """Stage 2: reciprocal rank fusion of the lists; documents by fused score, best first
-    (ties keep the order they were first seen in: names, keyword, semantic)."""
+    """Stage 2: reciprocal rank fusion of the lists, documents that contain the whole query
+    as a phrase first; by fused score, best first (ties keep the order they were first seen
+    in: names, keyword, semantic)."""
     fused: dict[int, float] = {}
     # A document whose name contains the whole query is strong evidence of its own.
     for rank, doc_id in enumerate(retrieved.names, start=1):
@@ -531,6 +648,9 @@ def fuse(retrieved: Retrieved) -> dict[int, float]:
         fused[doc_id] = fused.get(doc_id, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank)
     for rank, (doc_id, _sim, _pos) in enumerate(retrieved.semantic, start=1):
         fused[doc_id] = fused.get(doc_id, 0.0) + SEMANTIC_WEIGHT / (RRF_K + rank)
+    # A literal phrase of the whole query outranks every document without one.
+    for doc_id in dict.fromkeys(retrieved.phrases):
+        fused[doc_id] = fused.get(doc_id, 0.0) + LITERAL_TIER
     return {doc_id: fused[doc_id] for doc_id in sorted(fused, key=lambda d: -fused[d])}
 
 
@@ -576,8 +696,9 @@ def explain(
     fused: dict[int, float],
     retrieved: Retrieved,
 ) -> list[Hit]:
-    """Stage 4: the hits of ``top`` with their scores and why each matched: the query's
-    words (and translations) it contains, and the passage it is semantically close to."""
+    """Stage 4: the hits of ``top`` with their scores and why each matched: the whole query
+    as a phrase (in the name or the text), the query's words (and translations) it contains,
+    and the passage it is semantically close to (or, with nothing close, only related to)."""
     docs = SearchDocument.objects.defer("names", "body").in_bulk(top)
     kw_scores = dict(retrieved.keyword)
     query_terms = set(parsed.terms) | {t for ts in parsed.translations.values() for t in ts}
@@ -590,11 +711,20 @@ def explain(
         ).only("document_id", "position", "text")
     }
     hits: list[Hit] = []
+    in_names = set(retrieved.names)
+    phrases = set(retrieved.phrases)
     for doc_id in top:
         doc = docs.get(doc_id)
         if doc is None:  # deleted between the index read and now
             continue
         why: list[str] = []
+        if doc_id in phrases:
+            where = (
+                _("phrase in the name: “%(phrase)s”")
+                if doc_id in in_names
+                else _("phrase in the text: “%(phrase)s”")
+            )
+            why.append(where % {"phrase": parsed.raw})
         if doc_id in kw_scores:
             matched = _matched_terms(parsed, present[doc_id])
             terms = ", ".join(matched) if matched else _("similar spelling")
@@ -603,10 +733,15 @@ def explain(
             similarity, position = sem[doc_id]
             passage = passages.get((doc_id, position), "")
             excerpt = " ".join(passage.split()[:18])
-            why.append(
-                _("semantic %(similarity).2f: “%(excerpt)s…”")
-                % {"similarity": similarity, "excerpt": excerpt}
-            )
+            if retrieved.related:
+                why.append(
+                    _("no close match; related in meaning: “%(excerpt)s…”") % {"excerpt": excerpt}
+                )
+            else:
+                why.append(
+                    _("semantic %(similarity).2f: “%(excerpt)s…”")
+                    % {"similarity": similarity, "excerpt": excerpt}
+                )
         hits.append(
             Hit(
                 doc_id=doc_id,

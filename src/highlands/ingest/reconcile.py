@@ -24,26 +24,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 
-from ..text.folding import fold, tokens
-from ..text.names import normalize_name
-from .vocabulary import (
-    FORM_CONCEPTS,
+from ..text.folding import fold
+from ..text.name_matching import (  # noqa: F401  (EXACT_NAME, SAME_CONCEPTS: re-exported)
+    EXACT_NAME,
     GENERIC_CONCEPTS,
-    LEGAL_FORM_WORDS,
-    NAME_STOPWORDS,
-    PLACE_CONCEPTS,
     RELATED_CONCEPTS,
-    concepts_of,
+    SAME_CONCEPTS,
+    concepts,
+    name_similarity,
 )
+from ..text.names import normalize_name
 
 MATCH = "match"
 NEW = "new"
 REVIEW = "review"
 
-EXACT_NAME = 1.0  # same normalized key as a known name or alias
-SAME_CONCEPTS = 0.95  # same concepts, e.g. the Polish name of an English-named cluster
 MATCH_ALONE = 0.95  # names this close match without further evidence
 MATCH_CORROBORATED = 0.85  # names this close match when the year or coordinator agrees
 MATCH_MARGIN = 0.10  # the best candidate must lead the runner-up by this much
@@ -55,60 +51,8 @@ COORDINATOR_CONFLICT = 0.15
 CORROBORATION_BONUS = 0.05
 FIGURE_BONUS = 0.03
 COORDINATOR_ONLY = 0.55  # no name resemblance, but the same coordinator: ask a person
-FUZZY_TOKEN = 0.80  # a concept word this similar counts (typos)
 COORDINATOR_SIMILAR = 0.85
 COORDINATOR_UNRELATED = 0.40
-
-
-def concepts(name: str) -> frozenset[str]:
-    """The concepts a name is made of: legal forms and stop words dropped, PL/EN folded."""
-    words = [w for w in tokens(normalize_name(name)) if w not in NAME_STOPWORDS | LEGAL_FORM_WORDS]
-    return frozenset(c for w in words for c in concepts_of(w))
-
-
-def _weight(concept: str) -> float:
-    if concept in GENERIC_CONCEPTS:
-        return 0.25
-    if concept in PLACE_CONCEPTS or concept in FORM_CONCEPTS:
-        return 0.5
-    return 1.0
-
-
-def _best_partner(concept: str, others: frozenset[str]) -> float:
-    if concept in others:
-        return 1.0
-    best = 0.0
-    for other in others:
-        related = RELATED_CONCEPTS.get(frozenset({concept, other}))
-        if related:
-            best = max(best, related)
-        elif min(len(concept), len(other)) >= 4:
-            ratio = SequenceMatcher(None, concept, other).ratio()
-            if ratio >= FUZZY_TOKEN:
-                best = max(best, ratio * 0.9)  # a typo is evidence, not identity
-    return best
-
-
-def concept_similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Weighted, typo-tolerant Dice overlap of two concept sets (0..1)."""
-    if not a or not b:
-        return 0.0
-    matched = sum(_weight(c) * _best_partner(c, b) for c in a) + sum(
-        _weight(c) * _best_partner(c, a) for c in b
-    )
-    total = sum(_weight(c) for c in a) + sum(_weight(c) for c in b)
-    return matched / total
-
-
-def name_similarity(a: str, b: str) -> float:
-    """1.0 same key; 0.95 same concepts (e.g. across languages); else concept overlap."""
-    key_a, key_b = normalize_name(a), normalize_name(b)
-    if key_a and key_a == key_b:
-        return EXACT_NAME
-    ca, cb = concepts(a), concepts(b)
-    if ca and ca == cb:
-        return SAME_CONCEPTS
-    return min(concept_similarity(ca, cb), SAME_CONCEPTS - 0.01)
 
 
 @dataclass(frozen=True)

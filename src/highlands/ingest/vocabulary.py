@@ -362,128 +362,17 @@ def classify_helix_value(value: str) -> tuple[str, str] | None:
     return None
 
 
-# --- Cross-lingual cluster vocabulary --------------------------------------------------------
-# A small, curated PL↔EN glossary of the words cluster and organisation names are made of.
-# Each concept lists folded word prefixes in both languages (Polish prefixes cover the
-# inflected forms: "obróbki", "obróbka" → "obrob").  Reconciliation compares names as sets
-# of concepts, so "Wschodni Klaster Obróbki Metali" and "Eastern Metal Processing Cluster"
-# meet on {eastern, cluster, processing, metal}.  Longest prefix wins.
-CONCEPT_PREFIXES: dict[str, tuple[str, ...]] = {
-    "cluster": ("cluster", "klast", "kalster"),
-    "association": ("association", "stowarzysz", "zwiaz", "union"),
-    "foundation": ("foundation", "fundac"),
-    "eastern": ("east", "wschod"),
-    "western": ("west", "zachod"),
-    "metal": ("metal",),
-    "processing": ("process", "obrob", "przetworst"),
-    "lublin": ("lublin", "lubel"),  # the city and its region (Lubelskie) alike
-    "region": ("region",),
-    "wood": ("wood", "drewn", "drzewn", "drewni"),
-    "ict": ("ict", "telecommun", "telekomun"),
-    "it": ("it", "informaty"),
-    "medical": ("medic", "medyc", "medycz", "medyk", "health", "zdrow"),
-    "wellness": ("wellness",),
-    "biotechnology": ("biotech",),
-    "aviation": ("aviat", "lotnic", "aero"),
-    "advanced": ("advanc", "zaawans"),
-    "technology": ("technolog", "techni", "tech"),
-    "energy": ("energ",),
-    "eco": ("eco", "eko", "ekolog"),
-    "photonics": ("photon", "foton"),
-    "optical": ("optic", "optycz", "opty"),
-    "fiber": ("fiber", "fibre", "wlokn"),
-    "innovation": ("innovat", "innowac"),
-    "fashion": ("fashion", "mod", "odziez"),
-    "design": ("design", "wzornict", "projekt"),
-    "hotel": ("hotel",),
-    "restaurant": ("restaur", "gastronom"),
-    "enterprise": ("enterpris", "przedsiebior", "firm", "business", "biznes"),
-    "institution": ("institution", "instytuc"),
-    "environment": ("environment", "otoczen"),
-    "industrial": ("industr", "przemysl"),
-    "upland": ("upland", "wyzyn", "highland"),
-    "precision": ("precis", "precyz"),
-    "agriculture": ("agricult", "rolnic", "rolnict"),
-    "polish": ("polish", "polsk", "poland"),
-    "automotive": ("automotiv", "motoryz", "samochod"),
-    "machine": ("machin", "maszyn"),
-    "development": ("develop", "rozwoj", "rozwoju"),
-    "agency": ("agenc", "agency"),
-    "club": ("club", "klub"),
-    "rationalization": ("rational", "racjonaliz"),
-    "voivodeship": ("voivodeship", "provinc", "wojewodz"),
-    "municipality": ("municipal", "gmin", "miast", "city"),
-    "university": ("universit", "uniwersyt", "uczeln"),
-    "software": ("software", "oprogramow"),
-    "game": ("game", "gier", "gry"),
-    "tourism": ("touris", "turyst"),
-    "food": ("food", "zywnosc", "spozywcz"),
-    "logistics": ("logist",),
-    "construction": ("construct", "budow", "budown"),
-    "water": ("water", "wod"),
-    "chemistry": ("chemi", "chemic"),
-    "creative": ("creativ", "kreatyw"),
-    "space": ("space", "kosmi"),
-    "cosmetics": ("cosmet", "kosmet"),
-    "center": ("center", "centre", "centrum"),
-    "national": ("national", "krajow", "ogolnopolsk"),
-    "smart": ("smart", "inteligent"),
-    "city_word": ("miejsk", "urban"),
-    "services": ("servic", "uslug"),
-}
-
-# Words that carry no identity in a name (both languages).
-NAME_STOPWORDS = frozenset(
-    {"of", "the", "and", "in", "for", "a", "an", "w", "i", "z", "na", "dla", "oraz", "we", "ze"}
+# The PL↔EN glossary of name words lives with the name matching in ``highlands.text``
+# (the registry's onboarding matches names too, and may not import this app).
+from ..text.name_matching import (  # noqa: E402,F401
+    COMPOUND_PREFIXES,
+    CONCEPT_PREFIXES,
+    FORM_CONCEPTS,
+    GENERIC_CONCEPTS,
+    LEGAL_FORM_WORDS,
+    NAME_STOPWORDS,
+    PLACE_CONCEPTS,
+    RELATED_CONCEPTS,
+    concept_of,
+    concepts_of,
 )
-# Legal-form words written without their dots ("SA", "Sp z oo") that normalize_name keeps.
-LEGAL_FORM_WORDS = frozenset({"sa", "sp", "zoo", "spj", "spk", "ltd", "llc", "inc", "gmbh", "plc"})
-# Concepts nearly every local cluster name contains: they count, but little.
-GENERIC_CONCEPTS = frozenset({"cluster", "lublin", "association", "region"})
-# Places say where, not what; organisation forms say what kind, not which: they count half.
-PLACE_CONCEPTS = frozenset({"eastern", "western", "polish", "national"})
-FORM_CONCEPTS = frozenset({"foundation", "university", "agency", "club", "center"})
-# Different concepts that are near in meaning: partial credit, never a full match.
-RELATED_CONCEPTS: dict[frozenset[str], float] = {frozenset({"it", "ict"}): 0.7}
-# Polish compounds that English writes as two words.
-COMPOUND_PREFIXES: dict[str, tuple[str, ...]] = {
-    "ekoenerg": ("eco", "energy"),
-    "swiatlowod": ("optical", "fiber"),
-    "teleinform": ("ict",),
-    "politechnik": ("university", "technology"),  # "Politechnika" = university of technology
-}
-
-_PREFIX_INDEX = sorted(
-    ((prefix, concept) for concept, prefixes in CONCEPT_PREFIXES.items() for prefix in prefixes),
-    key=lambda pc: -len(pc[0]),
-)
-# Short prefixes must match the whole word ("it" is not "item"; "mod" is not "model").
-_WHOLE_WORD_BELOW = 4
-_SHORT_WORDS = {"mod": ("moda", "mody", "modowy", "modowa", "modowe", "modowego", "modowych")}
-
-
-def concepts_of(word: str) -> tuple[str, ...]:
-    """The glossary concepts of a folded word ('ekoenergetyczny' → eco, energy)."""
-    for prefix, concepts in COMPOUND_PREFIXES.items():
-        if word.startswith(prefix):
-            return concepts
-    return (concept_of(word),)
-
-
-def concept_of(word: str) -> str:
-    """The glossary concept of a folded word, or the word itself with a crude suffix cut."""
-    for prefix, concept in _PREFIX_INDEX:
-        if len(prefix) < _WHOLE_WORD_BELOW:
-            if word == prefix or word in _SHORT_WORDS.get(prefix, ()):
-                return concept
-            continue
-        if word.startswith(prefix):
-            return concept
-    return _crude_stem(word)
-
-
-def _crude_stem(word: str) -> str:
-    for suffix in ("ies", "es", "s", "ego", "ych", "ymi", "ami", "ach", "ow", "ie", "y", "a"):
-        if len(word) - len(suffix) >= 4 and word.endswith(suffix):
-            return word[: -len(suffix)]
-    return word

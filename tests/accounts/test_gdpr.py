@@ -21,6 +21,7 @@ from highlands.accounts.models import (
     Consent,
     ContactPerson,
     Invitation,
+    OrganizationClaim,
     OrganizationRepresentative,
 )
 from highlands.accounts.services import (
@@ -30,6 +31,7 @@ from highlands.accounts.services import (
     consent_withdraw,
     contact_person_create,
     invitation_create,
+    organization_claim_create,
 )
 from highlands.audit.models import AuditEntry
 from highlands.ecosystem.models import Organization
@@ -45,6 +47,7 @@ FIRST, LAST = "Zofiaunique", "Wiśniewskaunique"
 PHONE = "+48 600 123 987"
 TOKEN_NAME = "Zofiaunique laptop"
 POSITION = "Chief Zofiaunique Officer"
+CLAIM_MESSAGE = "Head of procurement at Org other since 2019"
 
 
 def _concrete_fields(model: type[models.Model]) -> set[str]:
@@ -85,6 +88,7 @@ def _person(world: World) -> Any:
     organization_update_profile(
         actor=user, organization=world.orgs["own"], description="Made by the representative"
     )
+    organization_claim_create(actor=user, organization=world.orgs["other"], message=CLAIM_MESSAGE)
     return user
 
 
@@ -97,6 +101,7 @@ def _instances_of(user: Any) -> list[models.Model]:
         *Invitation.objects.filter(email=EMAIL),
         *ContactPerson.objects.filter(email=EMAIL),
         *Consent.objects.filter(contact_person__email=EMAIL),
+        *OrganizationClaim.objects.filter(claimant=user),
     ]
 
 
@@ -131,11 +136,20 @@ def _everything() -> str:
 def test_erasure_leaves_no_personal_data_and_keeps_the_registry(world: World) -> None:
     user = _person(world)
     before = _everything()
-    for value in (EMAIL, FIRST, LAST, PHONE, TOKEN_NAME, POSITION):
+    for value in (EMAIL, FIRST, LAST, PHONE, TOKEN_NAME, POSITION, CLAIM_MESSAGE):
         assert value in before or json.dumps(value)[1:-1] in before
     gdpr.user_erase(actor=user, user=user)
     after = _everything()
-    for value in (EMAIL, FIRST, LAST, PHONE.replace("+", ""), TOKEN_NAME, POSITION, "zofia"):
+    for value in (
+        EMAIL,
+        FIRST,
+        LAST,
+        PHONE.replace("+", ""),
+        TOKEN_NAME,
+        POSITION,
+        "zofia",
+        CLAIM_MESSAGE,
+    ):
         assert value not in after
         assert json.dumps(value)[1:-1] not in after
     user.refresh_from_db()

@@ -27,6 +27,8 @@ class Site:
     profile_pk: int  # a public demo profile of WKTIR
     source_pk: int
     invitation_token: str
+    unverified_slug: str  # an organisation registered by a person, waiting for verification
+    claim_pk: int  # its registration, in the metal cluster coordinator's queue
     proper_names: set[str] = field(default_factory=set)
 
 
@@ -92,6 +94,27 @@ def build_site() -> Site:
         actor=users["city_admin"], email="new@example.org", organization=wktir
     )
     assert gdpr  # imported for its side: erasure pages exist
+    # A company owner registered their company as a member of the metal cluster; the visitor
+    # asks to represent the partner university. Both wait for verification.
+    owner = make_user("owner@hartownia.example.pl")
+    registration = accounts.organization_claim_register(
+        actor=owner,
+        cluster=metal,
+        message="Właścicielka firmy.",
+        name="Hartownia Zielona Sp. z o.o.",
+        org_type="company",
+        helix_role="business",
+        nip="5260250274",
+        website="https://hartownia.example.pl",
+        street_address="ul. Metalowa 5",
+        postal_code="20-001",
+        city="Lublin",
+        voivodeship="lubelskie",
+        different_from_similar=True,
+    )
+    accounts.organization_claim_create(
+        actor=users["visitor"], organization=partner, message="Pracownik działu współpracy."
+    )
 
     names: set[str] = set()
     for org in Organization.objects.prefetch_related("aliases"):
@@ -105,12 +128,14 @@ def build_site() -> Site:
         names |= {n for n in (source.name, source.title) if n}
     names |= {p.title for p in CooperationProfile.objects.all()}
     names |= {u.email for u in users.values() if u is not None}
-    names |= {"Anna Kowalska", "Jan Nowak", "laptop"}
+    names |= {"Anna Kowalska", "Jan Nowak", "laptop", owner.email}
     return Site(
         users=users,
         profile_pk=profile.pk,
         source_pk=SourceDocument.objects.get().pk,
         invitation_token=token,
+        unverified_slug=registration.organization.slug,
+        claim_pk=registration.pk,
         proper_names={n for n in names if n},
     )
 
@@ -136,6 +161,7 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("web:compare") + "?cluster=esta-cluster",  # an error: fewer than two
         reverse("web:organizations"),
         reverse("web:organization", args=[WKTIR]),
+        reverse("web:organization", args=[site.unverified_slug]),
         reverse("web:data_quality"),
         reverse("web:source", args=[site.source_pk]),
         reverse("search:search"),
@@ -168,6 +194,14 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("account_logout"),
     ]
     signed_in.append(reverse("workspace:membership_requests"))
+    signed_in += [
+        reverse("workspace:onboarding"),
+        reverse("workspace:onboarding") + "?q=lubelsk",
+        reverse("workspace:onboarding") + "?q=zzzz",  # nothing found
+        reverse("workspace:organization_register"),
+        reverse("workspace:organization_claim", args=[PARTNER]),
+        reverse("workspace:claims"),
+    ]
     if role == "representative":
         return [
             *signed_in,

@@ -194,3 +194,58 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} since {self.given_at:%Y-%m-%d}"
+
+
+class ClaimKind(models.TextChoices):
+    REGISTER = "register", _("Registration of a new organisation")
+    CLAIM = "claim", _("Claim of an organisation in the registry")
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for verification")
+    APPROVED = "approved", _("Verified")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class OrganizationClaim(models.Model):
+    """A signed-in person asks to represent an organisation they registered or found.
+
+    Verified by the coordinator of a cluster the organisation is in by consent (for a
+    registration: the cluster it names), or by the city office; approved, the claimant
+    becomes a representative.
+    """
+
+    kind = models.CharField(max_length=16, choices=ClaimKind.choices)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="claims")
+    # A registration may name the cluster the organisation is a member of: its coordinator
+    # verifies, and approval lists the organisation there.
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_claims"
+    )
+    message = models.TextField(blank=True)  # who the person is at the organisation
+    status = models.CharField(
+        max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)  # why it was declined
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "claimant"],
+                condition=Q(status="pending"),
+                name="uniq_pending_organization_claim",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.organization_id} by {self.claimant_id}"

@@ -103,6 +103,9 @@ def audience_q(viewer: Viewer) -> Q:
     if viewer.sees_all:
         return Q()
     audience = Q(visibility="public")
+    if not viewer.authenticated:
+        # An organisation nobody has verified yet reaches only signed-in people.
+        audience &= Q(organization__is_verified=True)
     if viewer.has_role:
         audience |= Q(visibility="ecosystem")
     if viewer.cluster_ids:

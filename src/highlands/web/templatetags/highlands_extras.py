@@ -191,6 +191,7 @@ def label(code: str, kind: str) -> str:
         "org_type": labels.ORG_TYPE_LABELS,
         "language": labels.LANGUAGE_LABELS,
         "role": labels.MEMBERSHIP_ROLE_LABELS,
+        "voivodeship": labels.VOIVODESHIP_LABELS,
     }[kind]
     return str(table.get(code, code))
 

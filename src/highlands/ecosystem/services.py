@@ -124,12 +124,14 @@ SIMILAR_IN_REGISTRY = (
     "Organizations with a similar name are in the registry: claim yours if it is one of them, "
     "or confirm that yours is a different one."
 )
-IDENTIFIER_TAKEN = "Another organization in the registry has this {label}: claim it instead."
+NIP_TAKEN = "Another organization in the registry has this NIP: claim it instead."
+REGON_TAKEN = "Another organization in the registry has this REGON: claim it instead."
+KRS_TAKEN = "Another organization in the registry has this KRS number: claim it instead."
 INVALID_NIP = "The NIP must be 10 digits with a valid check digit."
 INVALID_REGON = "The REGON must be 9 or 14 digits with a valid check digit."
 INVALID_KRS = "The KRS number must be up to 10 digits."
 INVALID_POSTAL_CODE = "The postal code must look like 20-001."
-IDENTIFIER_LABELS = {"nip": "NIP", "regon": "REGON", "krs": "KRS number"}
+IDENTIFIER_TAKEN = {"nip": NIP_TAKEN, "regon": REGON_TAKEN, "krs": KRS_TAKEN}
 
 # (kind, language) -> the section's items, each a text or a (title, text) pair.
 AttributeEdits = Mapping[tuple[str, str], Sequence[str | tuple[str, str]]]
@@ -727,7 +729,7 @@ def organization_register(
     numbers = registry_numbers(nip=nip, regon=regon, krs=krs)
     for field_name, _organization in selectors.organizations_with_identifiers(**numbers):
         raise ApplicationError(
-            IDENTIFIER_TAKEN.format(label=IDENTIFIER_LABELS[field_name]),
+            IDENTIFIER_TAKEN[field_name],
             code="duplicate",
             extra={"field": field_name},
         )

@@ -107,6 +107,15 @@ KNOWN_ERRORS = frozenset(
         gettext_noop("This claim has already been decided or withdrawn."),
         gettext_noop("Only the person who made a claim may withdraw it."),
         gettext_noop("Sign in with an active account to claim an organization."),
+        gettext_noop("Sign in with an active account to express interest."),
+        gettext_noop(
+            "You represent this profile's organization: it cannot be interested in itself."
+        ),
+        gettext_noop("You have already expressed interest in this profile."),
+        gettext_noop(
+            "Only cooperations between two organizations are confirmed; this interest came "
+            "from a person."
+        ),
     }
 )
 

@@ -201,6 +201,9 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("workspace:organization_register"),
         reverse("workspace:organization_claim", args=[PARTNER]),
         reverse("workspace:claims"),
+        reverse("web:cluster_contact", args=[METAL]),
+        reverse("web:organization_contact", args=[WKTIR]),
+        reverse("web:organization_contact", args=[site.unverified_slug]),  # nobody to reach
     ]
     if role == "representative":
         return [

@@ -24,6 +24,7 @@ from .models import (
     ApiToken,
     ClusterCoordinator,
     Consent,
+    ContactMessage,
     ContactPerson,
     Invitation,
     OrganizationClaim,
@@ -43,6 +44,7 @@ PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Invitation: ("email",),
     ApiToken: ("name", "created_at", "last_used_at", "revoked_at"),
     OrganizationClaim: ("message", "requested_at"),
+    ContactMessage: ("subject", "body", "created_at"),
 }
 NON_PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     User: (
@@ -84,6 +86,7 @@ NON_PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
         "decided_at",
         "reason",
     ),
+    ContactMessage: ("id", "sender", "cluster", "organization", "client_hash", "recipients"),
 }
 
 
@@ -137,6 +140,12 @@ def person_export(*, actor: Any, user: User) -> dict[str, Any]:
                 "reason": c.reason,
             }
             for c in OrganizationClaim.objects.filter(claimant=user).select_related("organization")
+        ],
+        "contact_messages": [
+            {**_fields(m), "to": str(m.organization or m.cluster)}
+            for m in ContactMessage.objects.filter(sender=user).select_related(
+                "organization", "cluster"
+            )
         ],
         "contact_person_records": [contact_person_export_data(c) for c in contacts],
         "activity": [
@@ -208,6 +217,7 @@ def _erase_user(user: User) -> None:
     # A claim waiting for verification goes; a decided one stays (it is why a representative
     # was granted or refused) without what the person wrote about themselves.
     OrganizationClaim.objects.filter(claimant=user, status="pending").delete()
+    ContactMessage.objects.filter(sender=user).delete()  # delivered; only limits counted them
     OrganizationClaim.objects.filter(claimant=user).update(message="")
     ClusterCoordinator.objects.filter(user=user).delete()
     OrganizationRepresentative.objects.filter(user=user).delete()

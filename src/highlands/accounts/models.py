@@ -249,3 +249,42 @@ class OrganizationClaim(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} of {self.organization_id} by {self.claimant_id}"
+
+
+class ContactMessage(models.Model):
+    """A message a signed-in person sent to a cluster or an organisation through the platform.
+
+    Delivered by e-mail to the recipients (coordinators or representatives, and public contact
+    persons who consented), with the sender's address to reply to; the recipients' addresses
+    are never shown to the sender.  Kept to count the rate limits and for the sender's export.
+    """
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_messages"
+    )
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    client_hash = models.CharField(max_length=64, blank=True)  # keyed hash of the address
+    recipients = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(cluster__isnull=False, organization__isnull=True)
+                    | Q(cluster__isnull=True, organization__isnull=False)
+                ),
+                name="contact_message_has_one_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"message #{self.pk}"

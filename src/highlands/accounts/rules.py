@@ -66,6 +66,8 @@ def made_claim(user: Any, claim: OrganizationClaim | None) -> bool:
 # organisation is in by consent (a registration: the cluster it names); never by the claimant.
 rules.add_perm("accounts.decide_claim", verifies_claim & ~made_claim)
 rules.add_perm("accounts.withdraw_claim", made_claim)
+# Anybody signed in may write to a cluster or an organisation through the platform.
+rules.add_perm("accounts.send_contact_message", is_active_user)
 rules.add_perm(
     "accounts.invite_representative",
     is_city_admin | represents_organization | coordinates_a_cluster_of,

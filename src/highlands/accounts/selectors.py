@@ -12,7 +12,9 @@ from ..errors import NotFoundError
 from .models import (
     ApiToken,
     ClaimStatus,
+    ClusterCoordinator,
     Consent,
+    ConsentPurpose,
     ContactPerson,
     Invitation,
     OrganizationClaim,
@@ -156,3 +158,32 @@ def claim_get(*, pk: int) -> OrganizationClaim:
     if claim is None:
         raise NotFoundError(NOT_FOUND)
     return claim
+
+
+def public_contacts_of(
+    *, cluster: Cluster | None = None, organization: Organization | None = None
+) -> QuerySet[ContactPerson]:
+    """Contact persons who consented to be shown publicly (consent given, not withdrawn)."""
+    consented = Consent.objects.filter(
+        purpose=ConsentPurpose.PUBLIC_CONTACT, withdrawn_at__isnull=True
+    ).values("contact_person_id")
+    return contacts_of(cluster=cluster, organization=organization).filter(pk__in=consented)
+
+
+def contact_recipients(
+    *, cluster: Cluster | None = None, organization: Organization | None = None
+) -> list[str]:
+    """Where a message to a cluster (its coordinators) or an organisation (its
+    representatives) goes, plus its public contact persons with an address."""
+    if cluster is not None:
+        people = ClusterCoordinator.objects.filter(
+            Q(cluster=cluster) | Q(cluster_id=cluster.parent_id), user__is_active=True
+        ).values_list("user__email", flat=True)
+    else:
+        people = OrganizationRepresentative.objects.filter(
+            organization=organization, user__is_active=True
+        ).values_list("user__email", flat=True)
+    contacts = public_contacts_of(cluster=cluster, organization=organization).values_list(
+        "email", flat=True
+    )
+    return sorted({a.lower() for a in [*people, *contacts] if a})

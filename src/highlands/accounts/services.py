@@ -15,6 +15,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -35,6 +36,7 @@ from .models import (
     ClusterCoordinator,
     Consent,
     ConsentPurpose,
+    ContactMessage,
     ContactPerson,
     Invitation,
     InvitationKind,
@@ -42,6 +44,7 @@ from .models import (
     OrganizationRepresentative,
     User,
 )
+from .selectors import contact_recipients
 
 INVITE_REPRESENTATIVE_DENIED = "You may not invite representatives of this organization."
 INVITE_COORDINATOR_DENIED = "Only the city administrator may invite cluster coordinators."
@@ -69,6 +72,10 @@ CLAIMS_TOO_MANY = "Too many of your claims wait for verification; wait for an an
 CLAIM_NOT_PENDING = "This claim has already been decided or withdrawn."
 CLAIM_WITHDRAW_DENIED = "Only the person who made a claim may withdraw it."
 CLAIM_DENIED = "Sign in with an active account to claim an organization."
+CONTACT_DENIED = "Sign in with an active account to send a message."
+CONTACT_NOBODY = "Nobody can be reached here through the platform yet."
+CONTACT_TOO_MANY = "You have sent many messages recently; try again later."
+CONTACT_NEEDS_ONE_TARGET = "A message goes to exactly one cluster or one organization."
 
 # Text limits (characters), the columns' sizes; documented in docs/data-model.md.
 EMAIL_MAX = 254
@@ -79,6 +86,12 @@ TOKEN_NAME_MAX = 100
 CLAIM_MESSAGE_MAX = 1000
 CLAIM_REASON_MAX = 1000
 PENDING_CLAIMS_MAX = 5  # claims one person may have waiting at a time
+CONTACT_SUBJECT_MAX = 200
+CONTACT_BODY_MAX = 5000
+# Messages through the platform: per person an hour and a day, per client address an hour.
+CONTACT_PER_HOUR = 5
+CONTACT_PER_DAY = 20
+CONTACT_PER_ADDRESS_HOUR = 20
 
 
 def _hash(raw: str) -> str:
@@ -603,6 +616,100 @@ def organization_claim_withdraw(*, actor: Any, claim: OrganizationClaim) -> Orga
         raise ApplicationError(CLAIM_NOT_PENDING, code="conflict")
     _close_claim(actor, claim, ClaimStatus.WITHDRAWN)
     return claim
+
+
+# -- messages through the platform --------------------------------------------------------
+
+
+def client_hash(address: str) -> str:
+    """A keyed hash of a client address: counts the per-address limit, stores no address."""
+    if not address:
+        return ""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+
+
+@transaction.atomic
+def contact_message_send(
+    *,
+    actor: Any,
+    subject: str,
+    body: str,
+    cluster: Cluster | None = None,
+    organization: Organization | None = None,
+    client_address: str = "",
+    url_base: str = "",
+) -> ContactMessage:
+    """Deliver a signed-in person's message to a cluster's coordinators or an organisation's
+    representatives (and its consenting public contacts) by e-mail, with the sender's address
+    to reply to.  The sender never sees the recipients' addresses.  Rate-limited per person
+    and per client address."""
+    if (cluster is None) == (organization is None):
+        raise ApplicationError(CONTACT_NEEDS_ONE_TARGET, code="invalid")
+    require(actor, "accounts.send_contact_message", None, CONTACT_DENIED)
+    subject = plain_text(subject, field="subject", limit=CONTACT_SUBJECT_MAX, required=True)
+    body = plain_text(body, field="message", limit=CONTACT_BODY_MAX, required=True)
+    # Locks the sender's row so concurrent sends count each other.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    now = timezone.now()
+    sent = ContactMessage.objects.filter(sender=actor)
+    hashed = client_hash(client_address)
+    if (
+        sent.filter(created_at__gte=now - timedelta(hours=1)).count() >= CONTACT_PER_HOUR
+        or sent.filter(created_at__gte=now - timedelta(days=1)).count() >= CONTACT_PER_DAY
+        or (
+            hashed
+            and ContactMessage.objects.filter(
+                client_hash=hashed, created_at__gte=now - timedelta(hours=1)
+            ).count()
+            >= CONTACT_PER_ADDRESS_HOUR
+        )
+    ):
+        raise ApplicationError(CONTACT_TOO_MANY, code="too_many")
+    recipients = [
+        a
+        for a in contact_recipients(cluster=cluster, organization=organization)
+        if a not in _addresses_of(actor)
+    ]
+    if not recipients:
+        raise ApplicationError(CONTACT_NOBODY, code="no_recipient")
+    message = ContactMessage.objects.create(
+        sender=actor,
+        cluster=cluster,
+        organization=organization,
+        subject=subject,
+        body=body,
+        client_hash=hashed,
+        recipients=len(recipients),
+    )
+    audit_record(
+        actor=actor,
+        action="contact_message.send",
+        obj=message,
+        cluster_id=cluster.pk if cluster else None,
+        organization_id=organization.pk if organization else None,
+        subject_user_id=actor.pk,
+        after={"recipients": len(recipients)},
+    )
+    target = organization.name if organization else str(cluster)
+    words = {"sender": actor.email, "target": target, "subject": subject, "body": body}
+    text = (
+        _(
+            "%(sender)s wrote to %(target)s through Highlands:\n\n%(subject)s\n\n%(body)s\n\n"
+            "Reply to this e-mail to answer; your address reaches them only when you reply.\n"
+        )
+        % words
+    )
+    full_subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:200]
+    sender_address = actor.email
+
+    def send() -> None:
+        for address in recipients:  # one message each: recipients never see each other
+            EmailMessage(full_subject, text, None, [address], reply_to=[sender_address]).send(
+                fail_silently=True
+            )
+
+    transaction.on_commit(send)
+    return message
 
 
 # -- API tokens -------------------------------------------------------------------------

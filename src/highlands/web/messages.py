@@ -108,6 +108,9 @@ KNOWN_ERRORS = frozenset(
         gettext_noop("Only the person who made a claim may withdraw it."),
         gettext_noop("Sign in with an active account to claim an organization."),
         gettext_noop("Sign in with an active account to express interest."),
+        gettext_noop("Sign in with an active account to send a message."),
+        gettext_noop("Nobody can be reached here through the platform yet."),
+        gettext_noop("You have sent many messages recently; try again later."),
         gettext_noop(
             "You represent this profile's organization: it cannot be interested in itself."
         ),

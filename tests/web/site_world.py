@@ -115,6 +115,19 @@ def build_site() -> Site:
     accounts.organization_claim_create(
         actor=users["visitor"], organization=partner, message="Pracownik działu współpracy."
     )
+    # The city office put one cluster the document leaves out of every highland in one.
+    from highlands.ecosystem.models import HighlandCluster
+
+    unassigned = (
+        Cluster.objects.filter(parent__isnull=True, is_synthetic=False)
+        .exclude(pk__in=HighlandCluster.objects.values("cluster_id"))
+        .order_by("position")
+        .first()
+    )
+    if unassigned is not None:
+        registry.highland_cluster_assign(
+            actor=users["city_admin"], highland=Highland.objects.get(slug="it"), cluster=unassigned
+        )
 
     names: set[str] = set()
     for org in Organization.objects.prefetch_related("aliases"):
@@ -233,6 +246,7 @@ def _pages_for(role: str, site: Site) -> list[str]:
         return [
             *signed_in,
             reverse("workspace:audit_all"),
+            reverse("workspace:highlands"),
             reverse("workspace:organization_representatives", args=[PARTNER]),
             reverse("marketplace:statistics"),
             reverse("workspace:cluster_contacts", args=[METAL]),

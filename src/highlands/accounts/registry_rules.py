@@ -39,3 +39,5 @@ rules.add_perm("ecosystem.delete_organization", is_city_admin)
 # until the city office or a coordinator of a cluster it belongs to (or names) verifies it.
 rules.add_perm("ecosystem.register_organization", is_active_user)
 rules.add_perm("ecosystem.verify_organization", verifies_organization)
+# Which highland a cluster belongs to, where the document does not say: the city office.
+rules.add_perm("ecosystem.assign_highland", is_city_admin)

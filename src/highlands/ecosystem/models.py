@@ -224,6 +224,12 @@ class HighlandCluster(Provenance):
     stated_name = models.CharField(max_length=255)
     basis = models.TextField(blank=True)
     inferred = models.BooleanField(default=False)
+    # Set when the city office assigned the cluster in the workspace (the document does not
+    # say it): a person's decision, shown as such, never as a fact of the source.
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -751,6 +751,22 @@ def organization_representative_users(*, organization: Organization) -> list[Any
     )
 
 
+def highland_assignments() -> list[HighlandCluster]:
+    """Links the city office made in the workspace (not stated by the document)."""
+    return list(
+        HighlandCluster.objects.filter(assigned_at__isnull=False)
+        .select_related("highland", "cluster", "assigned_by")
+        .order_by("-assigned_at")
+    )
+
+
+def highland_assignment_get(*, pk: int) -> HighlandCluster:
+    link = HighlandCluster.objects.select_related("highland", "cluster").filter(pk=pk).first()
+    if link is None:
+        raise NotFoundError(HIGHLAND_NOT_FOUND.format(slug=pk))
+    return link
+
+
 def consented_clusters_of(*, organization: Organization) -> list[Cluster]:
     """Clusters the organisation is in by consent (stated by a source or accepted)."""
     ids = Membership.objects.consented().filter(organization=organization).values("cluster_id")

@@ -55,6 +55,8 @@ from .models import (
     FigureKind,
     FigureObservation,
     HelixRole,
+    Highland,
+    HighlandCluster,
     Language,
     Membership,
     MembershipRequest,
@@ -116,6 +118,11 @@ INVALID_FIGURE = "A figure must be a whole number between 0 and 1,000,000."
 ORGANIZATION_EXISTS = "An organization named '{name}' already exists."
 REGISTER_DENIED = "Sign in with an active account to register an organization."
 VERIFY_DENIED = "You may not verify this organization."
+ASSIGN_DENIED = "Only the city administrator may assign clusters to highlands."
+ALREADY_ASSIGNED = "This cluster is already in this highland."
+NOT_AN_ASSIGNMENT = (
+    "Only an assignment made in the workspace can be undone here; the source states this one."
+)
 ALREADY_VERIFIED = "This organization is already verified."
 ALREADY_IN_REGISTRY = (
     "This organization is already in the registry: claim it instead of registering it again."
@@ -829,6 +836,56 @@ def membership_join_confirm(
         after={**snapshot(request, REQUEST_LOG_FIELDS), "asked_by_organization": True},
     )
     return _accept(actor, request)
+
+
+# -- Highland assignment (the city office, from the platform's proposals) -------------------
+
+
+@transaction.atomic
+def highland_cluster_assign(
+    *, actor: Any, highland: Highland, cluster: Cluster, basis: str = ""
+) -> HighlandCluster:
+    """The city office puts a cluster in a highland the document does not name it in; the
+    link records who decided and when (``assigned_at``), and is shown as their decision."""
+    require(actor, "ecosystem.assign_highland", highland, ASSIGN_DENIED)
+    if HighlandCluster.objects.filter(highland=highland, cluster=cluster).exists():
+        raise ApplicationError(ALREADY_ASSIGNED, code="conflict")
+    link = HighlandCluster.objects.create(
+        highland=highland,
+        cluster=cluster,
+        stated_name=cluster.display_name,
+        basis=plain_text(basis, field="basis", limit=REQUEST_MESSAGE_MAX)
+        or "assigned by the city office",
+        assigned_by=person(actor),
+        assigned_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="highland_cluster.assign",
+        obj=link,
+        cluster_id=cluster.pk,
+        after={"highland": highland.slug, "cluster": cluster.slug, "basis": link.basis},
+    )
+    _reindex(clusters=[cluster.pk])
+    return link
+
+
+@transaction.atomic
+def highland_cluster_unassign(*, actor: Any, link: HighlandCluster) -> None:
+    """Undo an assignment made in the workspace (the document's own links stay)."""
+    require(actor, "ecosystem.assign_highland", link.highland, ASSIGN_DENIED)
+    if link.assigned_at is None:
+        raise ApplicationError(NOT_AN_ASSIGNMENT, code="invalid")
+    audit_record(
+        actor=actor,
+        action="highland_cluster.unassign",
+        obj=link,
+        cluster_id=link.cluster_id,
+        before={"highland": link.highland.slug, "cluster": link.cluster.slug},
+    )
+    cluster_id = link.cluster_id
+    link.delete()
+    _reindex(clusters=[cluster_id])
 
 
 @transaction.atomic

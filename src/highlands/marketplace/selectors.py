@@ -154,6 +154,18 @@ def profile_list(
     return profiles.order_by("-published_at", "-id")
 
 
+def profiles_of_cluster_members(
+    *, user: Any, cluster: Cluster, limit: int = 12
+) -> list[CooperationProfile]:
+    """Live offers and requests the user may see, of the organisations in a cluster (or its
+    sub-clusters) by consent — what the cluster's public page shows."""
+    cluster_ids = [cluster.pk, *cluster.sub_clusters.values_list("pk", flat=True)]
+    members = (
+        Membership.objects.consented().filter(cluster_id__in=cluster_ids).values("organization_id")
+    )
+    return list(profile_list(user=user).filter(organization_id__in=members).distinct()[:limit])
+
+
 def profile_search(
     *,
     user: Any,

@@ -109,6 +109,12 @@ KNOWN_ERRORS = frozenset(
         gettext_noop("Sign in with an active account to claim an organization."),
         gettext_noop("Sign in with an active account to express interest."),
         gettext_noop("Sign in with an active account to send a message."),
+        gettext_noop("Only the city administrator may assign clusters to highlands."),
+        gettext_noop("This cluster is already in this highland."),
+        gettext_noop(
+            "Only an assignment made in the workspace can be undone here; the source states "
+            "this one."
+        ),
         gettext_noop("Nobody can be reached here through the platform yet."),
         gettext_noop("You have sent many messages recently; try again later."),
         gettext_noop(

@@ -23,9 +23,10 @@ from ..accounts import gdpr
 from ..accounts import selectors as account_selectors
 from ..accounts import services as account_services
 from ..audit import selectors as audit_selectors
+from ..ecosystem import proposals
 from ..ecosystem import selectors as registry
 from ..ecosystem import services as registry_services
-from ..ecosystem.localization import cluster_name
+from ..ecosystem.localization import cluster_name, localized
 from ..ecosystem.models import Cluster, Language, Organization
 from ..ecosystem.services import EDITABLE_ATTRIBUTE_KINDS
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
@@ -83,6 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "claims_to_verify": account_selectors.claims_to_verify(user=user).count(),
             "my_claims": account_selectors.claims_of(user=user)[:20],
             "can_view_all_audit": user.has_perm("audit.view_all"),
+            "can_assign_highlands": user.has_perm("ecosystem.assign_highland"),
         },
     )
 
@@ -760,3 +762,53 @@ def cluster_member_invite(request: HttpRequest, slug: str, pk: int) -> HttpRespo
     else:
         messages.error(request, _("Enter a valid e-mail address."))
     return redirect("workspace:cluster_members", slug=cluster.slug)
+
+
+# -- Highland assignment (the city office) ------------------------------------------------
+
+
+@login_required
+@require_safe
+def highland_assignment(request: HttpRequest) -> HttpResponse:
+    """Clusters the document puts in no highland, with the platform's proposals (each shown
+    as proposed until the city office confirms it) and the assignments made so far."""
+    require(request.user, "ecosystem.assign_highland", None, WORKSPACE_DENIED)
+    return render(
+        request,
+        "workspace/highlands.html",
+        {
+            "rows": proposals.highland_proposals(),
+            "assigned": registry.highland_assignments(),
+            "highlands": registry.highland_list(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def highland_assign(request: HttpRequest) -> HttpResponse:
+    require(request.user, "ecosystem.assign_highland", None, WORKSPACE_DENIED)
+    highland = registry.highland_get(slug=request.POST.get("highland", ""))
+    cluster = registry.cluster_get(slug=request.POST.get("cluster", ""))
+    registry_services.highland_cluster_assign(
+        actor=request.user,
+        highland=highland,
+        cluster=cluster,
+        basis=request.POST.get("basis", "")[: registry_services.REQUEST_MESSAGE_MAX],
+    )
+    messages.success(
+        request,
+        _("%(cluster)s is now in the highland %(highland)s.")
+        % {"cluster": cluster_name(cluster).text, "highland": localized(highland, "name").text},
+    )
+    return redirect("workspace:highlands")
+
+
+@login_required
+@require_POST
+def highland_unassign(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "ecosystem.assign_highland", None, WORKSPACE_DENIED)
+    link = registry.highland_assignment_get(pk=pk)
+    registry_services.highland_cluster_unassign(actor=request.user, link=link)
+    messages.success(request, _("Assignment undone."))
+    return redirect("workspace:highlands")

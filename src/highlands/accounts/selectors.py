@@ -175,14 +175,19 @@ def contact_recipients(
 ) -> list[str]:
     """Where a message to a cluster (its coordinators) or an organisation (its
     representatives) goes, plus its public contact persons with an address."""
+    people: list[str]
     if cluster is not None:
-        people = ClusterCoordinator.objects.filter(
-            Q(cluster=cluster) | Q(cluster_id=cluster.parent_id), user__is_active=True
-        ).values_list("user__email", flat=True)
+        people = list(
+            ClusterCoordinator.objects.filter(
+                Q(cluster=cluster) | Q(cluster_id=cluster.parent_id), user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
     else:
-        people = OrganizationRepresentative.objects.filter(
-            organization=organization, user__is_active=True
-        ).values_list("user__email", flat=True)
+        people = list(
+            OrganizationRepresentative.objects.filter(
+                organization=organization, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
     contacts = public_contacts_of(cluster=cluster, organization=organization).values_list(
         "email", flat=True
     )

@@ -734,7 +734,9 @@ def organization_register(
     """
     require(actor, "ecosystem.register_organization", None, REGISTER_DENIED)
     numbers = registry_numbers(nip=nip, regon=regon, krs=krs)
-    for field_name, _organization in selectors.organizations_with_identifiers(**numbers):
+    for field_name, _organization in selectors.organizations_with_identifiers(
+        nip=numbers["nip"], regon=numbers["regon"], krs=numbers["krs"]
+    ):
         raise ApplicationError(
             IDENTIFIER_TAKEN[field_name],
             code="duplicate",

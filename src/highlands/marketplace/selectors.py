@@ -288,7 +288,7 @@ def interest_contacts(*, user: Any, interest: Interest) -> list[Contact]:
         ]
     if interested_id is None and interest.author_id == getattr(user, "pk", None):
         other_ids = {owner_id}
-    elif owner_id in viewer.organization_ids:
+    elif owner_id in viewer.organization_ids and interested_id is not None:
         other_ids = {interested_id}
     elif interested_id in viewer.organization_ids:
         other_ids = {owner_id}

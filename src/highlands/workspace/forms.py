@@ -288,7 +288,10 @@ class OrganizationRegisterForm(forms.Form):
 
     def __init__(self, *args: Any, clusters: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cluster"].choices = [("", _("None, or I do not know")), *clusters]
+        self.fields["cluster"].choices = [  # type: ignore[attr-defined]
+            ("", _("None, or I do not know")),
+            *clusters,
+        ]
 
 
 class DeclineClaimForm(forms.Form):

@@ -184,7 +184,7 @@ def label(code: str, kind: str) -> str:
     """A stored code as its label in the UI language: `{{ issue.severity|label:"severity" }}`."""
     from ...ecosystem import labels
 
-    table = {
+    tables: dict[str, dict[str, Any]] = {
         "severity": labels.SEVERITY_LABELS,
         "figure": labels.FIGURE_LABELS,
         "helix": labels.HELIX_LABELS,
@@ -192,8 +192,8 @@ def label(code: str, kind: str) -> str:
         "language": labels.LANGUAGE_LABELS,
         "role": labels.MEMBERSHIP_ROLE_LABELS,
         "voivodeship": labels.VOIVODESHIP_LABELS,
-    }[kind]
-    return str(table.get(code, code))
+    }
+    return str(tables[kind].get(code, code))
 
 
 _LINE_REF = re.compile(r":?\s*\(?\b(?:line|lines)\s+\d+(?:[–-]\d+)?\)?", re.IGNORECASE)

@@ -33,6 +33,7 @@ PROPOSE_FROM = 0.30  # cosine similarity of the two texts' vectors below which n
 STRONG_FROM = 0.45  # "close in meaning" rather than "somewhat close"
 PER_CLUSTER = 2
 SHARED_WORDS_SHOWN = 6
+COMMON_SHARE = 0.25  # a word in more than this share of the texts is too common to be a reason
 _WORD = re.compile(r"\w+", re.UNICODE)
 _MIN_WORD = 4
 
@@ -112,12 +113,15 @@ def highland_proposals(*, clusters: list[Cluster] | None = None) -> list[Cluster
     cluster_vectors, highland_vectors = vectors[: len(clusters)], vectors[len(clusters) :]
     similarity = np.asarray(cluster_vectors @ highland_vectors.T, dtype=np.float64)
     highland_stems = [_stems(text) for text in highland_texts]
-    # A word every highland uses ("cluster", "Lublin", "innovation") says nothing.
-    common = Counter(stem for stems in highland_stems for stem in stems)
-    everywhere = {stem for stem, n in common.items() if n > max(1, len(highlands) // 2)}
+    cluster_stems = [_stems(text) for text in cluster_texts]
+    # A word many of the texts use ("cluster", "Lublin", "support", "through") says nothing
+    # about a topic: only the rarer words both sides share are shown as a reason.
+    texts = [*highland_stems, *cluster_stems]
+    common = Counter(stem for stems in texts for stem in stems)
+    everywhere = {stem for stem, n in common.items() if n > max(2, len(texts) * COMMON_SHARE)}
     result = []
     for row, cluster in enumerate(clusters):
-        own = _stems(cluster_texts[row])
+        own = cluster_stems[row]
         ranked = sorted(range(len(highlands)), key=lambda col: -similarity[row, col])
         proposals = []
         for col in ranked[:PER_CLUSTER]:

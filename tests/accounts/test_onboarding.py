@@ -282,3 +282,8 @@ def test_the_pages_register_verify_and_invite(world: World) -> None:
     visitor.force_login(world.users["visitor"])
     assert COMPANY["name"] not in visitor.get(reverse("workspace:claims")).content.decode()
     assert visitor.post(reverse("workspace:claim_decline", args=[claim.pk])).status_code == 403
+
+
+def test_a_registration_never_takes_an_onboarding_pages_slug(world: World) -> None:
+    claim = _register(world, make_user("join@example.org"), name="Join", nip="", regon="")
+    assert claim.organization.slug not in {"join", "register"}

@@ -669,6 +669,7 @@ HELIX_FOR_TYPE = {
     OrganizationType.TECHNOLOGY_PARK: HelixRole.BEI,
     OrganizationType.AGENCY: HelixRole.BEI,
 }
+RESERVED_ORGANIZATION_SLUGS = frozenset({"join", "register"})
 POSTAL_CODE = re.compile(r"\d{2}-\d{3}")
 
 
@@ -757,10 +758,13 @@ def organization_register(
     fields["org_type"] = choice(org_type, OrganizationType.values, "organization type")
     fields["helix_role"] = choice(helix_role, HelixRole.values, "helix role")
     fields["helix_role_basis"] = "stated by the person who registered it"
+    slug = unique_slug(name, Organization)
+    if slug in RESERVED_ORGANIZATION_SLUGS:  # the workspace's onboarding pages use these
+        slug = unique_slug(f"{name} organization", Organization)
     organization = Organization.objects.create(
         name=name,
         normalized_name=key,
-        slug=unique_slug(name, Organization),
+        slug=slug,
         is_verified=False,
         **fields,
         **numbers,

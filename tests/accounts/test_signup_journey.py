@@ -58,3 +58,29 @@ def test_next_is_kept_through_sign_up_and_verification() -> None:
     response = _follow_confirmation(client, link)
     assert response.status_code == 302
     assert response["Location"] == target
+
+
+def test_next_is_kept_through_sign_up_verification_and_invitation_acceptance() -> None:
+    from highlands.accounts.models import OrganizationRepresentative
+    from highlands.accounts.services import invitation_create
+    from highlands.ecosystem.models import Organization
+    from tests.accounts.fixtures import make_user
+
+    organization = Organization.objects.create(slug="acme", name="Acme", normalized_name="acme")
+    city = make_user("city@example.org", is_city_admin=True)
+    _invitation, token = invitation_create(
+        actor=city, email="newrep@acme.example", organization=organization
+    )
+    client = Client()
+    invitation_path = reverse("accounts:invitation_accept", args=[token])
+    to_login = client.get(invitation_path)
+    assert to_login.status_code == 302
+    assert "next=" in to_login["Location"]
+    link = _sign_up(client, "newrep@acme.example", next_url=invitation_path)
+    response = _follow_confirmation(client, link)
+    assert response["Location"] == invitation_path
+    accepted = client.post(invitation_path)
+    assert accepted.status_code == 302
+    assert OrganizationRepresentative.objects.filter(
+        user__email="newrep@acme.example", organization=organization
+    ).exists()

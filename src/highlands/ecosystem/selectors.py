@@ -23,7 +23,7 @@ from django.db.models import (
 )
 
 from ..errors import ApplicationError, NotFoundError
-from ..text.name_matching import SAME_CONCEPTS, name_similarity
+from ..text.name_matching import SAME_CONCEPTS, concepts, name_similarity
 from ..text.names import normalize_name
 from .models import (
     AttributeKind,
@@ -488,9 +488,18 @@ def organizations_resembling(
         "organization_id", "name"
     ):
         names[pk].append(alias)
+    wanted = concepts(name)
+    prefixes = {c[:3] for c in wanted}
     best: dict[int, tuple[float, str]] = {}
     for pk, candidates in names.items():
         for candidate in candidates:
+            # Blocking, as reconciliation does: only names sharing a concept, or a concept's
+            # first letters (a typo further on), are scored.
+            theirs = concepts(candidate)
+            if normalize_name(candidate) != normalize_name(name) and not (
+                theirs & wanted or {c[:3] for c in theirs} & prefixes
+            ):
+                continue
             score = name_similarity(name, candidate)
             if score >= floor and score > best.get(pk, (0.0, ""))[0]:
                 best[pk] = (score, candidate)

@@ -9,6 +9,7 @@ Reconciliation (``ingest/reconcile.py``) and the registry's self-service onboard
 from __future__ import annotations
 
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .folding import tokens
 from .names import normalize_name
@@ -145,6 +146,7 @@ def _crude_stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65536)
 def concepts(name: str) -> frozenset[str]:
     """The concepts a name is made of: legal forms and stop words dropped, PL/EN folded."""
     words = [w for w in tokens(normalize_name(name)) if w not in NAME_STOPWORDS | LEGAL_FORM_WORDS]

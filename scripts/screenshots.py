@@ -2,8 +2,9 @@
 
 Drives Debian's Chromium (CHROMIUM_PATH, default /usr/bin/chromium) through Playwright and
 writes small viewport-sized PNGs to docs/screenshots/: desktop (1280 px) in English and
-Polish, phone (390 px) in Polish. Run it against a portal with the source document and the
-marketplace demo imported (`make run`) and the search index built.
+Polish, phone (390 px) in Polish; ``SHOTS=cluster,organization`` takes only those. Run it
+against a portal with the source document and the marketplace demo imported (`make run`)
+and the search index built.
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ SHOTS = [
     ("cluster", "/clusters/industrial-upland-cluster/", 1280, 1000),
     ("cluster-phone", "/pl/clusters/industrial-upland-cluster/", *PHONE),
     ("organization", f"/organizations/{COORDINATOR}/", 1280, 900),
+    ("organization-offers", f"/organizations/{COORDINATOR}/", 1280, 900),
+    ("cluster-offers", "/clusters/eastern-metal-processing-cluster/", 1280, 900),
+    ("cluster-contact-phone", "/pl/clusters/eastern-metal-processing-cluster/", *PHONE),
     (
         "compare",
         "/compare/?cluster=eastern-ict-cluster&cluster=industrial-upland-cluster",
@@ -50,7 +54,13 @@ SHOTS = [
     ("data-quality", "/pl/data-quality/", 1280, 900),
 ]
 # Scroll a shot to the part it is about (the page's top otherwise).
-FOCUS = {"compare": "#helix-h", "compare-phone": "table.compare-table"}
+FOCUS = {
+    "compare": "#helix-h",
+    "compare-phone": "table.compare-table",
+    "organization-offers": "#market-h",
+    "cluster-offers": "#market-h",
+    "cluster-contact-phone": "#contact-h",
+}
 
 
 def main(base: str) -> None:
@@ -58,7 +68,10 @@ def main(base: str) -> None:
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)
+        only = set(os.environ.get("SHOTS", "").split(",")) - {""}
         for name, path, width, height in SHOTS:
+            if only and name not in only:
+                continue
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(base.rstrip("/") + path, wait_until="networkidle")
             if name in FOCUS:

@@ -19,8 +19,10 @@ from highlands.accounts import gdpr
 from highlands.accounts.models import (
     ApiToken,
     Consent,
+    ContactMessage,
     ContactPerson,
     Invitation,
+    OrganizationClaim,
     OrganizationRepresentative,
 )
 from highlands.accounts.services import (
@@ -28,8 +30,10 @@ from highlands.accounts.services import (
     api_token_revoke,
     consent_give,
     consent_withdraw,
+    contact_message_send,
     contact_person_create,
     invitation_create,
+    organization_claim_create,
 )
 from highlands.audit.models import AuditEntry
 from highlands.ecosystem.models import Organization
@@ -45,6 +49,9 @@ FIRST, LAST = "Zofiaunique", "Wiśniewskaunique"
 PHONE = "+48 600 123 987"
 TOKEN_NAME = "Zofiaunique laptop"
 POSITION = "Chief Zofiaunique Officer"
+CLAIM_MESSAGE = "Head of procurement at Org other since 2019"
+MESSAGE_SUBJECT = "Zofiaunique asks about hardening"
+MESSAGE_BODY = "Please call Zofiaunique back about 200 shafts"
 
 
 def _concrete_fields(model: type[models.Model]) -> set[str]:
@@ -85,6 +92,10 @@ def _person(world: World) -> Any:
     organization_update_profile(
         actor=user, organization=world.orgs["own"], description="Made by the representative"
     )
+    organization_claim_create(actor=user, organization=world.orgs["other"], message=CLAIM_MESSAGE)
+    contact_message_send(
+        actor=user, cluster=world.clusters["own"], subject=MESSAGE_SUBJECT, body=MESSAGE_BODY
+    )
     return user
 
 
@@ -97,6 +108,8 @@ def _instances_of(user: Any) -> list[models.Model]:
         *Invitation.objects.filter(email=EMAIL),
         *ContactPerson.objects.filter(email=EMAIL),
         *Consent.objects.filter(contact_person__email=EMAIL),
+        *OrganizationClaim.objects.filter(claimant=user),
+        *ContactMessage.objects.filter(sender=user),
     ]
 
 
@@ -131,11 +144,22 @@ def _everything() -> str:
 def test_erasure_leaves_no_personal_data_and_keeps_the_registry(world: World) -> None:
     user = _person(world)
     before = _everything()
-    for value in (EMAIL, FIRST, LAST, PHONE, TOKEN_NAME, POSITION):
+    for value in (EMAIL, FIRST, LAST, PHONE, TOKEN_NAME, POSITION, CLAIM_MESSAGE, MESSAGE_BODY):
         assert value in before or json.dumps(value)[1:-1] in before
     gdpr.user_erase(actor=user, user=user)
     after = _everything()
-    for value in (EMAIL, FIRST, LAST, PHONE.replace("+", ""), TOKEN_NAME, POSITION, "zofia"):
+    for value in (
+        EMAIL,
+        FIRST,
+        LAST,
+        PHONE.replace("+", ""),
+        TOKEN_NAME,
+        POSITION,
+        "zofia",
+        CLAIM_MESSAGE,
+        MESSAGE_SUBJECT,
+        MESSAGE_BODY,
+    ):
         assert value not in after
         assert json.dumps(value)[1:-1] not in after
     user.refresh_from_db()

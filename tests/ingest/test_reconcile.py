@@ -12,6 +12,7 @@ from highlands.ingest import reconcile
 from highlands.ingest.parsers.tables import parse_csv
 from highlands.ingest.reconcile import Incoming, Known, Reconciler, concepts, name_similarity
 from highlands.ingest.selectors import known_clusters
+from highlands.text import name_matching
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -57,7 +58,7 @@ def test_polish_name_meets_the_english_one_through_the_glossary():
     decision = decide("Wschodni Klaster Obróbki Metali")
     assert decision.decision == reconcile.MATCH
     assert decision.match == EMPC
-    assert decision.score == reconcile.SAME_CONCEPTS
+    assert decision.score == name_matching.SAME_CONCEPTS
 
 
 def test_coordinator_named_in_polish_corroborates():

@@ -27,6 +27,8 @@ class Site:
     profile_pk: int  # a public demo profile of WKTIR
     source_pk: int
     invitation_token: str
+    unverified_slug: str  # an organisation registered by a person, waiting for verification
+    claim_pk: int  # its registration, in the metal cluster coordinator's queue
     proper_names: set[str] = field(default_factory=set)
 
 
@@ -92,6 +94,40 @@ def build_site() -> Site:
         actor=users["city_admin"], email="new@example.org", organization=wktir
     )
     assert gdpr  # imported for its side: erasure pages exist
+    # A company owner registered their company as a member of the metal cluster; the visitor
+    # asks to represent the partner university. Both wait for verification.
+    owner = make_user("owner@hartownia.example.pl")
+    registration = accounts.organization_claim_register(
+        actor=owner,
+        cluster=metal,
+        message="Właścicielka firmy.",
+        name="Hartownia Zielona Sp. z o.o.",
+        org_type="company",
+        helix_role="business",
+        nip="5260250274",
+        website="https://hartownia.example.pl",
+        street_address="ul. Metalowa 5",
+        postal_code="20-001",
+        city="Lublin",
+        voivodeship="lubelskie",
+        different_from_similar=True,
+    )
+    accounts.organization_claim_create(
+        actor=users["visitor"], organization=partner, message="Pracownik działu współpracy."
+    )
+    # The city office put one cluster the document leaves out of every highland in one.
+    from highlands.ecosystem.models import HighlandCluster
+
+    unassigned = (
+        Cluster.objects.filter(parent__isnull=True, is_synthetic=False)
+        .exclude(pk__in=HighlandCluster.objects.values("cluster_id"))
+        .order_by("position")
+        .first()
+    )
+    if unassigned is not None:
+        registry.highland_cluster_assign(
+            actor=users["city_admin"], highland=Highland.objects.get(slug="it"), cluster=unassigned
+        )
 
     names: set[str] = set()
     for org in Organization.objects.prefetch_related("aliases"):
@@ -105,12 +141,14 @@ def build_site() -> Site:
         names |= {n for n in (source.name, source.title) if n}
     names |= {p.title for p in CooperationProfile.objects.all()}
     names |= {u.email for u in users.values() if u is not None}
-    names |= {"Anna Kowalska", "Jan Nowak", "laptop"}
+    names |= {"Anna Kowalska", "Jan Nowak", "laptop", owner.email}
     return Site(
         users=users,
         profile_pk=profile.pk,
         source_pk=SourceDocument.objects.get().pk,
         invitation_token=token,
+        unverified_slug=registration.organization.slug,
+        claim_pk=registration.pk,
         proper_names={n for n in names if n},
     )
 
@@ -136,6 +174,7 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("web:compare") + "?cluster=esta-cluster",  # an error: fewer than two
         reverse("web:organizations"),
         reverse("web:organization", args=[WKTIR]),
+        reverse("web:organization", args=[site.unverified_slug]),
         reverse("web:data_quality"),
         reverse("web:source", args=[site.source_pk]),
         reverse("search:search"),
@@ -168,6 +207,17 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("account_logout"),
     ]
     signed_in.append(reverse("workspace:membership_requests"))
+    signed_in += [
+        reverse("workspace:onboarding"),
+        reverse("workspace:onboarding") + "?q=lubelsk",
+        reverse("workspace:onboarding") + "?q=zzzz",  # nothing found
+        reverse("workspace:organization_register"),
+        reverse("workspace:organization_claim", args=[PARTNER]),
+        reverse("workspace:claims"),
+        reverse("web:cluster_contact", args=[METAL]),
+        reverse("web:organization_contact", args=[WKTIR]),
+        reverse("web:organization_contact", args=[site.unverified_slug]),  # nobody to reach
+    ]
     if role == "representative":
         return [
             *signed_in,
@@ -196,6 +246,7 @@ def _pages_for(role: str, site: Site) -> list[str]:
         return [
             *signed_in,
             reverse("workspace:audit_all"),
+            reverse("workspace:highlands"),
             reverse("workspace:organization_representatives", args=[PARTNER]),
             reverse("marketplace:statistics"),
             reverse("workspace:cluster_contacts", args=[METAL]),

@@ -27,6 +27,8 @@ NOT_WALKED = {
     "workspace:membership_request_withdraw", "workspace:membership_request_accept",
     "workspace:membership_request_decline", "workspace:representative_revoke",
     "workspace:invitation_cancel", "workspace:membership_leave",
+    "workspace:claim_approve", "workspace:claim_decline", "workspace:claim_withdraw",
+    "workspace:cluster_member_invite", "workspace:highland_assign", "workspace:highland_unassign",
     # downloads (JSON, CSV, XLSX), checked in test_downloads.py and the workspace tests
     "workspace:contact_export", "workspace:my_data_export",
     "web:clusters_download", "web:organizations_download", "search:download",

@@ -26,6 +26,7 @@ MODULES = [
 NOT_SHOWN = {
     accounts.INVITATION_NEEDS_ONE_TARGET,
     accounts.CONTACT_NEEDS_ONE_SUBJECT,
+    accounts.CONTACT_NEEDS_ONE_TARGET,
 }
 
 

@@ -24,8 +24,10 @@ from .models import (
     ApiToken,
     ClusterCoordinator,
     Consent,
+    ContactMessage,
     ContactPerson,
     Invitation,
+    OrganizationClaim,
     OrganizationRepresentative,
     User,
 )
@@ -41,6 +43,8 @@ PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Consent: ("purpose", "given_at", "withdrawn_at"),
     Invitation: ("email",),
     ApiToken: ("name", "created_at", "last_used_at", "revoked_at"),
+    OrganizationClaim: ("message", "requested_at"),
+    ContactMessage: ("subject", "body", "created_at"),
 }
 NON_PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     User: (
@@ -71,6 +75,18 @@ NON_PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
         "accepted_by",
     ),
     ApiToken: ("id", "user", "key_hash"),
+    OrganizationClaim: (
+        "id",
+        "kind",
+        "organization",
+        "cluster",
+        "claimant",
+        "status",
+        "decided_by",
+        "decided_at",
+        "reason",
+    ),
+    ContactMessage: ("id", "sender", "cluster", "organization", "client_hash", "recipients"),
 }
 
 
@@ -115,6 +131,22 @@ def person_export(*, actor: Any, user: User) -> dict[str, Any]:
         ]
         if user.email
         else [],
+        "organization_claims": [
+            {
+                **_fields(c),
+                "kind": c.kind,
+                "organization": c.organization.name,
+                "status": c.status,
+                "reason": c.reason,
+            }
+            for c in OrganizationClaim.objects.filter(claimant=user).select_related("organization")
+        ],
+        "contact_messages": [
+            {**_fields(m), "to": str(m.organization or m.cluster)}
+            for m in ContactMessage.objects.filter(sender=user).select_related(
+                "organization", "cluster"
+            )
+        ],
         "contact_person_records": [contact_person_export_data(c) for c in contacts],
         "activity": [
             {"action": a.action, "object": a.object_repr, "at": a.created_at.isoformat()}
@@ -182,6 +214,11 @@ def _erase_user(user: User) -> None:
     for owned in (*Consent.objects.filter(user=user), *ApiToken.objects.filter(user=user)):
         _scrub_audit(object_type=owned._meta.label_lower, object_id=owned.pk)
         owned.delete()
+    # A claim waiting for verification goes; a decided one stays (it is why a representative
+    # was granted or refused) without what the person wrote about themselves.
+    OrganizationClaim.objects.filter(claimant=user, status="pending").delete()
+    ContactMessage.objects.filter(sender=user).delete()  # delivered; only limits counted them
+    OrganizationClaim.objects.filter(claimant=user).update(message="")
     ClusterCoordinator.objects.filter(user=user).delete()
     OrganizationRepresentative.objects.filter(user=user).delete()
     LogEntry.objects.filter(

@@ -194,3 +194,97 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} since {self.given_at:%Y-%m-%d}"
+
+
+class ClaimKind(models.TextChoices):
+    REGISTER = "register", _("Registration of a new organisation")
+    CLAIM = "claim", _("Claim of an organisation in the registry")
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for verification")
+    APPROVED = "approved", _("Verified")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class OrganizationClaim(models.Model):
+    """A signed-in person asks to represent an organisation they registered or found.
+
+    Verified by the coordinator of a cluster the organisation is in by consent (for a
+    registration: the cluster it names), or by the city office; approved, the claimant
+    becomes a representative.
+    """
+
+    kind = models.CharField(max_length=16, choices=ClaimKind.choices)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="claims")
+    # A registration may name the cluster the organisation is a member of: its coordinator
+    # verifies, and approval lists the organisation there.
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_claims"
+    )
+    message = models.TextField(blank=True)  # who the person is at the organisation
+    status = models.CharField(
+        max_length=16, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True)  # why it was declined
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "claimant"],
+                condition=Q(status="pending"),
+                name="uniq_pending_organization_claim",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} of {self.organization_id} by {self.claimant_id}"
+
+
+class ContactMessage(models.Model):
+    """A message a signed-in person sent to a cluster or an organisation through the platform.
+
+    Delivered by e-mail to the recipients (coordinators or representatives, and public contact
+    persons who consented), with the sender's address to reply to; the recipients' addresses
+    are never shown to the sender.  Kept to count the rate limits and for the sender's export.
+    """
+
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact_messages"
+    )
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    client_hash = models.CharField(max_length=64, blank=True)  # keyed hash of the address
+    recipients = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(cluster__isnull=False, organization__isnull=True)
+                    | Q(cluster__isnull=True, organization__isnull=False)
+                ),
+                name="contact_message_has_one_recipient",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"message #{self.pk}"

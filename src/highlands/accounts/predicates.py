@@ -11,7 +11,7 @@ import rules
 from django.db.models import Q
 
 from ..ecosystem.models import Cluster, DataQualityIssue, Membership, Organization
-from .models import ClusterCoordinator, OrganizationRepresentative
+from .models import ClusterCoordinator, OrganizationClaim, OrganizationRepresentative
 
 
 def _active(user: Any) -> bool:
@@ -103,3 +103,27 @@ def keeps_contact_subject(user: Any, subject: Cluster | Organization | None) -> 
     if isinstance(subject, Organization):
         return bool(represents_organization(user, subject))
     return False
+
+
+@rules.predicate
+def coordinates_a_named_cluster(user: Any, organization: Organization | None) -> bool:
+    """The user coordinates the cluster a pending *registration* of the organisation names.
+
+    A new organisation has no membership yet: the person registering it says which cluster
+    it is a member of, and that cluster's coordinator is who knows.  A claim of an organisation
+    already in the registry never gives this authority (it is not the registration's).
+    """
+    if not _active(user) or not isinstance(organization, Organization):
+        return False
+    cluster_ids = OrganizationClaim.objects.filter(
+        organization=organization, kind="register", status="pending", cluster__isnull=False
+    ).values("cluster_id")
+    return Cluster.objects.filter(
+        Q(coordinator_users__user=user) | Q(parent__coordinator_users__user=user),
+        pk__in=cluster_ids,
+    ).exists()
+
+
+# Who verifies an organisation and the people claiming it: the city office, or a coordinator of
+# a cluster it is in by consent, or (for a registration) of the cluster it names.
+verifies_organization = is_city_admin | coordinates_a_cluster_of | coordinates_a_named_cluster

@@ -14,8 +14,10 @@ from .predicates import (
     answers_for_organization,
     coordinates_cluster,
     coordinates_issue_cluster,
+    is_active_user,
     is_city_admin,
     represents_organization,
+    verifies_organization,
 )
 
 rules.add_perm("ecosystem.edit_cluster", is_city_admin | coordinates_cluster)
@@ -33,3 +35,9 @@ rules.add_perm("ecosystem.classify_organization", is_city_admin)
 rules.add_perm("ecosystem.rename_organization", is_city_admin)
 rules.add_perm("ecosystem.create_organization", is_city_admin)
 rules.add_perm("ecosystem.delete_organization", is_city_admin)
+# Anybody signed in may register an organisation the registry lacks; it stays unverified
+# until the city office or a coordinator of a cluster it belongs to (or names) verifies it.
+rules.add_perm("ecosystem.register_organization", is_active_user)
+rules.add_perm("ecosystem.verify_organization", verifies_organization)
+# Which highland a cluster belongs to, where the document does not say: the city office.
+rules.add_perm("ecosystem.assign_highland", is_city_admin)

@@ -19,7 +19,7 @@ from typing import Any
 import rules
 
 from . import registry_rules  # noqa: F401  (the registry's permissions, declared with the roles)
-from .models import Invitation
+from .models import Invitation, OrganizationClaim
 from .predicates import (
     coordinates_a_cluster_of,
     coordinates_cluster,
@@ -28,6 +28,7 @@ from .predicates import (
     is_self,
     keeps_contact_subject,
     represents_organization,
+    verifies_organization,
 )
 
 
@@ -45,6 +46,28 @@ def represents_invitation_organization(user: Any, invitation: Invitation | None)
     return bool(represents_organization(user, invitation.organization))
 
 
+@rules.predicate
+def verifies_claim(user: Any, claim: OrganizationClaim | None) -> bool:
+    if not isinstance(claim, OrganizationClaim):
+        return False
+    return bool(verifies_organization(user, claim.organization))
+
+
+@rules.predicate
+def made_claim(user: Any, claim: OrganizationClaim | None) -> bool:
+    return (
+        isinstance(claim, OrganizationClaim)
+        and bool(is_active_user(user))
+        and claim.claimant_id == user.pk
+    )
+
+
+# Claims and registrations: verified by the city office or the coordinator of a cluster the
+# organisation is in by consent (a registration: the cluster it names); never by the claimant.
+rules.add_perm("accounts.decide_claim", verifies_claim & ~made_claim)
+rules.add_perm("accounts.withdraw_claim", made_claim)
+# Anybody signed in may write to a cluster or an organisation through the platform.
+rules.add_perm("accounts.send_contact_message", is_active_user)
 rules.add_perm(
     "accounts.invite_representative",
     is_city_admin | represents_organization | coordinates_a_cluster_of,

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from ..ecosystem.models import Cluster, Organization
+from ..ecosystem.models import Cluster, Membership, Organization
 from ..errors import NotFoundError
-from .models import ApiToken, Consent, ContactPerson, Invitation, OrganizationRepresentative
+from .models import (
+    ApiToken,
+    ClaimStatus,
+    ClusterCoordinator,
+    Consent,
+    ConsentPurpose,
+    ContactPerson,
+    Invitation,
+    OrganizationClaim,
+    OrganizationRepresentative,
+)
 
 NOT_FOUND = "Not found."
 
@@ -110,3 +120,75 @@ def consent_get(*, user: Any, pk: int) -> Consent:
     if consent is None:
         raise NotFoundError(NOT_FOUND)
     return consent
+
+
+def _claims() -> QuerySet[OrganizationClaim]:
+    return OrganizationClaim.objects.select_related(
+        "organization", "cluster", "claimant", "decided_by"
+    )
+
+
+def claims_to_verify(*, user: Any) -> QuerySet[OrganizationClaim]:
+    """Pending claims the user may decide: all for the city office; for a coordinator, those
+    of organisations in their clusters by consent and registrations naming their clusters
+    (their own claims never)."""
+    if not getattr(user, "is_authenticated", False):
+        return OrganizationClaim.objects.none()
+    pending = _claims().filter(status=ClaimStatus.PENDING).exclude(claimant=user)
+    if user.is_superuser or getattr(user, "is_city_admin", False):
+        return pending.order_by("requested_at")
+    kept = Cluster.objects.filter(
+        Q(coordinator_users__user=user) | Q(parent__coordinator_users__user=user)
+    ).values("pk")
+    members = Membership.objects.consented().filter(cluster_id__in=kept).values("organization_id")
+    return pending.filter(
+        Q(organization_id__in=members) | Q(kind="register", cluster_id__in=kept)
+    ).order_by("requested_at")
+
+
+def claims_of(*, user: Any) -> QuerySet[OrganizationClaim]:
+    """The person's own registrations and claims, newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return OrganizationClaim.objects.none()
+    return _claims().filter(claimant=user).order_by("-requested_at")
+
+
+def claim_get(*, pk: int) -> OrganizationClaim:
+    claim = _claims().filter(pk=pk).first()
+    if claim is None:
+        raise NotFoundError(NOT_FOUND)
+    return claim
+
+
+def public_contacts_of(
+    *, cluster: Cluster | None = None, organization: Organization | None = None
+) -> QuerySet[ContactPerson]:
+    """Contact persons who consented to be shown publicly (consent given, not withdrawn)."""
+    consented = Consent.objects.filter(
+        purpose=ConsentPurpose.PUBLIC_CONTACT, withdrawn_at__isnull=True
+    ).values("contact_person_id")
+    return contacts_of(cluster=cluster, organization=organization).filter(pk__in=consented)
+
+
+def contact_recipients(
+    *, cluster: Cluster | None = None, organization: Organization | None = None
+) -> list[str]:
+    """Where a message to a cluster (its coordinators) or an organisation (its
+    representatives) goes, plus its public contact persons with an address."""
+    people: list[str]
+    if cluster is not None:
+        people = list(
+            ClusterCoordinator.objects.filter(
+                Q(cluster=cluster) | Q(cluster_id=cluster.parent_id), user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    else:
+        people = list(
+            OrganizationRepresentative.objects.filter(
+                organization=organization, user__is_active=True
+            ).values_list("user__email", flat=True)
+        )
+    contacts = public_contacts_of(cluster=cluster, organization=organization).values_list(
+        "email", flat=True
+    )
+    return sorted({a.lower() for a in [*people, *contacts] if a})

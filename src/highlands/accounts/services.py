@@ -15,6 +15,7 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
@@ -23,20 +24,27 @@ from django.utils.translation import gettext as _
 
 from ..audit.services import audit_record, snapshot
 from ..ecosystem import selectors as registry
+from ..ecosystem import services as registry_services
 from ..ecosystem.models import Cluster, Organization
 from ..errors import ApplicationError, PermissionDeniedError
 from ..servicekit import choice, mail_on_commit, plain_text, require
+from ..servicekit import person as person_of
 from .models import (
     ApiToken,
+    ClaimKind,
+    ClaimStatus,
     ClusterCoordinator,
     Consent,
     ConsentPurpose,
+    ContactMessage,
     ContactPerson,
     Invitation,
     InvitationKind,
+    OrganizationClaim,
     OrganizationRepresentative,
     User,
 )
+from .selectors import contact_recipients
 
 INVITE_REPRESENTATIVE_DENIED = "You may not invite representatives of this organization."
 INVITE_COORDINATOR_DENIED = "Only the city administrator may invite cluster coordinators."
@@ -56,6 +64,18 @@ CONTACT_NEEDS_ONE_SUBJECT = "A contact person belongs to exactly one cluster or 
 CONSENT_DENIED = "You may not record consent for this person."
 TOKEN_DENIED = "You may not manage this token."  # noqa: S105  (a message, not a secret)
 INVALID_EMAIL = "'{value}' is not a valid e-mail address."
+CLAIM_DECIDE_DENIED = "You may not verify this claim."
+CLAIM_SELF = "Nobody may verify their own claim: a coordinator or the city office does."
+CLAIM_PENDING = "You have already asked to represent this organization; wait for the answer."
+CLAIM_ALREADY_REPRESENTS = "You already represent this organization."
+CLAIMS_TOO_MANY = "Too many of your claims wait for verification; wait for an answer first."
+CLAIM_NOT_PENDING = "This claim has already been decided or withdrawn."
+CLAIM_WITHDRAW_DENIED = "Only the person who made a claim may withdraw it."
+CLAIM_DENIED = "Sign in with an active account to claim an organization."
+CONTACT_DENIED = "Sign in with an active account to send a message."
+CONTACT_NOBODY = "Nobody can be reached here through the platform yet."
+CONTACT_TOO_MANY = "You have sent many messages recently; try again later."
+CONTACT_NEEDS_ONE_TARGET = "A message goes to exactly one cluster or one organization."
 
 # Text limits (characters), the columns' sizes; documented in docs/data-model.md.
 EMAIL_MAX = 254
@@ -63,6 +83,15 @@ FULL_NAME_MAX = 200
 PHONE_MAX = 40
 POSITION_TITLE_MAX = 200
 TOKEN_NAME_MAX = 100
+CLAIM_MESSAGE_MAX = 1000
+CLAIM_REASON_MAX = 1000
+PENDING_CLAIMS_MAX = 5  # claims one person may have waiting at a time
+CONTACT_SUBJECT_MAX = 200
+CONTACT_BODY_MAX = 5000
+# Messages through the platform: per person an hour and a day, per client address an hour.
+CONTACT_PER_HOUR = 5
+CONTACT_PER_DAY = 20
+CONTACT_PER_ADDRESS_HOUR = 20
 
 
 def _hash(raw: str) -> str:
@@ -339,6 +368,348 @@ def representative_revoke(
         _("%(by)s revoked the representative role of %(person)s for %(target)s on Highlands.\n")
         % words,
     )
+
+
+# -- organisation onboarding: registrations and claims ----------------------------------
+#
+# A signed-in person registers an organisation the registry lacks (it stays unverified) or
+# claims one it has.  The city office, or the coordinator of a cluster the organisation is in
+# by consent (for a registration: the cluster it names), verifies; approved, the claimant
+# becomes a representative.  Every step is audited and announced.
+
+
+def _claim_verifiers(claim: OrganizationClaim) -> list[Any]:
+    people = list(registry.city_office_users())
+    if claim.cluster is not None and claim.kind == ClaimKind.REGISTER:
+        people += registry.cluster_coordinator_users(cluster=claim.cluster)
+    for cluster in registry.consented_clusters_of(organization=claim.organization):
+        people += registry.cluster_coordinator_users(cluster=cluster)
+    return people
+
+
+def _claim_words(claim: OrganizationClaim, url_base: str) -> dict[str, str]:
+    return {
+        "person": claim.claimant.email,
+        "organization": claim.organization.name,
+        "link": url_base + reverse("workspace:claims"),
+    }
+
+
+def _open_claim(
+    *, actor: Any, organization: Organization, kind: str, message: str, cluster: Any
+) -> OrganizationClaim:
+    if OrganizationRepresentative.objects.filter(user=actor, organization=organization).exists():
+        raise ApplicationError(CLAIM_ALREADY_REPRESENTS, code="conflict")
+    if OrganizationClaim.objects.filter(
+        claimant=actor, organization=organization, status=ClaimStatus.PENDING
+    ).exists():
+        raise ApplicationError(CLAIM_PENDING, code="conflict")
+    claim = OrganizationClaim.objects.create(
+        kind=kind,
+        organization=organization,
+        cluster=cluster,
+        claimant=actor,
+        message=plain_text(message, field="message", limit=CLAIM_MESSAGE_MAX),
+    )
+    audit_record(
+        actor=actor,
+        action=f"organization_claim.{kind}",
+        obj=claim,
+        organization_id=organization.pk,
+        cluster_id=cluster.pk if cluster else None,
+        subject_user_id=actor.pk,
+        after={"kind": kind, "cluster_id": cluster.pk if cluster else None},
+    )
+    return claim
+
+
+def _count_pending(actor: Any) -> None:
+    # Locks the person's row so two concurrent submissions cannot both pass the count.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    waiting = OrganizationClaim.objects.filter(claimant=actor, status=ClaimStatus.PENDING)
+    if waiting.count() >= PENDING_CLAIMS_MAX:
+        raise ApplicationError(CLAIMS_TOO_MANY, code="too_many")
+
+
+def _announce_claim(claim: OrganizationClaim, url_base: str) -> None:
+    words = _claim_words(claim, url_base)
+    mail_on_commit(
+        [p.email for p in _claim_verifiers(claim) if p.pk != claim.claimant_id],
+        _("%(person)s asks to represent %(organization)s") % words,
+        _(
+            "%(person)s asks to represent %(organization)s on Highlands.\n\n"
+            "Verify or decline it here:\n%(link)s\n"
+        )
+        % words,
+    )
+
+
+@transaction.atomic
+def organization_claim_register(
+    *,
+    actor: Any,
+    cluster: Cluster | None = None,
+    message: str = "",
+    url_base: str = "",
+    **organization: Any,
+) -> OrganizationClaim:
+    """Register a new organisation (``ecosystem.services.organization_register``: unverified,
+    duplicates refused) and ask to represent it; ``cluster`` is the one it says it is in."""
+    require(actor, "ecosystem.register_organization", None, CLAIM_DENIED)
+    _count_pending(actor)
+    created = registry_services.organization_register(actor=actor, **organization)
+    claim = _open_claim(
+        actor=actor, organization=created, kind=ClaimKind.REGISTER, message=message, cluster=cluster
+    )
+    _announce_claim(claim, url_base)
+    return claim
+
+
+@transaction.atomic
+def organization_claim_create(
+    *, actor: Any, organization: Organization, message: str = "", url_base: str = ""
+) -> OrganizationClaim:
+    """Ask to represent an organisation the registry already has; its representatives are
+    told too (they may object to the verifier)."""
+    require(actor, "ecosystem.register_organization", None, CLAIM_DENIED)
+    _count_pending(actor)
+    claim = _open_claim(
+        actor=actor, organization=organization, kind=ClaimKind.CLAIM, message=message, cluster=None
+    )
+    _announce_claim(claim, url_base)
+    words = _claim_words(claim, url_base)
+    mail_on_commit(
+        [u.email for u in registry.organization_representative_users(organization=organization)],
+        _("%(person)s asks to represent %(organization)s") % words,
+        _(
+            "%(person)s asks to represent %(organization)s on Highlands. A coordinator of one "
+            "of its clusters or the city office decides; tell them if you object.\n"
+        )
+        % words,
+    )
+    return claim
+
+
+def _lock_claim(actor: Any, claim: OrganizationClaim) -> OrganizationClaim:
+    require(actor, "accounts.decide_claim", claim, CLAIM_DECIDE_DENIED)
+    if claim.claimant_id == getattr(actor, "pk", None):
+        raise PermissionDeniedError(CLAIM_SELF, code="self_verification")
+    locked = (
+        OrganizationClaim.objects.select_for_update(of=("self",))
+        .select_related("organization", "cluster", "claimant")
+        .get(pk=claim.pk)
+    )
+    if locked.status != ClaimStatus.PENDING:
+        raise ApplicationError(CLAIM_NOT_PENDING, code="conflict")
+    return locked
+
+
+def _close_claim(actor: Any, claim: OrganizationClaim, status: str, reason: str = "") -> None:
+    claim.status = status
+    claim.decided_by = actor if getattr(actor, "pk", None) else None
+    claim.decided_at = timezone.now()
+    claim.reason = reason
+    claim.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+    audit_record(
+        actor=actor,
+        action=f"organization_claim.{status}",
+        obj=claim,
+        organization_id=claim.organization_id,
+        cluster_id=claim.cluster_id,
+        subject_user_id=claim.claimant_id,
+        before={"status": ClaimStatus.PENDING},
+        after={"status": status, **({"reason": reason} if reason else {})},
+    )
+
+
+@transaction.atomic
+def organization_claim_approve(
+    *, actor: Any, claim: OrganizationClaim, url_base: str = ""
+) -> OrganizationClaim:
+    """Verify a claim: a registered organisation becomes verified (and, when it named a
+    cluster the verifier keeps, a consented member of it); the claimant becomes one of its
+    representatives.  The claimant, the organisation's representatives and the city office
+    are told."""
+    claim = _lock_claim(actor, claim)
+    organization = claim.organization
+    if not organization.is_verified:
+        registry_services.organization_verify(actor=actor, organization=organization)
+    if (
+        claim.kind == ClaimKind.REGISTER
+        and claim.cluster is not None
+        and actor.has_perm("ecosystem.manage_cluster_members", claim.cluster)
+        and not claim.cluster.memberships.filter(organization=organization).exists()
+    ):
+        registry_services.membership_join_confirm(
+            actor=actor,
+            cluster=claim.cluster,
+            organization=organization,
+            asked_by=claim.claimant,
+            message=claim.message,
+        )
+    words = {
+        **_claim_words(claim, url_base),
+        "by": getattr(actor, "email", "") or "Highlands",
+        "link": url_base + reverse("workspace:organization_edit", args=[organization.slug]),
+    }
+    mail_on_commit(
+        [
+            u.email
+            for u in [
+                *registry.organization_representative_users(organization=organization),
+                *registry.city_office_users(),
+            ]
+            if u.pk not in (actor.pk, claim.claimant_id)
+        ],
+        _("%(person)s now represents %(organization)s") % words,
+        _(
+            "%(by)s verified %(person)s as a representative of %(organization)s on Highlands."
+            "\n\nIf this is wrong, revoke the role here:\n%(link)s\n"
+        )
+        % words,
+    )
+    mail_on_commit(
+        [claim.claimant.email],
+        _("You now represent %(organization)s") % words,
+        _(
+            "%(by)s verified your request: you now represent %(organization)s on Highlands.\n\n"
+            "Keep its profile and post offers and requests here:\n%(link)s\n"
+        )
+        % words,
+    )
+    OrganizationRepresentative.objects.get_or_create(
+        user=claim.claimant, organization=organization, defaults={"granted_by": person_of(actor)}
+    )
+    _close_claim(actor, claim, ClaimStatus.APPROVED)
+    return claim
+
+
+@transaction.atomic
+def organization_claim_decline(
+    *, actor: Any, claim: OrganizationClaim, reason: str = "", url_base: str = ""
+) -> OrganizationClaim:
+    """Decline a claim, with the reason the claimant is told; a registered organisation stays
+    unverified (the city office may delete it)."""
+    claim = _lock_claim(actor, claim)
+    reason = plain_text(reason, field="reason", limit=CLAIM_REASON_MAX)
+    _close_claim(actor, claim, ClaimStatus.DECLINED, reason)
+    words = {**_claim_words(claim, url_base), "reason": reason or "—"}
+    mail_on_commit(
+        [claim.claimant.email],
+        _("Your request to represent %(organization)s was declined") % words,
+        _("Your request to represent %(organization)s was declined.\n\nReason: %(reason)s\n")
+        % words,
+    )
+    return claim
+
+
+@transaction.atomic
+def organization_claim_withdraw(*, actor: Any, claim: OrganizationClaim) -> OrganizationClaim:
+    """The claimant takes back a claim nobody has decided yet."""
+    require(actor, "accounts.withdraw_claim", claim, CLAIM_WITHDRAW_DENIED)
+    claim = (
+        OrganizationClaim.objects.select_for_update(of=("self",))
+        .select_related("organization")
+        .get(pk=claim.pk)
+    )
+    if claim.status != ClaimStatus.PENDING:
+        raise ApplicationError(CLAIM_NOT_PENDING, code="conflict")
+    _close_claim(actor, claim, ClaimStatus.WITHDRAWN)
+    return claim
+
+
+# -- messages through the platform --------------------------------------------------------
+
+
+def client_hash(address: str) -> str:
+    """A keyed hash of a client address: counts the per-address limit, stores no address."""
+    if not address:
+        return ""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
+
+
+@transaction.atomic
+def contact_message_send(
+    *,
+    actor: Any,
+    subject: str,
+    body: str,
+    cluster: Cluster | None = None,
+    organization: Organization | None = None,
+    client_address: str = "",
+    url_base: str = "",
+) -> ContactMessage:
+    """Deliver a signed-in person's message to a cluster's coordinators or an organisation's
+    representatives (and its consenting public contacts) by e-mail, with the sender's address
+    to reply to.  The sender never sees the recipients' addresses.  Rate-limited per person
+    and per client address."""
+    if (cluster is None) == (organization is None):
+        raise ApplicationError(CONTACT_NEEDS_ONE_TARGET, code="invalid")
+    require(actor, "accounts.send_contact_message", None, CONTACT_DENIED)
+    subject = plain_text(subject, field="subject", limit=CONTACT_SUBJECT_MAX, required=True)
+    body = plain_text(body, field="message", limit=CONTACT_BODY_MAX, required=True)
+    # Locks the sender's row so concurrent sends count each other.
+    User.objects.select_for_update().filter(pk=actor.pk).first()
+    now = timezone.now()
+    sent = ContactMessage.objects.filter(sender=actor)
+    hashed = client_hash(client_address)
+    if (
+        sent.filter(created_at__gte=now - timedelta(hours=1)).count() >= CONTACT_PER_HOUR
+        or sent.filter(created_at__gte=now - timedelta(days=1)).count() >= CONTACT_PER_DAY
+        or (
+            hashed
+            and ContactMessage.objects.filter(
+                client_hash=hashed, created_at__gte=now - timedelta(hours=1)
+            ).count()
+            >= CONTACT_PER_ADDRESS_HOUR
+        )
+    ):
+        raise ApplicationError(CONTACT_TOO_MANY, code="too_many")
+    recipients = [
+        a
+        for a in contact_recipients(cluster=cluster, organization=organization)
+        if a not in _addresses_of(actor)
+    ]
+    if not recipients:
+        raise ApplicationError(CONTACT_NOBODY, code="no_recipient")
+    message = ContactMessage.objects.create(
+        sender=actor,
+        cluster=cluster,
+        organization=organization,
+        subject=subject,
+        body=body,
+        client_hash=hashed,
+        recipients=len(recipients),
+    )
+    audit_record(
+        actor=actor,
+        action="contact_message.send",
+        obj=message,
+        cluster_id=cluster.pk if cluster else None,
+        organization_id=organization.pk if organization else None,
+        subject_user_id=actor.pk,
+        after={"recipients": len(recipients)},
+    )
+    target = organization.name if organization else str(cluster)
+    words = {"sender": actor.email, "target": target, "subject": subject, "body": body}
+    text = (
+        _(
+            "%(sender)s wrote to %(target)s through Highlands:\n\n%(subject)s\n\n%(body)s\n\n"
+            "Reply to this e-mail to answer; your address reaches them only when you reply.\n"
+        )
+        % words
+    )
+    full_subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:200]
+    sender_address = actor.email
+
+    def send() -> None:
+        for address in recipients:  # one message each: recipients never see each other
+            EmailMessage(full_subject, text, None, [address], reply_to=[sender_address]).send(
+                fail_silently=True
+            )
+
+    transaction.on_commit(send)
+    return message
 
 
 # -- API tokens -------------------------------------------------------------------------

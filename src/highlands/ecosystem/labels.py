@@ -81,6 +81,25 @@ CONTACT_LABELS = {
     "website": _("website"),
     "fan page": _("fan page"),
 }
+# The official names of the voivodeships are Polish in every language.
+VOIVODESHIP_LABELS = {
+    "dolnoslaskie": "dolnośląskie",
+    "kujawsko-pomorskie": "kujawsko-pomorskie",
+    "lubelskie": "lubelskie",
+    "lubuskie": "lubuskie",
+    "lodzkie": "łódzkie",
+    "malopolskie": "małopolskie",
+    "mazowieckie": "mazowieckie",
+    "opolskie": "opolskie",
+    "podkarpackie": "podkarpackie",
+    "podlaskie": "podlaskie",
+    "pomorskie": "pomorskie",
+    "slaskie": "śląskie",
+    "swietokrzyskie": "świętokrzyskie",
+    "warminsko-mazurskie": "warmińsko-mazurskie",
+    "wielkopolskie": "wielkopolskie",
+    "zachodniopomorskie": "zachodniopomorskie",
+}
 LANGUAGE_LABELS = {
     "en": _("English"),
     "pl": _("Polish"),

@@ -32,6 +32,27 @@ class OrganizationType(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Voivodeship(models.TextChoices):
+    """Poland's sixteen voivodeships, by their official (Polish) names."""
+
+    DOLNOSLASKIE = "dolnoslaskie", "dolnośląskie"
+    KUJAWSKO_POMORSKIE = "kujawsko-pomorskie", "kujawsko-pomorskie"
+    LUBELSKIE = "lubelskie", "lubelskie"
+    LUBUSKIE = "lubuskie", "lubuskie"
+    LODZKIE = "lodzkie", "łódzkie"
+    MALOPOLSKIE = "malopolskie", "małopolskie"
+    MAZOWIECKIE = "mazowieckie", "mazowieckie"
+    OPOLSKIE = "opolskie", "opolskie"
+    PODKARPACKIE = "podkarpackie", "podkarpackie"
+    PODLASKIE = "podlaskie", "podlaskie"
+    POMORSKIE = "pomorskie", "pomorskie"
+    SLASKIE = "slaskie", "śląskie"
+    SWIETOKRZYSKIE = "swietokrzyskie", "świętokrzyskie"
+    WARMINSKO_MAZURSKIE = "warminsko-mazurskie", "warmińsko-mazurskie"
+    WIELKOPOLSKIE = "wielkopolskie", "wielkopolskie"
+    ZACHODNIOPOMORSKIE = "zachodniopomorskie", "zachodniopomorskie"
+
+
 class MembershipRole(models.TextChoices):
     COORDINATOR = "coordinator", "Coordinator"
     FOUNDER = "founder", "Founder"
@@ -203,6 +224,12 @@ class HighlandCluster(Provenance):
     stated_name = models.CharField(max_length=255)
     basis = models.TextField(blank=True)
     inferred = models.BooleanField(default=False)
+    # Set when the city office assigned the cluster in the workspace (the document does not
+    # say it): a person's decision, shown as such, never as a fact of the source.
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -227,6 +254,17 @@ class Organization(Provenance):
     description_pl = models.TextField(blank=True)
     city = models.CharField(max_length=120, blank=True)
     website = models.URLField(blank=True)
+    street_address = models.CharField(max_length=200, blank=True)
+    postal_code = models.CharField(max_length=6, blank=True)  # 00-000
+    voivodeship = models.CharField(max_length=32, choices=Voivodeship.choices, blank=True)
+    # Polish registry numbers, digits only (``text.identifiers``); one organisation each.
+    nip = models.CharField(max_length=10, blank=True)
+    regon = models.CharField(max_length=14, blank=True)
+    krs = models.CharField(max_length=10, blank=True)
+    # False while a self-registered organisation waits for a coordinator or the city office
+    # to verify it (its marketplace profiles are then shown only to signed-in people).
+    # Organisations of imported sources and of the city office are verified.
+    is_verified = models.BooleanField(default=True)
     is_synthetic = models.BooleanField(default=False)
     clusters: models.ManyToManyField[Cluster, Membership] = models.ManyToManyField(
         Cluster, through="Membership", related_name="organizations"
@@ -234,6 +272,17 @@ class Organization(Provenance):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nip"], condition=~Q(nip=""), name="uniq_organization_nip"
+            ),
+            models.UniqueConstraint(
+                fields=["regon"], condition=~Q(regon=""), name="uniq_organization_regon"
+            ),
+            models.UniqueConstraint(
+                fields=["krs"], condition=~Q(krs=""), name="uniq_organization_krs"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -23,6 +23,8 @@ from django.db.models import (
 )
 
 from ..errors import ApplicationError, NotFoundError
+from ..text.name_matching import SAME_CONCEPTS, concepts, name_similarity
+from ..text.names import normalize_name
 from .models import (
     AttributeKind,
     Cluster,
@@ -37,6 +39,7 @@ from .models import (
     MembershipRequest,
     MembershipRequestStatus,
     Organization,
+    OrganizationAlias,
     SourceDocument,
 )
 
@@ -454,6 +457,96 @@ def organization_get(*, slug: str) -> Organization:
     return org
 
 
+# -- Onboarding: is this organisation already in the registry? ----------------------------
+
+RESEMBLES_FROM = 0.6  # names this close are offered as "is it one of these?"
+SAME_ORGANIZATION = SAME_CONCEPTS  # same key, or the same concepts in the other language
+SEARCH_MIN_CHARS = 2
+
+
+@dataclass(frozen=True)
+class Resemblance:
+    organization: Organization
+    score: float
+    matched_name: str  # the name or alias that resembles the typed one
+
+
+def organizations_resembling(
+    *, name: str, limit: int = 5, floor: float = RESEMBLES_FROM
+) -> list[Resemblance]:
+    """Organisations whose name or an alias (either language) means ``name``, best first.
+
+    Reconciliation's matching (``text.name_matching``): "Politechnika Lubelska" finds
+    "Lublin University of Technology" (same concepts) at 0.95.
+    """
+    if not normalize_name(name):
+        return []
+    names: dict[int, list[str]] = defaultdict(list)
+    for pk, own in Organization.objects.filter(is_synthetic=False).values_list("pk", "name"):
+        names[pk].append(own)
+    for pk, alias in OrganizationAlias.objects.filter(organization__is_synthetic=False).values_list(
+        "organization_id", "name"
+    ):
+        names[pk].append(alias)
+    wanted = concepts(name)
+    prefixes = {c[:3] for c in wanted}
+    best: dict[int, tuple[float, str]] = {}
+    for pk, candidates in names.items():
+        for candidate in candidates:
+            # Blocking, as reconciliation does: only names sharing a concept, or a concept's
+            # first letters (a typo further on), are scored.
+            theirs = concepts(candidate)
+            if normalize_name(candidate) != normalize_name(name) and not (
+                theirs & wanted or {c[:3] for c in theirs} & prefixes
+            ):
+                continue
+            score = name_similarity(name, candidate)
+            if score >= floor and score > best.get(pk, (0.0, ""))[0]:
+                best[pk] = (score, candidate)
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))[:limit]
+    organizations = Organization.objects.in_bulk([pk for pk, _ in ranked])
+    return [
+        Resemblance(organization=organizations[pk], score=round(score, 3), matched_name=matched)
+        for pk, (score, matched) in ranked
+    ]
+
+
+def organizations_with_identifiers(
+    *, nip: str = "", regon: str = "", krs: str = "", exclude_pk: int | None = None
+) -> list[tuple[str, Organization]]:
+    """(which number, organisation) for each given registry number another organisation has."""
+    found = []
+    for field_name, value in (("nip", nip), ("regon", regon), ("krs", krs)):
+        if value:
+            qs = Organization.objects.filter(**{field_name: value})
+            if exclude_pk is not None:
+                qs = qs.exclude(pk=exclude_pk)
+            found += [(field_name, org) for org in qs]
+    return found
+
+
+def organization_search(*, q: str, limit: int = 10) -> list[Organization]:
+    """Search as you type for onboarding: a registry number, a name fragment (or alias), then
+    names that mean the same in the other language."""
+    q = (q or "").strip()
+    if len(q) < SEARCH_MIN_CHARS:
+        return []
+    digits = "".join(ch for ch in q if ch.isdigit())
+    found: list[Organization] = []
+    if len(digits) >= 9 and len(digits) == len(q.replace(" ", "").replace("-", "")):
+        found += list(
+            Organization.objects.filter(
+                Q(nip=digits) | Q(regon=digits) | Q(krs=digits.zfill(10))
+            ).filter(is_synthetic=False)
+        )
+    matching = Organization.objects.filter(
+        Q(name__icontains=q) | Q(aliases__name__icontains=q), is_synthetic=False
+    ).distinct()
+    found += list(matching.order_by("name")[:limit])
+    found += [r.organization for r in organizations_resembling(name=q, limit=limit)]
+    return list({org.pk: org for org in found}.values())[:limit]
+
+
 def issue_list(
     *,
     include_resolved: bool = False,
@@ -665,6 +758,28 @@ def organization_representative_users(*, organization: Organization) -> list[Any
         .objects.filter(represented__organization=organization, is_active=True)
         .order_by("pk")
     )
+
+
+def highland_assignments() -> list[HighlandCluster]:
+    """Links the city office made in the workspace (not stated by the document)."""
+    return list(
+        HighlandCluster.objects.filter(assigned_at__isnull=False)
+        .select_related("highland", "cluster", "assigned_by")
+        .order_by("-assigned_at")
+    )
+
+
+def highland_assignment_get(*, pk: int) -> HighlandCluster:
+    link = HighlandCluster.objects.select_related("highland", "cluster").filter(pk=pk).first()
+    if link is None:
+        raise NotFoundError(HIGHLAND_NOT_FOUND.format(slug=pk))
+    return link
+
+
+def consented_clusters_of(*, organization: Organization) -> list[Cluster]:
+    """Clusters the organisation is in by consent (stated by a source or accepted)."""
+    ids = Membership.objects.consented().filter(organization=organization).values("cluster_id")
+    return list(Cluster.objects.filter(pk__in=ids))
 
 
 def city_office_users() -> list[Any]:

@@ -16,6 +16,7 @@ is no ``Membership`` row, so the request grants nothing and shows nothing.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -41,6 +42,7 @@ from ..servicekit import (
     set_fields,
     update_audited,
 )
+from ..text.identifiers import clean_krs, clean_nip, clean_regon
 from ..text.names import normalize_name
 from ..text.slugs import unique_slug
 from . import selectors, synthetic
@@ -53,6 +55,8 @@ from .models import (
     FigureKind,
     FigureObservation,
     HelixRole,
+    Highland,
+    HighlandCluster,
     Language,
     Membership,
     MembershipRequest,
@@ -60,6 +64,7 @@ from .models import (
     MembershipRole,
     Organization,
     OrganizationType,
+    Voivodeship,
 )
 from .search_documents import DocumentKind
 
@@ -84,6 +89,7 @@ ITEM_TEXT_MAX = 4000
 ITEMS_MAX = 60
 DESCRIPTION_MAX = 5000
 CITY_MAX = 120
+STREET_MAX = 200
 WEBSITE_MAX = 200
 REQUEST_MESSAGE_MAX = 1000
 
@@ -110,6 +116,29 @@ INVALID_WEBSITE = "The website must be an http(s) address."
 INVALID_YEAR = "The year must be between 1800 and 2100."
 INVALID_FIGURE = "A figure must be a whole number between 0 and 1,000,000."
 ORGANIZATION_EXISTS = "An organization named '{name}' already exists."
+REGISTER_DENIED = "Sign in with an active account to register an organization."
+VERIFY_DENIED = "You may not verify this organization."
+ASSIGN_DENIED = "Only the city administrator may assign clusters to highlands."
+ALREADY_ASSIGNED = "This cluster is already in this highland."
+NOT_AN_ASSIGNMENT = (
+    "Only an assignment made in the workspace can be undone here; the source states this one."
+)
+ALREADY_VERIFIED = "This organization is already verified."
+ALREADY_IN_REGISTRY = (
+    "This organization is already in the registry: claim it instead of registering it again."
+)
+SIMILAR_IN_REGISTRY = (
+    "Organizations with a similar name are in the registry: claim yours if it is one of them, "
+    "or confirm that yours is a different one."
+)
+NIP_TAKEN = "Another organization in the registry has this NIP: claim it instead."
+REGON_TAKEN = "Another organization in the registry has this REGON: claim it instead."
+KRS_TAKEN = "Another organization in the registry has this KRS number: claim it instead."
+INVALID_NIP = "The NIP must be 10 digits with a valid check digit."
+INVALID_REGON = "The REGON must be 9 or 14 digits with a valid check digit."
+INVALID_KRS = "The KRS number must be up to 10 digits."
+INVALID_POSTAL_CODE = "The postal code must look like 20-001."
+IDENTIFIER_TAKEN = {"nip": NIP_TAKEN, "regon": REGON_TAKEN, "krs": KRS_TAKEN}
 
 # (kind, language) -> the section's items, each a text or a (title, text) pair.
 AttributeEdits = Mapping[tuple[str, str], Sequence[str | tuple[str, str]]]
@@ -626,6 +655,243 @@ def organization_create(
     )
     _reindex(organizations=[organization.pk])
     return organization
+
+
+# The helix role an organisation type suggests; the person registering confirms or changes it.
+HELIX_FOR_TYPE = {
+    OrganizationType.COMPANY: HelixRole.BUSINESS,
+    OrganizationType.ASSOCIATION: HelixRole.BEI,
+    OrganizationType.FOUNDATION: HelixRole.CIVIL_SOCIETY,
+    OrganizationType.UNIVERSITY: HelixRole.ACADEMIA,
+    OrganizationType.RESEARCH_INSTITUTE: HelixRole.ACADEMIA,
+    OrganizationType.MUNICIPALITY: HelixRole.PUBLIC_AUTHORITY,
+    OrganizationType.PUBLIC_AGENCY: HelixRole.PUBLIC_AUTHORITY,
+    OrganizationType.TECHNOLOGY_PARK: HelixRole.BEI,
+    OrganizationType.AGENCY: HelixRole.BEI,
+}
+RESERVED_ORGANIZATION_SLUGS = frozenset({"join", "register"})
+POSTAL_CODE = re.compile(r"\d{2}-\d{3}")
+
+
+def proposed_helix_role(org_type: str) -> str:
+    """The helix role an organisation type suggests ("" when it suggests none)."""
+    return str(HELIX_FOR_TYPE.get(org_type, ""))  # type: ignore[call-overload]
+
+
+def registry_numbers(*, nip: str = "", regon: str = "", krs: str = "") -> dict[str, str]:
+    """NIP, REGON and KRS as digits, each checked (check digits); empty ones stay empty."""
+    cleaned: dict[str, str] = {}
+    for field_name, value, clean, message in (
+        ("nip", nip, clean_nip, INVALID_NIP),
+        ("regon", regon, clean_regon, INVALID_REGON),
+        ("krs", krs, clean_krs, INVALID_KRS),
+    ):
+        value = plain_text(value, field=field_name, limit=40)
+        if not value:
+            cleaned[field_name] = ""
+            continue
+        try:
+            cleaned[field_name] = clean(value)
+        except ValueError as exc:
+            raise ApplicationError(message, code="invalid", extra={"field": field_name}) from exc
+    return cleaned
+
+
+def _address(*, street_address: str, postal_code: str, voivodeship: str) -> dict[str, str]:
+    postal_code = plain_text(postal_code, field="postal code", limit=6)
+    if postal_code and not POSTAL_CODE.fullmatch(postal_code):
+        raise ApplicationError(INVALID_POSTAL_CODE, code="invalid", extra={"field": "postal_code"})
+    return {
+        "street_address": plain_text(street_address, field="street address", limit=STREET_MAX),
+        "postal_code": postal_code,
+        "voivodeship": choice(voivodeship, ["", *Voivodeship.values], "voivodeship"),
+    }
+
+
+@transaction.atomic
+def organization_register(
+    *,
+    actor: Any,
+    name: str,
+    org_type: str,
+    helix_role: str,
+    website: str = "",
+    street_address: str = "",
+    postal_code: str = "",
+    city: str = "",
+    voivodeship: str = "",
+    nip: str = "",
+    regon: str = "",
+    krs: str = "",
+    description: str = "",
+    different_from_similar: bool = False,
+) -> Organization:
+    """A signed-in person adds an organisation the registry does not have; it stays
+    unverified (``is_verified=False``) until a coordinator or the city office verifies it.
+
+    Duplicates are refused: the same registry number (NIP, REGON, KRS), the same name key, or a
+    name meaning the same in the other language ("Politechnika Lubelska" = "Lublin University
+    of Technology").  Names only resembling a known one need ``different_from_similar``.
+    """
+    require(actor, "ecosystem.register_organization", None, REGISTER_DENIED)
+    numbers = registry_numbers(nip=nip, regon=regon, krs=krs)
+    for field_name, _organization in selectors.organizations_with_identifiers(
+        nip=numbers["nip"], regon=numbers["regon"], krs=numbers["krs"]
+    ):
+        raise ApplicationError(
+            IDENTIFIER_TAKEN[field_name],
+            code="duplicate",
+            extra={"field": field_name},
+        )
+    name = plain_text(name, field="name", limit=NAME_MAX, required=True)
+    key = normalize_name(name)
+    if Organization.objects.filter(normalized_name=key).exists():
+        raise ApplicationError(ALREADY_IN_REGISTRY, code="duplicate", extra={"field": "name"})
+    resembling = selectors.organizations_resembling(name=name, limit=1)
+    if resembling and resembling[0].score >= selectors.SAME_ORGANIZATION:
+        raise ApplicationError(ALREADY_IN_REGISTRY, code="duplicate", extra={"field": "name"})
+    if resembling and not different_from_similar:
+        raise ApplicationError(SIMILAR_IN_REGISTRY, code="similar", extra={"field": "name"})
+    fields = _organization_fields(
+        description=description, city=city, website=website, year_established=None, org_type=None
+    )
+    fields["org_type"] = choice(org_type, OrganizationType.values, "organization type")
+    fields["helix_role"] = choice(helix_role, HelixRole.values, "helix role")
+    fields["helix_role_basis"] = "stated by the person who registered it"
+    slug = unique_slug(name, Organization)
+    if slug in RESERVED_ORGANIZATION_SLUGS:  # the workspace's onboarding pages use these
+        slug = unique_slug(f"{name} organization", Organization)
+    organization = Organization.objects.create(
+        name=name,
+        normalized_name=key,
+        slug=slug,
+        is_verified=False,
+        **fields,
+        **numbers,
+        **_address(street_address=street_address, postal_code=postal_code, voivodeship=voivodeship),
+    )
+    audit_record(
+        actor=actor,
+        action="organization.register",
+        obj=organization,
+        organization_id=organization.pk,
+        after=snapshot(organization, [*ORGANIZATION_LOG_FIELDS, "is_verified"]),
+    )
+    _reindex(organizations=[organization.pk])
+    return organization
+
+
+@transaction.atomic
+def organization_verify(*, actor: Any, organization: Organization) -> Organization:
+    """A coordinator of a cluster it belongs to (or names) or the city office vouches for a
+    self-registered organisation; its profiles then reach every audience they are posted to."""
+    require(actor, "ecosystem.verify_organization", organization, VERIFY_DENIED)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    if organization.is_verified:
+        raise ApplicationError(ALREADY_VERIFIED, code="conflict")
+    organization.is_verified = True
+    organization.save(update_fields=["is_verified"])
+    audit_record(
+        actor=actor,
+        action="organization.verify",
+        obj=organization,
+        organization_id=organization.pk,
+        before={"is_verified": False},
+        after={"is_verified": True},
+    )
+    _reindex(organizations=[organization.pk])
+    return organization
+
+
+@transaction.atomic
+def membership_join_confirm(
+    *,
+    actor: Any,
+    cluster: Cluster,
+    organization: Organization,
+    asked_by: Any,
+    message: str = "",
+) -> MembershipRequest:
+    """The organisation asked to be in the cluster (its claimant, when registering) and the
+    cluster's coordinator confirms it: an accepted request with both sides recorded, so the
+    membership is consented."""
+    require(actor, "ecosystem.manage_cluster_members", cluster, MEMBERS_DENIED)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    existing = MembershipRequest.objects.filter(
+        cluster=cluster,
+        organization=organization,
+        role=MembershipRole.MEMBER,
+        status=MembershipRequestStatus.PENDING,
+    )
+    for pending in existing:  # a request the cluster sent earlier is answered by this one
+        _decide(actor, _lock_pending(pending), MembershipRequestStatus.WITHDRAWN)
+    request = MembershipRequest.objects.create(
+        cluster=cluster,
+        organization=organization,
+        role=MembershipRole.MEMBER,
+        listed_as=organization.helix_role,
+        message=plain_text(message, field="message", limit=REQUEST_MESSAGE_MAX),
+        requested_by=asked_by,
+    )
+    audit_record(
+        actor=actor,
+        action="membership_request.create",
+        obj=request,
+        cluster_id=cluster.pk,
+        organization_id=organization.pk,
+        after={**snapshot(request, REQUEST_LOG_FIELDS), "asked_by_organization": True},
+    )
+    return _accept(actor, request)
+
+
+# -- Highland assignment (the city office, from the platform's proposals) -------------------
+
+
+@transaction.atomic
+def highland_cluster_assign(
+    *, actor: Any, highland: Highland, cluster: Cluster, basis: str = ""
+) -> HighlandCluster:
+    """The city office puts a cluster in a highland the document does not name it in; the
+    link records who decided and when (``assigned_at``), and is shown as their decision."""
+    require(actor, "ecosystem.assign_highland", highland, ASSIGN_DENIED)
+    if HighlandCluster.objects.filter(highland=highland, cluster=cluster).exists():
+        raise ApplicationError(ALREADY_ASSIGNED, code="conflict")
+    link = HighlandCluster.objects.create(
+        highland=highland,
+        cluster=cluster,
+        stated_name=cluster.display_name,
+        basis=plain_text(basis, field="basis", limit=REQUEST_MESSAGE_MAX)
+        or "assigned by the city office",
+        assigned_by=person(actor),
+        assigned_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="highland_cluster.assign",
+        obj=link,
+        cluster_id=cluster.pk,
+        after={"highland": highland.slug, "cluster": cluster.slug, "basis": link.basis},
+    )
+    _reindex(clusters=[cluster.pk])
+    return link
+
+
+@transaction.atomic
+def highland_cluster_unassign(*, actor: Any, link: HighlandCluster) -> None:
+    """Undo an assignment made in the workspace (the document's own links stay)."""
+    require(actor, "ecosystem.assign_highland", link.highland, ASSIGN_DENIED)
+    if link.assigned_at is None:
+        raise ApplicationError(NOT_AN_ASSIGNMENT, code="invalid")
+    audit_record(
+        actor=actor,
+        action="highland_cluster.unassign",
+        obj=link,
+        cluster_id=link.cluster_id,
+        before={"highland": link.highland.slug, "cluster": link.cluster.slug},
+    )
+    cluster_id = link.cluster_id
+    link.delete()
+    _reindex(clusters=[cluster_id])
 
 
 @transaction.atomic

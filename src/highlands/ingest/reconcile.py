@@ -5,9 +5,10 @@ Pure: known entities and an incoming record in, a :class:`Decision` out.  Severa
 * **names** — every known name (English, Polish ``name_pl``, aliases in both languages)
   compared three ways: the normalized key (case, diacritics incl. ł, quotes, legal forms
   such as "sp. z o.o." or "Association"); the set of *concepts* the words stand for, through
-  the curated PL↔EN glossary in :mod:`.vocabulary` (cross-lingual: "Wschodni Klaster Obróbki
-  Metali" = "Eastern Metal Processing Cluster"); and a typo-tolerant weighted overlap of
-  those concepts where generic words ("cluster", "Lublin") count little;
+  the curated PL↔EN glossary in :mod:`highlands.text.name_matching` (cross-lingual:
+  "Wschodni Klaster Obróbki Metali" = "Eastern Metal Processing Cluster"); and a
+  typo-tolerant weighted overlap of those concepts where generic words ("cluster", "Lublin")
+  count little;
 * **year of establishment** — equal corroborates, different is a conflict;
 * **coordinator** — compared the same way as names; similar corroborates, unrelated conflicts;
 * **figures** — an equal member count adds a little (figures change over time, so a
@@ -43,29 +44,24 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from difflib import SequenceMatcher
-from functools import lru_cache
 from itertools import combinations, islice, product
 
-from ..text.folding import fold, tokens
-from ..text.names import normalize_name
-from .vocabulary import (
-    FORM_CONCEPTS,
+from ..text.folding import fold
+from ..text.name_matching import (
     GENERIC_CONCEPTS,
-    GLOSSARY_CONCEPTS,
-    LEGAL_FORM_WORDS,
-    NAME_STOPWORDS,
-    PLACE_CONCEPTS,
     RELATED_CONCEPTS,
-    concepts_of,
+    concepts,
+    distinctive,
+    name_key,
+    name_similarity,
+    name_words,
+    typo_similarity,
 )
 
 MATCH = "match"
 NEW = "new"
 REVIEW = "review"
 
-EXACT_NAME = 1.0  # same normalized key as a known name or alias
-SAME_CONCEPTS = 0.95  # same concepts, e.g. the Polish name of an English-named cluster
 MATCH_ALONE = 0.95  # names this close match without further evidence
 MATCH_CORROBORATED = 0.85  # names this close match when the year or coordinator agrees
 MATCH_MARGIN = 0.10  # the best candidate must lead the runner-up by this much
@@ -77,113 +73,9 @@ COORDINATOR_CONFLICT = 0.15
 CORROBORATION_BONUS = 0.05
 FIGURE_BONUS = 0.03
 COORDINATOR_ONLY = 0.55  # no name resemblance, but the same coordinator: ask a person
-FUZZY_TOKEN = 0.80  # a concept word this similar counts (typos)
 COORDINATOR_SIMILAR = 0.85
 COORDINATOR_UNRELATED = 0.40
-# Distinct names (see above) score at most this: below NEW_BELOW even with every bonus.
-DISTINCT_NAMES = 0.30
 MAX_SIGNATURES = 256  # distinctive-concept subsets looked up per name
-
-
-_IGNORED_WORDS = NAME_STOPWORDS | LEGAL_FORM_WORDS
-
-
-@lru_cache(maxsize=262144)
-def name_key(name: str) -> str:
-    """``normalize_name``, remembered (every name is compared many times)."""
-    return normalize_name(name)
-
-
-@lru_cache(maxsize=262144)
-def concepts(name: str) -> frozenset[str]:
-    """The concepts a name is made of: legal forms and stop words dropped, PL/EN folded."""
-    words = [w for w in tokens(name_key(name)) if w not in _IGNORED_WORDS]
-    return frozenset(c for w in words for c in concepts_of(w))
-
-
-def distinctive(name_concepts: frozenset[str]) -> frozenset[str]:
-    """The concepts that say *what*: not generic, not a place, not a form."""
-    return frozenset(c for c in name_concepts if _weight(c) == 1.0)
-
-
-def name_words(name_concepts: frozenset[str]) -> frozenset[str]:
-    """The distinctive concepts the glossary does not know: the words that say *which* one
-    (a surname, a brand), where two domain words ("eco", "renewable") may still mean one."""
-    return frozenset(c for c in distinctive(name_concepts) if c not in GLOSSARY_CONCEPTS)
-
-
-def _fuzzy(a: str, b: str) -> float:
-    """A typo's similarity of two concept words (0 when too short or too different)."""
-    shorter, longer = sorted((len(a), len(b)))
-    # The ratio is at most 2·shorter / (shorter + longer): skip pairs that cannot reach it.
-    if shorter < 4 or shorter * 3 < longer * 2:
-        return 0.0
-    matcher = SequenceMatcher(None, a, b)
-    if matcher.real_quick_ratio() < FUZZY_TOKEN or matcher.quick_ratio() < FUZZY_TOKEN:
-        return 0.0
-    ratio = matcher.ratio()
-    return ratio * 0.9 if ratio >= FUZZY_TOKEN else 0.0  # a typo is evidence, not identity
-
-
-@lru_cache(maxsize=65536)
-def _weight(concept: str) -> float:
-    if concept in GENERIC_CONCEPTS:
-        return 0.25
-    if concept in PLACE_CONCEPTS or concept in FORM_CONCEPTS:
-        return 0.5
-    return 1.0
-
-
-@lru_cache(maxsize=262144)
-def _partner_score(concept: str, other: str) -> float:
-    if concept == other:
-        return 1.0
-    return RELATED_CONCEPTS.get(frozenset({concept, other})) or _fuzzy(concept, other)
-
-
-def _best_partner(concept: str, others: frozenset[str]) -> float:
-    if concept in others:
-        return 1.0
-    return max((_partner_score(concept, other) for other in others), default=0.0)
-
-
-def distinct_names(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Each side has a distinctive concept with no partner on the other side, and one of
-    those is a name word (two names differing only in domain words may still be one)."""
-    # A word both names share is paired with itself, so it is no one else's typo partner
-    # ("Piotrowski" is not a typo of the "Ostrowski" both names hold).
-    rest_a, rest_b = a - b, b - a
-    only_a = {c for c in distinctive(rest_a) if _best_partner(c, rest_b) == 0.0}
-    only_b = {c for c in distinctive(rest_b) if _best_partner(c, rest_a) == 0.0}
-    if not only_a or not only_b:
-        return False
-    return any(c not in GLOSSARY_CONCEPTS for c in only_a | only_b)
-
-
-def concept_similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    """Weighted, typo-tolerant Dice overlap of two concept sets (0..1)."""
-    if not a or not b:
-        return 0.0
-    matched = sum(_weight(c) * _best_partner(c, b) for c in a) + sum(
-        _weight(c) * _best_partner(c, a) for c in b
-    )
-    total = sum(_weight(c) for c in a) + sum(_weight(c) for c in b)
-    return matched / total
-
-
-def name_similarity(a: str, b: str) -> float:
-    """1.0 same key; 0.95 same concepts (e.g. across languages); else concept overlap,
-    capped at ``DISTINCT_NAMES`` when the names are distinct."""
-    key_a, key_b = name_key(a), name_key(b)
-    if key_a and key_a == key_b:
-        return EXACT_NAME
-    ca, cb = concepts(a), concepts(b)
-    if ca and ca == cb:
-        return SAME_CONCEPTS
-    similarity = min(concept_similarity(ca, cb), SAME_CONCEPTS - 0.01)
-    if distinct_names(ca, cb):
-        return min(similarity, DISTINCT_NAMES)
-    return similarity
 
 
 @dataclass(frozen=True)
@@ -284,7 +176,9 @@ class Reconciler:
         remembered = self._partners[concept[:2]]
         found = remembered.get(concept)
         if found is None:
-            near = {c for c in self._vocabulary.get(concept[:2], ()) if _fuzzy(concept, c) > 0}
+            near = {
+                c for c in self._vocabulary.get(concept[:2], ()) if typo_similarity(concept, c) > 0
+            }
             related = {o for pair in RELATED_CONCEPTS if concept in pair for o in pair}
             found = frozenset(c for c in near | related | {concept} if c in self._by_concept)
             remembered[concept] = found

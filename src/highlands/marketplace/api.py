@@ -129,7 +129,8 @@ class InterestOut(Schema):
 
     @staticmethod
     def resolve_organization(obj: Interest) -> str:
-        return obj.organization.slug
+        # Empty: a person without an organisation is interested.
+        return obj.organization.slug if obj.organization else ""
 
 
 class ContactOut(Schema):

@@ -56,6 +56,9 @@ class ProfileForm(forms.Form):
         return [k.strip() for k in self.cleaned_data["keywords"].split(",") if k.strip()]
 
 
+AS_PERSON = "-person-"  # not a slug: slugs never start with "-"
+
+
 class InterestForm(forms.Form):
     organization = forms.ChoiceField(label=_("On behalf of"))
     message = forms.CharField(label=_("Message"), widget=forms.Textarea, max_length=20000)

@@ -122,8 +122,13 @@ class Interest(models.Model):
     profile = models.ForeignKey(
         CooperationProfile, on_delete=models.CASCADE, related_name="interests"
     )
+    # Empty when a person without an organisation is interested (``author`` is that person).
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="marketplace_interests"
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="marketplace_interests",
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -145,11 +150,16 @@ class Interest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["profile", "organization"], name="uniq_interest_per_organization"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["profile", "author"],
+                condition=models.Q(organization__isnull=True),
+                name="uniq_interest_per_person",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization} → {self.profile}"
+        return f"{self.organization or 'person ' + str(self.author_id)} → {self.profile}"
 
 
 class CooperationConfirmation(models.Model):

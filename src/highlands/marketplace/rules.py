@@ -13,6 +13,7 @@ import rules
 
 from ..accounts.predicates import (
     coordinates_cluster,
+    is_active_user,
     is_city_admin,
     represents_organization,
 )
@@ -55,6 +56,8 @@ rules.add_perm("marketplace.post_profile", represents_organization)
 rules.add_perm("marketplace.edit_profile", represents_profile_owner)
 rules.add_perm("marketplace.view_profile", is_city_admin | may_see_profile)
 rules.add_perm("marketplace.express_interest", represents_organization)
+# Anybody signed in may be interested as a person (an investor, a researcher, a freelancer).
+rules.add_perm("marketplace.express_interest_as_person", is_active_user)
 rules.add_perm("marketplace.decide_interest", represents_interest_owner)
 rules.add_perm("marketplace.close_cooperation", represents_interest_side)
 rules.add_perm("marketplace.confirm_cooperation", represents_interest_side)

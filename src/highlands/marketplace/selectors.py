@@ -103,6 +103,9 @@ def audience_q(viewer: Viewer) -> Q:
     if viewer.sees_all:
         return Q()
     audience = Q(visibility="public")
+    if not viewer.authenticated:
+        # An organisation nobody has verified yet reaches only signed-in people.
+        audience &= Q(organization__is_verified=True)
     if viewer.has_role:
         audience |= Q(visibility="ecosystem")
     if viewer.cluster_ids:
@@ -149,6 +152,18 @@ def profile_list(
     if organization is not None:
         profiles = profiles.filter(organization=organization)
     return profiles.order_by("-published_at", "-id")
+
+
+def profiles_of_cluster_members(
+    *, user: Any, cluster: Cluster, limit: int = 12
+) -> list[CooperationProfile]:
+    """Live offers and requests the user may see, of the organisations in a cluster (or its
+    sub-clusters) by consent — what the cluster's public page shows."""
+    cluster_ids = [cluster.pk, *cluster.sub_clusters.values_list("pk", flat=True)]
+    members = (
+        Membership.objects.consented().filter(cluster_id__in=cluster_ids).values("organization_id")
+    )
+    return list(profile_list(user=user).filter(organization_id__in=members).distinct()[:limit])
 
 
 def profile_search(
@@ -203,7 +218,16 @@ def profiles_of_user(*, user: Any) -> QuerySet[CooperationProfile]:
 
 
 def interest_queryset() -> QuerySet[Interest]:
-    return Interest.objects.select_related("profile", "profile__organization", "organization")
+    return Interest.objects.select_related(
+        "profile", "profile__organization", "organization", "author"
+    )
+
+
+def _as_person(user: Any) -> Q:
+    """Interests the user expressed as a person, without an organisation."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    return Q(organization__isnull=True, author_id=user.pk)
 
 
 def interests_received(*, user: Any) -> QuerySet[Interest]:
@@ -213,7 +237,9 @@ def interests_received(*, user: Any) -> QuerySet[Interest]:
 
 def interests_sent(*, user: Any) -> QuerySet[Interest]:
     viewer = viewer_of(user)
-    return interest_queryset().filter(organization_id__in=viewer.organization_ids)
+    return interest_queryset().filter(
+        Q(organization_id__in=viewer.organization_ids) | _as_person(user)
+    )
 
 
 def interest_get(*, user: Any, pk: int) -> Interest:
@@ -225,6 +251,7 @@ def interest_get(*, user: Any, pk: int) -> Interest:
         .filter(
             Q(profile__organization_id__in=viewer.organization_ids)
             | Q(organization_id__in=viewer.organization_ids)
+            | _as_person(user)
         )
         .first()
     )
@@ -248,7 +275,22 @@ def interest_contacts(*, user: Any, interest: Interest) -> list[Contact]:
         return []
     viewer = viewer_of(user)
     owner_id, interested_id = interest.profile.organization_id, interest.organization_id
-    if owner_id in viewer.organization_ids:
+    if interested_id is None and owner_id in viewer.organization_ids:
+        # A person without an organisation: their own address, now that the owner accepted.
+        author = interest.author
+        if author is None or not author.is_active:
+            return []
+        return [
+            Contact(
+                organization="",
+                name=author.get_full_name() or author.email,
+                email=author.email,
+                role="person",
+            )
+        ]
+    if interested_id is None and interest.author_id == getattr(user, "pk", None):
+        other_ids = {owner_id}
+    elif owner_id in viewer.organization_ids and interested_id is not None:
         other_ids = {interested_id}
     elif interested_id in viewer.organization_ids:
         other_ids = {owner_id}

@@ -87,6 +87,12 @@ PROFILE_NOT_OPEN = "This profile is not open for interest (it is {status})."
 PROFILE_CLOSED = "This profile is closed; post a new one instead."
 ALREADY_PUBLISHED = "This profile is already published."
 SELF_INTEREST = "An organization cannot express interest in its own profile."
+PERSON_INTEREST_DENIED = "Sign in with an active account to express interest."
+PERSON_OWN_PROFILE = "You represent this profile's organization: it cannot be interested in itself."
+DUPLICATE_PERSON_INTEREST = "You have already expressed interest in this profile."
+PERSON_NOT_CONFIRMABLE = (
+    "Only cooperations between two organizations are confirmed; this interest came from a person."
+)
 DUPLICATE_INTEREST = "This organization has already expressed interest in this profile."
 INTEREST_ALREADY_DECIDED = "This interest was already {status}."
 NOT_A_COOPERATION = "Only an accepted interest is a cooperation."
@@ -395,23 +401,35 @@ def interest_express(
     *,
     actor: Any,
     profile: CooperationProfile,
-    organization: Organization,
+    organization: Organization | None,
     message: str,
     is_demo: bool = False,
 ) -> Interest:
-    """An organisation the actor represents tells a profile's owner it is interested."""
-    require(actor, "marketplace.express_interest", organization, INTEREST_DENIED)
+    """An organisation the actor represents — or, with ``organization=None``, the actor as a
+    person without one (an investor, a researcher) — tells a profile's owner it is interested.
+    A person's address reaches the owner only once the owner accepts."""
+    if organization is None:
+        require(actor, "marketplace.express_interest_as_person", None, PERSON_INTEREST_DENIED)
+    else:
+        require(actor, "marketplace.express_interest", organization, INTEREST_DENIED)
     if not profile_is_visible(actor, profile) and not profile_in_audience(actor, profile):
         raise PermissionDeniedError(PROFILE_NOT_VISIBLE.format(pk=profile.pk))
     profile = CooperationProfile.objects.select_for_update().get(pk=profile.pk)
     if not _live(profile):
         status = "expired" if profile.status == ProfileStatus.PUBLISHED else profile.status
         raise ApplicationError(PROFILE_NOT_OPEN.format(status=status), code="not_open")
-    if profile.organization_id == organization.pk:
+    if organization is not None and profile.organization_id == organization.pk:
         raise ApplicationError(SELF_INTEREST, code="self_interest")
+    if organization is None and actor.has_perm("marketplace.post_profile", profile.organization):
+        raise ApplicationError(PERSON_OWN_PROFILE, code="self_interest")
     text = plain_text(message, field="message", limit=MESSAGE_MAX, required=True)
-    if Interest.objects.filter(profile=profile, organization=organization).exists():
-        raise ApplicationError(DUPLICATE_INTEREST, code="conflict")
+    same = Interest.objects.filter(profile=profile, organization=organization)
+    if organization is None:
+        same = same.filter(author=person(actor))
+    if same.exists():
+        raise ApplicationError(
+            DUPLICATE_INTEREST if organization else DUPLICATE_PERSON_INTEREST, code="conflict"
+        )
     try:
         with transaction.atomic():
             interest = Interest.objects.create(
@@ -427,16 +445,23 @@ def interest_express(
         actor=actor,
         action="marketplace.interest_express",
         obj=interest,
-        organization_id=organization.pk,
+        organization_id=organization.pk if organization else None,
         after=snapshot(interest, ["profile_id", "organization_id", "message"]),
     )
+    if organization is not None:
+        text_of: NotificationText = (
+            gettext_noop("%(organization)s is interested in “%(title)s”."),
+            {"organization": organization.name, "title": profile.title},
+        )
+    else:
+        text_of = (
+            gettext_noop("A person without an organization is interested in “%(title)s”."),
+            {"title": profile.title},
+        )
     _notify(
         _representatives(profile.organization_id),
         NotificationKind.INTEREST_RECEIVED,
-        (
-            gettext_noop("%(organization)s is interested in “%(title)s”."),
-            {"organization": organization.name, "title": profile.title},
-        ),
+        text_of,
         profile,
         preference="notify_interests",
     )
@@ -470,7 +495,9 @@ def interest_decide(*, actor: Any, interest: Interest, accept: bool) -> Interest
         else gettext_noop("Your interest in “%(title)s” was declined.")
     )
     _notify(
-        _representatives(interest.organization_id),
+        _representatives(interest.organization_id)
+        if interest.organization_id
+        else [u for u in [interest.author] if u is not None and u.is_active],
         NotificationKind.INTEREST_DECIDED,
         (answer, {"title": interest.profile.title}),
         interest.profile,
@@ -515,6 +542,8 @@ def cooperation_confirm(
     if not actor.has_perm("marketplace.post_profile", organization):
         raise PermissionDeniedError(CONFIRM_SIDE_DENIED)
     interest = Interest.objects.select_for_update().select_related("profile").get(pk=interest.pk)
+    if interest.organization_id is None:
+        raise ApplicationError(PERSON_NOT_CONFIRMABLE, code="invalid")
     sides = {interest.profile.organization_id, interest.organization_id}
     if organization.pk not in sides:
         raise PermissionDeniedError(CONFIRM_SIDE_DENIED)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -131,15 +132,20 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user: Any = request.user
     is_owner = user.is_authenticated and user.has_perm("marketplace.edit_profile", profile)
     choices = [c for c in _org_choices(user) if c[0] != profile.organization.slug]
+    if user.is_authenticated and not is_owner:
+        choices.append((forms.AS_PERSON, _("Myself, as a person (no organization)")))
     form = forms.InterestForm(request.POST or None, organizations=choices)
     if request.method == "POST":
         if not user.is_authenticated:
-            return redirect("account_login")
+            return redirect_to_login(request.get_full_path())
         if form.is_valid():
+            chosen = form.cleaned_data["organization"]
             services.interest_express(
                 actor=user,
                 profile=profile,
-                organization=registry.organization_get(slug=form.cleaned_data["organization"]),
+                organization=None
+                if chosen == forms.AS_PERSON
+                else registry.organization_get(slug=chosen),
                 message=form.cleaned_data["message"],
             )
             messages.success(request, _("Your interest was sent to the profile's owner."))

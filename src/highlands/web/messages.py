@@ -81,6 +81,50 @@ KNOWN_ERRORS = frozenset(
         gettext_noop("Only the organization's representatives may take it out of a cluster."),
         gettext_noop("Only the city administrator may rename an organization."),
         gettext_noop("This organization has already been asked to take that role in the cluster."),
+        gettext_noop("Sign in with an active account to register an organization."),
+        gettext_noop("You may not verify this organization."),
+        gettext_noop("This organization is already verified."),
+        gettext_noop(
+            "This organization is already in the registry: claim it instead of registering it "
+            "again."
+        ),
+        gettext_noop(
+            "Organizations with a similar name are in the registry: claim yours if it is one of "
+            "them, or confirm that yours is a different one."
+        ),
+        gettext_noop("Another organization in the registry has this NIP: claim it instead."),
+        gettext_noop("Another organization in the registry has this REGON: claim it instead."),
+        gettext_noop("Another organization in the registry has this KRS number: claim it instead."),
+        gettext_noop("The NIP must be 10 digits with a valid check digit."),
+        gettext_noop("The REGON must be 9 or 14 digits with a valid check digit."),
+        gettext_noop("The KRS number must be up to 10 digits."),
+        gettext_noop("The postal code must look like 20-001."),
+        gettext_noop("You may not verify this claim."),
+        gettext_noop("Nobody may verify their own claim: a coordinator or the city office does."),
+        gettext_noop("You have already asked to represent this organization; wait for the answer."),
+        gettext_noop("You already represent this organization."),
+        gettext_noop("Too many of your claims wait for verification; wait for an answer first."),
+        gettext_noop("This claim has already been decided or withdrawn."),
+        gettext_noop("Only the person who made a claim may withdraw it."),
+        gettext_noop("Sign in with an active account to claim an organization."),
+        gettext_noop("Sign in with an active account to express interest."),
+        gettext_noop("Sign in with an active account to send a message."),
+        gettext_noop("Only the city administrator may assign clusters to highlands."),
+        gettext_noop("This cluster is already in this highland."),
+        gettext_noop(
+            "Only an assignment made in the workspace can be undone here; the source states "
+            "this one."
+        ),
+        gettext_noop("Nobody can be reached here through the platform yet."),
+        gettext_noop("You have sent many messages recently; try again later."),
+        gettext_noop(
+            "You represent this profile's organization: it cannot be interested in itself."
+        ),
+        gettext_noop("You have already expressed interest in this profile."),
+        gettext_noop(
+            "Only cooperations between two organizations are confirmed; this interest came "
+            "from a person."
+        ),
     }
 )
 

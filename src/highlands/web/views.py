@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
+from ..accounts import selectors as account_selectors
+from ..accounts import services as account_services
 from ..apikit.errors import NOT_FOUND, error_body
 from ..ecosystem import exports, labels, selectors
 from ..ecosystem.localization import cluster_name, localized
 from ..errors import ApplicationError
 from ..text.spreadsheet import download_response
 from .charts import helix_chart, helix_peak, helix_rows, line_chart
-from .forms import ClusterFilterForm, OrganizationFilterForm
+from .forms import ClusterFilterForm, ContactForm, OrganizationFilterForm
 
 CLUSTERS_PER_PAGE = 10
 ORGANIZATIONS_PER_PAGE = 20
@@ -186,6 +190,8 @@ def cluster_detail(request: HttpRequest, slug: str) -> HttpResponse:
             title=_("Helix composition of %(name)s") % {"name": name},
         ),
         "charts": charts,
+        "public_contacts": account_selectors.public_contacts_of(cluster=detail.cluster),
+        "coordinator_orgs": selectors.coordinators(detail.cluster),
         "jsonld": _cluster_jsonld(request, detail),
         **_label_context(),
     }
@@ -300,10 +306,60 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "org": org,
         "offers": selectors.cluster_offers(organization=org),
+        "public_contacts": account_selectors.public_contacts_of(organization=org),
         "jsonld": _organization_jsonld(request, org),
         **_label_context(),
     }
     return render(request, "web/organization.html", context)
+
+
+def _client_address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Write to a cluster (its coordinators) or an organisation (its representatives) through
+    the platform; their addresses stay hidden until they reply."""
+    if kind == "cluster":
+        target: Any = selectors.cluster_get(slug=slug)
+        name = cluster_name(target).text
+        back = reverse("web:cluster", args=[slug])
+        where = {"cluster": target}
+    else:
+        target = selectors.organization_get(slug=slug)
+        name = target.name
+        back = reverse("web:organization", args=[slug])
+        where = {"organization": target}
+    user: Any = request.user
+    form = ContactForm(request.POST or None, user_pk=user.pk)
+    reachable = bool(account_selectors.contact_recipients(**where))
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_services.contact_message_send(
+                actor=user,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                client_address=_client_address(request),
+                url_base=request.build_absolute_uri("/").rstrip("/"),
+                **where,
+            )
+        except ApplicationError as exc:
+            if exc.status != 400:
+                raise
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Message sent to %(name)s. They answer to your e-mail address.") % {"name": name},
+            )
+            return redirect(back)
+    return render(
+        request,
+        "web/contact.html",
+        {"form": form, "name": name, "back": back, "reachable": reachable, "kind": kind},
+    )
 
 
 @require_safe

@@ -17,6 +17,7 @@ from ..ecosystem.labels import (
     HELIX_LABELS,
     LANGUAGE_LABELS,
     ORG_TYPE_LABELS,
+    VOIVODESHIP_LABELS,
     choices,
 )
 from ..ecosystem.models import Language
@@ -29,6 +30,8 @@ ROLE_CHOICES = [
     ("founder", _("Founder")),
     ("member", pgettext_lazy("membership role", "Member")),
 ]
+
+VOIVODESHIP_CHOICES = choices(VOIVODESHIP_LABELS)
 
 # Form limits are the services' limits, so the form says it first, beside the field.
 NAME_MAX = registry_services.NAME_MAX
@@ -206,3 +209,95 @@ class ConsentForm(forms.Form):
 
 class TokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=account_services.TOKEN_NAME_MAX)
+
+
+# -- organisation onboarding ----------------------------------------------------------------
+
+HELIX_PROPOSED = [("", _("As its type suggests")), *HELIX_CHOICES[1:]]
+
+
+class OrganizationSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Name, NIP, REGON or KRS of your organization"),
+        required=False,
+        max_length=registry_services.NAME_MAX,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "organization"}),
+    )
+
+
+class ClaimForm(forms.Form):
+    message = forms.CharField(
+        label=_("Who are you at the organization?"),
+        help_text=_("For example your position; the person who verifies your request reads it."),
+        required=False,
+        max_length=account_services.CLAIM_MESSAGE_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class OrganizationRegisterForm(forms.Form):
+    """A new organisation; the helix role is proposed from the type and confirmed."""
+
+    name = forms.CharField(
+        label=_("Full name of the organization"), max_length=registry_services.NAME_MAX
+    )
+    org_type = forms.ChoiceField(label=_("Type"), choices=choices(ORG_TYPE_LABELS))
+    helix_role = forms.ChoiceField(
+        label=_("Helix role"),
+        choices=HELIX_PROPOSED,
+        required=False,
+        help_text=_(
+            "Business, business environment institution, academia, public authority or civil "
+            "society. Left as it is, we propose one from the type for you to confirm."
+        ),
+    )
+    nip = forms.CharField(label="NIP", required=False, max_length=40)
+    regon = forms.CharField(label="REGON", required=False, max_length=40)
+    krs = forms.CharField(label=_("KRS number"), required=False, max_length=40)
+    website = forms.URLField(
+        label=_("Website"),
+        required=False,
+        assume_scheme="https",
+        max_length=registry_services.WEBSITE_MAX,
+    )
+    street_address = forms.CharField(
+        label=_("Street and number"), required=False, max_length=registry_services.STREET_MAX
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"), required=False, max_length=6, help_text=_("For example 20-001.")
+    )
+    city = forms.CharField(label=_("City"), required=False, max_length=registry_services.CITY_MAX)
+    voivodeship = forms.ChoiceField(
+        label=_("Voivodeship"), required=False, choices=[("", "—"), *VOIVODESHIP_CHOICES]
+    )
+    cluster = forms.ChoiceField(
+        label=_("Cluster your organization is a member of"),
+        required=False,
+        help_text=_("Its coordinator verifies your request; otherwise the city office does."),
+    )
+    description = forms.CharField(
+        label=_("What the organization does"),
+        required=False,
+        max_length=registry_services.DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    message = ClaimForm.base_fields["message"]
+    different_from_similar = forms.BooleanField(
+        label=_("My organization is none of the similar ones listed above"), required=False
+    )
+
+    def __init__(self, *args: Any, clusters: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].choices = [  # type: ignore[attr-defined]
+            ("", _("None, or I do not know")),
+            *clusters,
+        ]
+
+
+class DeclineClaimForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (shown to the person who asked)"),
+        required=False,
+        max_length=account_services.CLAIM_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -5,6 +5,9 @@ from . import views
 app_name = "workspace"
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before "organizations/<slug>/" (a slug cannot take these two words from them).
+    path("organizations/join/", views.onboarding, name="onboarding"),
+    path("organizations/register/", views.organization_register, name="organization_register"),
     path("clusters/<slug:slug>/", views.cluster_edit, name="cluster_edit"),
     path("clusters/<slug:slug>/members/", views.cluster_members, name="cluster_members"),
     path(
@@ -74,6 +77,23 @@ urlpatterns = [
         {"answer": "decline"},
         name="membership_request_decline",
     ),
+    path("organizations/<slug:slug>/claim/", views.organization_claim, name="organization_claim"),
+    path("claims/", views.claims, name="claims"),
+    path(
+        "claims/<int:pk>/approve/", views.claim_decide, {"answer": "approve"}, name="claim_approve"
+    ),
+    path(
+        "claims/<int:pk>/decline/", views.claim_decide, {"answer": "decline"}, name="claim_decline"
+    ),
+    path("claims/<int:pk>/withdraw/", views.claim_withdraw, name="claim_withdraw"),
+    path(
+        "clusters/<slug:slug>/members/<int:pk>/invite/",
+        views.cluster_member_invite,
+        name="cluster_member_invite",
+    ),
+    path("highlands/", views.highland_assignment, name="highlands"),
+    path("highlands/assign/", views.highland_assign, name="highland_assign"),
+    path("highlands/<int:pk>/unassign/", views.highland_unassign, name="highland_unassign"),
     path("audit/", views.audit_all, name="audit_all"),
     path("me/", views.my_data, name="my_data"),
     path("me/export/", views.my_data_export, name="my_data_export"),

@@ -23,8 +23,10 @@ from ..accounts import gdpr
 from ..accounts import selectors as account_selectors
 from ..accounts import services as account_services
 from ..audit import selectors as audit_selectors
+from ..ecosystem import proposals
 from ..ecosystem import selectors as registry
 from ..ecosystem import services as registry_services
+from ..ecosystem.localization import cluster_name, localized
 from ..ecosystem.models import Cluster, Language, Organization
 from ..ecosystem.services import EDITABLE_ATTRIBUTE_KINDS
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
@@ -79,7 +81,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "clusters": account_selectors.clusters_kept_by(user=user),
             "organizations": account_selectors.organizations_kept_by(user=user),
             "requests_to_answer": registry.membership_requests_to_answer(user=user).count(),
+            "claims_to_verify": account_selectors.claims_to_verify(user=user).count(),
+            "my_claims": account_selectors.claims_of(user=user)[:20],
             "can_view_all_audit": user.has_perm("audit.view_all"),
+            "can_assign_highlands": user.has_perm("ecosystem.assign_highland"),
         },
     )
 
@@ -579,3 +584,231 @@ def my_account_erase(request: HttpRequest) -> HttpResponse:
 
     logout(request)
     return redirect("web:home")
+
+
+# -- organisation onboarding: register or claim, and the verifiers' queue ----------------------
+
+
+def _cluster_choices() -> list[tuple[str, str]]:
+    return [
+        (c.slug, cluster_name(c).text)
+        for c in registry.cluster_queryset().filter(parent__isnull=True)
+    ]
+
+
+@login_required
+@require_safe
+def onboarding(request: HttpRequest) -> HttpResponse:
+    """Find your organisation (search as you type) and claim it, or register a new one."""
+    form = forms.OrganizationSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    context = {
+        "form": form,
+        "q": q,
+        "results": registry.organization_search(q=q) if q else [],
+        "min_chars": registry.SEARCH_MIN_CHARS,
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "workspace/_onboarding_results.html", context)
+    return render(request, "workspace/onboarding.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_claim(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = registry.organization_get(slug=slug)
+    form = forms.ClaimForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with _errors_on(form):
+            account_services.organization_claim_create(
+                actor=request.user,
+                organization=organization,
+                message=form.cleaned_data["message"],
+                url_base=_url_base(request),
+            )
+            messages.success(
+                request,
+                _("Request sent: you represent %(organization)s once it is verified.")
+                % {"organization": organization.name},
+            )
+            return redirect("workspace:home")
+    return render(
+        request, "workspace/organization_claim.html", {"organization": organization, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_register(request: HttpRequest) -> HttpResponse:
+    """Register a new organisation.  The helix role is proposed from the type and shown for
+    the person to confirm; similar names already in the registry are offered to claim."""
+    clusters = _cluster_choices()
+    initial = {"name": request.GET.get("name", "")[: registry_services.NAME_MAX]}
+    form = forms.OrganizationRegisterForm(request.POST or None, clusters=clusters, initial=initial)
+    similar: list[Any] = []
+    proposed = ""
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if not data["helix_role"]:
+            # Proposed, not decided: shown selected for the person to confirm or change.
+            proposed = registry_services.proposed_helix_role(data["org_type"])
+            form = forms.OrganizationRegisterForm(
+                {**request.POST.dict(), "helix_role": proposed}, clusters=clusters
+            )
+            form.is_valid()
+            if not proposed:
+                form.add_error("helix_role", _("Choose the helix role of the organization."))
+        else:
+            cluster = registry.cluster_get(slug=data["cluster"]) if data["cluster"] else None
+            try:
+                claim = account_services.organization_claim_register(
+                    actor=request.user,
+                    cluster=cluster,
+                    message=data["message"],
+                    url_base=_url_base(request),
+                    **{
+                        k: v
+                        for k, v in data.items()
+                        if k not in ("cluster", "message") and v is not None
+                    },
+                )
+            except (PermissionDeniedError, NotFoundError):
+                raise
+            except ApplicationError as exc:
+                field = exc.extra.get("field")
+                form.add_error(field if field in form.fields else None, exc.message)
+                if exc.code in ("duplicate", "similar"):
+                    similar = registry.organizations_resembling(name=data["name"])
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(organization)s is registered and waits for verification; until then "
+                        "only signed-in people see its offers."
+                    )
+                    % {"organization": claim.organization.name},
+                )
+                return redirect("workspace:home")
+    return render(
+        request,
+        "workspace/organization_register.html",
+        {"form": form, "similar": similar, "proposed": proposed},
+    )
+
+
+@login_required
+@require_safe
+def claims(request: HttpRequest) -> HttpResponse:
+    """The verification queue: registrations and claims the user may verify."""
+    return render(
+        request,
+        "workspace/claims.html",
+        {
+            "claims": [
+                (claim, forms.DeclineClaimForm(auto_id=f"id_%s_{claim.pk}"))
+                for claim in account_selectors.claims_to_verify(user=request.user)
+            ]
+        },
+    )
+
+
+@login_required
+@require_POST
+def claim_decide(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+    claim = account_selectors.claim_get(pk=pk)
+    if answer == "approve":
+        account_services.organization_claim_approve(
+            actor=request.user, claim=claim, url_base=_url_base(request)
+        )
+        messages.success(
+            request,
+            _("Verified: %(person)s now represents %(organization)s.")
+            % {"person": claim.claimant.email, "organization": claim.organization.name},
+        )
+    else:
+        form = forms.DeclineClaimForm(request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        account_services.organization_claim_decline(
+            actor=request.user, claim=claim, reason=reason, url_base=_url_base(request)
+        )
+        messages.success(request, _("Declined."))
+    return redirect("workspace:claims")
+
+
+@login_required
+@require_POST
+def claim_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = account_selectors.claim_get(pk=pk)
+    account_services.organization_claim_withdraw(actor=request.user, claim=claim)
+    messages.success(request, _("Request withdrawn."))
+    return redirect("workspace:home")
+
+
+@login_required
+@require_POST
+def cluster_member_invite(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A coordinator invites a representative of one of the cluster's members."""
+    cluster = _cluster(request, slug, "ecosystem.manage_cluster_members")
+    membership = registry.membership_get(cluster=cluster, pk=pk)
+    form = forms.InviteForm(request.POST)
+    if form.is_valid():
+        account_services.invitation_create(
+            actor=request.user,
+            email=form.cleaned_data["email"],
+            organization=membership.organization,
+            accept_url_base=_url_base(request),
+        )
+        messages.success(request, _("Invitation sent."))
+    else:
+        messages.error(request, _("Enter a valid e-mail address."))
+    return redirect("workspace:cluster_members", slug=cluster.slug)
+
+
+# -- Highland assignment (the city office) ------------------------------------------------
+
+
+@login_required
+@require_safe
+def highland_assignment(request: HttpRequest) -> HttpResponse:
+    """Clusters the document puts in no highland, with the platform's proposals (each shown
+    as proposed until the city office confirms it) and the assignments made so far."""
+    require(request.user, "ecosystem.assign_highland", None, WORKSPACE_DENIED)
+    return render(
+        request,
+        "workspace/highlands.html",
+        {
+            "rows": proposals.highland_proposals(),
+            "assigned": registry.highland_assignments(),
+            "highlands": registry.highland_list(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def highland_assign(request: HttpRequest) -> HttpResponse:
+    require(request.user, "ecosystem.assign_highland", None, WORKSPACE_DENIED)
+    highland = registry.highland_get(slug=request.POST.get("highland", ""))
+    cluster = registry.cluster_get(slug=request.POST.get("cluster", ""))
+    registry_services.highland_cluster_assign(
+        actor=request.user,
+        highland=highland,
+        cluster=cluster,
+        basis=request.POST.get("basis", "")[: registry_services.REQUEST_MESSAGE_MAX],
+    )
+    messages.success(
+        request,
+        _("%(cluster)s is now in the highland %(highland)s.")
+        % {"cluster": cluster_name(cluster).text, "highland": localized(highland, "name").text},
+    )
+    return redirect("workspace:highlands")
+
+
+@login_required
+@require_POST
+def highland_unassign(request: HttpRequest, pk: int) -> HttpResponse:
+    require(request.user, "ecosystem.assign_highland", None, WORKSPACE_DENIED)
+    link = registry.highland_assignment_get(pk=pk)
+    registry_services.highland_cluster_unassign(actor=request.user, link=link)
+    messages.success(request, _("Assignment undone."))
+    return redirect("workspace:highlands")

@@ -178,6 +178,11 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Sign-up leads somewhere: confirming the e-mail address (in the browser that signed up) signs
+# the person in and returns them to the page they came from (``next``, kept through sign-up
+# and verification), else to "register or claim your organisation".
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_SIGNUP_REDIRECT_URL = "workspace:onboarding"
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Highlands] "
 # Failed sign-ins: at most 100 per account (the submitted e-mail) per hour — past that the

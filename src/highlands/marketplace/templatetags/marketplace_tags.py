@@ -9,7 +9,7 @@ from django import template
 from django.utils.translation import gettext as _
 
 from ..models import Direction, InterestStatus, ProfileKind, ProfileStatus, Visibility
-from ..selectors import Badge, organization_badge
+from ..selectors import Badge, organization_badge, profile_list, profiles_of_cluster_members
 
 register = template.Library()
 
@@ -20,6 +20,38 @@ def verified_badge(organization: Any, badge: Badge | None = None) -> dict[str, A
     if badge is None:
         badge = organization_badge(organization=organization)
     return {"badge": badge}
+
+
+# The registry's pages show the marketplace through these tags: the portal (``web``) and the
+# marketplace are apps of one layer and do not import each other; a template loads the tag.
+PROFILES_SHOWN = 12
+
+
+@register.inclusion_tag("marketplace/_registry_profiles.html", takes_context=True)
+def cluster_member_profiles(context: dict[str, Any], cluster: Any) -> dict[str, Any]:
+    """Live offers and requests of the cluster's members that the viewer may see."""
+    user = context["request"].user
+    return {
+        "profiles": profiles_of_cluster_members(user=user, cluster=cluster, limit=PROFILES_SHOWN),
+        "heading": _("Offers and requests from this cluster's members"),
+        "empty": _("Its members have no live offers or requests yet."),
+        "organization": None,
+        "show_owner": True,
+    }
+
+
+@register.inclusion_tag("marketplace/_registry_profiles.html", takes_context=True)
+def organization_profiles(context: dict[str, Any], organization: Any) -> dict[str, Any]:
+    """The organisation's own live offers and requests the viewer may see, and the way to
+    its recommendations ("who could it work with?")."""
+    user = context["request"].user
+    return {
+        "profiles": list(profile_list(user=user, organization=organization)[:PROFILES_SHOWN]),
+        "heading": _("Its offers and requests"),
+        "empty": _("It has no live offers or requests yet."),
+        "organization": organization,
+        "show_owner": False,
+    }
 
 
 _SCORE = re.compile(r"\s*\((?:fit|dopasowanie)\s+-?\d+[.,]\d+\)")

@@ -184,15 +184,16 @@ def label(code: str, kind: str) -> str:
     """A stored code as its label in the UI language: `{{ issue.severity|label:"severity" }}`."""
     from ...ecosystem import labels
 
-    table = {
+    tables: dict[str, dict[str, Any]] = {
         "severity": labels.SEVERITY_LABELS,
         "figure": labels.FIGURE_LABELS,
         "helix": labels.HELIX_LABELS,
         "org_type": labels.ORG_TYPE_LABELS,
         "language": labels.LANGUAGE_LABELS,
         "role": labels.MEMBERSHIP_ROLE_LABELS,
-    }[kind]
-    return str(table.get(code, code))
+        "voivodeship": labels.VOIVODESHIP_LABELS,
+    }
+    return str(tables[kind].get(code, code))
 
 
 _LINE_REF = re.compile(r":?\s*\(?\b(?:line|lines)\s+\d+(?:[–-]\d+)?\)?", re.IGNORECASE)

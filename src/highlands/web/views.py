@@ -16,7 +16,7 @@ from ..ecosystem import exports, labels, selectors
 from ..ecosystem.localization import cluster_name, localized
 from ..errors import ApplicationError
 from ..text.spreadsheet import download_response
-from .charts import helix_chart, helix_peak, helix_rows, line_chart
+from ..analytics.charts import helix_chart, helix_peak, helix_rows, line_chart
 from .forms import ClusterFilterForm, OrganizationFilterForm
 
 CLUSTERS_PER_PAGE = 10

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from ..analytics.charts import helix_chart, helix_peak, helix_rows, line_chart
 from ..apikit.errors import NOT_FOUND, error_body
 from ..ecosystem import exports, labels, selectors
 from ..ecosystem.localization import cluster_name, localized
 from ..errors import ApplicationError
 from ..text.spreadsheet import download_response
-from ..analytics.charts import helix_chart, helix_peak, helix_rows, line_chart
 from .forms import ClusterFilterForm, OrganizationFilterForm
 
 CLUSTERS_PER_PAGE = 10

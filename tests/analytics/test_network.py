@@ -30,7 +30,8 @@ def test_every_edge_is_typed_and_names_its_record(public):
     assert public.edges
     for e in public.edges:
         assert e.kind in public.edge_labels
-        assert e.a in public.nodes and e.b in public.nodes
+        assert e.a in public.nodes
+        assert e.b in public.nodes
         assert e.record, e
     memberships = Membership.objects.filter(cluster__is_synthetic=False).count()
     assert sum(e.kind in ("membership", "coordination") for e in public.edges) == memberships
@@ -40,7 +41,9 @@ def test_every_edge_is_typed_and_names_its_record(public):
 
 def test_co_membership_pairs_every_two_members_of_a_cluster(public):
     n = Membership.objects.filter(cluster__slug=INDUSTRIAL, role="member").count()
-    pairs = [e for e in public.edges if e.kind == "co_membership" and e.record.startswith("Industrial")]
+    pairs = [
+        e for e in public.edges if e.kind == "co_membership" and e.record.startswith("Industrial")
+    ]
     assert len(pairs) == n * (n - 1) // 2
 
 
@@ -58,8 +61,10 @@ def test_degree_matches_the_graph_without_co_membership(public):
 
 def test_an_organisation_in_clusters_of_two_highlands_links_them(shared_seed):
     linked = HighlandCluster.objects.select_related("cluster", "highland").order_by("pk")
-    first, other = linked[0], next(l for l in linked if l.highland_id != linked[0].highland_id)
-    org = Organization.objects.create(slug="bridge-org", name="Bridge Org", normalized_name="bridge org")
+    first, other = linked[0], next(x for x in linked if x.highland_id != linked[0].highland_id)
+    org = Organization.objects.create(
+        slug="bridge-org", name="Bridge Org", normalized_name="bridge org"
+    )
     Membership.objects.create(organization=org, cluster=first.cluster, role="member")
     Membership.objects.create(organization=org, cluster=other.cluster, role="member")
     net = network.build_network()
@@ -75,7 +80,8 @@ def test_confirmed_cooperations_are_the_city_office_s(shared_seed):
     city = network.build_network(restricted=True)
     assert not any(e.kind == "cooperation" for e in public.edges)
     cooperations = [e for e in city.edges if e.kind == "cooperation"]
-    assert len(cooperations) == 3 and all(e.on and e.record for e in cooperations)
+    assert len(cooperations) == 3
+    assert all(e.on and e.record for e in cooperations)
 
 
 def test_graphml_round_trips_with_the_measures(public):

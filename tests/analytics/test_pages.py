@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 import networkx as nx
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from highlands.accounts.models import ContactPerson
 from highlands.analytics import opendata, selectors
@@ -54,7 +55,8 @@ def test_the_dashboard_shows_each_figure_with_its_source_and_a_table(shared_seed
     html = client.get("/analytics/").content.decode()
     latest = selectors.figure_series("members")[-1]
     assert f'<td class="num">{latest.value}</td>' in html
-    assert "/sources/" in html and "#L" in html  # each point links to its lines
+    assert "/sources/" in html
+    assert "#L" in html
     assert html.count('role="img"') >= 3
     assert "Registry activity" not in html
     for name in selectors.table_names():
@@ -63,7 +65,8 @@ def test_the_dashboard_shows_each_figure_with_its_source_and_a_table(shared_seed
 
 def test_the_city_office_sees_more(city_client):
     html = city_client.get("/analytics/").content.decode()
-    assert "Registry activity" in html and "source.import" in html
+    assert "Registry activity" in html
+    assert "source.import" in html
     assert city_client.get("/analytics/tables/registry_activity/").status_code == 200
 
 
@@ -115,7 +118,9 @@ def test_open_datasets_equal_the_registry(shared_seed, client):
     figures = client.get("/analytics/open-data/figure_observations/?format=csv").content
     rows = list(csv.DictReader(io.StringIO(figures.decode("utf-8-sig"))))
     assert len(rows) == FigureObservation.objects.count()
-    assert sum(int(r["value"]) for r in rows) == sum(o.value for o in FigureObservation.objects.all())
+    assert sum(int(r["value"]) for r in rows) == sum(
+        o.value for o in FigureObservation.objects.all()
+    )
     flags = json.loads(client.get("/analytics/open-data/data_quality_flags/?format=json").content)
     assert len(flags) == DataQualityIssue.objects.count()
     assert client.get("/analytics/open-data/contacts/").status_code == 404
@@ -143,7 +148,7 @@ def test_no_personal_data_in_any_open_file(shared_seed, client):
         direction="offer",
         title="Poufna oferta Q7",
         description="Tylko dla członków klastra: ceny hurtowe.",
-        valid_until=date.today() + timedelta(days=30),
+        valid_until=timezone.localdate() + timedelta(days=30),
         visibility="clusters",
         status="published",
     )
@@ -164,13 +169,16 @@ def test_no_personal_data_in_any_open_file(shared_seed, client):
 
 def test_api(shared_seed, client):
     names = client.get("/api/v1/analytics/tables").json()
-    assert "helix_balance" in names and "registry_activity" not in names
+    assert "helix_balance" in names
+    assert "registry_activity" not in names
     assert client.get("/api/v1/analytics/tables/registry_activity").status_code == 404
     helix = client.get("/api/v1/analytics/helix-balance").json()
     city = next(r for r in helix if r["scope"] == "city")
     assert city["balance"] == selectors.helix_balance(city["counts"])
     net = client.get("/api/v1/analytics/network").json()
-    assert net["nodes"] and net["edges"] and net["betweenness_exact"] is True
+    assert net["nodes"]
+    assert net["edges"]
+    assert net["betweenness_exact"] is True
     datasets = client.get("/api/v1/analytics/datasets").json()
     assert {d["name"] for d in datasets} == set(opendata.DATASETS)
     assert all(d["licence"] == "CC-BY-4.0" for d in datasets)

@@ -3,6 +3,7 @@ docs/analytics.md defines."""
 
 from __future__ import annotations
 
+import itertools
 import math
 from datetime import date
 
@@ -56,7 +57,9 @@ def test_members_over_time_sum_the_newest_stated_figure_of_each_cluster(shared_s
 
 def test_an_older_source_adds_an_earlier_point_linked_to_its_lines(shared_seed):
     cluster = Cluster.objects.get(slug=INDUSTRIAL)
-    older = SourceDocument.objects.create(name="survey-2020.csv", kind="csv", as_of=date(2020, 1, 1))
+    older = SourceDocument.objects.create(
+        name="survey-2020.csv", kind="csv", as_of=date(2020, 1, 1)
+    )
     FigureObservation.objects.create(
         cluster=cluster,
         kind="members",
@@ -80,7 +83,9 @@ def test_a_figure_observed_through_the_service_moves_the_series(shared_seed):
     cluster = Cluster.objects.get(slug=INDUSTRIAL)
     before = selectors.figure_series("enterprises")
     stated_before = registry.stated_counts(cluster)["enterprises"] or 0
-    figure_observe(actor=city, cluster=cluster, kind="enterprises", value=500, as_of=date(2030, 1, 1))
+    figure_observe(
+        actor=city, cluster=cluster, kind="enterprises", value=500, as_of=date(2030, 1, 1)
+    )
     after = selectors.figure_series("enterprises")
     assert after[-1].on == date(2030, 1, 1)
     assert after[-1].sources == []  # typed in the workspace: no source document
@@ -104,8 +109,10 @@ def test_size_classes_account_for_every_cluster(shared_seed):
 
 def test_founding_years_are_cumulative(shared_seed):
     years, undated = selectors.clusters_by_founding()
-    assert years[-1].total + undated == Cluster.objects.filter(parent=None, is_synthetic=False).count()
-    assert all(a.total < b.total for a, b in zip(years, years[1:], strict=False))
+    assert (
+        years[-1].total + undated == Cluster.objects.filter(parent=None, is_synthetic=False).count()
+    )
+    assert all(a.total < b.total for a, b in itertools.pairwise(years))
 
 
 def test_helix_rows_per_cluster_highland_and_city(shared_seed):

@@ -23,7 +23,7 @@ LABEL_GAP = 16
 BAR_H = 12
 # The two series of the helix chart; legend swatches use exactly these fills. Each passes
 # 3:1 against white (6.5:1 and 4.9:1) and they differ in hue and lightness.
-SERIES_COLOURS = {"stated": "#0b5cad", "listed": "#b04a00", "index": "#0b5cad"}
+SERIES_COLOURS = {"stated": "#0b5cad", "listed": "#b04a00"}
 
 
 def helix_rows(

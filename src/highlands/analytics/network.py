@@ -24,6 +24,7 @@ from itertools import combinations
 from typing import Any
 
 import networkx as nx
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -98,8 +99,11 @@ def _source_record(row: Any) -> str:
     return f"{row.source.name}, {row.lines}" if row.lines else row.source.name
 
 
-def registry_edges(*, include_synthetic: bool = False) -> tuple[dict[str, Node], list[NetEdge]]:
-    """Nodes and edges the registry itself holds."""
+def registry_edges(
+    *, include_synthetic: bool = False, co_membership: bool = True
+) -> tuple[dict[str, Node], list[NetEdge]]:
+    """Nodes and edges the registry itself holds (co-membership pairs, quadratic in a
+    cluster's size, only when asked for: the measures leave them out)."""
     nodes: dict[str, Node] = {}
     edges: list[NetEdge] = []
     imported: dict[int, date | None] = {}
@@ -211,17 +215,20 @@ def registry_edges(*, include_synthetic: bool = False) -> tuple[dict[str, Node],
     return nodes, edges
 
 
-def build_network(*, restricted: bool = False, include_synthetic: bool = False) -> Network:
+def build_network(
+    *, restricted: bool = False, include_synthetic: bool = False, co_membership: bool = True
+) -> Network:
     """The whole network and its metrics, for the public (``restricted=False``) or the city
-    office (also the edges only it may see)."""
-    nodes, edges = registry_edges(include_synthetic=include_synthetic)
+    office (also the edges only it may see); ``co_membership=False`` leaves those pairs out
+    (they do not change the measures; ``co_membership_count`` counts them in SQL)."""
+    nodes, edges = registry_edges(include_synthetic=include_synthetic, co_membership=co_membership)
     labels: dict[str, Any] = dict(EDGE_LABELS)
     for source in registry.edge_sources(restricted=restricted):
         labels[source.kind] = source.label
-        for e in source.edges():
-            a, b = f"organization:{e.a}", f"organization:{e.b}"
+        for given in source.edges():
+            a, b = f"organization:{given.a}", f"organization:{given.b}"
             if a in nodes and b in nodes:
-                edges.append(NetEdge(a, b, e.kind, e.on, e.record, e.url))
+                edges.append(NetEdge(a, b, given.kind, given.on, given.record, given.url))
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
     for e in edges:
@@ -252,6 +259,20 @@ def build_network(*, restricted: bool = False, include_synthetic: bool = False) 
         exact,
         highland_links,
     )
+
+
+def co_membership_count(*, include_synthetic: bool = False) -> int:
+    """How many co-membership pairs there are (one per two distinct members of a cluster)."""
+    qs = Membership.objects.exclude(role="coordinator")
+    if not include_synthetic:
+        qs = qs.filter(cluster__is_synthetic=False)
+    sizes = (
+        qs.values("cluster_id")
+        .annotate(n=Count("organization_id", distinct=True))
+        .values_list("n", flat=True)
+        .order_by()
+    )
+    return sum(n * (n - 1) // 2 for n in sizes)
 
 
 def _metrics(graph: nx.Graph, nodes: dict[str, Node]) -> bool:

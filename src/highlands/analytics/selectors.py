@@ -42,6 +42,8 @@ HELICES: dict[str, tuple[str, ...]] = {
     "government": ("public_authority",),
     "civil_society": ("civil_society",),
 }
+# The registry's helix roles, in the order tables show them.
+ROLES = ("business", "bei", "academia", "public_authority", "civil_society")
 # Size classes of clusters by member count (lower bounds; the last is open-ended).
 SIZE_BINS = (1, 10, 25, 50, 100, 250)
 TIMELINE_KINDS = (FigureKind.MEMBERS.value, FigureKind.ENTERPRISES.value)
@@ -306,6 +308,11 @@ class HelixRow:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def ordered(self) -> list[int]:
+        """Counts in the order of ``ROLES`` (for tables)."""
+        return [self.counts.get(role, 0) for role in ROLES]
 
     @property
     def helices(self) -> dict[str, int]:

@@ -20,7 +20,6 @@ from .charts import bar_chart, line_chart, network_chart
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 UNKNOWN_FORMAT = "Downloads are offered as {formats}."
 REPORT_NOT_FOUND = "No report of the kind '{scope}': reports are of a highland or a cluster."
-HELICES_SHOWN = ("business", "bei", "academia", "public_authority", "civil_society")
 
 
 def _restricted(request: HttpRequest) -> bool:
@@ -91,10 +90,10 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
             for g in growth
         ],
         "helix_rows": helix,
-        "helix_roles": [(role, HELIX_LABELS[role]) for role in HELICES_SHOWN],
+        "helix_roles": [(role, HELIX_LABELS[role]) for role in selectors.ROLES],
         "balance_svg": bar_chart(
             [(r.name or _("The whole city"), (r.balance,)) for r in helix if r.kind != "cluster"],
-            series=("index",),
+            series=("stated",),
             chart_id="balance",
             title=_("Helix balance index per highland (0 to 1)"),
             scale=1,
@@ -146,10 +145,11 @@ def table_download(request: HttpRequest, name: str) -> HttpResponse:
 @require_safe
 def network_page(request: HttpRequest) -> HttpResponse:
     restricted = _restricted(request)
-    net = network.build_network(restricted=restricted)
+    net = network.build_network(restricted=restricted, co_membership=False)
     kinds: dict[str, int] = {}
     for e in net.edges:
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
+    kinds["co_membership"] = network.co_membership_count()
     nodes = sorted(net.nodes.values(), key=lambda n: (-n.betweenness, -n.degree, n.name))
     return render(
         request,
@@ -158,7 +158,7 @@ def network_page(request: HttpRequest) -> HttpResponse:
             "restricted": restricted,
             "net": net,
             "nodes": nodes,
-            "edges": [e for e in net.edges if e.kind != "co_membership" and e.b],
+            "edges": [e for e in net.edges if e.b],
             "co_memberships": kinds.get("co_membership", 0),
             "kinds": [(net.edge_labels[k], n) for k, n in kinds.items()],
             "highland_names": {n.slug: n.name for n in net.nodes.values() if n.type == "highland"},
@@ -255,7 +255,7 @@ def report(request: HttpRequest, scope: str = "city", slug: str = "") -> HttpRes
             "figures": figures,
             "figure_labels": FIGURE_LABELS,
             "helix_row": helix_row,
-            "helix_roles": [(role, HELIX_LABELS[role]) for role in HELICES_SHOWN],
+            "helix_roles": [(role, HELIX_LABELS[role]) for role in selectors.ROLES],
             "flags": flags,
             "severity_labels": SEVERITY_LABELS,
             "listed": selectors.listed_now(

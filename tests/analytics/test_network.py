@@ -99,3 +99,29 @@ def test_registering_a_different_metric_under_a_taken_name_is_refused():
             registry.ActivityMetric(name=taken.name, label="x", count=lambda: 0, history=None)
         )
     assert all(m.public for m in registry.metrics())
+
+
+def test_eigenvector_equals_networkx_per_component_scaled_by_its_share():
+    import math
+
+    karate = nx.karate_club_graph()
+    graph = nx.disjoint_union(karate, nx.path_graph(5))
+    graph.add_node("alone")
+    nx.set_edge_attributes(graph, 1, "weight")
+    mine = network._eigenvector(graph)
+    n = graph.number_of_nodes()
+    reference = nx.eigenvector_centrality(karate, weight=None, max_iter=1000, tol=1e-10)
+    for node, value in reference.items():
+        assert mine[node] == pytest.approx(value * math.sqrt(34 / n), abs=1e-5)
+    path = nx.eigenvector_centrality(nx.path_graph(5), max_iter=1000, tol=1e-10)
+    for node, value in path.items():
+        assert mine[34 + node] == pytest.approx(value * math.sqrt(5 / n), abs=1e-5)
+    assert mine["alone"] == 0
+
+
+def test_sampled_closeness_is_exact_when_every_node_is_a_pivot():
+    graph = nx.disjoint_union(nx.karate_club_graph(), nx.path_graph(6))
+    exact = nx.closeness_centrality(graph)
+    sampled = network._closeness_sampled(graph)
+    for node, value in exact.items():
+        assert sampled[node] == pytest.approx(value)

@@ -16,7 +16,6 @@ listed and downloadable.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -48,7 +47,7 @@ NODE_LABELS = {
 }
 # Exact betweenness up to this many nodes; above it, sampled from this many pivots (seeded).
 EXACT_BETWEENNESS_MAX = 2000
-BETWEENNESS_SAMPLES = 500
+BETWEENNESS_SAMPLES = 200
 SEED = 42
 
 
@@ -186,7 +185,7 @@ def registry_edges(
         )
         if m.role != "coordinator":
             members_of[m.cluster_id].append((node_id, m))
-    for _cluster_id, members in members_of.items():
+    for members in members_of.values() if co_membership else ():
         unique = dict(members)
         for (a, ma), (b, mb) in combinations(sorted(unique.items()), 2):
             edges.append(
@@ -283,7 +282,7 @@ def _metrics(graph: nx.Graph, nodes: dict[str, Node]) -> bool:
     betweenness = nx.betweenness_centrality(
         graph, k=None if exact else min(BETWEENNESS_SAMPLES, n), normalized=True, seed=SEED
     )
-    closeness = nx.closeness_centrality(graph)
+    closeness = nx.closeness_centrality(graph) if exact else _closeness_sampled(graph)
     eigen = _eigenvector(graph)
     for node_id, node in nodes.items():
         node.degree = graph.degree(node_id)
@@ -295,23 +294,70 @@ def _metrics(graph: nx.Graph, nodes: dict[str, Node]) -> bool:
     return exact
 
 
-def _eigenvector(graph: nx.Graph) -> dict[str, float]:
-    """Eigenvector centrality per connected component, scaled by the component's share of
-    nodes (the centrality of a disconnected graph is otherwise undefined)."""
+def _closeness_sampled(graph: nx.Graph) -> dict[str, float]:
+    """Closeness estimated from breadth-first searches out of sampled pivots (Eppstein and
+    Wang): in an undirected graph d(p, v) = d(v, p), so the distances from ``k`` pivots of a
+    component estimate each node's sum of distances within it; scaled as networkx does for
+    a disconnected graph (Wasserman and Faust)."""
+    import random
+
+    rng = random.Random(SEED)  # noqa: S311 (a reproducible sample, not a secret)
+    n = graph.number_of_nodes()
     out: dict[str, float] = {}
-    total = graph.number_of_nodes()
     for component in nx.connected_components(graph):
-        if len(component) < 3:
+        size = len(component)
+        if size == 1:
             out.update(dict.fromkeys(component, 0.0))
             continue
-        sub = graph.subgraph(component)
-        try:
-            values = nx.eigenvector_centrality(sub, weight="weight", max_iter=1000, tol=1e-8)
-        except nx.PowerIterationFailedConvergence:
-            continue
-        share = len(component) / total
-        out.update({k: v * math.sqrt(share) for k, v in values.items()})
+        members = sorted(component)
+        pivots = (
+            members if size <= BETWEENNESS_SAMPLES else rng.sample(members, BETWEENNESS_SAMPLES)
+        )
+        total: dict[str, float] = dict.fromkeys(members, 0.0)
+        for pivot in pivots:
+            for node, distance in nx.single_source_shortest_path_length(graph, pivot).items():
+                total[node] += distance
+        scale = (size - 1) / len(pivots) if len(pivots) < size else 1.0
+        for node in members:
+            estimate = total[node] * scale
+            out[node] = ((size - 1) / estimate) * ((size - 1) / (n - 1)) if estimate else 0.0
     return out
+
+
+def _eigenvector(graph: nx.Graph) -> dict[str, float]:
+    """Eigenvector centrality per connected component, scaled by √(the component's share of
+    nodes) (on a disconnected graph it is otherwise undefined): power iteration of (A + I)
+    with numpy over the edge list, each component normalised on its own; components of one
+    or two nodes get 0. Matches ``nx.eigenvector_centrality`` per component."""
+    import numpy as np
+
+    order = list(graph.nodes)
+    if not order:
+        return {}
+    index = {node: i for i, node in enumerate(order)}
+    label = np.zeros(len(order), dtype=np.int64)
+    sizes = []
+    for c, component in enumerate(nx.connected_components(graph)):
+        label[[index[v] for v in component]] = c
+        sizes.append(len(component))
+    size = np.array(sizes)[label]
+    edges = [(index[a], index[b], float(w)) for a, b, w in graph.edges(data="weight", default=1)]
+    if not edges:
+        return dict.fromkeys(order, 0.0)
+    src, dst, weight = (np.array(col) for col in zip(*edges, strict=True))
+    x = np.where(size > 2, 1.0, 0.0)
+    for _step in range(1000):
+        nxt = x.copy()
+        np.add.at(nxt, src, weight * x[dst])
+        np.add.at(nxt, dst, weight * x[src])
+        norms = np.sqrt(np.bincount(label, weights=nxt * nxt))
+        nxt = np.divide(nxt, norms[label], out=np.zeros_like(nxt), where=norms[label] > 0)
+        done = np.abs(nxt - x).sum() < len(order) * 1e-9
+        x = nxt
+        if done:
+            break
+    x = x * np.sqrt(size / len(order))
+    return {node: float(x[index[node]]) for node in order}
 
 
 def _highland_links(nodes: dict[str, Node]) -> list[tuple[str, str, list[str]]]:

@@ -280,14 +280,18 @@ class HighlandGrowth:
         return self.series[-1].value - self.series[0].value
 
 
-def highland_growth() -> list[HighlandGrowth]:
+def highland_growth(*, include_synthetic: bool = False) -> list[HighlandGrowth]:
     """Stated members over time and members listed now, per highland."""
     clusters = _highland_clusters()
     return [
         HighlandGrowth(
             h,
-            figure_series(FigureKind.MEMBERS, cluster_ids=clusters.get(h.pk, [])),
-            listed_now(cluster_ids=clusters.get(h.pk, [])),
+            figure_series(
+                FigureKind.MEMBERS,
+                cluster_ids=clusters.get(h.pk, []),
+                include_synthetic=include_synthetic,
+            ),
+            listed_now(cluster_ids=clusters.get(h.pk, []), include_synthetic=include_synthetic),
         )
         for h in Highland.objects.order_by("position")
     ]
@@ -390,6 +394,26 @@ def running_total(changes: Iterable[tuple[date, int]]) -> list[tuple[date, int]]
         total += per_day[day]
         out.append((day, total))
     return out
+
+
+def dashboard_figures(
+    *, restricted: bool = False, include_synthetic: bool = False
+) -> dict[str, Any]:
+    """Everything the dashboard computes, in one call (the benchmark times this)."""
+    return {
+        "timelines": {
+            kind: figure_series(kind, include_synthetic=include_synthetic)
+            for kind in TIMELINE_KINDS
+        },
+        "listed": listed_now(include_synthetic=include_synthetic),
+        "founding": clusters_by_founding(include_synthetic=include_synthetic),
+        "sizes": size_distribution(include_synthetic=include_synthetic),
+        "growth": highland_growth(include_synthetic=include_synthetic),
+        "helix": helix_table(include_synthetic=include_synthetic),
+        "activity": activity(restricted=restricted),
+        "flags": flag_trend(),
+        "registry": registry_activity() if restricted else [],
+    }
 
 
 def activity(*, restricted: bool = False) -> list[Activity]:

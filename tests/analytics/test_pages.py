@@ -184,3 +184,39 @@ def test_api(shared_seed, client):
     assert all(d["licence"] == "CC-BY-4.0" for d in datasets)
     rows = client.get("/api/v1/analytics/datasets/memberships").json()["rows"]
     assert len(rows) == Membership.objects.count()
+
+
+def test_network_filters_choose_what_is_listed(shared_seed, client):
+    slug = "automotive-and-machine"
+    response = client.get(f"/analytics/network/?highland={slug}&kind=membership")
+    view = response.context["view"]
+    assert view.edges
+    assert all(e.kind == "membership" for e in view.edges)
+    assert all(slug in n.highlands or n.id == f"highland:{slug}" for n in view.nodes)
+    assert client.get("/analytics/network/?since=2100").context["view"].edges == []
+    searched = client.get("/analytics/network/?q=INDUSTRIAL upland").context["view"].nodes
+    assert {n.slug for n in searched} == {
+        "industrial-upland-cluster",
+        "lublin-industrial-upland-foundation",
+    }
+
+
+def test_bad_filters_are_reported_and_ignored(shared_seed, client):
+    response = client.get("/analytics/network/?since=dawno&kind=nonsense")
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"since", "kind"}
+    assert response.context["view"].edges  # the rest still lists everything
+
+
+def test_htmx_gets_only_the_results(shared_seed, client):
+    response = client.get("/analytics/network/?q=lift", HTTP_HX_REQUEST="true")
+    assert response.templates[0].name == "analytics/_network_results.html"
+
+
+def test_a_node_page_lists_every_link_of_the_node(shared_seed, client):
+    slug = "industrial-upland-cluster"
+    response = client.get(f"/analytics/network/cluster/{slug}/")
+    members = Membership.objects.filter(cluster__slug=slug).count()
+    relations = response.context["relations"]
+    assert sum(e.kind in ("membership", "coordination") for e, _other in relations) == members
+    assert client.get("/analytics/network/cluster/no-such/").status_code == 404

@@ -462,3 +462,60 @@ def edge_rows(network: Network) -> list[dict[str, Any]]:
         for e in network.edges
         if e.b
     ]
+
+
+@dataclass
+class View:
+    """What the network page shows after its filters: the measures stay those of the whole
+    network; the filters only choose which nodes and links are listed."""
+
+    nodes: list[Node]
+    edges: list[NetEdge]
+
+
+def filtered(
+    net: Network,
+    *,
+    q: str = "",
+    highland: str = "",
+    kind: str = "",
+    since: int | None = None,
+    until: int | None = None,
+) -> View:
+    """Nodes whose name contains ``q`` (folded) and that belong to ``highland``; links of
+    ``kind`` dated within [since, until] (an undated link is left out once a period is asked
+    for) with at least one end among those nodes."""
+    from ..text.folding import fold
+
+    wanted = fold(q) if q else ""
+    nodes = [
+        n
+        for n in net.nodes.values()
+        if (not wanted or wanted in fold(n.name))
+        and (not highland or highland in n.highlands or n.id == f"highland:{highland}")
+    ]
+    ids = {n.id for n in nodes}
+    edges = [
+        e
+        for e in net.edges
+        if e.b
+        and (e.a in ids or e.b in ids)
+        and (not kind or e.kind == kind)
+        and (since is None or (e.on is not None and e.on.year >= since))
+        and (until is None or (e.on is not None and e.on.year <= until))
+    ]
+    if kind or since is not None or until is not None:
+        linked = {e.a for e in edges} | {e.b for e in edges}
+        nodes = [n for n in nodes if n.id in linked]
+    nodes.sort(key=lambda n: (-n.betweenness, -n.degree, n.name))
+    return View(nodes, edges)
+
+
+def relations(net: Network, node_id: str) -> list[tuple[NetEdge, Node]]:
+    """Every link of one node (co-membership included) with the node at its other end."""
+    out = []
+    for e in net.edges:
+        if e.b and node_id in (e.a, e.b):
+            other = net.nodes[e.b if e.a == node_id else e.a]
+            out.append((e, other))
+    return sorted(out, key=lambda pair: (str(pair[0].kind), pair[1].name))

@@ -16,9 +16,11 @@ from ..errors import ApplicationError, NotFoundError
 from ..text.spreadsheet import to_csv
 from . import network, opendata, selectors
 from .charts import bar_chart, line_chart, network_chart
+from .forms import NetworkFilterForm
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 UNKNOWN_FORMAT = "Downloads are offered as {formats}."
+NODE_NOT_FOUND = "No {kind} '{slug}' in the network of cooperation."
 REPORT_NOT_FOUND = "No report of the kind '{scope}': reports are of a highland or a cluster."
 
 
@@ -150,22 +152,48 @@ def network_page(request: HttpRequest) -> HttpResponse:
     for e in net.edges:
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
     kinds["co_membership"] = network.co_membership_count()
-    nodes = sorted(net.nodes.values(), key=lambda n: (-n.betweenness, -n.degree, n.name))
+    highlands = [(n.slug, n.name) for n in net.nodes.values() if n.type == "highland"]
+    form = NetworkFilterForm(
+        request.GET,
+        highlands=highlands,
+        kinds=[(k, net.edge_labels[k]) for k in net.edge_labels if k != "co_membership"],
+    )
+    view = network.filtered(net, **form.valid_data())
+    context = {
+        "restricted": restricted,
+        "net": net,
+        "form": form,
+        "view": view,
+        "filtered": any(v not in (None, "") for v in form.valid_data().values()),
+        "co_memberships": kinds["co_membership"],
+        "kinds": [(net.edge_labels[k], n) for k, n in kinds.items()],
+        "highland_names": dict(highlands),
+        "names": {n.id: n.name for n in net.nodes.values()},
+        "node_labels": network.NODE_LABELS,
+        "svg": network_svg(net),
+    }
+    if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
+        return render(request, "analytics/_network_results.html", context)
+    status = 400 if form.errors else 200
+    return render(request, "analytics/network.html", context, status=status)
+
+
+@require_safe
+def network_node(request: HttpRequest, kind: str, slug: str) -> HttpResponse:
+    """One node: its measures and every link it has, with where each comes from."""
+    net = network.build_network(restricted=_restricted(request))
+    node = net.nodes.get(f"{kind}:{slug}")
+    if node is None:
+        raise NotFoundError(NODE_NOT_FOUND.format(kind=kind, slug=slug))
     return render(
         request,
-        "analytics/network.html",
+        "analytics/network_node.html",
         {
-            "restricted": restricted,
+            "node": node,
             "net": net,
-            "nodes": nodes,
-            "edges": [e for e in net.edges if e.b],
-            "co_memberships": kinds.get("co_membership", 0),
-            "kinds": [(net.edge_labels[k], n) for k, n in kinds.items()],
-            "highland_names": {n.slug: n.name for n in net.nodes.values() if n.type == "highland"},
-            "names": {n.id: n.name for n in net.nodes.values()},
-            "urls": {n.id: n.url for n in net.nodes.values()},
+            "relations": network.relations(net, node.id),
             "node_labels": network.NODE_LABELS,
-            "svg": network_svg(net),
+            "community_size": len(net.communities[node.community - 1]) if node.community else 0,
         },
     )
 

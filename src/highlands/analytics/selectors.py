@@ -31,6 +31,7 @@ from ..ecosystem.models import (
     Membership,
     SourceDocument,
 )
+from ..ecosystem.selectors import stated_helix as registry_stated_helix
 from ..errors import NotFoundError
 from . import registry
 
@@ -497,6 +498,15 @@ def highland_for_report(*, slug: str) -> tuple[Highland, list[Cluster]]:
         raise NotFoundError(HIGHLAND_NOT_FOUND.format(slug=slug))
     ids = _highland_clusters().get(highland.pk, [])
     return highland, list(Cluster.objects.filter(pk__in=ids).order_by("position"))
+
+
+def stated_helix(*, cluster_ids: Iterable[int] | None = None) -> dict[str, int | None]:
+    """Newest stated counts per helix role (enterprises, BEIs, universities) summed over
+    top-level clusters (all of them when ``cluster_ids`` is None)."""
+    clusters = _top_clusters(False).prefetch_related("figures")
+    if cluster_ids is not None:
+        clusters = clusters.filter(pk__in=list(cluster_ids))
+    return registry_stated_helix(clusters)
 
 
 def top_clusters() -> list[Cluster]:

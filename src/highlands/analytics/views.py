@@ -15,7 +15,7 @@ from ..ecosystem.labels import FIGURE_LABELS, HELIX_LABELS, SEVERITY_LABELS
 from ..errors import ApplicationError, NotFoundError
 from ..text.spreadsheet import to_csv
 from . import network, opendata, selectors
-from .charts import bar_chart, line_chart, network_chart
+from .charts import bar_chart, helix_chart, line_chart, network_chart
 from .forms import NetworkFilterForm
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -271,6 +271,10 @@ def report(request: HttpRequest, scope: str = "city", slug: str = "") -> HttpRes
     helix = selectors.helix_table()
     scope_slug = slug if scope != "city" else ""
     helix_row = next((r for r in helix if r.kind == scope and r.slug == scope_slug), None)
+    scope_ids = None if clusters is None else [c.pk for c in clusters]
+    members = selectors.figure_series("members", cluster_ids=scope_ids)
+    stated = selectors.stated_helix(cluster_ids=scope_ids)
+    name = title or _("the Lublin Economic Highlands")
     figures = selectors.figure_observations(
         clusters=selectors.top_clusters() if clusters is None else clusters
     )
@@ -285,6 +289,19 @@ def report(request: HttpRequest, scope: str = "city", slug: str = "") -> HttpRes
             "helix_row": helix_row,
             "helix_roles": [(role, HELIX_LABELS[role]) for role in selectors.ROLES],
             "flags": flags,
+            "members": members,
+            "helix_any": bool(helix_row and helix_row.total) or any(stated.values()),
+            "members_svg": _series_chart(
+                [(p.on, p.value) for p in members],
+                "r-members",
+                _("Stated members of %(name)s over time") % {"name": name},
+            ),
+            "helix_svg": helix_chart(
+                helix_row.counts if helix_row else {},
+                stated=stated,
+                chart_id="r-helix",
+                title=_("Helix composition of %(name)s") % {"name": name},
+            ),
             "severity_labels": SEVERITY_LABELS,
             "listed": selectors.listed_now(
                 cluster_ids=None if clusters is None else [c.pk for c in clusters]

@@ -43,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--page-runs", type=int, default=30)
+    parser.add_argument("--no-network", action="store_true", help="skip the network measures")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "highlands.config.settings.base")
     import django
@@ -61,7 +62,7 @@ def main() -> None:
         f"memberships {Membership.objects.count()}, "
         f"co-membership pairs {network.co_membership_count(include_synthetic=True)}"
     )
-    net = network.build_network(include_synthetic=True, co_membership=False)
+    net = network.build_network(include_synthetic=not args.no_network, co_membership=False)
     print(
         f"# graph: {len(net.nodes)} nodes, {len(net.edges)} edges, "
         f"{len(net.communities)} communities, exact betweenness: {net.betweenness_exact}"
@@ -84,14 +85,17 @@ def main() -> None:
             "dashboard computations, synthetic included",
             timed(lambda: selectors.dashboard_figures(include_synthetic=True), args.runs),
         ),
-        (
-            "network + measures, synthetic included (no co-membership)",
-            timed(
-                lambda: network.build_network(include_synthetic=True, co_membership=False),
-                args.runs,
-            ),
-        ),
     ]
+    if not args.no_network:
+        rows.append(
+            (
+                "network + measures, synthetic included (no co-membership)",
+                timed(
+                    lambda: network.build_network(include_synthetic=True, co_membership=False),
+                    args.runs,
+                ),
+            )
+        )
     base = statistics.median(rows[0][1])
     print("| what | runs | median ms | p95 ms | max ms | median ÷ health |")
     print("|---|---|---|---|---|---|")

@@ -185,6 +185,14 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("marketplace:profile", args=[pk]),
         reverse("marketplace:organization", args=[WKTIR]),
         reverse("accounts:privacy"),
+        reverse("analytics:dashboard"),
+        reverse("analytics:network"),
+        reverse("analytics:network") + "?highland=automotive-and-machine&since=abc",  # invalid
+        reverse("analytics:network_node", args=["cluster", "industrial-upland-cluster"]),
+        reverse("analytics:report"),
+        reverse("analytics:report_scope", args=["cluster", "industrial-upland-cluster"]),
+        reverse("analytics:report_scope", args=["highland", "automotive-and-machine"]),
+        reverse("analytics:open_data"),
         "/no-such-page/",
     ]
     if role == "anonymous":

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.utils import translation
 
 import highlands
-from highlands.web.charts import SERIES_COLOURS, helix_chart, helix_rows, line_chart
+from highlands.analytics.charts import SERIES_COLOURS, helix_chart, helix_rows, line_chart
 
 
 def test_line_chart_plots_points_oldest_first_and_describes_them():

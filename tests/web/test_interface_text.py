@@ -32,8 +32,9 @@ NOT_WALKED = {
     # downloads (JSON, CSV, XLSX), checked in test_downloads.py and the workspace tests
     "workspace:contact_export", "workspace:my_data_export",
     "web:clusters_download", "web:organizations_download", "search:download",
+    "analytics:table_download", "analytics:network_download", "analytics:dataset_download",
 }  # fmt: skip
-NAMESPACES = ("web", "search", "marketplace", "workspace", "accounts")
+NAMESPACES = ("web", "search", "marketplace", "workspace", "accounts", "analytics")
 pytestmark = pytest.mark.django_db
 
 

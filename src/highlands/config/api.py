@@ -10,6 +10,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from ..accounts.api import router as accounts_router
+from ..analytics.api import router as analytics_router
 from ..apikit.errors import install_error_handlers
 from ..ecosystem.api import ROUTERS as REGISTRY_ROUTERS
 from ..ecosystem.api_write import router as manage_router
@@ -36,3 +37,4 @@ api.add_router("/manage", manage_router)
 api.add_router("/manage", accounts_router)
 api.add_router("/search", search_router)
 api.add_router("/marketplace", marketplace_router)
+api.add_router("/analytics", analytics_router)

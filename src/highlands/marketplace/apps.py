@@ -7,6 +7,8 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "Cooperation marketplace"
 
     def ready(self) -> None:
+        from .analytics_metrics import register as register_analytics
         from .search_documents import register
 
         register()
+        register_analytics()

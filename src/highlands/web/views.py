@@ -15,12 +15,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ..accounts import selectors as account_selectors
 from ..accounts import services as account_services
+from ..analytics.charts import helix_chart, helix_peak, helix_rows, line_chart
 from ..apikit.errors import NOT_FOUND, error_body
 from ..ecosystem import exports, labels, selectors
 from ..ecosystem.localization import cluster_name, localized
 from ..errors import ApplicationError
 from ..text.spreadsheet import download_response
-from .charts import helix_chart, helix_peak, helix_rows, line_chart
 from .forms import ClusterFilterForm, ContactForm, OrganizationFilterForm
 
 CLUSTERS_PER_PAGE = 10

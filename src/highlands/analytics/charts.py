@@ -1,4 +1,5 @@
-"""Server-rendered SVG charts: no JavaScript, readable by screen readers, allowed by the CSP.
+"""Server-rendered SVG charts (the portal's and the dashboard's; pure, no queries): no
+JavaScript, readable by screen readers, allowed by the CSP.
 
 Each chart is an ``<svg role="img">`` with a ``<title>`` and a ``<desc>`` that state the same
 numbers the page also shows in a table.
@@ -6,6 +7,7 @@ numbers the page also shows in a table.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -173,4 +175,165 @@ def line_chart(
         d1=date.fromordinal(last).isoformat() if last != first else "",
         poly=polyline,
         dots=dots,
+    )
+
+
+def bar_chart(
+    rows: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    series: Sequence[str],
+    chart_id: str,
+    title: str,
+    scale: float | None = None,
+    digits: int = 0,
+) -> SafeString:
+    """Horizontal bars: one group per row, one bar per series (``series`` names colours of
+    ``SERIES_COLOURS`` in legend order). A missing value (None) draws no bar and reads "—".
+
+    Each value is written beside its bar, so the chart reads without telling colours apart;
+    the page shows the same numbers in a table.
+    """
+    peak = scale or max([*(v or 0 for _, values in rows for v in values), 1])
+    bar_space = WIDTH - 56
+    group_h = 18 + 17 * len(series)
+    shown = []
+    described = []
+    for index, (label, values) in enumerate(rows):
+        y = index * group_h
+        shown.append(format_html('<text x="0" y="{}" class="lbl">{}</text>', y + 13, label))
+        texts = []
+        for s, (name, value) in enumerate(zip(series, values, strict=True)):
+            width = round(bar_space * value / peak) if value else 0
+            text = "—" if value is None else f"{value:.{digits}f}"
+            texts.append(text)
+            top = y + 18 + 17 * s
+            shown.append(
+                format_html(
+                    '<rect x="0" y="{}" width="{}" height="{}" fill="{}" class="bar-{}"></rect>'
+                    '<text x="{}" y="{}" class="val">{}</text>',
+                    top,
+                    width,
+                    BAR_H,
+                    SERIES_COLOURS[name],
+                    name,
+                    width + 5,
+                    top + 10,
+                    text,
+                )
+            )
+        described.append(f"{label}: {' / '.join(texts)}")
+    return format_html(
+        '<svg class="chart bars" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d">'
+        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
+        WIDTH,
+        len(rows) * group_h + 4,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        "; ".join(described),
+        SafeString("".join(shown)),
+    )
+
+
+NET_W, NET_H = 640, 480
+
+
+def network_chart(
+    highlands: Sequence[tuple[str, str]],
+    clusters: Sequence[tuple[str, str, Sequence[str]]],
+    links: Sequence[tuple[str, str, str, int]],
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+) -> SafeString:
+    """The aggregated network: highlands (squares, named) on a circle, their clusters (dots)
+    around them, and links between highlands (``kind`` "stated": solid; "shared": dashed,
+    thicker with more shared organisations, the count written on it). Line styles, not
+    colours, tell links apart; the page's tables list every node and edge.
+    """
+    cx, cy, radius = NET_W / 2, NET_H / 2, min(NET_W, NET_H) / 2 - 70
+    place: dict[str, tuple[float, float]] = {}
+    count = max(len(highlands), 1)
+    for index, (slug, _name) in enumerate(highlands):
+        angle = 2 * math.pi * index / count - math.pi / 2
+        place[slug] = (
+            round(cx + radius * math.cos(angle), 1),
+            round(cy + radius * math.sin(angle), 1),
+        )
+    parts: list[SafeString] = []
+    for a, b, kind, weight in links:
+        if a not in place or b not in place:
+            continue
+        (x1, y1), (x2, y2) = place[a], place[b]
+        parts.append(
+            format_html(
+                '<line class="net-{}" x1="{}" y1="{}" x2="{}" y2="{}" stroke-width="{}"></line>',
+                kind,
+                x1,
+                y1,
+                x2,
+                y2,
+                min(1.5 + weight, 8),
+            )
+        )
+        if kind == "shared":
+            parts.append(
+                format_html(
+                    '<text class="net-count" x="{}" y="{}" text-anchor="middle">{}</text>',
+                    round((x1 + x2) / 2, 1),
+                    round((y1 + y2) / 2 - 4, 1),
+                    weight,
+                )
+            )
+    around: dict[str, list[str]] = {slug: [] for slug, _n in highlands}
+    loose: list[str] = []
+    for slug, _name, homes in clusters:
+        (around[homes[0]] if homes and homes[0] in around else loose).append(slug)
+    for home, members in around.items():
+        hx, hy = place[home]
+        for index, _slug in enumerate(members):
+            angle = 2 * math.pi * index / max(len(members), 1)
+            x, y = round(hx + 34 * math.cos(angle), 1), round(hy + 34 * math.sin(angle), 1)
+            parts.append(
+                format_html(
+                    '<line class="net-in" x1="{}" y1="{}" x2="{}" y2="{}"></line>', hx, hy, x, y
+                )
+            )
+            parts.append(
+                format_html('<circle class="net-cluster" cx="{}" cy="{}" r="5"></circle>', x, y)
+            )
+    for index, _slug in enumerate(loose):
+        x = round(20 + (index % 30) * 20, 1)
+        y = round(NET_H - 14 - 16 * (index // 30), 1)
+        parts.append(
+            format_html('<circle class="net-cluster loose" cx="{}" cy="{}" r="5"></circle>', x, y)
+        )
+    for slug, name in highlands:
+        x, y = place[slug]
+        parts.append(
+            format_html(
+                '<rect class="net-highland" x="{}" y="{}" width="16" height="16"></rect>'
+                '<text class="lbl" x="{}" y="{}" text-anchor="middle">{}</text>',
+                x - 8,
+                y - 8,
+                x,
+                y + (30 if y >= cy else -16),
+                name,
+            )
+        )
+    return format_html(
+        '<svg class="chart network" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d">'
+        '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
+        NET_W,
+        NET_H,
+        chart_id,
+        chart_id,
+        chart_id,
+        title,
+        chart_id,
+        description,
+        SafeString("".join(parts)),
     )

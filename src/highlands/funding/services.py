@@ -208,24 +208,24 @@ CALL_FIELDS = (
 )
 
 
-def _when(value: Any, field: str, zone: ZoneInfo) -> datetime | None:
+def _when(value: Any, field: str, label: str, zone: ZoneInfo) -> datetime | None:
     if value is None or value == "":
         return None
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            raise ApplicationError(INVALID_DATE.format(field=field), extra={"field": field}) from None
+            raise ApplicationError(INVALID_DATE.format(field=label), extra={"field": field}) from None
     if not isinstance(value, datetime):
-        raise ApplicationError(INVALID_DATE.format(field=field), extra={"field": field})
+        raise ApplicationError(INVALID_DATE.format(field=label), extra={"field": field})
     return value if timezone.is_aware(value) else value.replace(tzinfo=zone)
 
 
-def _amount(value: Any, field: str) -> int | None:
+def _amount(value: Any, field: str, label: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10**15:
-        raise ApplicationError(INVALID_AMOUNT.format(field=field), extra={"field": field})
+        raise ApplicationError(INVALID_AMOUNT.format(field=label), extra={"field": field})
     return value
 
 
@@ -236,8 +236,8 @@ def _call_values(data: Mapping[str, Any]) -> dict[str, Any]:
             INVALID_ZONE.format(value=str(zone_name)[:60]), extra={"field": "time_zone"}
         )
     zone = ZoneInfo(zone_name)
-    opens_at = _when(data.get("opens_at"), "opening date", zone)
-    closes_at = _when(data.get("closes_at"), "deadline", zone)
+    opens_at = _when(data.get("opens_at"), "opens_at", "opening date", zone)
+    closes_at = _when(data.get("closes_at"), "closes_at", "deadline", zone)
     if closes_at is None:
         raise ApplicationError(INVALID_DATE.format(field="deadline"), extra={"field": "closes_at"})
     if opens_at is not None and opens_at >= closes_at:
@@ -249,7 +249,8 @@ def _call_values(data: Mapping[str, Any]) -> dict[str, Any]:
         except ValidationError:
             raise ApplicationError(INVALID_URL, extra={"field": "url"}) from None
     rate = data.get("funding_rate")
-    if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int) or not 1 <= rate <= 100):
+    bad_rate = isinstance(rate, bool) or not isinstance(rate, int) or not 1 <= rate <= 100
+    if rate is not None and bad_rate:
         raise ApplicationError(INVALID_RATE, extra={"field": "funding_rate"})
     topics = bounded_items(list(data.get("topics") or []), field="topics", limit=TOPICS_MAX)
     try:
@@ -275,8 +276,8 @@ def _call_values(data: Mapping[str, Any]) -> dict[str, Any]:
         "opens_at": opens_at,
         "closes_at": closes_at,
         "time_zone": zone_name,
-        "budget_eur": _amount(data.get("budget_eur"), "budget"),
-        "max_grant_eur": _amount(data.get("max_grant_eur"), "maximum grant"),
+        "budget_eur": _amount(data.get("budget_eur"), "budget_eur", "budget"),
+        "max_grant_eur": _amount(data.get("max_grant_eur"), "max_grant_eur", "maximum grant"),
         "funding_rate": rate,
         "url": url,
         "source": plain_text(data.get("source") or "", field="source", limit=SOURCE_MAX),

@@ -46,3 +46,12 @@ def funding(seeded) -> Funding:
     OrganizationRepresentative.objects.create(user=users["representative"], organization=applicant)
     ClusterCoordinator.objects.create(user=users["coordinator"], cluster=metal)
     return Funding(metal, applicant, users)
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """A request to /pl/ leaves Polish active in the thread: reverse() in English again."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

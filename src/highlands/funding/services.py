@@ -72,7 +72,7 @@ TOPICS_MAX = 12
 SOURCE_MAX = 200
 
 
-def _fact_error(error: engine.FactError) -> ApplicationError:
+def fact_error(error: engine.FactError) -> ApplicationError:
     return ApplicationError(
         INVALID_FACT.format(field=error.field, message=error.message),
         code="invalid",
@@ -114,16 +114,16 @@ def facts_state(
         ]
     for name in withdrawn:
         if name not in engine.FACT_KEYS:
-            raise _fact_error(engine.FactError(name, "not a known fact"))
+            raise fact_error(engine.FactError(name, "not a known fact"))
     try:
         parsed = engine.parse_facts(facts)
     except engine.FactError as error:
-        raise _fact_error(error) from None
+        raise fact_error(error) from None
     current = selectors.current_facts(organization=organization)
     merged = {n: f.value for n, f in current.items() if n not in withdrawn} | parsed
     shares = sum(v for k, v in merged.items() if k.startswith("revenue_shares."))
     if shares > 1 + 1e-6:
-        raise _fact_error(engine.FactError("revenue_shares", "the shares add up to more than 100 %"))
+        raise fact_error(engine.FactError("revenue_shares", "the shares add up to more than 100 %"))
     written = []
     changes = {name: value for name, value in parsed.items()} | dict.fromkeys(withdrawn)
     for name, value in sorted(changes.items()):

@@ -27,6 +27,8 @@ class Site:
     profile_pk: int  # a public demo profile of WKTIR
     source_pk: int
     invitation_token: str
+    call_slug: str = ""  # a demo funding call
+    application_pk: int = 0  # the partner university's application to the metal cluster
     proper_names: set[str] = field(default_factory=set)
 
 
@@ -38,6 +40,9 @@ def build_site() -> Site:
     from highlands.ecosystem import selectors
     from highlands.ecosystem import services as registry
     from highlands.ecosystem.models import Cluster, Highland, Organization, SourceDocument
+    from highlands.funding import services as funding
+    from highlands.funding.demo import demo_load as funding_demo_load
+    from highlands.funding.models import FundingCall
     from highlands.ingest.services import profile_document_import
     from highlands.ingest.sources import read_source
     from highlands.marketplace import services as market
@@ -88,6 +93,21 @@ def build_site() -> Site:
         organization=partner,
         message="Zapraszamy do klastra.",
     )
+    # Funding: demo calls, facts of the representative's organisation, and the partner
+    # university's application to the metal cluster (which its coordinator decides).
+    funding_demo_load()
+    funding.facts_state(
+        actor=users["representative"],
+        organization=wktir,
+        facts={"voivodeship": "lubelskie", "size_class": "small", "nace_codes": ["25.62"]},
+    )
+    funding.facts_state(
+        actor=partner_rep, organization=partner, facts={"voivodeship": "Lubelskie"}
+    )
+    application = funding.application_submit(
+        actor=partner_rep, cluster=metal, organization=partner, message="Prosimy o przyjęcie."
+    )
+    call_slug = FundingCall.objects.get(demo_key="fel-circular-metal").slug
     _invitation, token = accounts.invitation_create(
         actor=users["city_admin"], email="new@example.org", organization=wktir
     )
@@ -104,6 +124,7 @@ def build_site() -> Site:
     for source in SourceDocument.objects.all():
         names |= {n for n in (source.name, source.title) if n}
     names |= {p.title for p in CooperationProfile.objects.all()}
+    names |= {c.programme for c in FundingCall.objects.all()}
     names |= {u.email for u in users.values() if u is not None}
     names |= {"Anna Kowalska", "Jan Nowak", "laptop"}
     return Site(
@@ -111,6 +132,8 @@ def build_site() -> Site:
         profile_pk=profile.pk,
         source_pk=SourceDocument.objects.get().pk,
         invitation_token=token,
+        call_slug=call_slug,
+        application_pk=application.pk,
         proper_names={n for n in names if n},
     )
 
@@ -145,6 +168,9 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("marketplace:index") + "?q=hartowanie&kind=business_offer",
         reverse("marketplace:profile", args=[pk]),
         reverse("marketplace:organization", args=[WKTIR]),
+        reverse("funding:index"),
+        reverse("funding:index") + "?status=open&topic=industry+4.0",
+        reverse("funding:call", args=[site.call_slug]),
         reverse("accounts:privacy"),
         "/no-such-page/",
     ]
@@ -163,6 +189,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("marketplace:notifications"),
         reverse("marketplace:searches"),
         reverse("marketplace:profile_create"),  # refused (403) unless one represents
+        reverse("funding:organization", args=[WKTIR]),  # refused (403) but to its keepers
+        reverse("funding:application", args=[site.application_pk]),  # 404 but to its sides
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("account_logout"),
@@ -174,6 +202,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
             reverse("workspace:organization_edit", args=[WKTIR]),
             reverse("workspace:organization_contacts", args=[WKTIR]),
             reverse("workspace:organization_representatives", args=[WKTIR]),
+            reverse("funding:facts", args=[WKTIR]),
+            reverse("funding:apply", args=[METAL]),
         ]
     if role == "coordinator":
         return [
@@ -190,6 +220,7 @@ def _pages_for(role: str, site: Site) -> list[str]:
                 )
             ),
             reverse("marketplace:cluster_activity", args=[METAL]),
+            reverse("funding:applications", args=[METAL]),
             reverse("workspace:organization_edit", args=[WKTIR]),  # refused: not its own
         ]
     if role == "city_admin":

@@ -27,11 +27,13 @@ NOT_WALKED = {
     "workspace:membership_request_withdraw", "workspace:membership_request_accept",
     "workspace:membership_request_decline", "workspace:representative_revoke",
     "workspace:invitation_cancel", "workspace:membership_leave",
+    "funding:application_action",
     # downloads (JSON, CSV, XLSX), checked in test_downloads.py and the workspace tests
     "workspace:contact_export", "workspace:my_data_export",
     "web:clusters_download", "web:organizations_download", "search:download",
+    "funding:calendar",  # iCalendar, checked in tests/funding/test_pages.py
 }  # fmt: skip
-NAMESPACES = ("web", "search", "marketplace", "workspace", "accounts")
+NAMESPACES = ("web", "search", "marketplace", "workspace", "accounts", "funding")
 pytestmark = pytest.mark.django_db
 
 

@@ -38,7 +38,7 @@ IN_LUBELSKIE = {
 }
 EASTERN = {
     "id": "seat-eastern-poland",
-    "title": {"en": "Seat in Eastern Poland", "pl": "Siedziba we wschodniej Polsce"},
+    "title": {"en": "Seat in Eastern Poland", "pl": "Siedziba w Polsce Wschodniej"},
     "condition": {"fact": "voivodeship", "in": EASTERN_POLAND},
 }
 METAL_ACTIVITY = {
@@ -98,7 +98,7 @@ def demo_calls() -> list[dict[str, Any]]:
             "summary": "Investments that cut scrap and energy use in metal-processing plants "
             "of Eastern Poland.",
             "summary_pl": "Inwestycje ograniczające odpady i zużycie energii w zakładach "
-            "obróbki metali we wschodniej Polsce.",
+            "obróbki metali w Polsce Wschodniej.",
             "topics": ["circular economy", "industry 4.0"],
             "opens_at": _at(-5, 0),
             "closes_at": _at(20),

@@ -26,7 +26,7 @@ DOCUMENT_RULES: dict[str, list[dict[str, Any]]] = {
             "title": {
                 "en": "Seat in Eastern Poland (Lublin, Subcarpathian, Świętokrzyskie, "
                 "Podlaskie or Warmian-Masurian)",
-                "pl": "Siedziba we wschodniej Polsce (lubelskie, podkarpackie, "
+                "pl": "Siedziba w Polsce Wschodniej (lubelskie, podkarpackie, "
                 "świętokrzyskie, podlaskie lub warmińsko-mazurskie)",
             },
             "condition": {"fact": "voivodeship", "in": EASTERN_POLAND},

@@ -6,15 +6,24 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..ecosystem.labels import HELIX_LABELS, ORG_TYPE_LABELS, choices
 from . import engine
 from .explain import SIZE_LABELS, percent
 
 STATUS_LABELS = {
-    "open": _("open"),
-    "forthcoming": _("forthcoming"),
-    "closed": _("closed"),
+    "open": pgettext_lazy("funding call status", "open"),
+    "forthcoming": pgettext_lazy("funding call status", "forthcoming"),
+    "closed": pgettext_lazy("funding call status", "closed"),
+}
+TOPIC_LABELS = {
+    "r&d": _("research and development"),
+    "innovation": _("innovation"),
+    "circular economy": _("circular economy"),
+    "industry 4.0": _("Industry 4.0"),
+    "internationalisation": _("internationalisation"),
+    "training": _("training"),
 }
 NOT_STATED = ("", _("not stated"))
 SHARE_HELP = _("A percentage (40 %, 45,5 %) or a fraction (0.4). Leave empty if not stated.")
@@ -33,7 +42,10 @@ class CallFilterForm(forms.Form):
     def __init__(self, *args: Any, programmes: list[str], topics: list[str], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["programme"].choices = [("", _("all")), *((p, p) for p in programmes)]  # type: ignore[attr-defined]
-        self.fields["topic"].choices = [("", _("all")), *((t, t) for t in topics)]  # type: ignore[attr-defined]
+        self.fields["topic"].choices = [  # type: ignore[attr-defined]
+            ("", _("all")),
+            *((t, TOPIC_LABELS.get(t, t)) for t in topics),
+        ]
 
 
 class FactsForm(forms.Form):

@@ -8,19 +8,12 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from ..forms import STATUS_LABELS
+from ..forms import STATUS_LABELS, TOPIC_LABELS
 
 register = template.Library()
 
-TOPIC_LABELS = {
-    "r&d": _("research and development"),
-    "innovation": _("innovation"),
-    "circular economy": _("circular economy"),
-    "industry 4.0": _("Industry 4.0"),
-    "internationalisation": _("internationalisation"),
-    "training": _("training"),
-}
 RESULT_LABELS = {
     "pass": (_("meets"), "verified"),
     "fail": (_("does not meet"), "sev-error"),
@@ -33,13 +26,13 @@ DECISION_LABELS = {
 }
 APPLICATION_STATUS_LABELS = {
     "pending": _("waiting for the coordinator"),
-    "accepted": _("accepted"),
-    "rejected": _("rejected"),
-    "withdrawn": _("withdrawn"),
+    "accepted": pgettext_lazy("membership application status", "accepted"),
+    "rejected": pgettext_lazy("membership application status", "rejected"),
+    "withdrawn": pgettext_lazy("membership application status", "withdrawn"),
 }
 SOURCE_LABELS = {
     "declared": _("declared by the representative"),
-    "imported": _("imported"),
+    "imported": pgettext_lazy("fact source", "imported"),
     "verified": _("verified by the coordinator"),
 }
 

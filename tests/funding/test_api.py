@@ -18,8 +18,7 @@ API = "/api/v1/funding"
 @pytest.fixture
 def tokens(funding) -> dict[str, str]:
     return {
-        role: api_token_create(actor=user, name="tests")[1]
-        for role, user in funding.users.items()
+        role: api_token_create(actor=user, name="tests")[1] for role, user in funding.users.items()
     }
 
 
@@ -43,8 +42,10 @@ def test_calls_are_listed_with_status_and_demo_flag(funding) -> None:
 
 def test_public_evaluation_of_the_metal_cluster(funding) -> None:
     slug = funding.metal.slug
-    body = {"voivodeship": "Warmian-Masurian Voivodeship",
-            "revenue_shares": {"metal_processing_services": "20 %", "own_metal_production": 0.2}}
+    body = {
+        "voivodeship": "Warmian-Masurian Voivodeship",
+        "revenue_shares": {"metal_processing_services": "20 %", "own_metal_production": 0.2},
+    }
     out = call("post", f"/clusters/{slug}/admission-rules/evaluate", body=body).json()
     assert out["decision"] == "eligible"
     assert [r["result"] for r in out["rules"]] == ["pass", "pass"]
@@ -55,7 +56,9 @@ def test_public_evaluation_of_the_metal_cluster(funding) -> None:
     unknown_key = call("post", f"/clusters/{slug}/admission-rules/evaluate", body={"age": 3})
     assert unknown_key.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     polish = call(
-        "post", f"/clusters/{slug}/admission-rules/evaluate?lang=pl", body={"voivodeship": "lubelskie"}
+        "post",
+        f"/clusters/{slug}/admission-rules/evaluate?lang=pl",
+        body={"voivodeship": "lubelskie"},
     ).json()
     assert polish["decision"] == "unknown"
     assert "nie podano" in polish["rules"][1]["explanation"]
@@ -63,7 +66,9 @@ def test_public_evaluation_of_the_metal_cluster(funding) -> None:
 
 def test_facts_and_an_application_through_the_api(funding, tokens) -> None:
     org = funding.applicant.slug
-    denied = call("post", f"/organizations/{org}/facts", tokens["stranger"], {"size_class": "small"})
+    denied = call(
+        "post", f"/organizations/{org}/facts", tokens["stranger"], {"size_class": "small"}
+    )
     assert denied.status_code == HTTPStatus.FORBIDDEN
     facts = call(
         "post",
@@ -99,5 +104,9 @@ def test_calls_for_my_organisation_through_the_api(funding, tokens) -> None:
     org = funding.applicant.slug
     fits = call("get", f"/organizations/{org}/calls", tokens["representative"]).json()
     assert len(fits) == 3
-    assert {fit["evaluation"]["decision"] for fit in fits} <= {"eligible", "unknown", "not_eligible"}
+    assert {fit["evaluation"]["decision"] for fit in fits} <= {
+        "eligible",
+        "unknown",
+        "not_eligible",
+    }
     assert call("get", f"/organizations/{org}/calls", tokens["stranger"]).status_code == 403

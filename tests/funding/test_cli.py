@@ -34,14 +34,21 @@ def run(slug: str, facts: object, tmp_path, *extra: str) -> dict:
     ("facts", "decision", "results"),
     [
         (
-            {"voivodeship": "Podkarpackie", "revenue_shares": {
-                "metal_processing_services": "25 %", "own_metal_production": "15%"}},
+            {
+                "voivodeship": "Podkarpackie",
+                "revenue_shares": {
+                    "metal_processing_services": "25 %",
+                    "own_metal_production": "15%",
+                },
+            },
             "eligible",
             ["pass", "pass"],
         ),
         (
-            {"voivodeship": "Województwo lubelskie",
-             "revenue_shares": {"metal_processing_services": 0.25}},
+            {
+                "voivodeship": "Województwo lubelskie",
+                "revenue_shares": {"metal_processing_services": 0.25},
+            },
             "unknown",
             ["pass", "unknown"],
         ),
@@ -59,12 +66,14 @@ def test_metal_cluster_through_the_cli(seeded, tmp_path, facts, decision, result
 
 
 def test_the_explanation_names_what_is_missing(seeded, tmp_path) -> None:
-    facts = {"voivodeship": "podkarpackie",
-             "revenue_shares": {"metal_processing_services": "25 %"}}
+    facts = {"voivodeship": "podkarpackie", "revenue_shares": {"metal_processing_services": "25 %"}}
     out = run(_metal(), facts, tmp_path)
     seat, revenue = (r["explanation"] for r in out["rules"])
-    assert "podkarpackie" in seat and seat.endswith("✓")
-    assert "25 %" in revenue and "40 %" in revenue and "own production" in revenue
+    assert "podkarpackie" in seat
+    assert seat.endswith("✓")
+    assert "25 %" in revenue
+    assert "40 %" in revenue
+    assert "own production" in revenue
     assert revenue.endswith("?")
     polish = run(_metal(), facts, tmp_path, "--lang", "pl")
     assert "nie podano" in polish["rules"][1]["explanation"]
@@ -86,10 +95,14 @@ def test_a_cluster_without_stated_rules_has_none(seeded, tmp_path) -> None:
     ("facts", "field"),
     [
         ({"voivodeship": "Bavaria"}, "voivodeship"),
-        ({"revenue_shares": {"metal_processing_services": "120 %"}},
-         "revenue_shares.metal_processing_services"),
-        ({"revenue_shares": {"own_metal_production": "lots"}},
-         "revenue_shares.own_metal_production"),
+        (
+            {"revenue_shares": {"metal_processing_services": "120 %"}},
+            "revenue_shares.metal_processing_services",
+        ),
+        (
+            {"revenue_shares": {"own_metal_production": "lots"}},
+            "revenue_shares.own_metal_production",
+        ),
     ],
 )
 def test_invalid_facts_exit_non_zero_naming_the_field(seeded, tmp_path, facts, field) -> None:

@@ -108,19 +108,39 @@ def test_all_fails_as_soon_as_one_part_fails_and_any_passes_as_soon_as_one_passe
     ("rules", "path"),
     [
         ("nope", "rules"),
-        ([{"id": "a", "title": {"en": "A", "pl": "A"}, "condition": {"fact": "x", "in": [1]}}],
-         "rules[0].condition.fact"),
+        (
+            [{"id": "a", "title": {"en": "A", "pl": "A"}, "condition": {"fact": "x", "in": [1]}}],
+            "rules[0].condition.fact",
+        ),
         ([{"id": "a", "title": {"en": "A"}, "condition": {"closed": True}}], "rules[0].title"),
-        ([{"id": "A B", "title": {"en": "A", "pl": "A"}, "condition": {"closed": True}}],
-         "rules[0].id"),
-        ([{"id": "a", "title": {"en": "A", "pl": "A"},
-           "condition": {"fact": "voivodeship", "in": ["Atlantis"]}}],
-         "rules[0].condition.in"),
-        ([{"id": "a", "title": {"en": "A", "pl": "A"},
-           "condition": {"sum": ["revenue_shares.own_metal_production"], "gte": "200%"}}],
-         "rules[0].condition.gte"),
-        ([{"id": "a", "title": {"en": "A", "pl": "A"}, "condition": {"all": []}}],
-         "rules[0].condition.all"),
+        (
+            [{"id": "A B", "title": {"en": "A", "pl": "A"}, "condition": {"closed": True}}],
+            "rules[0].id",
+        ),
+        (
+            [
+                {
+                    "id": "a",
+                    "title": {"en": "A", "pl": "A"},
+                    "condition": {"fact": "voivodeship", "in": ["Atlantis"]},
+                }
+            ],
+            "rules[0].condition.in",
+        ),
+        (
+            [
+                {
+                    "id": "a",
+                    "title": {"en": "A", "pl": "A"},
+                    "condition": {"sum": ["revenue_shares.own_metal_production"], "gte": "200%"},
+                }
+            ],
+            "rules[0].condition.gte",
+        ),
+        (
+            [{"id": "a", "title": {"en": "A", "pl": "A"}, "condition": {"all": []}}],
+            "rules[0].condition.all",
+        ),
     ],
 )
 def test_bad_rules_are_refused_with_the_place_named(rules, path) -> None:

@@ -77,7 +77,9 @@ def _rule(tree: Any) -> list[dict[str, Any]]:
 
 
 @settings(max_examples=400, deadline=None)
-@given(tree=trees, facts=full_facts, hidden=st.sets(st.sampled_from(sorted(VALUES))), data=st.data())
+@given(
+    tree=trees, facts=full_facts, hidden=st.sets(st.sampled_from(sorted(VALUES))), data=st.data()
+)
 def test_a_decision_from_partial_facts_holds_for_every_completion(tree, facts, hidden, data):
     rule = _rule(tree)[0]["condition"]
     partial = {k: v for k, v in facts.items() if k not in hidden}

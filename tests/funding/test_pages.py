@@ -41,7 +41,8 @@ def test_a_call_page_answers_am_i_eligible_for_a_representative(funding) -> None
     call = FundingCall.objects.get(demo_key="fel-circular-metal")
     url = reverse("funding:call", args=[call.slug])
     anonymous = client_for(None).get(url).content.decode()
-    assert "Demo call" in anonymous and "Sign in as your organisation" in anonymous
+    assert "Demo call" in anonymous
+    assert "Sign in as your organisation" in anonymous
     rep = funding.users["representative"]
     services.facts_state(
         actor=rep,
@@ -91,7 +92,8 @@ def test_apply_see_the_precheck_and_the_coordinator_accepts(funding) -> None:
     )
     url = reverse("funding:apply", args=[funding.metal.slug])
     form = client_for(rep).get(url).content.decode()
-    assert "Eligible" in form and "50 % of revenue from these sources, 40 % needed" in form
+    assert "Eligible" in form
+    assert "50 % of revenue from these sources, 40 % needed" in form
     response = client_for(rep).post(url, {"organization": funding.applicant.slug, "message": "Hi"})
     application = MembershipApplication.objects.get()
     assert response.url == reverse("funding:application", args=[application.pk])
@@ -99,7 +101,8 @@ def test_apply_see_the_precheck_and_the_coordinator_accepts(funding) -> None:
     board = client_for(coordinator).get(reverse("funding:applications", args=[funding.metal.slug]))
     assert funding.applicant.name in board.content.decode()
     detail = client_for(coordinator).get(response.url).content.decode()
-    assert "Accept" in detail and "lubelskie — one of the admitted" in detail
+    assert "Accept" in detail
+    assert "lubelskie — one of the admitted" in detail
     client_for(coordinator).post(
         reverse("funding:application_action", args=[application.pk, "accept"]), {"reason": ""}
     )
@@ -115,5 +118,6 @@ def test_deadlines_calendar(funding) -> None:
     response = client_for(None).get(reverse("funding:calendar"))
     assert response["Content-Type"].startswith("text/calendar")
     text = response.content.decode()
-    assert text.startswith("BEGIN:VCALENDAR\r\n") and text.count("BEGIN:VEVENT") == 3
+    assert text.startswith("BEGIN:VCALENDAR\r\n")
+    assert text.count("BEGIN:VEVENT") == 3
     assert "[DEMO] Deadline: DEMO-FELU.02.05-IZ.00-002/26" in text.replace("\r\n ", "")

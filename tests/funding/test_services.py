@@ -37,7 +37,10 @@ def test_facts_keep_who_when_and_source_and_unknown_stays_absent(funding) -> Non
     assert "employees" not in current  # not stated: unknown, never 0
     # The coordinator verifies one fact once the company is a member: a new statement.
     Membership.objects.create(
-        organization=funding.applicant, cluster=funding.metal, role="member", position=999,
+        organization=funding.applicant,
+        cluster=funding.metal,
+        role="member",
+        position=999,
         source=funding.metal.source,
     )
     services.facts_state(
@@ -58,8 +61,10 @@ def test_facts_keep_who_when_and_source_and_unknown_stays_absent(funding) -> Non
     ("facts", "field"),
     [
         ({"voivodeship": "Bavaria"}, "voivodeship"),
-        ({"revenue_shares": {"own_metal_production": "101 %"}},
-         "revenue_shares.own_metal_production"),
+        (
+            {"revenue_shares": {"own_metal_production": "101 %"}},
+            "revenue_shares.own_metal_production",
+        ),
         ({"employees": -3}, "employees"),
         ({"shoe_size": 42}, "shoe_size"),
     ],
@@ -124,7 +129,9 @@ def test_an_application_is_prechecked_and_acceptance_makes_a_consented_membershi
     assert application.decision == "eligible"
     assert [r["result"] for r in application.evaluation] == ["pass", "pass"]
     with pytest.raises(ApplicationError):  # one pending application per cluster
-        services.application_submit(actor=rep, cluster=funding.metal, organization=funding.applicant)
+        services.application_submit(
+            actor=rep, cluster=funding.metal, organization=funding.applicant
+        )
     with pytest.raises(PermissionDeniedError):
         services.application_accept(actor=rep, application=application)
     services.application_accept(actor=coordinator, application=application, reason="Welcome")
@@ -144,7 +151,9 @@ def test_an_application_is_prechecked_and_acceptance_makes_a_consented_membershi
         "membership_application.accepted",
     } <= actions
     with pytest.raises(ApplicationError):
-        services.application_submit(actor=rep, cluster=funding.metal, organization=funding.applicant)
+        services.application_submit(
+            actor=rep, cluster=funding.metal, organization=funding.applicant
+        )
 
 
 def test_missing_facts_leave_the_precheck_unknown_and_rejection_needs_a_reason(funding):
@@ -184,7 +193,9 @@ def test_the_coordinator_sets_a_new_rule_version(funding) -> None:
     coordinator = funding.users["coordinator"]
     rules = selectors.admission_rules(cluster=funding.metal).rules
     assert selectors.admission_rules(cluster=funding.metal).basis == "document"
-    rule_set = services.admission_rules_set(actor=coordinator, cluster=funding.metal, rules=rules[:1])
+    rule_set = services.admission_rules_set(
+        actor=coordinator, cluster=funding.metal, rules=rules[:1]
+    )
     assert rule_set.version == 1
     assert selectors.admission_rules(cluster=funding.metal).rules == rules[:1]
     with pytest.raises(ApplicationError) as caught:

@@ -101,9 +101,7 @@ def build_site() -> Site:
         organization=wktir,
         facts={"voivodeship": "lubelskie", "size_class": "small", "nace_codes": ["25.62"]},
     )
-    funding.facts_state(
-        actor=partner_rep, organization=partner, facts={"voivodeship": "Lubelskie"}
-    )
+    funding.facts_state(actor=partner_rep, organization=partner, facts={"voivodeship": "Lubelskie"})
     application = funding.application_submit(
         actor=partner_rep, cluster=metal, organization=partner, message="Prosimy o przyjęcie."
     )

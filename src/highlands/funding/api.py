@@ -29,7 +29,11 @@ from .models import FundingCall, MembershipApplication
 router = Router(tags=["funding"])
 FACTS_DENIED = "You may not see this organisation's facts."
 
-Share = Annotated[str, StringConstraints(max_length=20, pattern=NO_NUL)] | Annotated[float, Field(ge=0, le=100)] | None
+Share = (
+    Annotated[str, StringConstraints(max_length=20, pattern=NO_NUL)]
+    | Annotated[float, Field(ge=0, le=100)]
+    | None
+)
 ShortText = Annotated[str, StringConstraints(max_length=64, pattern=NO_NUL)]
 LongText = Annotated[str, StringConstraints(max_length=5000, pattern=NO_NUL)]
 Amount = Annotated[int, Field(ge=0, le=10**15), WholeNumber]
@@ -187,7 +191,9 @@ def _facts_document(payload: FactsIn) -> dict[str, Any]:
     shares = data.get("revenue_shares")
     if isinstance(shares, dict):
         data["revenue_shares"] = {
-            k: v for k, v in shares.items() if k in payload.revenue_shares.model_fields_set  # type: ignore[union-attr]
+            k: v
+            for k, v in shares.items()
+            if k in payload.revenue_shares.model_fields_set  # type: ignore[union-attr]
         }
     return data
 

@@ -28,7 +28,10 @@ HORIZON = "Horizon Europe"
 
 SME = {
     "id": "sme",
-    "title": {"en": "A micro, small or medium-sized enterprise", "pl": "Mikro, małe lub średnie przedsiębiorstwo"},
+    "title": {
+        "en": "A micro, small or medium-sized enterprise",
+        "pl": "Mikro, małe lub średnie przedsiębiorstwo",
+    },
     "condition": {"fact": "size_class", "in": ["micro", "small", "medium"]},
 }
 IN_LUBELSKIE = {

@@ -39,7 +39,7 @@ MAX_LIST = 100
 
 
 class Result(StrEnum):
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 (a result, not a password)
     FAIL = "fail"
     UNKNOWN = "unknown"
 
@@ -361,7 +361,8 @@ def check_rules(rules: Any) -> list[dict[str, Any]]:
         seen.add(rule_id)
         title = rule.get("title")
         if not isinstance(title, Mapping) or not all(
-            isinstance(title.get(lang), str) and 0 < len(title[lang]) <= 200 for lang in ("en", "pl")
+            isinstance(title.get(lang), str) and 0 < len(title[lang]) <= 200
+            for lang in ("en", "pl")
         ):
             raise RuleError(f"{path}.title", "a title in English and Polish is needed")
         line = rule.get("line")
@@ -443,7 +444,9 @@ def evaluate(node: Mapping[str, Any], facts: Mapping[str, Any]) -> Outcome:
     op = next(k for k in node if k in _COMPARISONS)
     raw = node[op]
     expected = (
-        [_expected(name, item, op) for item in raw] if op in ("in", "prefix") else _expected(name, raw, op)
+        [_expected(name, item, op) for item in raw]
+        if op in ("in", "prefix")
+        else _expected(name, raw, op)
     )
     if name not in facts:
         return Outcome(Result.UNKNOWN, "fact", (name,), name, op, expected)
@@ -460,10 +463,8 @@ def _evaluate_sum(node: Mapping[str, Any], facts: Mapping[str, Any]) -> Outcome:
     missing = tuple(n for n in names if n not in facts)
     # Shares are never negative: what is stated can only grow when the rest is stated.
     if op == "gte":
-        if known >= threshold:
-            result = Result.PASS
-        else:
-            result = Result.UNKNOWN if missing else Result.FAIL
+        decided = Result.PASS if known >= threshold else None
+        result = decided or (Result.UNKNOWN if missing else Result.FAIL)
     elif known > threshold:
         result = Result.FAIL
     else:

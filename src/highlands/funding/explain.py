@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ..ecosystem.labels import HELIX_LABELS, ORG_TYPE_LABELS
 from .engine import VOIVODESHIP_NAMES, Evaluation, Outcome, Result
@@ -87,14 +86,20 @@ def explain(outcome: Outcome) -> str:
         return _explain_sum(outcome) + f" {mark}"
     label = fact_label(outcome.fact)
     expected = outcome.expected
-    wanted = value_text(outcome.fact, expected) if not isinstance(expected, list) else ", ".join(
-        value_text(outcome.fact, e) for e in expected
+    wanted = (
+        value_text(outcome.fact, expected)
+        if not isinstance(expected, list)
+        else ", ".join(value_text(outcome.fact, e) for e in expected)
     )
     if outcome.result == Result.UNKNOWN:
-        return _("%(fact)s not stated (needed: %(wanted)s)") % {
-            "fact": label,
-            "wanted": wanted,
-        } + f" {mark}"
+        return (
+            _("%(fact)s not stated (needed: %(wanted)s)")
+            % {
+                "fact": label,
+                "wanted": wanted,
+            }
+            + f" {mark}"
+        )
     found = value_text(outcome.fact, outcome.value)
     if outcome.op in ("in", "eq"):
         text = (

@@ -149,7 +149,10 @@ class FactsForm(forms.Form):
 class ApplicationForm(forms.Form):
     organization = forms.ChoiceField(label=_("Organisation"))
     message = forms.CharField(
-        label=_("Message to the coordinator"), required=False, widget=forms.Textarea, max_length=2000
+        label=_("Message to the coordinator"),
+        required=False,
+        widget=forms.Textarea,
+        max_length=2000,
     )
 
     def __init__(self, *args: Any, organizations: list[tuple[str, str]], **kwargs: Any):

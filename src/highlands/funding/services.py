@@ -105,9 +105,13 @@ def facts_state(
     bad value changes nothing."""
     choice(source, FactSource.values, "fact source")
     perm = "funding.verify_facts" if source == FactSource.VERIFIED else "funding.declare_facts"
-    require(actor, perm, organization, VERIFY_DENIED if source == FactSource.VERIFIED else FACTS_DENIED)
+    require(
+        actor, perm, organization, VERIFY_DENIED if source == FactSource.VERIFIED else FACTS_DENIED
+    )
     note = plain_text(note, field="note", limit=NOTE_MAX)
-    withdrawn = [name for name, value in facts.items() if value is None and name != "revenue_shares"]
+    withdrawn = [
+        name for name, value in facts.items() if value is None and name != "revenue_shares"
+    ]
     if isinstance(facts.get("revenue_shares"), Mapping):
         withdrawn += [
             f"revenue_shares.{k}" for k, v in facts["revenue_shares"].items() if v is None
@@ -120,12 +124,12 @@ def facts_state(
     except engine.FactError as error:
         raise fact_error(error) from None
     current = selectors.current_facts(organization=organization)
-    merged = {n: f.value for n, f in current.items() if n not in withdrawn} | parsed
-    shares = sum(v for k, v in merged.items() if k.startswith("revenue_shares."))
+    merged: dict[str, Any] = {n: f.value for n, f in current.items() if n not in withdrawn} | parsed
+    shares = sum(float(v) for k, v in merged.items() if k.startswith("revenue_shares."))
     if shares > 1 + 1e-6:
         raise fact_error(engine.FactError("revenue_shares", "the shares add up to more than 100 %"))
     written = []
-    changes = {name: value for name, value in parsed.items()} | dict.fromkeys(withdrawn)
+    changes = dict(parsed) | dict.fromkeys(withdrawn)
     for name, value in sorted(changes.items()):
         before = current.get(name)
         if before is not None and before.value == value and before.source == source:
@@ -215,7 +219,9 @@ def _when(value: Any, field: str, label: str, zone: ZoneInfo) -> datetime | None
         try:
             value = datetime.fromisoformat(value)
         except ValueError:
-            raise ApplicationError(INVALID_DATE.format(field=label), extra={"field": field}) from None
+            raise ApplicationError(
+                INVALID_DATE.format(field=label), extra={"field": field}
+            ) from None
     if not isinstance(value, datetime):
         raise ApplicationError(INVALID_DATE.format(field=label), extra={"field": field})
     return value if timezone.is_aware(value) else value.replace(tzinfo=zone)
@@ -262,7 +268,10 @@ def _call_values(data: Mapping[str, Any]) -> dict[str, Any]:
             data.get("programme") or "", field="programme", limit=PROGRAMME_MAX, required=True
         ),
         "identifier": plain_text(
-            data.get("identifier") or "", field="call identifier", limit=IDENTIFIER_MAX, required=True
+            data.get("identifier") or "",
+            field="call identifier",
+            limit=IDENTIFIER_MAX,
+            required=True,
         ),
         "title": plain_text(data.get("title") or "", field="title", limit=TITLE_MAX, required=True),
         "title_pl": plain_text(data.get("title_pl") or "", field="Polish title", limit=TITLE_MAX),
@@ -271,7 +280,10 @@ def _call_values(data: Mapping[str, Any]) -> dict[str, Any]:
             data.get("summary_pl") or "", field="Polish summary", limit=SUMMARY_MAX
         ),
         "topics": sorted(
-            {plain_text(str(t), field="topic", limit=TOPIC_MAX, required=True).lower() for t in topics}
+            {
+                plain_text(str(t), field="topic", limit=TOPIC_MAX, required=True).lower()
+                for t in topics
+            }
         ),
         "opens_at": opens_at,
         "closes_at": closes_at,
@@ -289,7 +301,9 @@ def _call_values(data: Mapping[str, Any]) -> dict[str, Any]:
 def _unique_identifier(values: Mapping[str, Any], exclude: int | None = None) -> None:
     clash = FundingCall.objects.filter(
         programme=values["programme"], identifier=values["identifier"]
-    ).exclude(pk=exclude)
+    )
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
     if clash.exists():
         raise ApplicationError(
             "A call with this identifier already exists in this programme.",
@@ -444,11 +458,15 @@ def application_accept(
         message=reason or application.message,
     )
     applicant = application.submitted_by
-    if request.membership_id is None and applicant is not None and applicant.has_perm(
-        "ecosystem.answer_membership_request", application.organization
+    if (
+        request.membership_id is None
+        and applicant is not None
+        and applicant.has_perm("ecosystem.answer_membership_request", application.organization)
     ):
         request = registry.membership_request_accept(actor=applicant, request=request)
-    _close(actor, application, ApplicationStatus.ACCEPTED, reason=reason, membership_request=request)
+    _close(
+        actor, application, ApplicationStatus.ACCEPTED, reason=reason, membership_request=request
+    )
     return application
 
 
@@ -465,10 +483,11 @@ def application_reject(
 
 
 @transaction.atomic
-def application_withdraw(*, actor: Any, application: MembershipApplication) -> MembershipApplication:
+def application_withdraw(
+    *, actor: Any, application: MembershipApplication
+) -> MembershipApplication:
     """The organisation takes back its pending application."""
     require(actor, "funding.withdraw_application", application, WITHDRAW_DENIED)
     application = _lock_pending(application)
     _close(actor, application, ApplicationStatus.WITHDRAWN)
     return application
-

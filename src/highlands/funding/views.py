@@ -154,7 +154,11 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
         initial={"organization": request.GET.get("organization")},
     )
     chosen = next(
-        (o for o in organizations if o.slug == (form.data.get("organization") or request.GET.get("organization"))),
+        (
+            o
+            for o in organizations
+            if o.slug == (form.data.get("organization") or request.GET.get("organization"))
+        ),
         organizations[0],
     )
     applying, evaluation = selectors.evaluate_admission(
@@ -163,7 +167,10 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             application = services.application_submit(
-                actor=request.user, cluster=cluster, organization=chosen, message=form.cleaned_data["message"]
+                actor=request.user,
+                cluster=cluster,
+                organization=chosen,
+                message=form.cleaned_data["message"],
             )
         except ApplicationError as exc:
             messages.error(request, _application_error(exc))
@@ -249,7 +256,9 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     try:
         if action == "accept":
             services.application_accept(actor=request.user, application=application, reason=reason)
-            messages.success(request, _("The application is accepted; the organisation is a member."))
+            messages.success(
+                request, _("The application is accepted; the organisation is a member.")
+            )
         elif action == "reject":
             services.application_reject(actor=request.user, application=application, reason=reason)
             messages.success(request, _("The application is rejected."))

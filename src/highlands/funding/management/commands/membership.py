@@ -54,7 +54,7 @@ class Command(BaseCommand):
         except engine.FactError as error:
             raise CommandError(f"{error.field}: {error.message}", returncode=2) from None
         with translation.override(options["lang"]):
-            applying, evaluation = selectors.evaluate_admission(cluster=cluster, facts=facts)
+            _applying, evaluation = selectors.evaluate_admission(cluster=cluster, facts=facts)
             rows = explain.rows(evaluation)
         if options["json"]:
             out = {

@@ -258,3 +258,32 @@ def test_bad_calls_are_refused_with_the_field_named(funding, data, field) -> Non
     assert caught.value.extra["field"] == field
     with pytest.raises(PermissionDeniedError):
         services.call_create(actor=funding.users["representative"], data=base)
+
+
+def test_a_member_whose_facts_break_the_rules_is_flagged_never_removed(funding) -> None:
+    from highlands.ecosystem.models import DataQualityIssue
+
+    rep = funding.users["representative"]
+    services.facts_state(actor=rep, organization=funding.applicant, facts=METAL_FACTS)
+    application = services.application_submit(
+        actor=rep, cluster=funding.metal, organization=funding.applicant
+    )
+    services.application_accept(actor=funding.users["coordinator"], application=application)
+    assert not DataQualityIssue.objects.filter(code="admission_rule_broken").exists()
+    # Unknown is not a break: withdrawing a share leaves the rule unknown, no flag.
+    services.facts_state(
+        actor=rep,
+        organization=funding.applicant,
+        facts={"revenue_shares": {"own_metal_production": None}},
+    )
+    assert not DataQualityIssue.objects.filter(code="admission_rule_broken").exists()
+    services.facts_state(actor=rep, organization=funding.applicant, facts={"voivodeship": "Opole"})
+    flag = DataQualityIssue.objects.get(code="admission_rule_broken")
+    assert flag.cluster == funding.metal
+    assert flag.organization == funding.applicant
+    assert "eastern-poland" in flag.message
+    assert not flag.resolved
+    assert Membership.objects.filter(cluster=funding.metal, organization=funding.applicant).exists()
+    # The same break again keeps one flag.
+    services.facts_state(actor=rep, organization=funding.applicant, facts={"size_class": "micro"})
+    assert DataQualityIssue.objects.filter(code="admission_rule_broken").count() == 1

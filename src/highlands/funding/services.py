@@ -24,7 +24,7 @@ from ..ecosystem import services as registry
 from ..ecosystem.models import Cluster, Membership, MembershipRole, Organization
 from ..errors import ApplicationError
 from ..search.indexing import enqueue
-from ..servicekit import bounded_items, choice, person, plain_text, require
+from ..servicekit import SYSTEM, bounded_items, choice, person, plain_text, require
 from ..text.slugs import unique_slug
 from . import engine, selectors
 from .models import (
@@ -58,6 +58,11 @@ INVALID_URL = "The link is not a valid web address."
 INVALID_ZONE = "'{value}' is not a known time zone."
 INVALID_AMOUNT = "The {field} must be a whole amount between 0 and 10^15."
 INVALID_RATE = "The co-financing rate must be a percentage between 1 and 100."
+ADMISSION_BROKEN = "admission_rule_broken"
+ADMISSION_BROKEN_MESSAGE = (
+    "{organization}'s stated facts no longer meet the admission rules of {cluster} "
+    "(failed: {rules}). The membership is kept; the coordinator decides."
+)
 
 # Text limits (characters), documented in docs/data-model.md.
 NOTE_MAX = 300
@@ -155,7 +160,38 @@ def facts_state(
             before={f.name: current[f.name].value for f in written if f.name in current},
             after={"source": source, **{f.name: f.value for f in written}},
         )
+        _flag_broken_admission(organization)
     return written
+
+
+def _open_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # A closed group admits by invitation: its members joined that way, so "closed" is no
+    # condition a member's facts can stop meeting.
+    return [rule for rule in rules if "closed" not in rule["condition"]]
+
+
+def _flag_broken_admission(organization: Organization) -> None:
+    """A member whose stated facts now fail its cluster's admission rules is flagged for the
+    coordinator (a data-quality flag); the membership itself is never removed silently."""
+    facts = selectors.fact_values(organization=organization)
+    memberships = Membership.objects.consented().filter(organization=organization)
+    for membership in memberships.select_related("cluster").order_by("cluster_id"):
+        rules = _open_rules(selectors.admission_rules(cluster=membership.cluster).rules)
+        evaluation = engine.evaluate_rules(rules, facts)
+        if evaluation.decision != engine.Decision.NOT_ELIGIBLE:
+            continue
+        failed = [r.rule["id"] for r in evaluation.rules if r.result == engine.Result.FAIL]
+        registry.issue_raise(
+            actor=SYSTEM,  # the platform raises it; the representative only changed facts
+            code=ADMISSION_BROKEN,
+            cluster=membership.cluster,
+            organization=organization,
+            message=ADMISSION_BROKEN_MESSAGE.format(
+                organization=organization.name,
+                cluster=membership.cluster.display_name,
+                rules=", ".join(failed),
+            ),
+        )
 
 
 # --- admission rules ----------------------------------------------------------------------

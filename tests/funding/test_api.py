@@ -3,6 +3,7 @@ applications with tokens, and refusals that name the field."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from http import HTTPStatus
 
 import pytest
@@ -110,3 +111,32 @@ def test_calls_for_my_organisation_through_the_api(funding, tokens) -> None:
         "not_eligible",
     }
     assert call("get", f"/organizations/{org}/calls", tokens["stranger"]).status_code == 403
+
+
+def test_calls_are_published_and_changed_by_keepers_only(funding, tokens) -> None:
+    body = {
+        "programme": "Horizon Europe",
+        "identifier": "HORIZON-CL4-2027-01",
+        "title": "Twin transition",
+        "closes_at": "2027-03-01T17:00:00",
+        "time_zone": "Europe/Brussels",
+        "rules": [
+            {
+                "id": "sme",
+                "title": {"en": "An SME", "pl": "MŚP"},
+                "condition": {"fact": "size_class", "in": ["micro", "small", "medium"]},
+            }
+        ],
+    }
+    assert call("post", "/calls", tokens["representative"], body).status_code == 403
+    created = call("post", "/calls", tokens["coordinator"], body)
+    assert created.status_code == HTTPStatus.CREATED
+    out = created.json()
+    deadline = datetime.fromisoformat(out["closes_at"])
+    assert deadline == datetime(2027, 3, 1, 16, tzinfo=UTC)  # 17:00 in Brussels
+    assert not out["is_demo"]
+    changed = call("patch", f"/calls/{out['slug']}", tokens["city_admin"], {"funding_rate": 60})
+    assert changed.json()["funding_rate"] == 60
+    bad = call("patch", f"/calls/{out['slug']}", tokens["city_admin"], {"rules": [{"id": "x"}]})
+    assert bad.status_code == HTTPStatus.BAD_REQUEST
+    assert "rules[0]" in bad.json()["message"]

@@ -45,7 +45,9 @@ def _context(browser: Any, user: Any, base_url: str) -> Any:
     return context
 
 
-def test_apply_accept_and_calls_for_my_organisation(browser, live_server, transactional_db, funding):
+def test_apply_accept_and_calls_for_my_organisation(
+    browser, live_server, transactional_db, funding
+):
     from highlands.funding.demo import demo_load
 
     demo_load()

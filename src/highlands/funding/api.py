@@ -40,6 +40,48 @@ Amount = Annotated[int, Field(ge=0, le=10**15), WholeNumber]
 Rate = Annotated[int, Field(ge=1, le=100), WholeNumber]
 
 
+When = Annotated[datetime, Field(strict=False)]
+
+
+class CallIn(StrictIn):
+    """A funding call; dates without an offset are in ``time_zone`` (Europe/Warsaw)."""
+
+    programme: Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
+    identifier: Annotated[str, StringConstraints(max_length=120, pattern=NO_NUL)]
+    title: Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)]
+    title_pl: Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)] = ""
+    summary: LongText = ""
+    summary_pl: LongText = ""
+    topics: Annotated[list[ShortText], Field(max_length=12)] = []
+    opens_at: When | None = None
+    closes_at: When
+    time_zone: ShortText = "Europe/Warsaw"
+    budget_eur: Amount | None = None
+    max_grant_eur: Amount | None = None
+    funding_rate: Rate | None = None
+    url: Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)] = ""
+    source: Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)] = ""
+    rules: Annotated[list[dict[str, Any]], Field(max_length=50)] = []
+    is_demo: bool = False
+
+
+class CallChangeIn(StrictIn):
+    """The fields to change; the others keep their values."""
+
+    title: Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)] | None = None
+    title_pl: Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)] | None = None
+    summary: LongText | None = None
+    summary_pl: LongText | None = None
+    topics: Annotated[list[ShortText], Field(max_length=12)] | None = None
+    opens_at: When | None = None
+    closes_at: When | None = None
+    budget_eur: Amount | None = None
+    max_grant_eur: Amount | None = None
+    funding_rate: Rate | None = None
+    url: Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)] | None = None
+    rules: Annotated[list[dict[str, Any]], Field(max_length=50)] | None = None
+
+
 class CallFilterIn(Schema):
     status: Literal["forthcoming", "open", "closed"] | None = None
     programme: Text | None = None
@@ -231,6 +273,31 @@ def call_list(request: HttpRequest, filters: Query[CallFilterIn], page: Query[Pa
 )
 def call_get(request: HttpRequest, slug: Path[Slug]) -> Any:
     return _call(selectors.call_get(slug=slug))
+
+
+@router.post(
+    "/calls",
+    response={201: CallOut, **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_call_create",
+    summary="Publish a funding call (the city office and cluster coordinators)",
+)
+def call_create(request: HttpRequest, payload: CallIn) -> Any:
+    call = services.call_create(actor=request.user, data=payload.model_dump())
+    return Status(201, _call(call))
+
+
+@router.patch(
+    "/calls/{slug}",
+    response={200: CallOut, **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_call_update",
+    summary="Change a funding call (the city office and cluster coordinators)",
+)
+def call_update(request: HttpRequest, slug: Path[Slug], payload: CallChangeIn) -> Any:
+    call = selectors.call_get(slug=slug)
+    data = payload.model_dump(exclude_unset=True)
+    return _call(services.call_update(actor=request.user, call=call, data=data))
 
 
 @router.get(

@@ -258,7 +258,7 @@ def _when(value: Any, field: str, label: str, zone: ZoneInfo) -> datetime | None
             raise ApplicationError(
                 INVALID_DATE.format(field=label), extra={"field": field}
             ) from None
-    if not isinstance(value, datetime):
+    if not isinstance(value, datetime) or not 2000 <= value.year <= 2100:
         raise ApplicationError(INVALID_DATE.format(field=label), extra={"field": field})
     return value if timezone.is_aware(value) else value.replace(tzinfo=zone)
 

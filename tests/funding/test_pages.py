@@ -121,3 +121,24 @@ def test_deadlines_calendar(funding) -> None:
     assert text.startswith("BEGIN:VCALENDAR\r\n")
     assert text.count("BEGIN:VEVENT") == 3
     assert "[DEMO] Deadline: DEMO-FELU.02.05-IZ.00-002/26" in text.replace("\r\n ", "")
+
+
+def test_the_coordinator_edits_the_rules_with_validation(funding) -> None:
+    coordinator = client_for(funding.users["coordinator"])
+    url = reverse("funding:rules", args=[funding.metal.slug])
+    assert client_for(funding.users["representative"]).get(url).status_code == 403
+    assert "eastern-poland" in coordinator.get(url).content.decode()
+    broken = coordinator.post(url, {"rules": "[{"})
+    assert "not valid JSON" in broken.content.decode()
+    wrong = coordinator.post(url, {"rules": '[{"id": "a", "condition": {"closed": true}}]'})
+    assert "rules[0].title" in wrong.content.decode()
+    rule = (
+        '[{"id": "lublin", "title": {"en": "In Lublin", "pl": "W Lublinie"},'
+        ' "condition": {"fact": "voivodeship", "in": ["Lubelskie"]}}]'
+    )
+    assert coordinator.post(url, {"rules": rule}).status_code == HTTPStatus.FOUND
+    from highlands.funding.selectors import admission_rules
+
+    current = admission_rules(cluster=funding.metal)
+    assert (current.version, current.basis) == (1, "coordinator")
+    assert current.rules[0]["id"] == "lublin"

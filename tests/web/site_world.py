@@ -219,6 +219,7 @@ def _pages_for(role: str, site: Site) -> list[str]:
             ),
             reverse("marketplace:cluster_activity", args=[METAL]),
             reverse("funding:applications", args=[METAL]),
+            reverse("funding:rules", args=[METAL]),
             reverse("workspace:organization_edit", args=[WKTIR]),  # refused: not its own
         ]
     if role == "city_admin":

@@ -167,3 +167,30 @@ class DecisionForm(forms.Form):
         widget=forms.Textarea,
         max_length=1000,
     )
+
+
+class AdmissionRulesForm(forms.Form):
+    """A cluster's admission rules as engine JSON (checked by the service, part by part)."""
+
+    rules = forms.CharField(
+        label=_("Admission rules (JSON)"),
+        widget=forms.Textarea(
+            attrs={"rows": 18, "spellcheck": "false", "lang": "en", "translate": "no"}
+        ),
+        max_length=20000,
+        help_text=_(
+            "A list of rules, each with an id, a title in English and in Polish and a "
+            "condition over the organisation's facts (see docs/decisions on the rule engine)."
+        ),
+    )
+
+    def clean_rules(self) -> Any:
+        import json
+
+        try:
+            return json.loads(self.cleaned_data["rules"])
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("The rules are not valid JSON (line %(line)s, column %(column)s).")
+                % {"line": error.lineno, "column": error.colno}
+            ) from None

@@ -11,6 +11,7 @@ urlpatterns = [
     path("organizations/<slug:slug>/facts/", views.facts_edit, name="facts"),
     path("clusters/<slug:slug>/apply/", views.application_create, name="apply"),
     path("clusters/<slug:slug>/applications/", views.cluster_applications, name="applications"),
+    path("clusters/<slug:slug>/rules/", views.admission_rules_edit, name="rules"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path(
         "applications/<int:pk>/<str:action>/", views.application_action, name="application_action"

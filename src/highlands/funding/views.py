@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -272,3 +273,36 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
     except ApplicationError as exc:
         messages.error(request, _application_error(exc))
     return redirect("funding:application", pk=application.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def admission_rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The coordinator edits the cluster's admission rules: each save is a new version."""
+    cluster = registry.cluster_get(slug=slug)
+    if not request.user.has_perm("funding.edit_admission_rules", cluster):
+        raise PermissionDeniedError(DENIED)
+    current = selectors.admission_rules(cluster=cluster)
+    form = forms.AdmissionRulesForm(
+        request.POST or None,
+        initial={"rules": json.dumps(current.rules, ensure_ascii=False, indent=2)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.admission_rules_set(
+                actor=request.user, cluster=cluster, rules=form.cleaned_data["rules"]
+            )
+        except ApplicationError as exc:
+            form.add_error(
+                "rules",
+                _("Rule %(where)s cannot be used: %(problem)s")
+                % {"where": exc.extra.get("field", ""), "problem": exc.message},
+            )
+        else:
+            messages.success(request, _("The admission rules are saved as a new version."))
+            return redirect("funding:applications", slug=cluster.slug)
+    return render(
+        request,
+        "funding/rules_form.html",
+        {"cluster": cluster, "form": form, "current": current},
+    )

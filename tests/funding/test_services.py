@@ -287,3 +287,14 @@ def test_a_member_whose_facts_break_the_rules_is_flagged_never_removed(funding) 
     # The same break again keeps one flag.
     services.facts_state(actor=rep, organization=funding.applicant, facts={"size_class": "micro"})
     assert DataQualityIssue.objects.filter(code="admission_rule_broken").count() == 1
+
+
+def test_calls_are_indexed_for_search(funding) -> None:
+    from highlands.search.indexing import refresh_documents
+    from highlands.search.models import SearchDocument
+
+    demo_load()
+    pks = list(FundingCall.objects.values_list("pk", flat=True))
+    refresh_documents("call", pks)
+    titles = set(SearchDocument.objects.filter(kind="call").values_list("title", flat=True))
+    assert "Circular economy in metal processing" in titles

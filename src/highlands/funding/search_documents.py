@@ -36,7 +36,6 @@ def build_calls(pks: Iterable[int]) -> Iterator[DocumentData]:
             names=names,
             body=[strip(b) for b in body if b.strip()],
             passages=[strip(p) for p in (call.title, call.summary, call.summary_pl) if p],
-            year=call.closes_at.year,
         )
 
 

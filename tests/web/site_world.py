@@ -29,6 +29,8 @@ class Site:
     invitation_token: str
     unverified_slug: str  # an organisation registered by a person, waiting for verification
     claim_pk: int  # its registration, in the metal cluster coordinator's queue
+    call_slug: str = ""  # a demo funding call
+    application_pk: int = 0  # the partner university's application to the metal cluster
     proper_names: set[str] = field(default_factory=set)
 
 
@@ -40,6 +42,9 @@ def build_site() -> Site:
     from highlands.ecosystem import selectors
     from highlands.ecosystem import services as registry
     from highlands.ecosystem.models import Cluster, Highland, Organization, SourceDocument
+    from highlands.funding import services as funding
+    from highlands.funding.demo import demo_load as funding_demo_load
+    from highlands.funding.models import FundingCall
     from highlands.ingest.profile_import import profile_document_import
     from highlands.ingest.sources import read_source
     from highlands.marketplace import services as market
@@ -90,6 +95,19 @@ def build_site() -> Site:
         organization=partner,
         message="Zapraszamy do klastra.",
     )
+    # Funding: demo calls, facts of the representative's organisation, and the partner
+    # university's application to the metal cluster (which its coordinator decides).
+    funding_demo_load()
+    funding.facts_state(
+        actor=users["representative"],
+        organization=wktir,
+        facts={"voivodeship": "lubelskie", "size_class": "small", "nace_codes": ["25.62"]},
+    )
+    funding.facts_state(actor=partner_rep, organization=partner, facts={"voivodeship": "Lubelskie"})
+    application = funding.application_submit(
+        actor=partner_rep, cluster=metal, organization=partner, message="Prosimy o przyjęcie."
+    )
+    call_slug = FundingCall.objects.get(demo_key="fel-circular-metal").slug
     _invitation, token = accounts.invitation_create(
         actor=users["city_admin"], email="new@example.org", organization=wktir
     )
@@ -140,6 +158,7 @@ def build_site() -> Site:
     for source in SourceDocument.objects.all():
         names |= {n for n in (source.name, source.title) if n}
     names |= {p.title for p in CooperationProfile.objects.all()}
+    names |= {c.programme for c in FundingCall.objects.all()}
     names |= {u.email for u in users.values() if u is not None}
     names |= {"Anna Kowalska", "Jan Nowak", "laptop", owner.email}
     return Site(
@@ -149,6 +168,8 @@ def build_site() -> Site:
         invitation_token=token,
         unverified_slug=registration.organization.slug,
         claim_pk=registration.pk,
+        call_slug=call_slug,
+        application_pk=application.pk,
         proper_names={n for n in names if n},
     )
 
@@ -184,6 +205,9 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("marketplace:index") + "?q=hartowanie&kind=business_offer",
         reverse("marketplace:profile", args=[pk]),
         reverse("marketplace:organization", args=[WKTIR]),
+        reverse("funding:index"),
+        reverse("funding:index") + "?status=open&topic=industry+4.0",
+        reverse("funding:call", args=[site.call_slug]),
         reverse("accounts:privacy"),
         reverse("analytics:dashboard"),
         reverse("analytics:network"),
@@ -210,6 +234,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("marketplace:notifications"),
         reverse("marketplace:searches"),
         reverse("marketplace:profile_create"),  # refused (403) unless one represents
+        reverse("funding:organization", args=[WKTIR]),  # refused (403) but to its keepers
+        reverse("funding:application", args=[site.application_pk]),  # 404 but to its sides
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("account_logout"),
@@ -232,6 +258,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
             reverse("workspace:organization_edit", args=[WKTIR]),
             reverse("workspace:organization_contacts", args=[WKTIR]),
             reverse("workspace:organization_representatives", args=[WKTIR]),
+            reverse("funding:facts", args=[WKTIR]),
+            reverse("funding:apply", args=[METAL]),
         ]
     if role == "coordinator":
         return [
@@ -248,6 +276,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
                 )
             ),
             reverse("marketplace:cluster_activity", args=[METAL]),
+            reverse("funding:applications", args=[METAL]),
+            reverse("funding:rules", args=[METAL]),
             reverse("workspace:organization_edit", args=[WKTIR]),  # refused: not its own
         ]
     if role == "city_admin":

@@ -25,6 +25,8 @@ rules.add_perm("ecosystem.manage_cluster_members", is_city_admin | coordinates_c
 rules.add_perm("ecosystem.observe_cluster_figures", is_city_admin | coordinates_cluster)
 rules.add_perm("ecosystem.view_cluster_workspace", is_city_admin | coordinates_cluster)
 rules.add_perm("ecosystem.resolve_issue", is_city_admin | coordinates_issue_cluster)
+# Flags outside an import are raised by code only (servicekit.SYSTEM passes every check).
+rules.add_perm("ecosystem.raise_issue", rules.always_deny)
 rules.add_perm("ecosystem.edit_organization", is_city_admin | represents_organization)
 # A cluster asks (manage_cluster_members); the organisation answers: its representatives, or
 # the city office while it has none.  Its representatives may also take it out of a cluster.

@@ -28,6 +28,7 @@ urlpatterns = [
         path("search/", include("highlands.search.urls")),
         path("marketplace/", include("highlands.marketplace.urls")),
         path("analytics/", include("highlands.analytics.urls")),
+        path("funding/", include("highlands.funding.urls")),
         path("", include("highlands.web.urls")),
         prefix_default_language=False,
     ),

@@ -126,6 +126,7 @@ ISSUE_LABELS = {
     "highland_cluster_unresolved": _("The cluster this highland names was not found"),
     "highland_count_inconsistent": _("The number of highlands is inconsistent"),
     "highland_without_cluster": _("No cluster is named for this highland"),
+    "admission_rule_broken": _("A member's stated facts no longer meet the admission rules"),
 }
 ISSUE_FALLBACK_LABEL = _("A gap or contradiction in the source")
 

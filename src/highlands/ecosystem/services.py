@@ -15,6 +15,7 @@ is no ``Membership`` row, so the request grants nothing and shows nothing.
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from collections.abc import Mapping, Sequence
@@ -64,6 +65,7 @@ from .models import (
     MembershipRole,
     Organization,
     OrganizationType,
+    Severity,
     Voivodeship,
 )
 from .search_documents import DocumentKind
@@ -97,6 +99,7 @@ CLUSTER_EDIT_DENIED = "You may not edit this cluster."
 MEMBERS_DENIED = "You may not change this cluster's members."
 FIGURES_DENIED = "You may not record figures for this cluster."
 ISSUE_DENIED = "You may not resolve this data-quality flag."
+RAISE_DENIED = "Data-quality flags outside an import are raised by the platform only."
 ORGANIZATION_EDIT_DENIED = "You may not edit this organization."
 CLASSIFY_DENIED = "Only the city administrator may change an organization's helix role."
 RENAME_DENIED = "Only the city administrator may rename an organization."
@@ -570,6 +573,55 @@ def issue_resolve(*, actor: Any, issue: DataQualityIssue) -> DataQualityIssue:
         cluster_id=issue.cluster_id,
         organization_id=issue.organization_id,
     )
+    return issue
+
+
+@transaction.atomic
+def issue_raise(
+    *,
+    actor: Any,
+    code: str,
+    message: str,
+    cluster: Cluster | None = None,
+    organization: Organization | None = None,
+    severity: str = Severity.WARNING,
+) -> DataQualityIssue:
+    """Raise a data-quality flag found outside an import (e.g. a member's changed facts that
+    break the cluster's admission rules), or reopen the same one; only code raises flags
+    (``SYSTEM``). One flag per code and subject: a later raise updates its message."""
+    require(actor, "ecosystem.raise_issue", None, RAISE_DENIED)
+    choice(severity, Severity.values, "severity")
+    key = "\x1f".join(
+        str(p) for p in (code, cluster and cluster.pk, organization and organization.pk)
+    )
+    issue, created = DataQualityIssue.objects.get_or_create(
+        fingerprint=hashlib.sha256(key.encode()).hexdigest(),
+        defaults={
+            "code": code,
+            "severity": severity,
+            "message": message,
+            "cluster": cluster,
+            "organization": organization,
+        },
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="issue.raise",
+            obj=issue,
+            cluster_id=issue.cluster_id,
+            organization_id=issue.organization_id,
+            after={"code": code, "message": message},
+        )
+    else:
+        update_audited(
+            issue,
+            {"message": message, "resolved": False},
+            actor=actor,
+            action="issue.raise",
+            cluster_id=issue.cluster_id,
+            organization_id=issue.organization_id,
+        )
     return issue
 
 

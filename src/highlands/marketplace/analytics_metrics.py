@@ -55,6 +55,8 @@ def _confirmed_history() -> Iterable[tuple[date, int]]:
 
 def _cooperation_edges() -> Iterable[Edge]:
     for interest in _confirmed():
+        if interest.organization is None:  # a person's interest: no organisation to link
+            continue
         demo = " (demo)" if interest.is_demo else ""
         yield Edge(
             a=interest.profile.organization.slug,

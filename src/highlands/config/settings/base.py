@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "highlands.marketplace",
     "highlands.meetings",
     "highlands.analytics",
+    "highlands.funding",
 ]
 
 MIDDLEWARE = [

@@ -29,7 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("search",),  # index, ranking, "why"; apps register what is searchable
     ("ecosystem",),  # the registry
     ("accounts",),  # people, roles and personal data over the registry
-    ("ingest", "marketplace", "meetings", "ops", "workspace", "web"),  # apps
+    ("events", "ingest", "marketplace", "meetings", "ops", "workspace", "web"),  # apps
     ("config", "__main__"),  # settings, URLs, the one API: assembles everything
 )
 

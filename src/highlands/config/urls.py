@@ -27,6 +27,7 @@ urlpatterns = [
         path("", include("highlands.accounts.urls")),
         path("search/", include("highlands.search.urls")),
         path("marketplace/", include("highlands.marketplace.urls")),
+        path("events/", include("highlands.events.urls")),
         path("", include("highlands.web.urls")),
         prefix_default_language=False,
     ),

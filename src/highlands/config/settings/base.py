@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "highlands.search",
     "highlands.marketplace",
     "highlands.meetings",
+    "highlands.events",
 ]
 
 MIDDLEWARE = [

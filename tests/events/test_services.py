@@ -42,7 +42,7 @@ def test_twelve_for_ten_seats_two_wait_and_a_cancellation_promotes_the_first(
     assert regs[11].status == "waiting"
     assert selectors.waiting_place(regs[11]) == 1
     assert [m.to for m in mail.outbox] == [[people[10].email]]
-    assert "seat freed up" in mail.outbox[0].subject
+    assert "Zwolniło się miejsce" in mail.outbox[0].subject  # the event is held in Polish
     assert AuditEntry.objects.filter(action="registration.promote").count() == 1
 
 
@@ -243,7 +243,7 @@ def test_cancelling_an_event_mails_everyone_after_commit(
     services.registration_create(actor=people[1], event=event)
     with django_capture_on_commit_callbacks(execute=True):
         services.event_cancel(actor=world.users["coordinator"], event=event)
-    cancelled = [m for m in mail.outbox if "cancelled" in m.subject]
+    cancelled = [m for m in mail.outbox if "odwołane" in m.subject]
     assert sorted(m.to[0] for m in cancelled) == [people[0].email, people[1].email]
 
 

@@ -10,10 +10,11 @@ every page the URL configuration has, so a new page cannot be forgotten by these
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 METAL = "eastern-metal-processing-cluster"
 WKTIR = "voivodeship-club-of-technology-and-rationalization"  # posts the metal demo profiles
@@ -28,6 +29,7 @@ class Site:
     source_pk: int
     invitation_token: str
     proper_names: set[str] = field(default_factory=set)
+    event_pk: int = 0  # an event of the metal cluster: the visitor has a seat, the rep waits
 
 
 def build_site() -> Site:
@@ -38,6 +40,8 @@ def build_site() -> Site:
     from highlands.ecosystem import selectors
     from highlands.ecosystem import services as registry
     from highlands.ecosystem.models import Cluster, Highland, Organization, SourceDocument
+    from highlands.events import services as events
+    from highlands.events.demo import demo_load as events_demo_load
     from highlands.ingest.services import profile_document_import
     from highlands.ingest.sources import read_source
     from highlands.marketplace import services as market
@@ -49,6 +53,7 @@ def build_site() -> Site:
 
     profile_document_import(source=read_source(SEED_PATH))
     demo_load()
+    events_demo_load()
     rebuild()
     metal = selectors.cluster_get(slug=METAL)
     wktir = selectors.organization_get(slug=WKTIR)
@@ -92,6 +97,23 @@ def build_site() -> Site:
         actor=users["city_admin"], email="new@example.org", organization=wktir
     )
     assert gdpr  # imported for its side: erasure pages exist
+    start = timezone.now() + timedelta(days=14)
+    event = events.event_create(
+        actor=users["coordinator"],
+        clusters=[metal],
+        kind="training",
+        title="",
+        title_pl="Szkolenie z obróbki CNC",
+        description_pl="Praktyczne szkolenie dla pracowników firm członkowskich.",
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+        venue="Lublin",
+        capacity=1,
+        questions=["Stanowisko?"],
+        publish=True,
+    )
+    events.registration_create(actor=users["visitor"], event=event, answers=["Operator"])
+    events.registration_create(actor=users["representative"], event=event, answers=["Szef"])
 
     names: set[str] = set()
     for org in Organization.objects.prefetch_related("aliases"):
@@ -112,6 +134,7 @@ def build_site() -> Site:
         source_pk=SourceDocument.objects.get().pk,
         invitation_token=token,
         proper_names={n for n in names if n},
+        event_pk=event.pk,
     )
 
 
@@ -146,6 +169,12 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("marketplace:profile", args=[pk]),
         reverse("marketplace:organization", args=[WKTIR]),
         reverse("accounts:privacy"),
+        reverse("events:calendar"),
+        reverse("events:calendar") + "?when=past",
+        reverse("events:calendar") + "?kind=training&month=nie",  # an invalid filter
+        reverse("events:detail", args=[site.event_pk]),
+        reverse("events:cluster", args=[METAL]),
+        reverse("events:cluster", args=["industrial-upland-cluster"]),
         "/no-such-page/",
     ]
     if role == "anonymous":
@@ -163,6 +192,9 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("marketplace:notifications"),
         reverse("marketplace:searches"),
         reverse("marketplace:profile_create"),  # refused (403) unless one represents
+        reverse("events:mine"),
+        reverse("events:manage"),
+        reverse("events:create"),  # refused (403) unless one coordinates or is the city
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("account_logout"),
@@ -190,6 +222,10 @@ def _pages_for(role: str, site: Site) -> list[str]:
                 )
             ),
             reverse("marketplace:cluster_activity", args=[METAL]),
+            reverse("events:edit", args=[site.event_pk]),
+            reverse("events:registrants", args=[site.event_pk]),
+            reverse("events:checkin", args=[site.event_pk]),
+            reverse("events:checkin", args=[site.event_pk]) + "?q=visitor",
             reverse("workspace:organization_edit", args=[WKTIR]),  # refused: not its own
         ]
     if role == "city_admin":

@@ -30,8 +30,11 @@ NOT_WALKED = {
     # downloads (JSON, CSV, XLSX), checked in test_downloads.py and the workspace tests
     "workspace:contact_export", "workspace:my_data_export",
     "web:clusters_download", "web:organizations_download", "search:download",
+    "events:register", "events:cancel", "events:accept", "events:action",
+    # iCal feeds and the attendance list (CSV, XLSX), checked in tests/events
+    "events:ical", "events:cluster_ical", "events:highland_ical", "events:registrants_download",
 }  # fmt: skip
-NAMESPACES = ("web", "search", "marketplace", "workspace", "accounts")
+NAMESPACES = ("web", "search", "marketplace", "workspace", "accounts", "events")
 pytestmark = pytest.mark.django_db
 
 

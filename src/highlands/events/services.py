@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from ..accounts.predicates import represents_organization
 from ..audit.services import audit_record
@@ -61,43 +61,61 @@ OFFER_HOURS_MAX = 24 * 14
 REMINDER_BEFORE = timedelta(hours=24)
 TICKET_SALT = "highlands.events.ticket"
 
-ORGANISE_DENIED = "You may not organise events for this cluster."
-CITY_DENIED = "Only the city office organises events of a highland or of the city office."
-MANAGE_DENIED = "You may not manage this event."
-NO_ORGANISER = "An event needs an organiser: a cluster, a highland or the city office."
-NO_TITLE = "An event needs a title in English or Polish."
-ENDS_BEFORE_START = "The event ends before it starts."
-STARTS_IN_PAST = "The event cannot start in the past."
-BAD_CAPACITY = "The capacity must be a whole number from 1 to {limit}."
-CAPACITY_BELOW_SEATS = (
+ORGANISE_DENIED = gettext_noop("You may not organise events for this cluster.")
+CITY_DENIED = gettext_noop(
+    "Only the city office organises events of a highland or of the city office."
+)
+MANAGE_DENIED = gettext_noop("You may not manage this event.")
+NO_ORGANISER = gettext_noop(
+    "An event needs an organiser: a cluster, a highland or the city office."
+)
+NO_TITLE = gettext_noop("An event needs a title in English or Polish.")
+ENDS_BEFORE_START = gettext_noop("The event ends before it starts.")
+STARTS_IN_PAST = gettext_noop("The event cannot start in the past.")
+BAD_CAPACITY = gettext_noop("The capacity must be a whole number from 1 to {limit}.")
+CAPACITY_BELOW_SEATS = gettext_noop(
     "The capacity ({capacity}) cannot be lower than the {taken} seats already taken."
 )
-WINDOW_ORDER = "Registration must open before it closes."
-WINDOW_AFTER_START = "Registration must close before the event ends."
-BAD_URL = "The online link must start with https:// or http://."
-BAD_INVITEE = "'{value}' in the invitation list is not an e-mail address."
-ALREADY_PUBLISHED = "This event is already published."
-ALREADY_CANCELLED = "This event is already cancelled."
-NOT_EDITABLE = "A {status} event cannot be changed."
-NOT_IN_AUDIENCE = "This event is not open to you: {audience}."
-NOT_OPEN = "This event is not open for registration (it is {status})."
-EVENT_CANCELLED = "This event is cancelled."
-EVENT_PAST = "This event has already started; registration is closed."
-WINDOW_NOT_OPEN = "Registration opens on {when}."
-WINDOW_CLOSED = "Registration closed on {when}."
-DUPLICATE = "You are already registered for this event."
-NOT_YOUR_ORGANIZATION = "You may only register on behalf of an organisation you represent."
-ORGANIZATION_LIMIT = "{organization} has already registered its {limit} people for this event."
-WRONG_ANSWERS = "This event asks {count} questions; {given} answers were given."
-ALREADY_CANCELLED_REGISTRATION = "This registration is already cancelled."
-CANCEL_DENIED = "You may only cancel your own registration."
-CANCEL_DEADLINE = "The cancellation deadline ({when}) has passed; please contact the organiser."
-NO_OFFER = "There is no seat offered to you for this event."
-OFFER_EXPIRED = "The offered seat expired on {when}."
-TICKET_FORGED = "This ticket code is not valid (forged or damaged)."
-TICKET_OTHER_EVENT = "This ticket is for another event."
-TICKET_NOT_CONFIRMED = "This ticket's registration is not confirmed ({status})."
-CHECKIN_DENIED = "Only the organisers check people in."
+WINDOW_ORDER = gettext_noop("Registration must open before it closes.")
+WINDOW_AFTER_START = gettext_noop("Registration must close before the event ends.")
+BAD_URL = gettext_noop("The online link must start with https:// or http://.")
+BAD_INVITEE = gettext_noop("'{value}' in the invitation list is not an e-mail address.")
+ALREADY_PUBLISHED = gettext_noop("This event is already published.")
+ALREADY_CANCELLED = gettext_noop("This event is already cancelled.")
+NOT_EDITABLE = gettext_noop("A {status} event cannot be changed.")
+NOT_IN_AUDIENCE = gettext_noop("This event is not open to you: {audience}.")
+NOT_OPEN = gettext_noop("This event is not open for registration (it is {status}).")
+EVENT_CANCELLED = gettext_noop("This event is cancelled.")
+EVENT_PAST = gettext_noop("This event has already started; registration is closed.")
+WINDOW_NOT_OPEN = gettext_noop("Registration opens on {when}.")
+WINDOW_CLOSED = gettext_noop("Registration closed on {when}.")
+DUPLICATE = gettext_noop("You are already registered for this event.")
+NOT_YOUR_ORGANIZATION = gettext_noop(
+    "You may only register on behalf of an organisation you represent."
+)
+ORGANIZATION_LIMIT = gettext_noop(
+    "{organization} has already registered its {limit} people for this event."
+)
+WRONG_ANSWERS = gettext_noop("This event asks {count} questions; {given} answers were given.")
+ALREADY_CANCELLED_REGISTRATION = gettext_noop("This registration is already cancelled.")
+CANCEL_DENIED = gettext_noop("You may only cancel your own registration.")
+CANCEL_DEADLINE = gettext_noop(
+    "The cancellation deadline ({when}) has passed; please contact the organiser."
+)
+NO_OFFER = gettext_noop("There is no seat offered to you for this event.")
+OFFER_EXPIRED = gettext_noop("The offered seat expired on {when}.")
+TICKET_FORGED = gettext_noop("This ticket code is not valid (forged or damaged).")
+TICKET_OTHER_EVENT = gettext_noop("This ticket is for another event.")
+TICKET_NOT_CONFIRMED = gettext_noop("This ticket's registration is not confirmed ({status}).")
+CHECKIN_DENIED = gettext_noop("Only the organisers check people in.")
+NOT_A_TIME = gettext_noop("The {field} must be a date and time.")
+BAD_ORGANIZATION_LIMIT = gettext_noop(
+    "The per-organisation limit must be a whole number from 1 to the capacity."
+)
+BAD_OFFER_HOURS = gettext_noop("The time to accept an offered seat must be 0 to {limit} hours.")
+NO_TIMES = gettext_noop("An event needs a start and an end.")
+NO_SUCH_EVENT = gettext_noop("No such event.")
+SIGN_IN = gettext_noop("Sign in to register.")
 
 EVENT_LOG_FIELDS = [
     "kind",
@@ -134,7 +152,7 @@ def _aware(value: datetime | None, field: str) -> datetime | None:
     if value is None:
         return None
     if not isinstance(value, datetime):
-        raise ApplicationError(f"The {field} must be a date and time.", code="invalid")
+        raise ApplicationError(NOT_A_TIME.format(field=field), code="invalid")
     if timezone.is_naive(value):  # a time typed in a form: Europe/Warsaw
         value = timezone.make_aware(value)
     return value
@@ -196,16 +214,10 @@ def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         raise ApplicationError(BAD_CAPACITY.format(limit=CAPACITY_MAX), code="invalid")
     limit = out.get("per_organization_limit")
     if limit is not None and (not isinstance(limit, int) or not 1 <= limit <= CAPACITY_MAX):
-        raise ApplicationError(
-            "The per-organisation limit must be a whole number from 1 to the capacity.",
-            code="invalid",
-        )
+        raise ApplicationError(BAD_ORGANIZATION_LIMIT, code="invalid")
     hours = out.get("offer_hours") or 0
     if not isinstance(hours, int) or not 0 <= hours <= OFFER_HOURS_MAX:
-        raise ApplicationError(
-            f"The time to accept an offered seat must be 0 to {OFFER_HOURS_MAX} hours.",
-            code="invalid",
-        )
+        raise ApplicationError(BAD_OFFER_HOURS.format(limit=OFFER_HOURS_MAX), code="invalid")
     out["offer_hours"] = hours
     for name in (
         "starts_at",
@@ -216,7 +228,7 @@ def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
     ):
         out[name] = _aware(out.get(name), name.replace("_", " "))
     if out["starts_at"] is None or out["ends_at"] is None:
-        raise ApplicationError("An event needs a start and an end.", code="required")
+        raise ApplicationError(NO_TIMES, code="required")
     if out["ends_at"] <= out["starts_at"]:
         raise ApplicationError(ENDS_BEFORE_START, code="invalid")
     if creating and out["starts_at"] < timezone.now():
@@ -396,7 +408,7 @@ def _lock_event(pk: int) -> Event:
     the database's write lock. Either way every seat count read after this is current.
     """
     if not Event.objects.filter(pk=pk).update(sequence=F("sequence") + 1):
-        raise ApplicationError("No such event.", code="not_found")
+        raise ApplicationError(NO_SUCH_EVENT, code="not_found")
     return Event.objects.select_for_update().get(pk=pk)
 
 
@@ -441,7 +453,7 @@ def registration_create(
     """Register the actor (on behalf of an organisation they represent): a seat if one is
     free, else the end of the waiting list. One active registration per person and event."""
     if not getattr(actor, "is_authenticated", False):
-        raise PermissionDeniedError("Sign in to register.")
+        raise PermissionDeniedError(SIGN_IN)
     if not actor.has_perm("events.register", event):
         raise PermissionDeniedError(NOT_IN_AUDIENCE.format(audience=_audience_label(event)))
     if organization is not None and not represents_organization(actor, organization):

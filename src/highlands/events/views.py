@@ -103,6 +103,13 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "form": form,
         "events": events,
         "past": data.get("when") == "past" and not month,
+        "can_create": bool(
+            request.user.is_authenticated
+            and (
+                request.user.has_perm("events.organise_for_city")
+                or request.user.coordinated.exists()
+            )  # type: ignore[union-attr]
+        ),
         "filtered": any(data.get(k) for k in ("kind", "cluster", "highland", "language", "month")),
         **_month(month),
     }
@@ -188,6 +195,7 @@ def _detail_context(request: HttpRequest, event: Event) -> dict[str, Any]:
         "seats_left": max(event.capacity - event.seats_taken, 0),  # type: ignore[attr-defined]
         "can_manage": user.has_perm("events.manage_event", event),
         "jsonld": _jsonld(request, event),
+        "description": localized(event, "description"),
         "in_audience": user.is_authenticated and user.has_perm("events.register", event),
     }
 

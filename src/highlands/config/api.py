@@ -13,6 +13,7 @@ from ..accounts.api import router as accounts_router
 from ..apikit.errors import install_error_handlers
 from ..ecosystem.api import ROUTERS as REGISTRY_ROUTERS
 from ..ecosystem.api_write import router as manage_router
+from ..events.api import router as events_router
 from ..marketplace.api import router as marketplace_router
 from ..ops.api import router as ops_router
 from ..search.api import router as search_router
@@ -36,3 +37,4 @@ api.add_router("/manage", manage_router)
 api.add_router("/manage", accounts_router)
 api.add_router("/search", search_router)
 api.add_router("/marketplace", marketplace_router)
+api.add_router("/events", events_router)

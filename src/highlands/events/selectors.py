@@ -73,9 +73,10 @@ def event_list(
     qs = events_visible_to(user)
     if month is not None:
         start = timezone.make_aware(datetime.combine(month.replace(day=1), time.min))
-        end_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
-        end = timezone.make_aware(datetime.combine(end_month, time.min))
-        qs = qs.filter(starts_at__gte=start, starts_at__lt=end).order_by("starts_at", "pk")
+        qs = qs.filter(starts_at__gte=start).order_by("starts_at", "pk")
+        if month < date(9999, 12, 1):  # the last month of the calendar has no next one
+            end_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+            qs = qs.filter(starts_at__lt=timezone.make_aware(datetime.combine(end_month, time.min)))
     elif when == "past":
         qs = qs.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
     else:

@@ -60,6 +60,7 @@ CAPACITY_MAX = 100000
 OFFER_HOURS_MAX = 24 * 14
 REMINDER_BEFORE = timedelta(hours=24)
 TICKET_SALT = "highlands.events.ticket"
+YEAR_MIN, YEAR_MAX = 2000, 2200
 
 ORGANISE_DENIED = gettext_noop("You may not organise events for this cluster.")
 CITY_DENIED = gettext_noop(
@@ -115,6 +116,7 @@ BAD_ORGANIZATION_LIMIT = gettext_noop(
 BAD_OFFER_HOURS = gettext_noop("The time to accept an offered seat must be 0 to {limit} hours.")
 NO_TIMES = gettext_noop("An event needs a start and an end.")
 NO_SUCH_EVENT = gettext_noop("No such event.")
+BAD_YEAR = gettext_noop("The {field} must be in the years {low} to {high}.")
 SIGN_IN = gettext_noop("Sign in to register.")
 
 EVENT_LOG_FIELDS = [
@@ -153,6 +155,10 @@ def _aware(value: datetime | None, field: str) -> datetime | None:
         return None
     if not isinstance(value, datetime):
         raise ApplicationError(NOT_A_TIME.format(field=field), code="invalid")
+    if not YEAR_MIN <= value.year <= YEAR_MAX:  # checked before any time-zone arithmetic
+        raise ApplicationError(
+            BAD_YEAR.format(field=field, low=YEAR_MIN, high=YEAR_MAX), code="invalid"
+        )
     if timezone.is_naive(value):  # a time typed in a form: Europe/Warsaw
         value = timezone.make_aware(value)
     return value

@@ -8,7 +8,7 @@ workspace, in the same layer, import no app): they link here by URL name only.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import segno
@@ -74,9 +74,12 @@ def _month(value: date | None) -> dict[str, Any]:
     if value is None:
         return {}
     first = value.replace(day=1)
-    previous = (first.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
-    following = (first.replace(day=28) + timezone.timedelta(days=4)).replace(day=1)
-    return {"month": first, "previous": previous, "following": following}
+    context: dict[str, Any] = {"month": first}
+    if first > date(1, 1, 1):
+        context["previous"] = (first - timedelta(days=1)).replace(day=1)
+    if first < date(9999, 12, 1):
+        context["following"] = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return context
 
 
 @require_safe

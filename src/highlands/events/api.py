@@ -215,10 +215,10 @@ class EventChangeIn(StrictIn):
 
 
 class EventIn(EventChangeIn):
-    kind: str = Field(max_length=40)  # type: ignore[assignment]
-    starts_at: DateTime  # type: ignore[assignment]
-    ends_at: DateTime  # type: ignore[assignment]
-    capacity: Capacity  # type: ignore[assignment]
+    kind: str = Field(max_length=40)
+    starts_at: DateTime
+    ends_at: DateTime
+    capacity: Capacity
     clusters: list[Slug] = Field([], max_length=20)
     highland: Slug | None = None
     city_office: bool = False

@@ -218,8 +218,8 @@ def _clean(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
         or not 1 <= capacity <= CAPACITY_MAX
     ):
         raise ApplicationError(BAD_CAPACITY.format(limit=CAPACITY_MAX), code="invalid")
-    limit = out.get("per_organization_limit")
-    if limit is not None and (not isinstance(limit, int) or not 1 <= limit <= CAPACITY_MAX):
+    per_org = out.get("per_organization_limit")
+    if per_org is not None and (not isinstance(per_org, int) or not 1 <= per_org <= CAPACITY_MAX):
         raise ApplicationError(BAD_ORGANIZATION_LIMIT, code="invalid")
     hours = out.get("offer_hours") or 0
     if not isinstance(hours, int) or not 0 <= hours <= OFFER_HOURS_MAX:

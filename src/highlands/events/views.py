@@ -111,7 +111,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             and (
                 request.user.has_perm("events.organise_for_city")
                 or request.user.coordinated.exists()
-            )  # type: ignore[union-attr]
+            )
         ),
         "filtered": any(data.get(k) for k in ("kind", "cluster", "highland", "language", "month")),
         **_month(month),
@@ -125,9 +125,11 @@ def _qr_svg(code: str) -> str:
 
 
 def _jsonld(request: HttpRequest, event: Event) -> dict[str, Any]:
-    status = {
-        EventStatus.CANCELLED: "https://schema.org/EventCancelled",
-    }.get(event.status, "https://schema.org/EventScheduled")
+    status = (
+        "https://schema.org/EventCancelled"
+        if event.status == EventStatus.CANCELLED
+        else "https://schema.org/EventScheduled"
+    )
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",

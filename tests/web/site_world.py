@@ -30,6 +30,7 @@ class Site:
     invitation_token: str
     proper_names: set[str] = field(default_factory=set)
     event_pk: int = 0  # an event of the metal cluster: the visitor has a seat, the rep waits
+    certificate_token: str = ""  # the visitor was checked in: their certificate's link
 
 
 def build_site() -> Site:
@@ -40,6 +41,7 @@ def build_site() -> Site:
     from highlands.ecosystem import selectors
     from highlands.ecosystem import services as registry
     from highlands.ecosystem.models import Cluster, Highland, Organization, SourceDocument
+    from highlands.events import certificates
     from highlands.events import services as events
     from highlands.events.demo import demo_load as events_demo_load
     from highlands.ingest.services import profile_document_import
@@ -112,7 +114,8 @@ def build_site() -> Site:
         questions=["Stanowisko?"],
         publish=True,
     )
-    events.registration_create(actor=users["visitor"], event=event, answers=["Operator"])
+    seat = events.registration_create(actor=users["visitor"], event=event, answers=["Operator"])
+    events.checkin(actor=users["coordinator"], event=event, code=events.ticket_code(seat))
     events.registration_create(actor=users["representative"], event=event, answers=["Szef"])
 
     names: set[str] = set()
@@ -135,6 +138,7 @@ def build_site() -> Site:
         invitation_token=token,
         proper_names={n for n in names if n},
         event_pk=event.pk,
+        certificate_token=certificates.token(seat),
     )
 
 
@@ -175,6 +179,7 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("events:detail", args=[site.event_pk]),
         reverse("events:cluster", args=[METAL]),
         reverse("events:cluster", args=["industrial-upland-cluster"]),
+        reverse("events:certificate_verify", args=[site.certificate_token]),
         "/no-such-page/",
     ]
     if role == "anonymous":

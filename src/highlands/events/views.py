@@ -26,11 +26,12 @@ from ..ecosystem import selectors as registry
 from ..ecosystem.localization import cluster_name, current_language, localized
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..text.spreadsheet import download_response
-from . import forms, ical, selectors, services
+from . import certificates, forms, ical, selectors, services
 from .models import Event, EventStatus, RegistrationStatus
 
 PAGE_SIZE = 200
 MANAGE_DENIED = "You may not manage this event."
+NO_CERTIFICATE = "There is no certificate for you at this event (it is given after check-in)."
 
 # The services' refusals, matched back to their templates so they read in the UI language.
 _TEMPLATES = [
@@ -201,6 +202,7 @@ def _detail_context(request: HttpRequest, event: Event) -> dict[str, Any]:
         "can_manage": user.has_perm("events.manage_event", event),
         "jsonld": _jsonld(request, event),
         "description": localized(event, "description"),
+        "certificate": bool(registration and certificates.eligible(registration)),
         "in_audience": user.is_authenticated and user.has_perm("events.register", event),
     }
 
@@ -567,5 +569,40 @@ def event_checkin(request: HttpRequest, pk: int) -> HttpResponse:
             "registrations": registrations,
             "checked_in": sum(1 for r in registrations if r.checked_in_at),
             "q": q,
+        },
+    )
+
+
+# -- certificates of attendance
+
+
+@login_required
+@require_safe
+def certificate_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed-in attendee's certificate (PDF in the page's language)."""
+    event = selectors.event_get(user=request.user, pk=pk)
+    registration = selectors.registration_of(user=request.user, event=event)
+    if registration is None or not certificates.eligible(registration):
+        raise NotFoundError(NO_CERTIFICATE)
+    verify_url = request.build_absolute_uri(
+        reverse("events:certificate_verify", args=[certificates.token(registration)])
+    )
+    body = certificates.pdf(registration, language=current_language(), verify_url=verify_url)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{event.pk}.pdf"'
+    return response
+
+
+@require_safe
+def certificate_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """Anyone with the link confirms that a certificate is genuine."""
+    registration = certificates.verify(token)
+    return render(
+        request,
+        "events/certificate.html",
+        {
+            "registration": registration,
+            "event": registration.event,
+            "name": certificates.attendee_name(registration),
         },
     )

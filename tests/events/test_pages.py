@@ -187,3 +187,20 @@ def test_cluster_page_links_to_its_events(client, world, event_factory):
     )
     body = client.get(f"/events/clusters/{cluster.slug}/").content.decode()
     assert "Lean management training" in body
+
+
+def test_personal_feed_lists_ones_events_behind_an_unguessable_address(
+    client, people, event_factory
+):
+    import re
+
+    mine = event_factory()
+    event_factory(title="Someone else's", title_pl="")
+    services.registration_create(actor=people[0], event=mine)
+    client.force_login(people[0])
+    page = client.get("/events/mine/").content.decode()
+    feed = re.search(r'value="http://testserver(/events/feeds/[^"]+)"', page).group(1)
+    client.logout()
+    cal = icalendar.Calendar.from_ical(client.get(feed).content)
+    assert [str(v["summary"]) for v in cal.walk("VEVENT")] == ["Lean management training"]
+    assert client.get(feed.replace("/calendar.ics", "x/calendar.ics")).status_code == 404

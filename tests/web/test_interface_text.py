@@ -33,7 +33,7 @@ NOT_WALKED = {
     "events:register", "events:cancel", "events:accept", "events:action",
     # iCal feeds and the attendance list (CSV, XLSX), checked in tests/events
     "events:ical", "events:cluster_ical", "events:highland_ical", "events:registrants_download",
-    "events:certificate",  # a PDF
+    "events:certificate", "events:personal_ical",  # a PDF; a calendar feed
 }  # fmt: skip
 NAMESPACES = ("web", "search", "marketplace", "workspace", "accounts", "events")
 pytestmark = pytest.mark.django_db

@@ -197,3 +197,16 @@ def registrant_rows(event: Event) -> list[dict[str, Any]]:
             row[question] = r.answers[i] if i < len(r.answers) else ""
         rows.append(row)
     return rows
+
+
+def events_of_person(*, user: Any) -> QuerySet[Event]:
+    """The public events a person holds a seat at or waits for (their personal feed)."""
+    return (
+        Event.objects.filter(
+            status__in=PUBLIC_STATUSES,
+            registrations__user=user,
+            registrations__status__in=ACTIVE_STATUSES,
+        )
+        .distinct()
+        .order_by("starts_at", "pk")
+    )

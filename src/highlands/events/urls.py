@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/checkin/", views.event_checkin, name="checkin"),
     path("<int:pk>/certificate.pdf", views.certificate_download, name="certificate"),
     path("certificates/<str:token>/", views.certificate_verify, name="certificate_verify"),
+    path("feeds/<str:token>/calendar.ics", views.personal_ical, name="personal_ical"),
     path("clusters/<slug:slug>/", views.cluster_events, name="cluster"),
     path("clusters/<slug:slug>/calendar.ics", views.cluster_ical, name="cluster_ical"),
     path("highlands/<slug:slug>/calendar.ics", views.highland_ical, name="highland_ical"),

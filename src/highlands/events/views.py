@@ -13,7 +13,9 @@ from typing import Any
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -279,11 +281,36 @@ def offer_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("events:detail", pk=event.pk)
 
 
+FEED_SALT = "highlands.events.personal-feed"
+
+
+def personal_feed_token(user: Any) -> str:
+    """An unguessable, stable token naming the person's feed (their id, signed)."""
+    return signing.dumps(user.pk, salt=FEED_SALT)
+
+
 @login_required
 @require_safe
 def my_registrations(request: HttpRequest) -> HttpResponse:
     rows = [(r, selectors.waiting_place(r)) for r in selectors.registrations_of(user=request.user)]
-    return render(request, "events/mine.html", {"rows": rows})
+    feed = request.build_absolute_uri(
+        reverse("events:personal_ical", args=[personal_feed_token(request.user)])
+    )
+    return render(request, "events/mine.html", {"rows": rows, "feed": feed})
+
+
+@require_safe
+def personal_ical(request: HttpRequest, token: str) -> HttpResponse:
+    """A person's events as a feed a calendar app subscribes to without signing in."""
+    try:
+        pk = signing.loads(token[:200], salt=FEED_SALT)
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    user = get_user_model().objects.filter(pk=pk, is_active=True).first()
+    if user is None:
+        raise Http404
+    events = list(selectors.events_of_person(user=user))
+    return _ical_response(events, _("My events"), "my-events.ics")
 
 
 def _ical_response(events: list[Event], name: str, filename: str) -> HttpResponse:

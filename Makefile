@@ -30,6 +30,7 @@ run: install
 	$(BIN)/highlands migrate --noinput -v0
 	$(BIN)/highlands import $(SEED)
 	$(BIN)/highlands marketplace-demo
+	$(BIN)/highlands events-demo
 	$(BIN)/highlands collectstatic --noinput -v0
 	$(MAKE) --no-print-directory serve
 

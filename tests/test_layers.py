@@ -30,7 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ecosystem",),  # the registry
     ("accounts",),  # people, roles and personal data over the registry
     ("analytics",),  # dashboard, network, reports, open data; apps register their metrics
-    ("funding", "ingest", "marketplace", "meetings", "ops", "workspace", "web"),  # apps
+    ("events", "funding", "ingest", "marketplace", "meetings", "ops", "workspace", "web"),  # apps
     ("config", "__main__"),  # settings, URLs, the one API: assembles everything
 )
 

@@ -10,10 +10,11 @@ every page the URL configuration has, so a new page cannot be forgotten by these
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 METAL = "eastern-metal-processing-cluster"
 WKTIR = "voivodeship-club-of-technology-and-rationalization"  # posts the metal demo profiles
@@ -32,6 +33,8 @@ class Site:
     call_slug: str = ""  # a demo funding call
     application_pk: int = 0  # the partner university's application to the metal cluster
     proper_names: set[str] = field(default_factory=set)
+    event_pk: int = 0  # an event of the metal cluster: the visitor has a seat, the rep waits
+    certificate_token: str = ""  # the visitor was checked in: their certificate's link
 
 
 def build_site() -> Site:
@@ -42,6 +45,9 @@ def build_site() -> Site:
     from highlands.ecosystem import selectors
     from highlands.ecosystem import services as registry
     from highlands.ecosystem.models import Cluster, Highland, Organization, SourceDocument
+    from highlands.events import certificates
+    from highlands.events import services as events
+    from highlands.events.demo import demo_load as events_demo_load
     from highlands.funding import services as funding
     from highlands.funding.demo import demo_load as funding_demo_load
     from highlands.funding.models import FundingCall
@@ -56,6 +62,7 @@ def build_site() -> Site:
 
     profile_document_import(source=read_source(SEED_PATH))
     demo_load()
+    events_demo_load()
     rebuild()
     metal = selectors.cluster_get(slug=METAL)
     wktir = selectors.organization_get(slug=WKTIR)
@@ -146,6 +153,24 @@ def build_site() -> Site:
         registry.highland_cluster_assign(
             actor=users["city_admin"], highland=Highland.objects.get(slug="it"), cluster=unassigned
         )
+    start = timezone.now() + timedelta(days=14)
+    event = events.event_create(
+        actor=users["coordinator"],
+        clusters=[metal],
+        kind="training",
+        title="",
+        title_pl="Szkolenie z obróbki CNC",
+        description_pl="Praktyczne szkolenie dla pracowników firm członkowskich.",
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+        venue="Lublin",
+        capacity=1,
+        questions=["Stanowisko?"],
+        publish=True,
+    )
+    seat = events.registration_create(actor=users["visitor"], event=event, answers=["Operator"])
+    events.checkin(actor=users["coordinator"], event=event, code=events.ticket_code(seat))
+    events.registration_create(actor=users["representative"], event=event, answers=["Szef"])
 
     names: set[str] = set()
     for org in Organization.objects.prefetch_related("aliases"):
@@ -171,6 +196,8 @@ def build_site() -> Site:
         call_slug=call_slug,
         application_pk=application.pk,
         proper_names={n for n in names if n},
+        event_pk=event.pk,
+        certificate_token=certificates.token(seat),
     )
 
 
@@ -217,6 +244,13 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("analytics:report_scope", args=["cluster", "industrial-upland-cluster"]),
         reverse("analytics:report_scope", args=["highland", "automotive-and-machine"]),
         reverse("analytics:open_data"),
+        reverse("events:calendar"),
+        reverse("events:calendar") + "?when=past",
+        reverse("events:calendar") + "?kind=training&month=nie",  # an invalid filter
+        reverse("events:detail", args=[site.event_pk]),
+        reverse("events:cluster", args=[METAL]),
+        reverse("events:cluster", args=["industrial-upland-cluster"]),
+        reverse("events:certificate_verify", args=[site.certificate_token]),
         "/no-such-page/",
     ]
     if role == "anonymous":
@@ -236,6 +270,9 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("marketplace:profile_create"),  # refused (403) unless one represents
         reverse("funding:organization", args=[WKTIR]),  # refused (403) but to its keepers
         reverse("funding:application", args=[site.application_pk]),  # 404 but to its sides
+        reverse("events:mine"),
+        reverse("events:manage"),
+        reverse("events:create"),  # refused (403) unless one coordinates or is the city
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("account_logout"),
@@ -278,6 +315,10 @@ def _pages_for(role: str, site: Site) -> list[str]:
             reverse("marketplace:cluster_activity", args=[METAL]),
             reverse("funding:applications", args=[METAL]),
             reverse("funding:rules", args=[METAL]),
+            reverse("events:edit", args=[site.event_pk]),
+            reverse("events:registrants", args=[site.event_pk]),
+            reverse("events:checkin", args=[site.event_pk]),
+            reverse("events:checkin", args=[site.event_pk]) + "?q=visitor",
             reverse("workspace:organization_edit", args=[WKTIR]),  # refused: not its own
         ]
     if role == "city_admin":

@@ -35,8 +35,21 @@ NOT_WALKED = {
     "web:clusters_download", "web:organizations_download", "search:download",
     "analytics:table_download", "analytics:network_download", "analytics:dataset_download",
     "funding:calendar",  # iCalendar, checked in tests/funding/test_pages.py
+    "events:register", "events:cancel", "events:accept", "events:action",
+    # iCal feeds and the attendance list (CSV, XLSX), checked in tests/events
+    "events:ical", "events:cluster_ical", "events:highland_ical", "events:registrants_download",
+    "events:certificate", "events:personal_ical",  # a PDF; a calendar feed
 }  # fmt: skip
-NAMESPACES = ("web", "search", "marketplace", "workspace", "accounts", "analytics", "funding")
+NAMESPACES = (
+    "web",
+    "search",
+    "marketplace",
+    "workspace",
+    "accounts",
+    "analytics",
+    "funding",
+    "events",
+)
 pytestmark = pytest.mark.django_db
 
 

@@ -10,7 +10,7 @@ never carry a NUL byte (PostgreSQL refuses it in text).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BeforeValidator, Field, StringConstraints
@@ -33,6 +33,7 @@ WholeNumber = BeforeValidator(_whole_number)
 
 # A date in a JSON body is ISO 8601 text, also under ``StrictIn``'s strict types.
 Date = Annotated[date, Field(strict=False)]
+DateTime = Annotated[datetime, Field(strict=False)]  # ISO 8601; a time without a zone is Warsaw's
 Id = Annotated[int, Field(ge=1, le=MAX_BIGINT), WholeNumber]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT), WholeNumber]
 Year = Annotated[int, Field(ge=0, le=9999), WholeNumber]

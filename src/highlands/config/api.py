@@ -14,6 +14,7 @@ from ..analytics.api import router as analytics_router
 from ..apikit.errors import install_error_handlers
 from ..ecosystem.api import ROUTERS as REGISTRY_ROUTERS
 from ..ecosystem.api_write import router as manage_router
+from ..events.api import router as events_router
 from ..funding.api import router as funding_router
 from ..marketplace.api import router as marketplace_router
 from ..ops.api import router as ops_router
@@ -40,3 +41,4 @@ api.add_router("/search", search_router)
 api.add_router("/marketplace", marketplace_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/funding", funding_router)
+api.add_router("/events", events_router)

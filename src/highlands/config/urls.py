@@ -29,6 +29,7 @@ urlpatterns = [
         path("marketplace/", include("highlands.marketplace.urls")),
         path("analytics/", include("highlands.analytics.urls")),
         path("funding/", include("highlands.funding.urls")),
+        path("events/", include("highlands.events.urls")),
         path("", include("highlands.web.urls")),
         prefix_default_language=False,
     ),

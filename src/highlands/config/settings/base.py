@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "highlands.meetings",
     "highlands.analytics",
     "highlands.funding",
+    "highlands.events",
 ]
 
 MIDDLEWARE = [

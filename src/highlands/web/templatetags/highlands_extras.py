@@ -127,7 +127,7 @@ def nav_section(context: template.Context) -> str:
         return ""
     if match.url_name and match.url_name.startswith("account_"):
         return "account"
-    if match.namespace in ("search", "marketplace", "workspace", "analytics", "funding"):
+    if match.namespace in ("search", "marketplace", "workspace", "analytics", "funding", "events"):
         return match.namespace
     return _SECTIONS.get(match.view_name, "")
 

@@ -116,9 +116,9 @@ def by_id(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
     query, where reading ``obj.source`` would load the related row."""
     result = {}
     for name, value in values.items():
-        field = model._meta.get_field(name)
-        if field.many_to_one and field.attname != name:
-            result[field.attname] = value.pk if isinstance(value, Model) else value
+        attname = getattr(model._meta.get_field(name), "attname", name)
+        if attname != name:  # a foreign key given as its object (or None)
+            result[attname] = value.pk if isinstance(value, Model) else value
         else:
             result[name] = value
     return result

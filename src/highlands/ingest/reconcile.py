@@ -18,15 +18,16 @@ A wrong merge is far worse than a question, so ``match`` needs names that agree 
 nearly with an independent signal agreeing, no conflict, and a clear lead over the runner-up.
 ``new`` needs every candidate to be far off.  Everything else is ``review``.
 
-**Distinct names are new**: two names that each have a *distinctive* concept (not generic,
-not a place, not a form) the other has nothing like — not the same concept, not a related
-one, not a typo of it — where at least one of those is a *name word* (a word the glossary
-does not know: a surname, a brand), name two different things ("Zakład Metalowy
+**Distinct names are new**: two names that share a *name word* (a word the glossary does not
+know: a surname, a brand) and each have a *distinctive* concept (not generic, not a place,
+not a form) the other has nothing like — not the same concept, not a related one, not a
+typo of it — at least one of them a name word, name two different things ("Zakład Metalowy
 Nowak-Kowalski" and "Zakład Metalowy Nowak-Wójcik"), however many words they share; their
 name score is capped at ``DISTINCT_NAMES``, below ``NEW_BELOW``.  A name whose distinctive
 concepts are all found in the other (a shorter or a longer form of it) stays a question, and
 so do names that differ only in domain words ("eco-energy" and "renewable energy" may be
-one cluster).
+one cluster) or share no name word at all ("Polish Precision Farming Cluster" and "Polish
+Precision Agriculture Cluster": "farming" may be a word the glossary lacks).
 
 **Blocking**: a row is scored only against the known entities that could score at least
 ``NEW_BELOW``, i.e. that are not distinct from it: those with the same normalised key or the
@@ -35,7 +36,9 @@ one or a typo of it); those whose distinctive concepts are all among the row's; 
 with the same name words (the names may then differ in domain words only).  Indexes of
 keys, concepts and signatures make that a few set intersections per row, however many
 entities are known.  Clusters, few, are also blocked broadly: every cluster sharing a
-concept, a concept's first letters or a coordinator is scored.
+concept, a concept's first letters or a coordinator is scored.  Organisations are not: one
+sharing no name word with the row and holding only some of its distinctive concepts is not
+a candidate, though its name might score a question.
 """
 
 from __future__ import annotations
@@ -148,14 +151,14 @@ def _best_partner(concept: str, others: frozenset[str]) -> float:
 
 
 def distinct_names(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Each side has a distinctive concept with no partner on the other side, and one of
-    those is a name word (two names differing only in domain words may still be one)."""
+    """The names share a name word, each has a distinctive concept with no partner on the
+    other side, and one of those is a name word (see the module's notes)."""
     # A word both names share is paired with itself, so it is no one else's typo partner
     # ("Piotrowski" is not a typo of the "Ostrowski" both names hold).
     rest_a, rest_b = a - b, b - a
     only_a = {c for c in distinctive(rest_a) if _best_partner(c, rest_b) == 0.0}
     only_b = {c for c in distinctive(rest_b) if _best_partner(c, rest_a) == 0.0}
-    if not only_a or not only_b:
+    if not only_a or not only_b or not name_words(a & b):
         return False
     return any(c not in GLOSSARY_CONCEPTS for c in only_a | only_b)
 

@@ -65,7 +65,7 @@ ROLES = ["przedsiębiorstwo", "IOB", "uczelnia", "NGO"]
 
 def synthetic_names(count: int, seed: int = 7) -> list[str]:
     """Distinct organisations that share words: a trade, two surnames, a legal form."""
-    rng = random.Random(seed)  # noqa: S311 — test data, not secrets
+    rng = random.Random(seed)
     combos = [(p, a, b) for p in PREFIXES for a in SURNAMES for b in SURNAMES if a < b]
     if count > len(combos):
         raise SystemExit(f"at most {len(combos)} distinct names")
@@ -74,7 +74,7 @@ def synthetic_names(count: int, seed: int = 7) -> list[str]:
 
 
 def member_list(path: Path, count: int) -> Path:
-    rng = random.Random(3)  # noqa: S311 — test data, not secrets
+    rng = random.Random(3)
     lines = ["nazwa;miasto;rola;strona www;opis;klaster"]
     for n, name in enumerate(synthetic_names(count)):
         lines.append(
@@ -176,8 +176,7 @@ def main() -> None:
     django.setup()
     rate = review_rate(args.names)
     print(
-        f"review rate on {args.names} synthetic names: "
-        f"{rate['review'] / args.names:.1%} ({rate})"
+        f"review rate on {args.names} synthetic names: {rate['review'] / args.names:.1%} ({rate})"
     )
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
@@ -188,11 +187,9 @@ def main() -> None:
             for _ in range(args.repeat):
                 db = directory / "run.sqlite3"
                 shutil.copy(template, db)
+                worker = [sys.executable, __file__, "--worker", "--src", str(args.src)]
                 out = subprocess.run(  # noqa: S603
-                    [
-                        sys.executable, __file__, "--worker", "--src", str(args.src),
-                        "--db", str(db), "--file", str(path),
-                    ],  # fmt: skip
+                    [*worker, "--db", str(db), "--file", str(path)],
                     capture_output=True,
                     text=True,
                     check=True,

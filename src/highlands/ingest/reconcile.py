@@ -19,15 +19,16 @@ A wrong merge is far worse than a question, so ``match`` needs names that agree 
 nearly with an independent signal agreeing, no conflict, and a clear lead over the runner-up.
 ``new`` needs every candidate to be far off.  Everything else is ``review``.
 
-**Distinct names are new**: two names that each have a *distinctive* concept (not generic,
-not a place, not a form) the other has nothing like — not the same concept, not a related
-one, not a typo of it — where at least one of those is a *name word* (a word the glossary
-does not know: a surname, a brand), name two different things ("Zakład Metalowy
+**Distinct names are new**: two names that share a *name word* (a word the glossary does not
+know: a surname, a brand) and each have a *distinctive* concept (not generic, not a place,
+not a form) the other has nothing like — not the same concept, not a related one, not a
+typo of it — at least one of them a name word, name two different things ("Zakład Metalowy
 Nowak-Kowalski" and "Zakład Metalowy Nowak-Wójcik"), however many words they share; their
 name score is capped at ``DISTINCT_NAMES``, below ``NEW_BELOW``.  A name whose distinctive
 concepts are all found in the other (a shorter or a longer form of it) stays a question, and
 so do names that differ only in domain words ("eco-energy" and "renewable energy" may be
-one cluster).
+one cluster) or share no name word at all ("Polish Precision Farming Cluster" and "Polish
+Precision Agriculture Cluster": "farming" may be a word the glossary lacks).
 
 **Blocking**: a row is scored only against the known entities that could score at least
 ``NEW_BELOW``, i.e. that are not distinct from it: those with the same normalised key or the
@@ -36,7 +37,9 @@ one or a typo of it); those whose distinctive concepts are all among the row's; 
 with the same name words (the names may then differ in domain words only).  Indexes of
 keys, concepts and signatures make that a few set intersections per row, however many
 entities are known.  Clusters, few, are also blocked broadly: every cluster sharing a
-concept, a concept's first letters or a coordinator is scored.
+concept, a concept's first letters or a coordinator is scored.  Organisations are not: one
+sharing no name word with the row and holding only some of its distinctive concepts is not
+a candidate, though its name might score a question.
 """
 
 from __future__ import annotations

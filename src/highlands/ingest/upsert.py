@@ -111,6 +111,19 @@ def fingerprint(*parts: object) -> str:
     return hashlib.sha256("\x1f".join(str(p) for p in parts).encode()).hexdigest()
 
 
+def by_id(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Foreign keys as their ids (``source`` → ``source_id``): comparing them then costs no
+    query, where reading ``obj.source`` would load the related row."""
+    result = {}
+    for name, value in values.items():
+        attname = getattr(model._meta.get_field(name), "attname", name)
+        if attname != name:  # a foreign key given as its object (or None)
+            result[attname] = value.pk if isinstance(value, Model) else value
+        else:
+            result[name] = value
+    return result
+
+
 def provenance(obj: Model, values: dict[str, Any], source_id: int | None) -> dict[str, Any]:
     """``values`` without the provenance fields if another source stated ``obj`` first."""
     held = getattr(obj, "source_id", None)
@@ -178,6 +191,7 @@ class Batch:
 
     def put(self, key: tuple, values: dict[str, Any], *, source_id: int | None = None) -> Any:
         """Upsert one row.  With ``source_id``, provenance stays with the first source."""
+        values = by_id(self.model, values)
         self.seen.add(key)
         obj = self.existing.get(key)
         if obj is None:
@@ -190,6 +204,7 @@ class Batch:
 
     def fill(self, key: tuple, values: dict[str, Any]) -> Any:
         """Fill the blank fields of the row under ``key`` (see ``blanks``)."""
+        values = by_id(self.model, values)
         self.seen.add(key)
         obj = self.get(key)
         filled = blanks(obj, values)

@@ -219,14 +219,14 @@ def _best_partner(concept: str, others: frozenset[str]) -> float:
 
 
 def distinct_names(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Each side has a distinctive concept with no partner on the other side, and one of
-    those is a name word (two names differing only in domain words may still be one)."""
+    """The names share a name word, each has a distinctive concept with no partner on the
+    other side, and one of those is a name word (see ``ingest/reconcile.py``'s notes)."""
     # A word both names share is paired with itself, so it is no one else's typo partner
     # ("Piotrowski" is not a typo of the "Ostrowski" both names hold).
     rest_a, rest_b = a - b, b - a
     only_a = {c for c in distinctive(rest_a) if _best_partner(c, rest_b) == 0.0}
     only_b = {c for c in distinctive(rest_b) if _best_partner(c, rest_a) == 0.0}
-    if not only_a or not only_b:
+    if not only_a or not only_b or not name_words(a & b):
         return False
     return any(c not in GLOSSARY_CONCEPTS for c in only_a | only_b)
 

@@ -220,3 +220,18 @@ def test_a_node_page_lists_every_link_of_the_node(shared_seed, client):
     relations = response.context["relations"]
     assert sum(e.kind in ("membership", "coordination") for e, _other in relations) == members
     assert client.get("/analytics/network/cluster/no-such/").status_code == 404
+
+
+def test_the_data_package_describes_every_csv_and_its_columns(shared_seed, client):
+    package = json.loads(client.get("/analytics/open-data/datapackage.json").content)
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    assert len(package["resources"]) == len(opendata.DATASETS)
+    for resource in package["resources"]:
+        path = resource["path"].removeprefix("http://testserver")
+        body = client.get(path).content.decode("utf-8-sig")
+        header = next(csv.reader(io.StringIO(body)))
+        assert [f["name"] for f in resource["schema"]["fields"]] == header
+    figures = next(r for r in package["resources"] if r["name"] == "figure-observations")
+    types = {f["name"]: f["type"] for f in figures["schema"]["fields"]}
+    assert types["value"] == "integer"
+    assert types["cluster"] == "string"

@@ -31,6 +31,7 @@ NOT_WALKED = {
     "workspace:contact_export", "workspace:my_data_export",
     "web:clusters_download", "web:organizations_download", "search:download",
     "analytics:table_download", "analytics:network_download", "analytics:dataset_download",
+    "analytics:datapackage",
 }  # fmt: skip
 NAMESPACES = ("web", "search", "marketplace", "workspace", "accounts", "analytics")
 pytestmark = pytest.mark.django_db

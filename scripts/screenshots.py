@@ -48,17 +48,28 @@ SHOTS = [
     ("search-phone", "/pl/search/?q=hartowanie+stali", *PHONE),
     ("marketplace", "/marketplace/", 1280, 900),
     ("data-quality", "/pl/data-quality/", 1280, 900),
+    ("analytics", "/analytics/", 1280, 1000),
+    ("analytics-phone", "/pl/analytics/", *PHONE),
+    ("network", "/analytics/network/", 1280, 1000),
+    ("report", "/analytics/report/cluster/industrial-upland-cluster/", 1280, 1000),
 ]
 # Scroll a shot to the part it is about (the page's top otherwise).
-FOCUS = {"compare": "#helix-h", "compare-phone": "table.compare-table"}
+FOCUS = {
+    "compare": "#helix-h",
+    "compare-phone": "table.compare-table",
+    "analytics": "#helix-h",
+    "network": "#drawing-h",
+}
 
 
-def main(base: str) -> None:
+def main(base: str, only: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=ARGS)
         for name, path, width, height in SHOTS:
+            if only and name not in only:
+                continue
             page = browser.new_page(viewport={"width": width, "height": height})
             page.goto(base.rstrip("/") + path, wait_until="networkidle")
             if name in FOCUS:
@@ -70,4 +81,5 @@ def main(base: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8031")
+    # python scripts/screenshots.py URL [NAME ...]: only the named shots when names are given
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8031", sys.argv[2:])

@@ -235,3 +235,15 @@ def test_the_data_package_describes_every_csv_and_its_columns(shared_seed, clien
     types = {f["name"]: f["type"] for f in figures["schema"]["fields"]}
     assert types["value"] == "integer"
     assert types["cluster"] == "string"
+
+
+def test_open_data_command_writes_the_same_files(shared_seed, client, tmp_path):
+    from django.core.management import call_command
+
+    call_command("open-data", str(tmp_path / "out"))
+    package = json.loads((tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["path"] for r in package["resources"]} == {f"{n}.csv" for n in opendata.DATASETS}
+    served = client.get("/analytics/open-data/memberships/?format=csv").content
+    assert (tmp_path / "out" / "memberships.csv").read_bytes() == served
+    flags = json.loads((tmp_path / "out" / "data_quality_flags.json").read_text(encoding="utf-8"))
+    assert len(flags) == DataQualityIssue.objects.count()

@@ -52,6 +52,10 @@ SHOTS = [
     ("search-phone", "/pl/search/?q=hartowanie+stali", *PHONE),
     ("marketplace", "/marketplace/", 1280, 900),
     ("data-quality", "/pl/data-quality/", 1280, 900),
+    ("analytics", "/analytics/", 1280, 1000),
+    ("analytics-phone", "/pl/analytics/", *PHONE),
+    ("network", "/analytics/network/", 1280, 1000),
+    ("report", "/analytics/report/cluster/industrial-upland-cluster/", 1280, 1000),
 ]
 # Scroll a shot to the part it is about (the page's top otherwise).
 FOCUS = {
@@ -60,10 +64,12 @@ FOCUS = {
     "organization-offers": "#market-h",
     "cluster-offers": "#market-h",
     "cluster-contact-phone": "#contact-h",
+    "analytics": "#helix-h",
+    "network": "#drawing-h",
 }
 
 
-def main(base: str) -> None:
+def main(base: str, only: list[str]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     chromium = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     with sync_playwright() as p:
@@ -83,4 +89,5 @@ def main(base: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8031")
+    # python scripts/screenshots.py URL [NAME ...]: only the named shots when names are given
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8031", sys.argv[2:])

@@ -220,3 +220,30 @@ def test_a_node_page_lists_every_link_of_the_node(shared_seed, client):
     relations = response.context["relations"]
     assert sum(e.kind in ("membership", "coordination") for e, _other in relations) == members
     assert client.get("/analytics/network/cluster/no-such/").status_code == 404
+
+
+def test_the_data_package_describes_every_csv_and_its_columns(shared_seed, client):
+    package = json.loads(client.get("/analytics/open-data/datapackage.json").content)
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    assert len(package["resources"]) == len(opendata.DATASETS)
+    for resource in package["resources"]:
+        path = resource["path"].removeprefix("http://testserver")
+        body = client.get(path).content.decode("utf-8-sig")
+        header = next(csv.reader(io.StringIO(body)))
+        assert [f["name"] for f in resource["schema"]["fields"]] == header
+    figures = next(r for r in package["resources"] if r["name"] == "figure-observations")
+    types = {f["name"]: f["type"] for f in figures["schema"]["fields"]}
+    assert types["value"] == "integer"
+    assert types["cluster"] == "string"
+
+
+def test_open_data_command_writes_the_same_files(shared_seed, client, tmp_path):
+    from django.core.management import call_command
+
+    call_command("open-data", str(tmp_path / "out"))
+    package = json.loads((tmp_path / "out" / "datapackage.json").read_text(encoding="utf-8"))
+    assert {r["path"] for r in package["resources"]} == {f"{n}.csv" for n in opendata.DATASETS}
+    served = client.get("/analytics/open-data/memberships/?format=csv").content
+    assert (tmp_path / "out" / "memberships.csv").read_bytes() == served
+    flags = json.loads((tmp_path / "out" / "data_quality_flags.json").read_text(encoding="utf-8"))
+    assert len(flags) == DataQualityIssue.objects.count()

@@ -39,6 +39,7 @@ NOT_WALKED = {
     # iCal feeds and the attendance list (CSV, XLSX), checked in tests/events
     "events:ical", "events:cluster_ical", "events:highland_ical", "events:registrants_download",
     "events:certificate", "events:personal_ical",  # a PDF; a calendar feed
+    "analytics:datapackage",
 }  # fmt: skip
 NAMESPACES = (
     "web",

@@ -237,7 +237,7 @@ def bar_chart(
     )
 
 
-NET_W, NET_H = 640, 480
+NET_W, NET_H = 960, 480
 
 
 def network_chart(
@@ -254,7 +254,7 @@ def network_chart(
     thicker with more shared organisations, the count written on it). Line styles, not
     colours, tell links apart; the page's tables list every node and edge.
     """
-    cx, cy, radius = NET_W / 2, NET_H / 2, min(NET_W, NET_H) / 2 - 70
+    cx, cy, radius = NET_W / 2, NET_H / 2, min(NET_W, NET_H) / 2 - 60
     place: dict[str, tuple[float, float]] = {}
     count = max(len(highlands), 1)
     for index, (slug, _name) in enumerate(highlands):
@@ -313,14 +313,22 @@ def network_chart(
         )
     for slug, name in highlands:
         x, y = place[slug]
+        # Beside the square, away from the centre, so labels of neighbours do not collide.
+        if abs(x - cx) < 20:
+            anchor, lx, ly = "middle", x, y + (30 if y > cy else -16)
+        elif x < cx:
+            anchor, lx, ly = "end", x - 14, y + 24
+        else:
+            anchor, lx, ly = "start", x + 14, y + 24
         parts.append(
             format_html(
                 '<rect class="net-highland" x="{}" y="{}" width="16" height="16"></rect>'
-                '<text class="lbl" x="{}" y="{}" text-anchor="middle">{}</text>',
+                '<text class="lbl" x="{}" y="{}" text-anchor="{}">{}</text>',
                 x - 8,
                 y - 8,
-                x,
-                y + (30 if y >= cy else -16),
+                lx,
+                ly,
+                anchor,
                 name,
             )
         )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from ..ecosystem.exports import export_rows
 from ..ecosystem.models import DataQualityIssue, FigureObservation, Membership
 from ..errors import NotFoundError
+from ..text.spreadsheet import flat_table
 from . import network
 
 LICENCE = {
@@ -128,3 +129,48 @@ def dataset_rows(name: str) -> list[dict[str, Any]]:
     if name not in DATASETS:
         raise NotFoundError(DATASET_NOT_FOUND.format(name=name))
     return list(DATASETS[name][2]())
+
+
+def _field_type(values: list[Any]) -> str:
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return "boolean"
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "integer"
+    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return "number"
+    return "string"
+
+
+def datapackage(base_url: str) -> dict[str, Any]:
+    """A Frictionless Data Package descriptor (``datapackage.json``) of the CSV datasets:
+    each resource's URL, its fields and their types (read from the rows: integer, number,
+    boolean, else string; nested values are flattened into ``parent.child`` columns as in
+    the CSV), the licence and the source."""
+    resources = []
+    for name, (title, row, _build) in DATASETS.items():
+        columns, flat = flat_table(dataset_rows(name))
+        resources.append(
+            {
+                "name": name.replace("_", "-"),
+                "title": str(title),
+                "description": str(row),
+                "path": f"{base_url}/analytics/open-data/{name}/?format=csv",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": {
+                    "fields": [
+                        {"name": c, "type": _field_type([r.get(c) for r in flat])} for c in columns
+                    ]
+                },
+            }
+        )
+    return {
+        "profile": "data-package",
+        "name": "lublin-economic-highlands",
+        "title": "Lublin Economic Highlands: registry open data",
+        "licenses": [LICENCE],
+        "sources": [{"title": "Lublin Economic Highlands registry", "path": base_url + "/"}],
+        "resources": resources,
+    }

@@ -325,6 +325,14 @@ def open_data(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def datapackage(request: HttpRequest) -> HttpResponse:
+    """``datapackage.json``: the Frictionless descriptor of the CSV datasets."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    body = json.dumps(opendata.datapackage(base), ensure_ascii=False, indent=2)
+    return HttpResponse(body, content_type="application/json")
+
+
+@require_safe
 def dataset_download(request: HttpRequest, name: str) -> HttpResponse:
     rows = opendata.dataset_rows(name)
     return _download(rows, name=name, fmt=request.GET.get("format", "csv"))

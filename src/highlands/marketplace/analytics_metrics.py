@@ -74,7 +74,9 @@ def register() -> None:
             label=_("Live marketplace profiles"),
             count=_live_profiles,
             history=None,
-            source_label=_("published cooperation profiles within their validity"),
+            source_label=_(
+                "published cooperation profiles within their validity (demo profiles included)"
+            ),
         )
     )
     register_metric(
@@ -83,7 +85,7 @@ def register() -> None:
             label=_("Marketplace profiles published"),
             count=_published,
             history=_published_history,
-            source_label=_("publication date of each cooperation profile"),
+            source_label=_("publication date of each cooperation profile (demo profiles included)"),
         )
     )
     register_metric(
@@ -92,7 +94,9 @@ def register() -> None:
             label=_("Confirmed cooperations"),
             count=_confirmed_count,
             history=_confirmed_history,
-            source_label=_("first confirmation of each finished marketplace cooperation"),
+            source_label=_(
+                "first confirmation of each finished marketplace cooperation (demo included)"
+            ),
         )
     )
     register_edges(

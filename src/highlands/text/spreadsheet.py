@@ -122,6 +122,11 @@ def _table(rows: Iterable[dict[str, Any]]) -> tuple[list[str], list[dict[str, An
     return columns, flat
 
 
+def flat_table(rows: Iterable[dict[str, Any]]) -> tuple[list[str], list[dict[str, Any]]]:
+    """The columns and flattened rows ``to_csv`` writes (for describing a CSV's schema)."""
+    return _table(rows)
+
+
 def to_csv(rows: Iterable[dict[str, Any]]) -> str:
     """Flattened rows as CSV through the shared writer (quoted, formulas neutralised)."""
     columns, flat = _table(rows)

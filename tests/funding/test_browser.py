@@ -1,7 +1,8 @@
 """What people click (``-m browser``, Debian's Chromium): a representative states facts,
 applies to the metal cluster and sees the explanation; the coordinator accepts; the
 membership appears on the cluster page; the representative sees "calls for my
-organisation" with explanations. Screenshots go to docs/screenshots/funding-*.png."""
+organisation" with explanations. With ``HIGHLANDS_SCREENSHOTS=1`` it also (re)writes the
+README's screenshots, docs/screenshots/funding-*.png (otherwise a test run changes nothing)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 SHOTS = Path(__file__).resolve().parents[2] / "docs/screenshots"
+WRITE_SHOTS = os.environ.get("HIGHLANDS_SCREENSHOTS") == "1"
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing"),
@@ -31,6 +33,11 @@ def browser() -> Iterator:
         )
         yield instance
         instance.close()
+
+
+def _shot(page: Any, name: str) -> None:
+    if WRITE_SHOTS:
+        page.screenshot(path=str(SHOTS / f"funding-{name}.png"), full_page=True)
 
 
 def _context(browser: Any, user: Any, base_url: str) -> Any:
@@ -66,11 +73,11 @@ def test_apply_accept_and_calls_for_my_organisation(
     expect(rep.locator("li.card").first).to_contain_text("Eligible")
     rep.locator("details.more summary").first.click()
     expect(rep.locator("details.more").first).to_contain_text("podkarpackie — one of the admitted")
-    rep.screenshot(path=str(SHOTS / "funding-calls-for-my-organisation.png"), full_page=True)
+    _shot(rep, "calls-for-my-organisation")
     # Apply to the Eastern Metal Processing Cluster: the pre-check explains itself.
     rep.goto(f"{base}/funding/clusters/{funding.metal.slug}/apply/")
     expect(rep.locator("main")).to_contain_text("45.5 % of revenue from these sources, 40 % needed")
-    rep.screenshot(path=str(SHOTS / "funding-apply.png"), full_page=True)
+    _shot(rep, "apply")
     rep.get_by_label("Message to the coordinator").fill("We machine and weld steel parts.")
     rep.get_by_role("button", name="Send the application").click()
     expect(rep.get_by_text("Your application is sent")).to_be_visible()
@@ -81,7 +88,7 @@ def test_apply_accept_and_calls_for_my_organisation(
     coordinator.get_by_role("link", name=funding.applicant.name).click()
     assert coordinator.url == application_url
     expect(coordinator.locator("main")).to_contain_text("Eligible")
-    coordinator.screenshot(path=str(SHOTS / "funding-application-coordinator.png"), full_page=True)
+    _shot(coordinator, "application-coordinator")
     coordinator.get_by_role("button", name="Accept").click()
     expect(coordinator.get_by_text("The application is accepted")).to_be_visible()
     # The membership is on the cluster's public page.

@@ -7,8 +7,8 @@ Run against a database holding the imported source document and a built index:
 Without files: ``relevance_queries.json`` (the tuned set and its first held-out groups) and
 ``relevance_heldout_2.json`` (the second held-out set, fixed before issue 14's tuning).
 Besides nDCG@5 per group (and per tag: cross-lingual, member names ...), it counts the
-queries that returned nothing although a relevant cluster exists, and the "nonsense"
-queries (no relevant document) that returned something.
+queries that returned nothing although a relevant cluster exists, and what the "nonsense"
+queries (no relevant document) returned: nothing, or results marked "no close match".
 """
 
 from __future__ import annotations
@@ -75,7 +75,8 @@ def evaluate(path: Path, verbose: bool) -> None:
         line = []
         for mode in MODES:
             result = search(q, filters=SearchFilters(types=["cluster"]), limit=5, mode=mode)
-            line.append(f"{mode} {len(result.results)}")
+            close = getattr(result, "close", True)  # versions before issue 14 had no flag
+            line.append(f"{mode} {len(result.results)}{'' if close else ' (no close match)'}")
         print(f"  nonsense {q!r}: " + ", ".join(line) + " results")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from highlands.search import selectors
 from highlands.search.selectors import Calibration, SearchFilters, search
@@ -114,6 +115,7 @@ def test_the_api_and_the_page_say_when_nothing_matched_closely(client, shared_in
     assert all(r["why"][0].startswith("no close match") for r in related["results"])
     page = client.get(reverse("search:search"), {"q": "blorf snarkle quib"})
     assert "No close match for your words" in page.content.decode()
-    polish = client.get("/pl" + reverse("search:search"), {"q": "blorf snarkle quib"})
+    with translation.override("en"):  # the request activates Polish; restore it after
+        polish = client.get("/pl" + reverse("search:search"), {"q": "blorf snarkle quib"})
     assert "Brak bliskiego dopasowania" in polish.content.decode()
     assert "No close match" not in polish.content.decode()

@@ -74,11 +74,13 @@ def highland_kind(monkeypatch):
 
 
 def test_the_apps_register_the_kinds_search_knows():
-    assert registry.names() == ["cluster", "organization", "profile"]
+    assert registry.names() == ["cluster", "organization", "profile", "call", "event"]
     assert [str(k.plural) for k in registry.kinds()] == [
         "Clusters",
         "Organizations",
         "Cooperation profiles",
+        "Funding calls",
+        "Events",
     ]
     assert registry.get("profile").visible is not None
     assert registry.get("cluster").visible is None
@@ -129,9 +131,11 @@ def test_the_api_page_and_cli_offer_a_registered_kind(client, seeded, highland_k
     schema = client.get("/api/v1/openapi.json").json()
     parameters = schema["paths"]["/api/v1/search"]["get"]["parameters"]
     kind = next(p for p in parameters if p["name"] == "type")
-    assert kind["schema"]["enum"] == ["cluster", "organization", "profile", "highland", "all"]
+    assert kind["schema"]["enum"] == [
+        "cluster", "organization", "profile", "call", "event", "highland", "all",
+    ]  # fmt: skip
     assert client.get("/api/v1/search", {"q": "medical", "type": "highland"}).status_code == 200
-    unknown = client.get("/api/v1/search", {"q": "medical", "type": "event"})
+    unknown = client.get("/api/v1/search", {"q": "medical", "type": "nosuchkind"})
     assert unknown.status_code == HTTPStatus.UNPROCESSABLE_ENTITY
     page = client.get(reverse("search:search"), {"q": "medical"}).content.decode()
     assert '<option value="highland">Highlands</option>' in page
@@ -143,7 +147,7 @@ def test_the_api_page_and_cli_offer_a_registered_kind(client, seeded, highland_k
 def test_unknown_kinds_are_refused_when_queued_not_when_drained(seeded):
     IndexOutbox.objects.all().delete()  # what the import queued
     with pytest.raises(LookupError):
-        enqueue("event", 1)
+        enqueue("nosuchkind", 1)
     assert not IndexOutbox.objects.exists()
 
 
@@ -199,8 +203,8 @@ def test_registration_mistakes_are_configuration_errors(highland_kind):
 @pytest.mark.parametrize(
     ("filters", "kinds"),
     [
-        ({}, ["cluster", "organization", "profile"]),
-        ({"year_min": 2000}, ["cluster", "organization"]),
+        ({}, ["cluster", "organization", "profile", "call", "event"]),
+        ({"year_min": 2000}, ["cluster", "organization", "event"]),
         ({"size_max": 50}, ["cluster"]),
         ({"helix_roles": ["bei"]}, ["organization", "profile"]),
         ({"types": ["profile"], "year_max": 2020}, []),

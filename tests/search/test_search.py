@@ -111,7 +111,7 @@ def test_invalid_requests_are_application_errors(shared_index):
     with pytest.raises(ApplicationError):
         SearchFilters(year_min=2020, year_max=2010)
     with pytest.raises(ApplicationError):
-        SearchFilters(types=["event"])
+        SearchFilters(types=["nosuchkind"])
 
 
 @pytest.mark.parametrize(

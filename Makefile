@@ -31,6 +31,7 @@ run: install
 	$(BIN)/highlands import $(SEED)
 	$(BIN)/highlands marketplace-demo
 	$(BIN)/highlands events-demo
+	$(BIN)/highlands funding-demo
 	$(BIN)/highlands collectstatic --noinput -v0
 	$(MAKE) --no-print-directory serve
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ..text.places import VOIVODESHIP_NAMES
+
 MEMBERSHIP_ROLE_LABELS = {
     "coordinator": _("coordinator"),
     "founder": _("founder"),
@@ -82,24 +84,7 @@ CONTACT_LABELS = {
     "fan page": _("fan page"),
 }
 # The official names of the voivodeships are Polish in every language.
-VOIVODESHIP_LABELS = {
-    "dolnoslaskie": "dolnośląskie",
-    "kujawsko-pomorskie": "kujawsko-pomorskie",
-    "lubelskie": "lubelskie",
-    "lubuskie": "lubuskie",
-    "lodzkie": "łódzkie",
-    "malopolskie": "małopolskie",
-    "mazowieckie": "mazowieckie",
-    "opolskie": "opolskie",
-    "podkarpackie": "podkarpackie",
-    "podlaskie": "podlaskie",
-    "pomorskie": "pomorskie",
-    "slaskie": "śląskie",
-    "swietokrzyskie": "świętokrzyskie",
-    "warminsko-mazurskie": "warmińsko-mazurskie",
-    "wielkopolskie": "wielkopolskie",
-    "zachodniopomorskie": "zachodniopomorskie",
-}
+VOIVODESHIP_LABELS = VOIVODESHIP_NAMES
 LANGUAGE_LABELS = {
     "en": _("English"),
     "pl": _("Polish"),

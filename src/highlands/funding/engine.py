@@ -96,24 +96,6 @@ VOIVODESHIPS: dict[str, tuple[str, ...]] = {
     "wielkopolskie": ("greater poland", "wielkopolska"),
     "zachodniopomorskie": ("west pomeranian", "west pomerania"),
 }
-VOIVODESHIP_NAMES: dict[str, str] = {  # canonical code → the Polish name with diacritics
-    "dolnoslaskie": "dolnośląskie",
-    "kujawsko-pomorskie": "kujawsko-pomorskie",
-    "lubelskie": "lubelskie",
-    "lubuskie": "lubuskie",
-    "lodzkie": "łódzkie",
-    "malopolskie": "małopolskie",
-    "mazowieckie": "mazowieckie",
-    "opolskie": "opolskie",
-    "podkarpackie": "podkarpackie",
-    "podlaskie": "podlaskie",
-    "pomorskie": "pomorskie",
-    "slaskie": "śląskie",
-    "swietokrzyskie": "świętokrzyskie",
-    "warminsko-mazurskie": "warmińsko-mazurskie",
-    "wielkopolskie": "wielkopolskie",
-    "zachodniopomorskie": "zachodniopomorskie",
-}
 _REGION_WORDS = re.compile(
     r"\b(voivodeship|voivodship|wojewodztwo|woj|province|region|the)\b\.?", re.IGNORECASE
 )

@@ -10,7 +10,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from ..ecosystem.labels import HELIX_LABELS, ORG_TYPE_LABELS
-from .engine import VOIVODESHIP_NAMES, Evaluation, Outcome, Result
+from ..text.places import VOIVODESHIP_NAMES
+from .engine import Evaluation, Outcome, Result
 
 FACT_LABELS: dict[str, Any] = {
     "voivodeship": gettext_lazy("seat (voivodeship)"),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..ecosystem.labels import HELIX_LABELS, ORG_TYPE_LABELS, choices
+from ..text.places import VOIVODESHIP_NAMES
 from . import engine
 from .explain import SIZE_LABELS, percent
 
@@ -54,7 +55,7 @@ class FactsForm(forms.Form):
     voivodeship = forms.ChoiceField(
         label=_("Seat (voivodeship)"),
         required=False,
-        choices=[NOT_STATED, *sorted(engine.VOIVODESHIP_NAMES.items(), key=lambda kv: kv[1])],
+        choices=[NOT_STATED, *sorted(VOIVODESHIP_NAMES.items(), key=lambda kv: kv[1])],
     )
     size_class = forms.ChoiceField(
         label=_("Size class"), required=False, choices=[NOT_STATED, *SIZE_LABELS.items()]

@@ -2,5 +2,6 @@
 
 ``folding`` (one comparable form of a text), ``names`` (name comparison keys), ``slugs``,
 ``markup`` (plain text from what people type), ``analysis`` (the search analyzer: words,
-stop words, stems) and ``spreadsheet`` (CSV cells no spreadsheet evaluates).
+stop words, stems), ``spreadsheet`` (CSV cells no spreadsheet evaluates) and ``places``
+(the voivodeships).
 """

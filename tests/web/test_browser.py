@@ -54,7 +54,7 @@ def site(browser, live_server, transactional_db, seeded):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -187,8 +187,9 @@ def test_wide_table_says_it_scrolls_sideways_on_a_phone(browser, site):
     page.close()
 
 
-def test_desktop_header_is_one_row(browser, site):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+@pytest.mark.parametrize("width", [1232, 1280, 1600])  # just above the menu button; laptop; wide
+def test_desktop_header_is_one_row(browser, site, width):
+    page = browser.new_page(viewport={"width": width, "height": 900})
     for path in ("/clusters/", "/pl/clusters/"):
         page.goto(site + path)
         assert page.locator("header.site").bounding_box()["height"] < 80, path

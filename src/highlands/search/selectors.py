@@ -52,7 +52,8 @@ EXACT_FILTER_MAX = 2000  # filtered semantic search falls back to exact scoring 
 # crowd. Each query's similarities to a fixed sample of the index's passages give its
 # median and spread (1.4826 × median absolute deviation); a document's ``z`` is how many
 # spreads its best passage lies above that median (docs/search.md, docs/benchmarks.md).
-CALIBRATION_SAMPLE = 512  # passages in the background sample
+# Every passage of a small index (the seed's), so a rebuild's new keys change nothing.
+CALIBRATION_SAMPLE = 4096  # passages in the background sample
 MIN_BACKGROUND = 64  # below this many passages the prior below is used instead
 PRIOR_MEDIAN, PRIOR_SPREAD = 0.02, 0.07  # typical per-query values on the source document
 MIN_SPREAD = 0.03

@@ -389,3 +389,21 @@ def test_drains_leave_the_base_vector_file_alone_until_compaction(
     with django_capture_on_commit_callbacks(execute=True):
         organization_delete(actor=SYSTEM, organization=org)
     assert org.slug not in slugs(search("hot-dip zinc coating", filters=ORGS, mode="semantic"))
+
+
+def test_calibration_follows_the_index_not_what_this_process_saw_first(
+    indexed, django_capture_on_commit_callbacks
+):
+    from highlands.search.engine import Reader, get_reader
+    from highlands.search.selectors import CALIBRATION_SAMPLE
+
+    reader = get_reader()
+    reader.background(CALIBRATION_SAMPLE)  # drawn while the index holds the seed only
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            organization_create(actor=SYSTEM, name=f"Calibration Works {n}")
+    reader = get_reader()
+    fresh = Reader(reader.home, reader.gen)
+    assert np.array_equal(
+        reader.background(CALIBRATION_SAMPLE), fresh.background(CALIBRATION_SAMPLE)
+    )

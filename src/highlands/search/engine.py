@@ -379,11 +379,10 @@ class Reader:
 
     def background(self, size: int) -> np.ndarray:
         """Up to ``size`` passage vectors spread evenly over the index: the sample a query's
-        similarities are calibrated against (``selectors.calibrate``). A statistical sample,
-        so it is kept when drains change a few passages, and drawn again only once the index
-        has grown to twice the passages it was drawn from."""
-        total = len(self.vectors)
-        if self._background is None or min(size, total) > 2 * len(self._background):
+        similarities are calibrated against (``selectors.calibrate``). Drawn again whenever
+        the index changed (``refresh``), so that a query's ranking depends only on what the
+        index holds, never on what it held when this process first searched it."""
+        if self._background is None:
             parts = [
                 np.asarray(i.keys, dtype=np.uint64)
                 for i in (self.vectors.base, self.vectors.delta)
@@ -413,6 +412,7 @@ class Reader:
             self.keyword.reload()
             self.vectors = Vectors.open(self.gen)
             self.stamp = stamp
+            self._background = None
 
 
 _readers: dict[Path, Reader] = {}

@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -133,6 +134,7 @@ def _worker(args: argparse.Namespace) -> None:
                 "reimport_created": again.created,
                 "reimport_updated": again.updated,
                 "reimport_deleted": again.deleted,
+                "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             }
         )
     )
@@ -207,7 +209,8 @@ def main() -> None:
                 f"of {[round(r['seconds'], 1) for r in runs]}; review "
                 f"{decisions['review'] / size:.1%}, new {decisions['new']:,}, "
                 f"match {decisions['match']:,}; re-import {again:.1f} s, "
-                f"created/updated/removed {sorted(changed)}"
+                f"created/updated/removed {sorted(changed)}; peak RSS "
+                f"{max(r.get('peak_rss_mb', 0) for r in runs):,.0f} MB"
             )
     load = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout  # noqa: S607
     print(f"load after: {load.strip()}")

@@ -71,12 +71,12 @@ def test_blocking_finds_a_typo_among_many():
     assert (exact.decision, exact.match.display_name) == ("match", target)
 
 
-def member_csv(tmp_path, names: list[str]):
+def member_csv(tmp_path, names: list[str], cities: list[str] | None = None):
     path = tmp_path / "czlonkowie.csv"
     lines = ["nazwa;miasto;rola;strona www;opis;klaster"]
     lines += [
-        f"{name};Lublin;przedsiębiorstwo;https://firma{n}.example.pl;Opis {n};{ICT_CLUSTER}"
-        for n, name in enumerate(names)
+        f"{name};{city};przedsiębiorstwo;https://firma{n}.example.pl;Opis {n};{ICT_CLUSTER}"
+        for n, (name, city) in enumerate(zip(names, cities or ["Lublin"] * len(names)))
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -123,3 +123,35 @@ def test_rows_of_one_list_reconcile_against_each_other(tmp_path, shared_seed):
         "name": first,
         "score": item.candidates[0]["score"],
     }
+
+
+def test_a_reviewed_row_sees_the_organisations_below_it_and_again_changes_nothing(
+    tmp_path, shared_seed
+):
+    """The cause of the updates the 10k/100k benchmark saw on re-import: a queued row was
+    reconciled against the rows above it only, a re-import against the whole file."""
+    above = "Przedsiębiorstwo Usługowe Szczepański-Tomaszewski S.A."
+    queued = "Hotel Szczepański-Tomaszewski sp. z o.o."
+    below = "Centrum Medyczne Szczepaniak-Tomaszewski S.A."
+    path = member_csv(tmp_path, [above, queued, below], ["Lublin", "Chełm", "Zamość"])
+    report = import_file(str(path))
+    assert [r["decision"] for r in report.rows] == ["new", "review", "new"]
+    item = ReviewItem.objects.get(incoming_name=queued)
+    assert {c["name"] for c in item.candidates} == {above, below}
+    again = import_file(str(path))
+    assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+
+
+def test_an_organisation_listed_twice_keeps_its_first_row_and_again_changes_nothing(
+    tmp_path, shared_seed
+):
+    first = "Zakład Metalowy Nowak-Kowalski sp. z o.o."
+    path = member_csv(tmp_path, [first, "Biuro Wróbel", "Zakład Metalowy Nowak-Kowalski"])
+    report = import_file(str(path))
+    assert [r["decision"] for r in report.rows] == ["new", "new", "match"]
+    membership = Membership.objects.get(organization__name=first)
+    assert (membership.line_start, membership.line_end) == (2, 2)
+    again = import_file(str(path))
+    assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+    membership.refresh_from_db()
+    assert (membership.line_start, membership.line_end) == (2, 2)

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations, islice, product
 
 from ..text.folding import fold
@@ -135,6 +135,7 @@ class Reconciler:
     def __init__(self, known: Iterable[Known], *, broad: bool = True) -> None:
         self._broad_blocking = broad
         self._known: list[Known] = []
+        self._index: dict[int, int] = {}  # pk → position in _known
         self._keys: dict[str, set[int]] = defaultdict(set)
         self._by_concept: dict[str, set[int]] = defaultdict(set)
         self._by_prefix: dict[str, set[int]] = defaultdict(set)
@@ -151,9 +152,26 @@ class Reconciler:
         return len(self._known)
 
     def add(self, entity: Known) -> None:
-        """Make an entity known."""
-        index = len(self._known)
-        self._known.append(entity)
+        """Make an entity known; an entity known already (same ``pk``) learns the names it
+        did not have (aliases a matched row adds) and a year or city it lacked, as the
+        registry will hold them."""
+        index = self._index.get(entity.pk)
+        if index is not None:
+            known = self._known[index]
+            names = tuple(n for n in entity.names if n not in known.names)
+            self._known[index] = replace(
+                known,
+                names=(*known.names, *names),
+                year=known.year or entity.year,  # blanks filled, as the registry does
+                city=known.city or entity.city,
+            )
+            if not names:
+                return
+            entity = replace(entity, names=names, coordinators=())
+        else:
+            index = len(self._known)
+            self._known.append(entity)
+            self._index[entity.pk] = index
         for name in (*entity.names, *entity.coordinators):
             self._keys[name_key(name)].add(index)
             name_concepts = concepts(name)

@@ -561,7 +561,8 @@ class _MemberList:
         self.slugs = Slugs(Organization)
         self.pending: dict[int, tuple] = {}  # temporary (negative) pk of a new one → its key
         self.applied: list[tuple[tuple, dict[str, Any]]] = []  # (organisation key, payload)
-        self.queued: dict[str, tuple[TableRow, dict[str, Any], Decision]] = {}
+        # normalized name → (row, payload, decision, its line in the report)
+        self.queued: dict[str, tuple[TableRow, dict[str, Any], Decision, int]] = {}
         self.decided: set[str] = set()
 
     def run(self) -> None:
@@ -569,6 +570,7 @@ class _MemberList:
         for done, row in enumerate(run.table.rows, start=1):
             self._row(row)
             run._progress(done)
+        self._settle()
         touched = {key for key, _ in self.applied}
         changed = set(self.organizations.to_create) | set(self.organizations.to_update)
         self.organizations.flush()
@@ -629,7 +631,7 @@ class _MemberList:
                     _row_dict(row, REVIEW, None, 0.0, [], "rejected by a reviewer", "reject")
                 )
                 return
-            self._apply(self.by_pk.get(target.pk, target), payload)
+            self._apply(target.pk, self.by_pk.get(target.pk, target), payload)
             self.report.rows.append(
                 _row_dict(
                     row,
@@ -642,16 +644,24 @@ class _MemberList:
                 )
             )
             return
+        self.report.rows.append({})  # the row's line, written when it is decided
+        self._take(row, payload, len(self.report.rows) - 1)
+
+    def _take(self, row: TableRow, payload: dict[str, Any], line: int) -> bool:
+        """Reconcile a row against every organisation known now and act on the decision
+        (report line ``line``); False when the row waits for a person."""
+        run = self.run_
+        key = normalize_name(row.name)
         decision = run.organizations.decide(
             Incoming(names=tuple(n for n, _ in row.names), year=row.year, city=row.city)
         )
         match_name = None
         if decision.decision == MATCH and decision.match is not None:
             org = self._known(decision.match.pk)
-            self._apply(org, payload)
+            self._apply(decision.match.pk, org, payload)
             match_name = org.name
         elif decision.decision == NEW:
-            org = self.organizations.put(
+            self.organizations.put(
                 (key,),
                 {
                     "slug": self.slugs.new(row.name),
@@ -663,14 +673,34 @@ class _MemberList:
             temporary = -(len(self.pending) + 1)
             self.pending[temporary] = (key,)
             run.organizations.add(
-                Known(pk=temporary, display_name=row.name, names=(row.name,), city=row.city)
+                Known(
+                    pk=temporary,
+                    display_name=row.name,
+                    names=(row.name,),
+                    year=row.year,
+                    city=row.city,
+                )
             )
             self.applied.append(((key,), payload))
         else:
-            self.queued[key] = (row, payload, decision)
+            self.queued[key] = (row, payload, decision, line)
         if decision.decision != REVIEW:
             self.decided.add(key)
-        run._row_report(row, decision.decision, match_name, decision)
+        candidates = [{"name": c.known.display_name, "score": c.score} for c in decision.candidates]
+        self.report.rows[line] = _row_dict(
+            row, decision.decision, match_name, decision.score, candidates, decision.reason, None
+        )
+        return decision.decision != REVIEW
+
+    def _settle(self) -> None:
+        """Rows queued for review are reconciled again once every row is in: against the
+        organisations created below them too, as importing the file again would.  A row
+        that now matches (and may teach later ones an alias) starts another round."""
+        while self.queued:
+            again, self.queued = self.queued, {}
+            taken = [self._take(row, payload, line) for row, payload, _, line in again.values()]
+            if not any(taken):
+                return
 
     def _known(self, pk: int) -> Organization:
         """An organisation reconciliation knows: read before, or new in this file."""
@@ -678,8 +708,9 @@ class _MemberList:
             return self.organizations.get(self.pending[pk])
         return self.by_pk[pk]
 
-    def _apply(self, org: Organization, payload: dict[str, Any]) -> None:
-        """A matched row: blanks filled now; aliases and membership once all rows are in."""
+    def _apply(self, pk: int, org: Organization, payload: dict[str, Any]) -> None:
+        """A matched row: blanks filled now; aliases and membership once all rows are in.
+        Reconciliation learns the names, year and city the registry will then hold."""
         key = (org.normalized_name,)
         if self.organizations.get(key) is None:  # renamed since it was read: a plain fill
             fill_one(org, _organization_fields(payload), self.report)
@@ -687,6 +718,16 @@ class _MemberList:
         else:
             self.organizations.fill(key, _organization_fields(payload))
         self.applied.append((key, payload))
+        aliases = tuple(n for n, _ in payload["names"] if normalize_name(n) not in ("", key[0]))
+        self.run_.organizations.add(
+            Known(
+                pk=pk,
+                display_name=org.name,
+                names=aliases,
+                year=payload.get("year"),
+                city=payload.get("city") or "",
+            )
+        )
 
     def _write_queue(self) -> None:
         """Queue the rows for review; rows decided now no longer wait for a person."""
@@ -696,7 +737,7 @@ class _MemberList:
             ReviewItem.objects.filter(source_key=self.run_.source_key, entity=Entity.ORGANIZATION),
             self.report,
         )
-        for key, (row, payload, decision) in self.queued.items():
+        for key, (row, payload, decision, _) in self.queued.items():
             queue.put(
                 (self.run_.source_key, Entity.ORGANIZATION, key[:255]),
                 {

@@ -9,7 +9,9 @@ One rule each, here and nowhere else:
   file reports ``0 created, 0 updated``.
 * **Sources** — ``source``/``line_start``/``line_end`` are set when a row is created and stay
   with the source that first stated it; that same source re-importing refreshes its lines;
-  another source never takes them over (``provenance``).
+  another source never takes them over (``provenance``); a row one import states twice (an
+  organisation listed on two lines) keeps its first statement, whether it is new or not
+  (``Batch.put``), so importing the file again finds it unchanged.
 * **Blank fields** — a record an import *matches* (rather than defines) only has its blank
   fields filled; a stated value is never overwritten (``blanks``).  An organisation's helix
   role basis goes with its helix role.
@@ -192,6 +194,8 @@ class Batch:
     def put(self, key: tuple, values: dict[str, Any], *, source_id: int | None = None) -> Any:
         """Upsert one row.  With ``source_id``, provenance stays with the first source."""
         values = by_id(self.model, values)
+        if key in self.seen and self.get(key) is not None:
+            return self.get(key)  # stated again in the same import: the first statement holds
         self.seen.add(key)
         obj = self.existing.get(key)
         if obj is None:

@@ -76,7 +76,7 @@ def member_csv(tmp_path, names: list[str], cities: list[str] | None = None):
     lines = ["nazwa;miasto;rola;strona www;opis;klaster"]
     lines += [
         f"{name};{city};przedsiębiorstwo;https://firma{n}.example.pl;Opis {n};{ICT_CLUSTER}"
-        for n, (name, city) in enumerate(zip(names, cities or ["Lublin"] * len(names)))
+        for n, (name, city) in enumerate(zip(names, cities or ["Lublin"] * len(names), strict=True))
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -139,6 +139,10 @@ class Reconciler:
         self._keys: dict[str, set[int]] = defaultdict(set)
         self._by_concept: dict[str, set[int]] = defaultdict(set)
         self._by_prefix: dict[str, set[int]] = defaultdict(set)
+        # Entities holding both concepts of a pair (in any of their names): the entities
+        # holding every concept of a signature are found without the large sets of one.
+        self._by_pair: dict[frozenset[str], set[int]] = defaultdict(set)
+        self._held: dict[int, set[str]] = defaultdict(set)  # index → its concepts
         self._by_signature: dict[frozenset[str], set[int]] = defaultdict(set)  # distinctive
         self._by_name_words: dict[frozenset[str], set[int]] = defaultdict(set)
         self._by_concepts: dict[frozenset[str], set[int]] = defaultdict(set)
@@ -172,6 +176,7 @@ class Reconciler:
             index = len(self._known)
             self._known.append(entity)
             self._index[entity.pk] = index
+        held = self._held[index]
         for name in (*entity.names, *entity.coordinators):
             self._keys[name_key(name)].add(index)
             name_concepts = concepts(name)
@@ -180,6 +185,10 @@ class Reconciler:
                     self._learn(concept)
                 self._by_concept[concept].add(index)
                 self._by_prefix[concept[:3]].add(index)
+                if concept not in held:
+                    for other in held:
+                        self._by_pair[frozenset((concept, other))].add(index)
+                    held.add(concept)
         for name in entity.names:
             name_concepts = concepts(name)
             if name_concepts:
@@ -239,23 +248,31 @@ class Reconciler:
         return found
 
     def _containing(self, signature: frozenset[str]) -> set[int]:
-        """Entities with a name holding every concept of ``signature`` (or a partner of it)."""
-        groups: list[set[int]] = []
+        """Entities with a name holding every concept of ``signature`` (or a partner of it).
+
+        The two concepts with the fewest entities are looked up as pairs; the few entities
+        holding both are then checked for the other concepts, one by one."""
+        options = []
         for concept in signature:
             partners = self.partners(concept)
             if not partners:
                 return set()
-            if len(partners) == 1:
-                groups.append(self._by_concept[next(iter(partners))])
+            options.append((sum(len(self._by_concept[p]) for p in partners), sorted(partners)))
+        options.sort()
+        if len(options) == 1:
+            return set().union(*(self._by_concept[p] for p in options[0][1]))
+        found: set[int] = set()
+        for first, second in product(options[0][1], options[1][1]):
+            if first == second:  # one concept partners both
+                found |= self._by_concept[first]
             else:
-                groups.append(set().union(*(self._by_concept[p] for p in partners)))
-        groups.sort(key=len)
-        result = groups[0] & groups[1] if len(groups) > 1 else set(groups[0])
-        for group in groups[2:]:
-            if not result:
+                found |= self._by_pair.get(frozenset((first, second)), set())
+        for _, partners in options[2:]:
+            if not found:
                 break
-            result &= group
-        return result
+            held = [self._by_concept[p] for p in partners]
+            found = {i for i in found if any(i in group for group in held)}
+        return found
 
     def _contained(
         self,

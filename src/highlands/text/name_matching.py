@@ -172,11 +172,13 @@ def concepts(name: str) -> frozenset[str]:
     return frozenset(c for w in words for c in concepts_of(w))
 
 
+@lru_cache(maxsize=262144)
 def distinctive(name_concepts: frozenset[str]) -> frozenset[str]:
     """The concepts that say *what*: not generic, not a place, not a form."""
     return frozenset(c for c in name_concepts if _weight(c) == 1.0)
 
 
+@lru_cache(maxsize=262144)
 def name_words(name_concepts: frozenset[str]) -> frozenset[str]:
     """The distinctive concepts the glossary does not know: the words that say *which* one
     (a surname, a brand), where two domain words ("eco", "renewable") may still mean one."""

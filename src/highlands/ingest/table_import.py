@@ -32,6 +32,7 @@ from ..ecosystem.models import (
 from ..ecosystem.search_documents import DocumentKind
 from ..errors import ApplicationError, SourceImportError
 from ..search.indexing import enqueue, enqueue_many
+from ..text.name_matching import name_key
 from ..text.names import normalize_name
 from .models import Entity, ReconciliationDecision, ReviewItem
 from .parsers.tables import (
@@ -326,6 +327,7 @@ class _TableImport(RowWriter):
         self.actor = actor
         self.source_key = source_file.name
         self.progress: Progress | None = None
+        self.today = timezone.localdate()  # an undated row's figures: observed today
 
     def run(self) -> None:
         self.source = self.save(
@@ -373,7 +375,7 @@ class _TableImport(RowWriter):
             return _AsOf(self.given_as_of, FigureObservation.AsOfBasis.GIVEN)
         if stated is not None:
             return _AsOf(stated, FigureObservation.AsOfBasis.STATED)
-        return _AsOf(timezone.localdate(), FigureObservation.AsOfBasis.IMPORTED)
+        return _AsOf(self.today, FigureObservation.AsOfBasis.IMPORTED)
 
     def _payload(self, row: TableRow) -> dict[str, Any]:
         as_of = self._as_of(row)
@@ -590,7 +592,7 @@ class _MemberList:
         for key, payload in self.applied:
             org = self.organizations.get(key)
             for name, language in payload["names"]:
-                alias = normalize_name(name)
+                alias = name_key(name)
                 if alias and alias != org.normalized_name:
                     aliases.put(
                         (org.pk, alias),
@@ -621,7 +623,7 @@ class _MemberList:
         payload = run._payload(row)
         if row.cluster:
             payload["cluster_pk"] = run._resolve_cluster(row)
-        key = normalize_name(row.name)
+        key = name_key(row.name)
         remembered = run.org_memory.get(key)
         if remembered is not None:
             self.decided.add(key)
@@ -651,7 +653,7 @@ class _MemberList:
         """Reconcile a row against every organisation known now and act on the decision
         (report line ``line``); False when the row waits for a person."""
         run = self.run_
-        key = normalize_name(row.name)
+        key = name_key(row.name)
         decision = run.organizations.decide(
             Incoming(names=tuple(n for n, _ in row.names), year=row.year, city=row.city)
         )
@@ -718,7 +720,7 @@ class _MemberList:
         else:
             self.organizations.fill(key, _organization_fields(payload))
         self.applied.append((key, payload))
-        aliases = tuple(n for n, _ in payload["names"] if normalize_name(n) not in ("", key[0]))
+        aliases = tuple(n for n, _ in payload["names"] if name_key(n) not in ("", key[0]))
         self.run_.organizations.add(
             Known(
                 pk=pk,

@@ -135,9 +135,25 @@ def _worker(args: argparse.Namespace) -> None:
                 "reimport_updated": again.updated,
                 "reimport_deleted": again.deleted,
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "review_kinds": _review_kinds(report.rows),
             }
         )
     )
+
+
+def _review_kinds(rows: list[dict]) -> dict[str, int]:
+    """Why rows went to review: their best candidate has the same name words (surnames) and
+    differs in domain words only ("Hotel X-Y" / "Restauracja X-Y"), or its name words differ
+    by a typo's distance ("Mazur" / "Mazurek", "Kaczmarek" / "Kaczmarczyk")."""
+    from highlands.text.name_matching import concepts, name_words
+
+    kinds = {"domain words only": 0, "typo-near name words": 0}
+    for row in rows:
+        if row["decision"] == "review" and row["candidates"]:
+            mine = name_words(concepts(row["source_name"]))
+            theirs = name_words(concepts(row["candidates"][0]["name"]))
+            kinds["domain words only" if mine == theirs else "typo-near name words"] += 1
+    return kinds
 
 
 def _template(src: Path, directory: Path) -> Path:
@@ -194,8 +210,10 @@ def main() -> None:
                     [*worker, "--db", str(db), "--file", str(path)],
                     capture_output=True,
                     text=True,
-                    check=True,
+                    check=False,
                 )
+                if out.returncode:
+                    raise SystemExit(f"{size:,} rows failed:\n{out.stderr}")
                 runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
                 db.unlink()
             seconds = statistics.median(r["seconds"] for r in runs)
@@ -208,7 +226,8 @@ def main() -> None:
                 f"{size:>7,} rows: median {seconds:7.1f} s ({size / seconds:,.0f} rows/s) "
                 f"of {[round(r['seconds'], 1) for r in runs]}; review "
                 f"{decisions['review'] / size:.1%}, new {decisions['new']:,}, "
-                f"match {decisions['match']:,}; re-import {again:.1f} s, "
+                f"match {decisions['match']:,} {runs[0].get('review_kinds')}; "
+                f"re-import {again:.1f} s, "
                 f"created/updated/removed {sorted(changed)}; peak RSS "
                 f"{max(r.get('peak_rss_mb', 0) for r in runs):,.0f} MB"
             )

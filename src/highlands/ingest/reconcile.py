@@ -267,10 +267,10 @@ class Reconciler:
                 found |= self._by_concept[first]
             else:
                 found |= self._by_pair.get(frozenset((first, second)), set())
-        for _, partners in options[2:]:
+        for _, others in options[2:]:
             if not found:
                 break
-            held = [self._by_concept[p] for p in partners]
+            held = [self._by_concept[p] for p in others]
             found = {i for i in found if any(i in group for group in held)}
         return found
 

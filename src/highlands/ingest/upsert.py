@@ -32,10 +32,19 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import Model
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Field,
+    ForeignKey,
+    IntegerField,
+    Model,
+    TextField,
+)
 
 from ..audit.services import audit_record
 from ..ecosystem.models import FigureObservation, SourceDocument
@@ -117,13 +126,38 @@ def by_id(model: type[Model], values: dict[str, Any]) -> dict[str, Any]:
     """Foreign keys as their ids (``source`` → ``source_id``): comparing them then costs no
     query, where reading ``obj.source`` would load the related row."""
     result = {}
+    attnames = _attnames(model)
     for name, value in values.items():
-        attname = getattr(model._meta.get_field(name), "attname", name)
+        attname = attnames.get(name, name)
         if attname != name:  # a foreign key given as its object (or None)
             result[attname] = value.pk if isinstance(value, Model) else value
         else:
             result[name] = value
     return result
+
+
+@cache
+def _attnames(model: type[Model]) -> dict[str, str]:
+    """Field name → column attribute (``source`` → ``source_id``), per model."""
+    return {f.name: getattr(f, "attname", f.name) for f in model._meta.get_fields()}
+
+
+# Field classes whose value, of the given Python type, is what the database stores: no
+# preparation needed (SQLite stores str, int and bool as they are).
+_PLAIN: dict[type[Field], type] = {
+    CharField: str,  # SlugField, URLField, EmailField are CharFields
+    TextField: str,
+    IntegerField: int,  # and its positive/small/big kinds
+    BooleanField: bool,
+    ForeignKey: int,
+}
+
+
+def _plain(model_field: Field) -> type | None:
+    for kind, python in _PLAIN.items():
+        if isinstance(model_field, kind):
+            return python
+    return None
 
 
 def provenance(obj: Model, values: dict[str, Any], source_id: int | None) -> dict[str, Any]:
@@ -260,10 +294,18 @@ def insert_all(model: type[Model], objs: list[Any]) -> None:
     table = connection.ops.quote_name(opts.db_table)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608 — names from the model
-    rows = []
+    plain = [(f, f.attname, _plain(f)) for f in fields]
+    rows: list[list[Any]] = []
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_create")
-        rows.append([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+        row: list[Any] = []
+        for f, attname, python in plain:
+            value = getattr(obj, attname)
+            if python is not None and (value is None or type(value) is python):
+                row.append(value)
+            else:  # dates, JSON, auto_now…: as Django's own insert prepares them
+                row.append(f.get_db_prep_save(f.pre_save(obj, True), connection))
+        rows.append(row)
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
         cursor.execute("SELECT last_insert_rowid()")

@@ -8,6 +8,7 @@ audited, and remembered (``ReconciliationDecision``) for the next import of that
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -27,6 +28,33 @@ MAY_NOT_ACCEPT = "You may not add this row to '{name}'."
 UNKNOWN_ACTION = "Unknown review action '{action}'."
 NO_TARGET = "Choose which existing record the row is."
 WRONG_ENTITY = "The chosen record is not a {entity}."
+
+
+_Apply = Callable[[RowWriter, Any, dict[str, Any], Any], None]
+# What accepting a row into a record of each kind takes: the model, the permission on the
+# record (another name of an organisation is its identity: the city office's call), the
+# record's name for the refusal, and the writer's step that applies the row.
+_ACCEPT: dict[str, tuple[type[Cluster] | type[Organization], str, str, _Apply]] = {
+    Entity.CLUSTER: (Cluster, "ecosystem.edit_cluster", "display_name", RowWriter.cluster_apply),
+    Entity.ORGANIZATION: (
+        Organization,
+        "ecosystem.rename_organization",
+        "name",
+        RowWriter.organization_apply,
+    ),
+}
+
+
+def _accept(
+    writer: RowWriter, item: ReviewItem, target_pk: int, actor: Any
+) -> Cluster | Organization:
+    model, permission, name, apply = _ACCEPT[Entity(item.entity)]
+    target: Cluster | Organization | None = model._default_manager.filter(pk=target_pk).first()
+    if target is None:
+        raise ApplicationError(WRONG_ENTITY.format(entity=model._meta.model_name))
+    require(actor, permission, target, MAY_NOT_ACCEPT.format(name=getattr(target, name)))
+    apply(writer, target, item.payload, item.source)
+    return target
 
 
 @transaction.atomic
@@ -49,29 +77,11 @@ def review_item_resolve(
     if action == actions.ACCEPT:
         if target_pk is None:
             raise ApplicationError(NO_TARGET)
-        if item.entity == Entity.CLUSTER:
-            cluster = Cluster.objects.filter(pk=target_pk).first()
-            if cluster is None:
-                raise ApplicationError(WRONG_ENTITY.format(entity="cluster"))
-            require(
-                actor,
-                "ecosystem.edit_cluster",
-                cluster,
-                MAY_NOT_ACCEPT.format(name=cluster.display_name),
-            )
-            writer.cluster_apply(cluster, item.payload, item.source)
+        target = _accept(writer, item, target_pk, actor)
+        if isinstance(target, Cluster):
+            cluster = target
         else:
-            organization = Organization.objects.filter(pk=target_pk).first()
-            if organization is None:
-                raise ApplicationError(WRONG_ENTITY.format(entity="organization"))
-            # Another name of an organisation is its identity: the city office's call.
-            require(
-                actor,
-                "ecosystem.rename_organization",
-                organization,
-                MAY_NOT_ACCEPT.format(name=organization.name),
-            )
-            writer.organization_apply(organization, item.payload, item.source)
+            organization = target
         item.status = ReviewItem.Status.ACCEPTED
     elif action == actions.CREATE:
         require(actor, "ingest.create_from_review_item", item, MAY_NOT_CREATE)

@@ -164,41 +164,45 @@ class RowWriter:
     def cluster_create(self, payload: dict[str, Any], source: SourceDocument | None) -> Cluster:
         name, language = payload["names"][0]
         position = (Cluster.objects.aggregate(m=Max("position"))["m"] or 0) + 10
-        cluster = Cluster.objects.create(
-            slug=Slugs(Cluster).new(name),
-            name=name,
+        cluster = self._create(
+            Cluster,
+            payload,
+            source,
             name_pl=name if language == "pl" else "",
             name_basis="table",
             display_name=name,
             year_established=payload.get("year"),
             coordinator_stated=payload.get("coordinator"),
             position=position,
-            source=source,
-            line_start=payload["row"],
-            line_end=payload["row"],
         )
-        self.report.created += 1
         self.cluster_apply(cluster, payload, source)
         return cluster
+
+    def _create(
+        self,
+        model: type[Model],
+        payload: dict[str, Any],
+        source: SourceDocument | None,
+        **fields: Any,
+    ) -> Any:
+        """A new record named by the row's first name: a free slug, the row as its source."""
+        name = payload["names"][0][0]
+        obj = model._default_manager.create(
+            slug=Slugs(model).new(name), name=name, **fields, **_provenance(source, payload)
+        )
+        self.report.created += 1
+        return obj
 
     def cluster_apply(
         self, cluster: Cluster, payload: dict[str, Any], source: SourceDocument | None
     ) -> None:
         """Aliases, blanks filled, figures observed: what a matched row adds to a cluster."""
-        existing_keys = {normalize_name(n) for n in (cluster.name, cluster.name_pl) if n}
+        own = {name_key(n) for n in (cluster.name, cluster.name_pl) if n}  # before the fill
         for name, language in payload["names"]:
-            key = normalize_name(name)
             if language == "pl" and not cluster.name_pl:
                 self.fill(cluster, {"name_pl": name})
-            if key in existing_keys or not key:
-                continue
-            self.save(
-                ClusterAlias,
-                {"cluster": cluster, "normalized": key},
-                {"name": name, "language": language, **_provenance(source, payload)},
-                source,
-            )
-            existing_keys.add(key)
+        for key, alias in _aliases(payload, source, own):
+            self.save(ClusterAlias, {"cluster": cluster, "normalized": key}, alias, source)
         year = payload.get("year")
         if year and cluster.year_established and year != cluster.year_established:
             message = YEAR_KEPT.format(
@@ -255,32 +259,21 @@ class RowWriter:
         name = payload["names"][0][0]
         if Organization.objects.filter(normalized_name=normalize_name(name)).exists():
             raise ApplicationError(ORGANIZATION_EXISTS.format(name=name))
-        org = Organization.objects.create(
-            slug=Slugs(Organization).new(name),
-            name=name,
+        org = self._create(
+            Organization,
+            payload,
+            source,
             normalized_name=normalize_name(name),
             **_organization_fields(payload),
-            source=source,
-            line_start=payload["row"],
-            line_end=payload["row"],
         )
-        self.report.created += 1
         self.organization_apply(org, payload, source)
         return org
 
     def organization_apply(
         self, org: Organization, payload: dict[str, Any], source: SourceDocument | None
     ) -> None:
-        for name, language in payload["names"]:
-            key = normalize_name(name)
-            if not key or key == org.normalized_name:
-                continue
-            self.save(
-                OrganizationAlias,
-                {"organization": org, "normalized": key},
-                {"name": name, "language": language, **_provenance(source, payload)},
-                source,
-            )
+        for key, alias in _aliases(payload, source, {org.normalized_name}):
+            self.save(OrganizationAlias, {"organization": org, "normalized": key}, alias, source)
         self.fill(org, _organization_fields(payload))
         cluster_pk = payload.get("cluster_pk")
         if cluster_pk:
@@ -293,6 +286,22 @@ class RowWriter:
 
 def _provenance(source: SourceDocument | None, payload: dict[str, Any]) -> dict[str, Any]:
     return {"source": source, "line_start": payload["row"], "line_end": payload["row"]}
+
+
+def _aliases(
+    payload: dict[str, Any], source: SourceDocument | None, own: set[str]
+) -> list[tuple[str, dict[str, Any]]]:
+    """(normalized key, alias fields) of each name a row states whose key is not one of the
+    record's ``own`` keys, once each: the aliases the row adds."""
+    seen = set(own)
+    result = []
+    for name, language in payload["names"]:
+        key = name_key(name)
+        if key and key not in seen:
+            seen.add(key)
+            alias = {"name": name, "language": language, **_provenance(source, payload)}
+            result.append((key, alias))
+    return result
 
 
 def _organization_fields(payload: dict[str, Any]) -> dict[str, Any]:
@@ -591,14 +600,8 @@ class _MemberList:
         )
         for key, payload in self.applied:
             org = self.organizations.get(key)
-            for name, language in payload["names"]:
-                alias = name_key(name)
-                if alias and alias != org.normalized_name:
-                    aliases.put(
-                        (org.pk, alias),
-                        {"name": name, "language": language, **_provenance(self.source, payload)},
-                        source_id=self.source.pk,
-                    )
+            for alias_key, alias in _aliases(payload, self.source, {org.normalized_name}):
+                aliases.put((org.pk, alias_key), alias, source_id=self.source.pk)
             if payload.get("cluster_pk"):
                 memberships.put(
                     (org.pk, payload["cluster_pk"], "member"),

@@ -175,3 +175,34 @@ def test_the_rules_themselves():
     assert figure_date(kept, date(2021, 1, 1), "given") == (date(2021, 1, 1), "given")
     assert figure_date(None, date(2026, 1, 1), "imported") == (date(2026, 1, 1), "imported")
     assert fingerprint("a", 1) == fingerprint("a", "1") != fingerprint("a", 2)
+
+
+def test_insert_all_writes_what_bulk_create_writes_and_sets_the_ids(cluster):
+    """``insert_all`` (one executemany on SQLite): every value as Django would prepare it —
+    auto_now_add timestamps, dates, foreign keys, blanks — and each object gets its row's id."""
+    from django.db import transaction
+
+    from highlands.ingest.upsert import insert_all
+
+    source = SourceDocument(sha256="a" * 64, name="x.csv", kind="csv", as_of=date(2024, 5, 1))
+    with transaction.atomic():
+        insert_all(SourceDocument, [source])
+        orgs = [
+            Organization(
+                slug=f"firma-{n}", name=f"Firma {n}", normalized_name=f"firma {n}", source=source
+            )
+            for n in range(3)
+        ]
+        insert_all(Organization, orgs)
+        insert_all(Membership, [Membership(organization=o, cluster=cluster) for o in orgs])
+    stored = SourceDocument.objects.get(pk=source.pk)
+    assert stored.imported_at is not None
+    assert stored.as_of == date(2024, 5, 1)
+    assert [o.pk for o in orgs] == list(
+        Organization.objects.filter(slug__startswith="firma-")
+        .order_by("slug")
+        .values_list("pk", flat=True)
+    )
+    assert all(Organization.objects.get(pk=o.pk).name == o.name for o in orgs)
+    assert Membership.objects.filter(cluster=cluster, organization__in=orgs).count() == 3
+    assert all(not o._state.adding for o in orgs)

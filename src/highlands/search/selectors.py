@@ -351,10 +351,42 @@ def calibrate(reader: Reader, vector: np.ndarray) -> Calibration:
     background = reader.background(CALIBRATION_SAMPLE)
     if len(background) < MIN_BACKGROUND:
         return Calibration(PRIOR_MEDIAN, PRIOR_SPREAD)
+    single_blas_thread()
     similarities = background @ np.asarray(vector, dtype=np.float32)
-    median = float(np.median(similarities))
-    spread = 1.4826 * float(np.median(np.abs(similarities - median)))
+    median = _median_in_place(similarities)
+    np.subtract(similarities, np.float32(median), out=similarities)
+    np.abs(similarities, out=similarities)
+    spread = 1.4826 * _median_in_place(similarities)
     return Calibration(median, max(spread, MIN_SPREAD))
+
+
+def _median_in_place(values: np.ndarray) -> float:
+    """``np.median`` of a float32 vector (the same value, bit for bit), partitioning it in
+    place instead of copying it."""
+    n = len(values)
+    k = n // 2
+    if n % 2:
+        values.partition(k)
+        return float(values[k])
+    values.partition([k - 1, k])
+    return float((values[k - 1] + values[k]) / np.float32(2))
+
+
+_blas_limited = False
+
+
+def single_blas_thread() -> None:
+    """Run this process's BLAS on one thread (once; every later call is a flag check).
+
+    The query path's products are small (4,096 × 512 at most): on the 2 shared cores
+    OpenBLAS's second thread made the calibration's product 5-15x slower in wall time (and
+    counted twice in CPU time) instead of faster (docs/benchmarks.md)."""
+    global _blas_limited
+    if not _blas_limited:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")
+        _blas_limited = True
 
 
 def query_calibration(vector: np.ndarray) -> Calibration:
@@ -483,6 +515,7 @@ def _exact_filtered(
     if not len(keys):
         return []
     vectors = np.asarray(reader.vectors.get(keys), dtype=np.float32)
+    single_blas_thread()
     best = _best_per_document(keys, vectors @ vector, floor)
     return [(d, s, p) for d, (s, p) in best.items()]
 

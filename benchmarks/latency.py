@@ -63,6 +63,12 @@ def line(name: str, values: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="make every query text new (a number appended), so nothing computed per query "
+        "(its encoding, its calibration) is ever reused",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "highlands.config.settings.base")
     import django
@@ -94,6 +100,8 @@ def main() -> None:
     assert reader is not None, "build the index first"
     for i in range(args.requests):
         q = rng.choice(QUERIES)
+        if args.fresh:
+            q = f"{q} {i}"
         params = {"q": q, "limit": 10, "include_synthetic": "true", **rng.choice(FILTER_SETS)}
         t0 = time.perf_counter()
         response = client.get("/api/v1/health")

@@ -347,12 +347,21 @@ class Calibration:
 
 def calibrate(reader: Reader, vector: np.ndarray) -> Calibration:
     """The query's calibration against the index's background sample of passages (the
-    prior's typical values while the index has too few passages to say)."""
+    prior's typical values while the index has too few passages to say); computed once per
+    query vector and state of the index (``Reader.memo``)."""
+    vector = np.ascontiguousarray(vector, dtype=np.float32)
+    calibration: Calibration = reader.memo(
+        "calibration", vector.tobytes(), lambda: _calibrate(reader, vector)
+    )
+    return calibration
+
+
+def _calibrate(reader: Reader, vector: np.ndarray) -> Calibration:
     background = reader.background(CALIBRATION_SAMPLE)
     if len(background) < MIN_BACKGROUND:
         return Calibration(PRIOR_MEDIAN, PRIOR_SPREAD)
     single_blas_thread()
-    similarities = background @ np.asarray(vector, dtype=np.float32)
+    similarities = background @ vector
     median = _median_in_place(similarities)
     np.subtract(similarities, np.float32(median), out=similarities)
     np.abs(similarities, out=similarities)
@@ -447,7 +456,10 @@ def semantic_search(
 
     def nearest(floor: float) -> list[tuple[int, float, int]]:
         best = _best_per_document(matches.keys, similarities, floor)
-        allowed = _filtered_ids(reader, filters, within=list(best)) if best else set()
+        if not filters.tantivy_clauses():  # nothing to filter by
+            allowed = set(best)
+        else:
+            allowed = _filtered_ids(reader, filters, within=list(best)) if best else set()
         ranked = [(d, s, p) for d, (s, p) in best.items() if d in allowed]
         if (
             filters.active

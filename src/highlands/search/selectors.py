@@ -407,23 +407,22 @@ def query_calibration(vector: np.ndarray) -> Calibration:
     return calibrate(reader, vector)
 
 
-def phrase_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> list[int]:
+def phrase_matches(
+    reader: Reader, q: str, filters: SearchFilters, limit: int, *, in_names: list[int]
+) -> list[int]:
     """Documents whose names or text contain the whole query, word for word, as a phrase
-    (queries of two words or more: "Politechnika Lubelska" in a cluster's member list)."""
+    (queries of two words or more: "Politechnika Lubelska" in a cluster's member list).
+    ``in_names`` are those found by ``name_matches`` (the same phrase in the names), so only
+    the text is asked here."""
     terms = analyze(q)
     if len(terms) < 2:
         return []
-    phrase = list[str | tuple[int, str]](terms)
-    either = tantivy.Query.boolean_query(
-        [
-            (tantivy.Occur.Should, tantivy.Query.phrase_query(SCHEMA, "names", phrase)),
-            (tantivy.Occur.Should, tantivy.Query.phrase_query(SCHEMA, "body", phrase)),
-        ]
-    )
-    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, either), *filters.tantivy_clauses()])
+    phrase = tantivy.Query.phrase_query(SCHEMA, "body", list[str | tuple[int, str]](terms))
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, phrase), *filters.tantivy_clauses()])
     searcher = reader.keyword.searcher()
     result = searcher.search(query, limit=limit, count=False)
-    return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
+    in_text = [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
+    return list(dict.fromkeys([*in_names, *in_text]))
 
 
 def semantic_search(
@@ -678,7 +677,7 @@ def retrieve(
     if mode in ("hybrid", "keyword"):
         names = name_matches(reader, parsed.raw, filters, fetch)
         if keyword:  # a document with the phrase has its words
-            phrases = phrase_matches(reader, parsed.raw, filters, fetch)
+            phrases = phrase_matches(reader, parsed.raw, filters, fetch, in_names=names)
     return Retrieved(names, keyword, semantic, engine_ms, phrases, related)
 
 

@@ -165,3 +165,10 @@ def test_the_query_paths_products_run_on_one_blas_thread():
 
     selectors.single_blas_thread()
     assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
+
+
+def test_two_words_written_as_one_in_the_index_match_it(shared_index):
+    """ "LubTech Bridge" is indexed as the one word ``lubtechbridge``: the query's two
+    neighbouring words joined find the ecosystem and both its sub-clusters."""
+    found = slugs(search("LubTech Bridge", filters=CLUSTERS, limit=5, mode="keyword"))
+    assert {"lubtechbridge", "lubtechbridge-goz", "lubtechbridge-4-0"} <= set(found)

@@ -12,6 +12,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -299,6 +300,9 @@ def keyword_search(
         for term in translated:
             for query in _term_queries(reader, term, TRANSLATION_BOOST, fuzzy=False):
                 should.append((tantivy.Occur.Should, query))
+    for term in _joined_terms(reader, parsed.raw):
+        for query in _term_queries(reader, term, 1.0, fuzzy=False):
+            should.append((tantivy.Occur.Should, query))
     if not should:
         return []
     all_terms = analyze(parsed.raw)
@@ -312,6 +316,19 @@ def keyword_search(
     searcher = reader.keyword.searcher()
     result = searcher.search(query, limit=limit, count=False)
     return [(searcher.doc(addr)["doc_id"][0], score) for score, addr in result.hits]
+
+
+def _joined_terms(reader: Reader, q: str) -> list[str]:
+    """Two neighbouring words of the query written as one ("LubTech Bridge" →
+    ``lubtechbridge``, "eko energia"), when the index knows that word."""
+    folded = words(q)
+    searcher = reader.keyword.searcher()
+    joined = []
+    for first, second in pairwise(folded):
+        term = stem(first + second)
+        if searcher.doc_freq("names", term) or searcher.doc_freq("body", term):
+            joined.append(term)
+    return joined
 
 
 def name_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> list[int]:

@@ -87,6 +87,9 @@ def test_calibrate_uses_the_background_sample_and_a_prior_when_it_is_small():
         def background(self, size):
             return self._background[:size]
 
+        def memo(self, kind, key, compute):
+            return compute()
+
     rng = np.random.default_rng(1)
     vector = np.zeros(512, dtype=np.float32)
     vector[0] = 1.0
@@ -119,3 +122,53 @@ def test_the_api_and_the_page_say_when_nothing_matched_closely(client, shared_in
         polish = client.get("/pl" + reverse("search:search"), {"q": "blorf snarkle quib"})
     assert "Brak bliskiego dopasowania" in polish.content.decode()
     assert "No close match" not in polish.content.decode()
+
+
+@pytest.mark.parametrize("n", [64, 65, 196, 4095, 4096])
+def test_the_in_place_median_is_numpys_median_bit_for_bit(n):
+    rng = np.random.default_rng(n)
+    for _ in range(50):
+        values = (rng.standard_normal(n) * 0.1).astype(np.float32)
+        expected = float(np.median(values))
+        assert selectors._median_in_place(values.copy()) == expected
+
+
+def test_a_querys_calibration_is_computed_once_per_state_of_the_index(shared_index, monkeypatch):
+    from highlands.search.engine import get_reader
+
+    reader = get_reader()
+    calls = []
+    real = selectors._calibrate
+
+    def counting(reader, vector):
+        calls.append(1)
+        return real(reader, vector)
+
+    monkeypatch.setattr(selectors, "_calibrate", counting)
+    vector = np.zeros(512, dtype=np.float32)
+    vector[3] = 1.0
+    first = selectors.calibrate(reader, vector)
+    assert selectors.calibrate(reader, vector.copy()) == first
+    assert len(calls) == 1
+    other = vector.copy()
+    other[4] = 1.0
+    selectors.calibrate(reader, other)
+    assert len(calls) == 2
+    reader.stamp = (0.0, 0.0)  # as if a writer had changed the index since
+    reader.refresh()
+    assert selectors.calibrate(reader, vector) == first
+    assert len(calls) == 3
+
+
+def test_the_query_paths_products_run_on_one_blas_thread():
+    from threadpoolctl import threadpool_info
+
+    selectors.single_blas_thread()
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")
+
+
+def test_two_words_written_as_one_in_the_index_match_it(shared_index):
+    """ "LubTech Bridge" is indexed as the one word ``lubtechbridge``: the query's two
+    neighbouring words joined find the ecosystem and both its sub-clusters."""
+    found = slugs(search("LubTech Bridge", filters=CLUSTERS, limit=5, mode="keyword"))
+    assert {"lubtechbridge", "lubtechbridge-goz", "lubtechbridge-4-0"} <= set(found)

@@ -26,6 +26,7 @@ import fcntl
 import os
 import shutil
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -366,6 +367,9 @@ def chunk_keys(doc_id: int, count: int = MAX_CHUNKS) -> np.ndarray:
 # -- the reader, cached per process --------------------------------------------------------
 
 
+MEMO_SIZE = 4096  # per reader (a calibration is two floats)
+
+
 class Reader:
     """A process's open view of the live generation, reloaded when a writer changed it."""
 
@@ -376,6 +380,24 @@ class Reader:
         self.vectors = Vectors.open(gen)
         self.stamp = self._stamp()
         self._background: np.ndarray | None = None
+        self._memo: OrderedDict[tuple[str, bytes], Any] = OrderedDict()
+        self._memo_lock = threading.Lock()
+
+    def memo(self, kind: str, key: bytes, compute: Callable[[], Any]) -> Any:
+        """``compute()``, remembered for this state of the index (forgotten by ``refresh``)
+        among the ``MEMO_SIZE`` most recent: what depends only on a query and the index, such
+        as a query's calibration (``selectors.calibrate``), is not computed again when the
+        same query comes back (typing, paging, changing a filter, a followed search)."""
+        with self._memo_lock:
+            if (kind, key) in self._memo:
+                self._memo.move_to_end((kind, key))
+                return self._memo[(kind, key)]
+        value = compute()
+        with self._memo_lock:
+            self._memo[(kind, key)] = value
+            while len(self._memo) > MEMO_SIZE:
+                self._memo.popitem(last=False)
+        return value
 
     def background(self, size: int) -> np.ndarray:
         """Up to ``size`` passage vectors spread evenly over the index: the sample a query's
@@ -413,6 +435,8 @@ class Reader:
             self.vectors = Vectors.open(self.gen)
             self.stamp = stamp
             self._background = None
+            with self._memo_lock:
+                self._memo.clear()
 
 
 _readers: dict[Path, Reader] = {}

@@ -12,6 +12,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -299,6 +300,9 @@ def keyword_search(
         for term in translated:
             for query in _term_queries(reader, term, TRANSLATION_BOOST, fuzzy=False):
                 should.append((tantivy.Occur.Should, query))
+    for term in _joined_terms(reader, parsed.raw):
+        for query in _term_queries(reader, term, 1.0, fuzzy=False):
+            should.append((tantivy.Occur.Should, query))
     if not should:
         return []
     all_terms = analyze(parsed.raw)
@@ -312,6 +316,19 @@ def keyword_search(
     searcher = reader.keyword.searcher()
     result = searcher.search(query, limit=limit, count=False)
     return [(searcher.doc(addr)["doc_id"][0], score) for score, addr in result.hits]
+
+
+def _joined_terms(reader: Reader, q: str) -> list[str]:
+    """Two neighbouring words of the query written as one ("LubTech Bridge" →
+    ``lubtechbridge``, "eko energia"), when the index knows that word."""
+    folded = words(q)
+    searcher = reader.keyword.searcher()
+    joined = []
+    for first, second in pairwise(folded):
+        term = stem(first + second)
+        if searcher.doc_freq("names", term) or searcher.doc_freq("body", term):
+            joined.append(term)
+    return joined
 
 
 def name_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> list[int]:
@@ -347,14 +364,55 @@ class Calibration:
 
 def calibrate(reader: Reader, vector: np.ndarray) -> Calibration:
     """The query's calibration against the index's background sample of passages (the
-    prior's typical values while the index has too few passages to say)."""
+    prior's typical values while the index has too few passages to say); computed once per
+    query vector and state of the index (``Reader.memo``)."""
+    vector = np.ascontiguousarray(vector, dtype=np.float32)
+    calibration: Calibration = reader.memo(
+        "calibration", vector.tobytes(), lambda: _calibrate(reader, vector)
+    )
+    return calibration
+
+
+def _calibrate(reader: Reader, vector: np.ndarray) -> Calibration:
     background = reader.background(CALIBRATION_SAMPLE)
     if len(background) < MIN_BACKGROUND:
         return Calibration(PRIOR_MEDIAN, PRIOR_SPREAD)
-    similarities = background @ np.asarray(vector, dtype=np.float32)
-    median = float(np.median(similarities))
-    spread = 1.4826 * float(np.median(np.abs(similarities - median)))
+    single_blas_thread()
+    similarities = background @ vector
+    median = _median_in_place(similarities)
+    np.subtract(similarities, np.float32(median), out=similarities)
+    np.abs(similarities, out=similarities)
+    spread = 1.4826 * _median_in_place(similarities)
     return Calibration(median, max(spread, MIN_SPREAD))
+
+
+def _median_in_place(values: np.ndarray) -> float:
+    """``np.median`` of a float32 vector (the same value, bit for bit), partitioning it in
+    place instead of copying it."""
+    n = len(values)
+    k = n // 2
+    if n % 2:
+        values.partition(k)
+        return float(values[k])
+    values.partition([k - 1, k])
+    return float((values[k - 1] + values[k]) / np.float32(2))
+
+
+_blas_limited = False
+
+
+def single_blas_thread() -> None:
+    """Run this process's BLAS on one thread (once; every later call is a flag check).
+
+    The query path's products are small (4,096 × 512 at most): on the 2 shared cores
+    OpenBLAS's second thread made the calibration's product 5-15x slower in wall time (and
+    counted twice in CPU time) instead of faster (docs/benchmarks.md)."""
+    global _blas_limited
+    if not _blas_limited:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")
+        _blas_limited = True
 
 
 def query_calibration(vector: np.ndarray) -> Calibration:
@@ -366,23 +424,22 @@ def query_calibration(vector: np.ndarray) -> Calibration:
     return calibrate(reader, vector)
 
 
-def phrase_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> list[int]:
+def phrase_matches(
+    reader: Reader, q: str, filters: SearchFilters, limit: int, *, in_names: list[int]
+) -> list[int]:
     """Documents whose names or text contain the whole query, word for word, as a phrase
-    (queries of two words or more: "Politechnika Lubelska" in a cluster's member list)."""
+    (queries of two words or more: "Politechnika Lubelska" in a cluster's member list).
+    ``in_names`` are those found by ``name_matches`` (the same phrase in the names), so only
+    the text is asked here."""
     terms = analyze(q)
     if len(terms) < 2:
         return []
-    phrase = list[str | tuple[int, str]](terms)
-    either = tantivy.Query.boolean_query(
-        [
-            (tantivy.Occur.Should, tantivy.Query.phrase_query(SCHEMA, "names", phrase)),
-            (tantivy.Occur.Should, tantivy.Query.phrase_query(SCHEMA, "body", phrase)),
-        ]
-    )
-    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, either), *filters.tantivy_clauses()])
+    phrase = tantivy.Query.phrase_query(SCHEMA, "body", list[str | tuple[int, str]](terms))
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, phrase), *filters.tantivy_clauses()])
     searcher = reader.keyword.searcher()
     result = searcher.search(query, limit=limit, count=False)
-    return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
+    in_text = [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
+    return list(dict.fromkeys([*in_names, *in_text]))
 
 
 def semantic_search(
@@ -415,7 +472,10 @@ def semantic_search(
 
     def nearest(floor: float) -> list[tuple[int, float, int]]:
         best = _best_per_document(matches.keys, similarities, floor)
-        allowed = _filtered_ids(reader, filters, within=list(best)) if best else set()
+        if not filters.tantivy_clauses():  # nothing to filter by
+            allowed = set(best)
+        else:
+            allowed = _filtered_ids(reader, filters, within=list(best)) if best else set()
         ranked = [(d, s, p) for d, (s, p) in best.items() if d in allowed]
         if (
             filters.active
@@ -483,6 +543,7 @@ def _exact_filtered(
     if not len(keys):
         return []
     vectors = np.asarray(reader.vectors.get(keys), dtype=np.float32)
+    single_blas_thread()
     best = _best_per_document(keys, vectors @ vector, floor)
     return [(d, s, p) for d, (s, p) in best.items()]
 
@@ -633,7 +694,7 @@ def retrieve(
     if mode in ("hybrid", "keyword"):
         names = name_matches(reader, parsed.raw, filters, fetch)
         if keyword:  # a document with the phrase has its words
-            phrases = phrase_matches(reader, parsed.raw, filters, fetch)
+            phrases = phrase_matches(reader, parsed.raw, filters, fetch, in_names=names)
     return Retrieved(names, keyword, semantic, engine_ms, phrases, related)
 
 

@@ -225,7 +225,7 @@ def build_network(
     for source in registry.edge_sources(restricted=restricted):
         labels[source.kind] = source.label
         for given in source.edges():
-            a, b = f"organization:{given.a}", f"organization:{given.b}"
+            a, b = f"{given.a_type}:{given.a}", f"{given.b_type}:{given.b}"
             if a in nodes and b in nodes:
                 edges.append(NetEdge(a, b, given.kind, given.on, given.record, given.url))
     graph = nx.Graph()

@@ -333,6 +333,14 @@ def datapackage(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def dcat_catalogue(request: HttpRequest) -> HttpResponse:
+    """``catalogue.jsonld``: the DCAT-AP catalogue record of the datasets (for harvesting)."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    body = json.dumps(opendata.dcat_catalogue(base), ensure_ascii=False, indent=2)
+    return HttpResponse(body, content_type="application/ld+json")
+
+
+@require_safe
 def dataset_download(request: HttpRequest, name: str) -> HttpResponse:
     rows = opendata.dataset_rows(name)
     return _download(rows, name=name, fmt=request.GET.get("format", "csv"))

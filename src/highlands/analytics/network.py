@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from ..ecosystem.models import Cluster, Highland, HighlandCluster, HighlandCooperation, Membership
 from . import registry
+from .selectors import HELICES
 
 # Edge types the registry holds, with their labels; registered kinds are added to these.
 EDGE_LABELS = {
@@ -69,6 +70,8 @@ class Node:
     name: str
     url: str
     highlands: list[str] = field(default_factory=list)  # highland slugs it belongs to
+    helix_role: str = ""  # an organisation's registry helix role ("" when not stated)
+    clusters: set[str] = field(default_factory=set)  # an organisation's cluster slugs
     degree: int = 0
     weighted_degree: float = 0
     betweenness: float = 0
@@ -175,7 +178,9 @@ def registry_edges(
             nodes[node_id] = Node(
                 node_id, "organization", org.slug, org.name, _url("web:organization", org.slug)
             )
+            nodes[node_id].helix_role = org.helix_role
         node = nodes[node_id]
+        node.clusters.add(m.cluster.slug)
         node.highlands = sorted(set(node.highlands) | set(cluster_highlands.get(m.cluster_id, [])))
         kind = "coordination" if m.role == "coordinator" else "membership"
         edges.append(
@@ -481,18 +486,24 @@ def filtered(
     kind: str = "",
     since: int | None = None,
     until: int | None = None,
+    helix: str = "",
+    cluster: str = "",
 ) -> View:
-    """Nodes whose name contains ``q`` (folded) and that belong to ``highland``; links of
-    ``kind`` dated within [since, until] (an undated link is left out once a period is asked
-    for) with at least one end among those nodes."""
+    """Nodes whose name contains ``q`` (folded), that belong to ``highland``, are
+    organisations of the quadruple ``helix`` (``selectors.HELICES``: BEIs with industry)
+    and are ``cluster`` or listed in it; links of ``kind`` dated within [since, until] (an undated link is left out once a
+    period is asked for) with at least one end among those nodes."""
     from ..text.folding import fold
 
     wanted = fold(q) if q else ""
+    roles = HELICES.get(helix, ())
     nodes = [
         n
         for n in net.nodes.values()
         if (not wanted or wanted in fold(n.name))
         and (not highland or highland in n.highlands or n.id == f"highland:{highland}")
+        and (not helix or (n.type == "organization" and n.helix_role in roles))
+        and (not cluster or cluster in n.clusters or n.id == f"cluster:{cluster}")
     ]
     ids = {n.id for n in nodes}
     edges = [

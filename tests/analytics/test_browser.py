@@ -63,8 +63,8 @@ HELIX_LABEL = {"": "Helix of the organisation", "/pl": "Helisa organizacji"}
 CLUSTER_LABEL = {"": "Cluster", "/pl": "Klaster"}
 
 
-def _axe_problems(page: Any) -> list[str]:
-    results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+def _axe_problems(tab: Any) -> list[str]:
+    results = tab.evaluate("axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes'][:3]]}"
         for v in results["violations"]

@@ -16,6 +16,7 @@ timed through Django's test client beside ``GET /api/v1/health``:
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import platform
 import resource
@@ -37,6 +38,55 @@ def timed(fn: Callable[[], Any], runs: int) -> list[float]:
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def phases(network: Any) -> None:
+    """One build of the synthetic network, step by step (seconds)."""
+    import networkx as nx
+
+    out = []
+    start = time.perf_counter()
+    nodes, edges = network.registry_edges(include_synthetic=True, co_membership=False)
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    for e in edges:
+        if e.b:
+            graph.add_edge(e.a, e.b, weight=1)
+    out.append(("read the records, build the graph", time.perf_counter() - start))
+    n = graph.number_of_nodes()
+    steps = [
+        ("adjacency arrays", lambda: network._Adjacency(graph)),
+    ]
+    adjacency = network._Adjacency(graph)
+
+    def closeness(adjacency: Any) -> Any:
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
+            return network._closeness(adjacency, exact=False)
+
+    steps += [
+        (
+            f"betweenness ({network.BETWEENNESS_SAMPLES} pivots)",
+            lambda: network._betweenness(adjacency, min(network.BETWEENNESS_SAMPLES, n)),
+        ),
+        ("closeness (one BLAS thread)", lambda: closeness(adjacency)),
+        ("eigenvector", lambda: network._eigenvector(graph)),
+        (
+            "Louvain communities",
+            lambda: nx.community.louvain_communities(graph, weight="weight", seed=network.SEED),
+        ),
+    ]
+    for name, fn in steps:
+        start = time.perf_counter()
+        fn()
+        out.append((name, time.perf_counter() - start))
+    print(
+        f"# graph {n} nodes, {graph.number_of_edges()} edges, "
+        f"{nx.number_connected_components(graph)} components"
+    )
+    for name, seconds in out:
+        print(f"#   {name}: {seconds:.2f} s")
 
 
 def main() -> None:
@@ -62,12 +112,22 @@ def main() -> None:
         f"memberships {Membership.objects.count()}, "
         f"co-membership pairs {network.co_membership_count(include_synthetic=True)}"
     )
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if not args.no_network:
+        phases(network)
     net = network.build_network(include_synthetic=not args.no_network, co_membership=False)
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"# peak RSS before the network {rss_before:.0f} MB, after building it {rss_after:.0f} MB"
+    )
     print(
         f"# graph: {len(net.nodes)} nodes, {len(net.edges)} edges, "
         f"{len(net.communities)} communities, exact betweenness: {net.betweenness_exact}"
     )
     client = Client()
+    for path in ("/analytics/", "/analytics/network/", "/analytics/network/?helix=academia"):
+        body = client.get(path).content
+        print(f"# payload {path}: {len(body):,} bytes ({len(gzip.compress(body)):,} gzipped)")
     rows = [
         (
             "GET /api/v1/health (baseline)",

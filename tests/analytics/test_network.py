@@ -121,7 +121,34 @@ def test_eigenvector_equals_networkx_per_component_scaled_by_its_share():
 
 def test_sampled_closeness_is_exact_when_every_node_is_a_pivot():
     graph = nx.disjoint_union(nx.karate_club_graph(), nx.path_graph(6))
+    graph.add_node("alone")
     exact = nx.closeness_centrality(graph)
-    sampled = network._closeness_sampled(graph)
-    for node, value in exact.items():
-        assert sampled[node] == pytest.approx(value)
+    adjacency = network._Adjacency(graph)
+    for mine in (
+        network._closeness(adjacency, exact=True),
+        network._closeness(adjacency, exact=False),  # components under the sample size
+    ):
+        for node, value in exact.items():
+            assert mine[node] == pytest.approx(value)
+
+
+def test_sampled_closeness_of_a_large_component_is_close(monkeypatch):
+    graph = nx.connected_watts_strogatz_graph(400, 6, 0.1, seed=3)
+    exact = nx.closeness_centrality(graph)
+    monkeypatch.setattr(network, "BETWEENNESS_SAMPLES", 100)
+    sampled = network._closeness(network._Adjacency(graph), exact=False)
+    errors = [abs(sampled[v] - exact[v]) / exact[v] for v in graph]
+    assert max(errors) < 0.1
+
+
+@pytest.mark.parametrize("k", [None, 12])
+def test_betweenness_equals_networkx_exact_and_sampled(k):
+    """The numpy Brandes draws the same pivots as networkx and scales them the same way."""
+    graph = nx.disjoint_union(nx.karate_club_graph(), nx.path_graph(7))
+    graph = nx.disjoint_union(graph, nx.connected_watts_strogatz_graph(60, 4, 0.2, seed=1))
+    graph.add_node("alone")
+    reference = nx.betweenness_centrality(graph, k=k, normalized=True, seed=network.SEED)
+    mine = network._betweenness(network._Adjacency(graph), k)
+    assert set(mine) == set(reference)
+    for node, value in reference.items():
+        assert mine[node] == pytest.approx(value, abs=1e-12), node

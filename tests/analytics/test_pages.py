@@ -247,3 +247,26 @@ def test_open_data_command_writes_the_same_files(shared_seed, client, tmp_path):
     assert (tmp_path / "out" / "memberships.csv").read_bytes() == served
     flags = json.loads((tmp_path / "out" / "data_quality_flags.json").read_text(encoding="utf-8"))
     assert len(flags) == DataQualityIssue.objects.count()
+
+
+def test_network_filters_by_helix_and_cluster(shared_seed, client):
+    slug = "industrial-upland-cluster"
+    view = client.get(f"/analytics/network/?cluster={slug}").context["view"]
+    members = set(
+        Membership.objects.filter(cluster__slug=slug).values_list("organization__slug", flat=True)
+    )
+    assert {n.slug for n in view.nodes if n.type == "organization"} == members
+    assert {n.id for n in view.nodes if n.type != "organization"} == {f"cluster:{slug}"}
+    academia = client.get("/analytics/network/?helix=academia").context["view"].nodes
+    assert academia
+    assert {n.helix_role for n in academia} == {"academia"}
+    industry = client.get(f"/analytics/network/?helix=industry&cluster={slug}").context["view"]
+    assert {n.helix_role for n in industry.nodes} == {"business", "bei"}
+    assert client.get("/analytics/network/?helix=robots").status_code == 400
+
+
+def test_the_drawing_opens_every_highland_and_cluster(shared_seed, client):
+    html = client.get("/analytics/network/").content.decode()
+    assert 'role="group"' in html
+    for slug in Cluster.objects.filter(is_synthetic=False).values_list("slug", flat=True):
+        assert f'href="/analytics/network/cluster/{slug}/"' in html

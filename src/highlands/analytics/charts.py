@@ -248,12 +248,31 @@ def network_chart(
     chart_id: str,
     title: str,
     description: str,
+    links_to: Mapping[str, tuple[str, str]] | None = None,
 ) -> SafeString:
     """The aggregated network: highlands (squares, named) on a circle, their clusters (dots)
     around them, and links between highlands (``kind`` "stated": solid; "shared": dashed,
     thicker with more shared organisations, the count written on it). Line styles, not
     colours, tell links apart; the page's tables list every node and edge.
+
+    ``links_to`` ("highland:<slug>" / "cluster:<slug>" → (URL, accessible name)) makes each
+    square and dot a link (in the tab order, named, with a focus ring) that opens the node;
+    the drawing is then a ``group`` rather than an ``img`` (an image has no focusable parts).
     """
+    links_to = links_to or {}
+
+    def linked(node_id: str, shape: SafeString) -> SafeString:
+        if node_id not in links_to:
+            return shape
+        url, name = links_to[node_id]
+        return format_html(
+            '<a class="net-node" href="{}" aria-label="{}"><title>{}</title>{}</a>',
+            url,
+            name,
+            name,
+            shape,
+        )
+
     cx, cy, radius = NET_W / 2, NET_H / 2, min(NET_W, NET_H) / 2 - 60
     place: dict[str, tuple[float, float]] = {}
     count = max(len(highlands), 1)
@@ -294,7 +313,7 @@ def network_chart(
         (around[homes[0]] if homes and homes[0] in around else loose).append(slug)
     for home, members in around.items():
         hx, hy = place[home]
-        for index, _slug in enumerate(members):
+        for index, cluster_slug in enumerate(members):
             angle = 2 * math.pi * index / max(len(members), 1)
             x, y = round(hx + 34 * math.cos(angle), 1), round(hy + 34 * math.sin(angle), 1)
             parts.append(
@@ -303,13 +322,23 @@ def network_chart(
                 )
             )
             parts.append(
-                format_html('<circle class="net-cluster" cx="{}" cy="{}" r="5"></circle>', x, y)
+                linked(
+                    f"cluster:{cluster_slug}",
+                    format_html(
+                        '<circle class="net-cluster" cx="{}" cy="{}" r="5"></circle>', x, y
+                    ),
+                )
             )
-    for index, _slug in enumerate(loose):
+    for index, cluster_slug in enumerate(loose):
         x = round(20 + (index % 30) * 20, 1)
         y = round(NET_H - 14 - 16 * (index // 30), 1)
         parts.append(
-            format_html('<circle class="net-cluster loose" cx="{}" cy="{}" r="5"></circle>', x, y)
+            linked(
+                f"cluster:{cluster_slug}",
+                format_html(
+                    '<circle class="net-cluster loose" cx="{}" cy="{}" r="5"></circle>', x, y
+                ),
+            )
         )
     for slug, name in highlands:
         x, y = place[slug]
@@ -321,22 +350,26 @@ def network_chart(
         else:
             anchor, lx, ly = "start", x + 14, y + 24
         parts.append(
-            format_html(
-                '<rect class="net-highland" x="{}" y="{}" width="16" height="16"></rect>'
-                '<text class="lbl" x="{}" y="{}" text-anchor="{}">{}</text>',
-                x - 8,
-                y - 8,
-                lx,
-                ly,
-                anchor,
-                name,
+            linked(
+                f"highland:{slug}",
+                format_html(
+                    '<rect class="net-highland" x="{}" y="{}" width="16" height="16"></rect>'
+                    '<text class="lbl" x="{}" y="{}" text-anchor="{}">{}</text>',
+                    x - 8,
+                    y - 8,
+                    lx,
+                    ly,
+                    anchor,
+                    name,
+                ),
             )
         )
     return format_html(
-        '<svg class="chart network" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d">'
+        '<svg class="chart network" viewBox="0 0 {} {}" role="{}" aria-labelledby="{}-t {}-d">'
         '<title id="{}-t">{}</title><desc id="{}-d">{}</desc>{}</svg>',
         NET_W,
         NET_H,
+        "group" if links_to else "img",
         chart_id,
         chart_id,
         chart_id,

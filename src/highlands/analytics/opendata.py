@@ -174,3 +174,131 @@ def datapackage(base_url: str) -> dict[str, Any]:
         "sources": [{"title": "Lublin Economic Highlands registry", "path": base_url + "/"}],
         "resources": resources,
     }
+
+
+# DCAT-AP 3 (the EU application profile of W3C DCAT) for the national portal's harvester.
+DCAT_CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "vcard": "http://www.w3.org/2006/vcard/ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "dct:issued": {"@type": "xsd:date"},
+    "dct:modified": {"@type": "xsd:date"},
+}
+EU = "http://publications.europa.eu/resource/authority/"
+FILE_TYPES = {
+    "csv": (EU + "file-type/CSV", "text/csv"),
+    "json": (EU + "file-type/JSON", "application/json"),
+}
+PUBLISHER = "Lublin City Office, Economic Development"
+
+
+def _modified() -> str | None:
+    """The day the registry's data last changed: the newest import of a source document."""
+    from django.db.models import Max
+
+    from ..ecosystem.models import SourceDocument
+
+    moment = SourceDocument.objects.aggregate(last=Max("imported_at"))["last"]
+    return moment.date().isoformat() if moment else None
+
+
+def dcat_catalogue(base_url: str, *, files: bool = False) -> dict[str, Any]:
+    """A DCAT-AP catalogue record (JSON-LD) of the open datasets, for harvesting.
+
+    With ``base_url`` (the portal's address) every IRI is absolute and stable:
+    ``<base>/analytics/open-data/catalogue.jsonld`` is the catalogue,
+    ``<base>/analytics/open-data/#<name>`` a dataset, its download URLs its distributions.
+    ``files=True`` describes the folder ``highlands open-data`` writes: IRIs relative to the
+    catalogue file (``memberships.csv``), resolved wherever the folder is published.
+    Nothing personal: the publisher is the office, its contact point the portal's address.
+    """
+    root = f"{base_url}/analytics/open-data/"
+    catalogue_id = "catalogue.jsonld" if files else root + "catalogue.jsonld"
+    landing = "./" if files else root
+    modified = _modified()
+    publisher = {
+        "@id": landing + "#publisher",
+        "@type": "foaf:Agent",
+        "foaf:name": PUBLISHER,
+    }
+    datasets = []
+    for name, (title, row, _build) in DATASETS.items():
+        distributions = []
+        for fmt, (file_type, media) in FILE_TYPES.items():
+            url = f"{name}.{fmt}" if files else f"{root}{name}/?format={fmt}"
+            distributions.append(
+                {
+                    "@id": url,
+                    "@type": "dcat:Distribution",
+                    "dct:title": f"{title} ({fmt.upper()})",
+                    "dcat:accessURL": {"@id": url},
+                    "dcat:downloadURL": {"@id": url},
+                    "dct:format": {"@id": file_type},
+                    "dcat:mediaType": {
+                        "@id": f"https://www.iana.org/assignments/media-types/{media}"
+                    },
+                    "dct:license": {"@id": LICENCE["path"]},
+                    **(
+                        {
+                            "dcat:conformsTo": {
+                                "@id": "datapackage.json" if files else root + "datapackage.json"
+                            }
+                        }
+                        if fmt == "csv"
+                        else {}
+                    ),
+                }
+            )
+        datasets.append(
+            {
+                "@id": f"{landing}#{name}",
+                "@type": "dcat:Dataset",
+                "dct:identifier": name,
+                "dct:title": [
+                    {"@value": str(title), "@language": "en"},
+                ],
+                "dct:description": {"@value": f"{title}: {row}.", "@language": "en"},
+                "dct:publisher": {"@id": publisher["@id"]},
+                "dct:license": {"@id": LICENCE["path"]},
+                "dct:language": [{"@id": EU + "language/ENG"}, {"@id": EU + "language/POL"}],
+                "dcat:theme": {"@id": EU + "data-theme/ECON"},
+                "dct:spatial": {"@id": "https://sws.geonames.org/765876/"},  # Lublin
+                "dcat:landingPage": {"@id": landing},
+                "dcat:contactPoint": {
+                    "@type": "vcard:Organization",
+                    "vcard:fn": PUBLISHER,
+                    "vcard:hasURL": {"@id": landing},
+                },
+                **({"dct:modified": modified} if modified else {}),
+                "dcat:distribution": distributions,
+            }
+        )
+    return {
+        "@context": DCAT_CONTEXT,
+        "@graph": [
+            {
+                "@id": catalogue_id,
+                "@type": "dcat:Catalog",
+                "dct:title": {
+                    "@value": "Lublin Economic Highlands: registry open data",
+                    "@language": "en",
+                },
+                "dct:description": {
+                    "@value": "Highlands, clusters, organisations, memberships, stated figures, "
+                    "data-quality flags and the public network of cooperation of the Lublin "
+                    "Economic Highlands registry; every row names its source document and lines.",
+                    "@language": "en",
+                },
+                "dct:publisher": {"@id": publisher["@id"]},
+                "dct:license": {"@id": LICENCE["path"]},
+                "dct:language": [{"@id": EU + "language/ENG"}, {"@id": EU + "language/POL"}],
+                "foaf:homepage": {"@id": landing},
+                **({"dct:modified": modified} if modified else {}),
+                "dcat:dataset": [{"@id": d["@id"]} for d in datasets],
+            },
+            publisher,
+            *datasets,
+        ],
+    }

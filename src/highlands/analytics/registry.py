@@ -8,8 +8,9 @@ an app that has no data yet registers nothing, and the dashboard shows nothing f
 
 - An :class:`ActivityMetric` is one count (now) and its history (a dated series), with a
   label in the UI language and whether the public may see it.
-- An :class:`EdgeSource` yields typed, dated edges between organisations for the network of
-  cooperation, each traceable to its record; ``public=False`` edges only the city office sees.
+- An :class:`EdgeSource` yields typed, dated edges between nodes (organisations, clusters,
+  highlands) for the network of cooperation, each traceable to its record; ``public=False``
+  edges only the city office sees.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ class ActivityMetric:
 
 @dataclass(frozen=True)
 class Edge:
-    """A relation between two organisations (by slug), from one stored record."""
+    """A relation between two nodes (by slug; organisations unless ``a_type``/``b_type`` say
+    ``cluster`` or ``highland``), from one stored record."""
 
     a: str
     b: str
@@ -48,6 +50,8 @@ class Edge:
     on: date | None  # when it happened (None: not dated)
     record: str  # the record it comes from, for people ("Marketplace cooperation #12")
     url: str = ""  # a page showing that record, if one may open it
+    a_type: str = "organization"  # node type of ``a``: organization, cluster or highland
+    b_type: str = "organization"
 
 
 @dataclass(frozen=True)

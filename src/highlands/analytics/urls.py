@@ -13,5 +13,6 @@ urlpatterns = [
     path("report/<str:scope>/<slug:slug>/", views.report, name="report_scope"),
     path("open-data/", views.open_data, name="open_data"),
     path("open-data/datapackage.json", views.datapackage, name="datapackage"),
+    path("open-data/catalogue.jsonld", views.dcat_catalogue, name="dcat_catalogue"),
     path("open-data/<slug:name>/", views.dataset_download, name="dataset_download"),
 ]

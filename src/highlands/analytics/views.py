@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -153,9 +154,14 @@ def network_page(request: HttpRequest) -> HttpResponse:
         kinds[e.kind] = kinds.get(e.kind, 0) + 1
     kinds["co_membership"] = network.co_membership_count()
     highlands = [(n.slug, n.name) for n in net.nodes.values() if n.type == "highland"]
+    clusters = sorted(
+        ((n.slug, n.name) for n in net.nodes.values() if n.type == "cluster"),
+        key=lambda c: c[1].casefold(),
+    )
     form = NetworkFilterForm(
         request.GET,
         highlands=highlands,
+        clusters=clusters,
         kinds=[(k, net.edge_labels[k]) for k in net.edge_labels if k != "co_membership"],
     )
     view = network.filtered(net, **form.valid_data())
@@ -250,6 +256,15 @@ def network_svg(net: network.Network) -> Any:
         chart_id="network",
         title=_("Highlands, their clusters and the links between highlands"),
         description="; ".join(described) or _("No links between highlands yet."),
+        links_to={
+            n.id: (
+                reverse("analytics:network_node", args=[n.type, n.slug]),
+                _("%(name)s (%(type)s): open its links")
+                % {"name": n.name, "type": network.NODE_LABELS[n.type]},
+            )
+            for n in net.nodes.values()
+            if n.type in ("highland", "cluster")
+        },
     )
 
 
@@ -330,6 +345,14 @@ def datapackage(request: HttpRequest) -> HttpResponse:
     base = request.build_absolute_uri("/").rstrip("/")
     body = json.dumps(opendata.datapackage(base), ensure_ascii=False, indent=2)
     return HttpResponse(body, content_type="application/json")
+
+
+@require_safe
+def dcat_catalogue(request: HttpRequest) -> HttpResponse:
+    """``catalogue.jsonld``: the DCAT-AP catalogue record of the datasets (for harvesting)."""
+    base = request.build_absolute_uri("/").rstrip("/")
+    body = json.dumps(opendata.dcat_catalogue(base), ensure_ascii=False, indent=2)
+    return HttpResponse(body, content_type="application/ld+json")
 
 
 @require_safe

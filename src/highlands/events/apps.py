@@ -7,6 +7,8 @@ class EventsConfig(AppConfig):
     verbose_name = "Events and training"
 
     def ready(self) -> None:
+        from .analytics_metrics import register as register_analytics
         from .search_documents import register
 
         register()
+        register_analytics()

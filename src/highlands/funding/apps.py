@@ -7,6 +7,8 @@ class FundingConfig(AppConfig):
     verbose_name = "Funding and admission"
 
     def ready(self) -> None:
+        from .analytics_metrics import register as register_analytics
         from .search_documents import register
 
         register()
+        register_analytics()

@@ -1,8 +1,10 @@
-"""``highlands open-data DIR [--base-url URL]``: write the open datasets as files.
+"""``highlands open-data DIR``: write the open datasets as files.
 
-One CSV (UTF-8 with BOM) and one JSON file per dataset of ``analytics.opendata.DATASETS`` and
-a ``datapackage.json`` describing the CSV files (relative paths, so the folder is a valid
-Frictionless Data Package wherever it is copied). The same rows as the portal's
+One CSV (UTF-8 with BOM) and one JSON file per dataset of ``analytics.opendata.DATASETS``, a
+``datapackage.json`` describing the CSV files (relative paths, so the folder is a valid
+Frictionless Data Package wherever it is copied) and ``catalogue.jsonld``, the DCAT-AP
+catalogue record of the files (IRIs relative to it, resolved where the folder is
+published). The same rows as the portal's
 ``/analytics/open-data/`` downloads; unchanged data gives byte-identical files.
 """
 
@@ -15,11 +17,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ....text.spreadsheet import to_csv
-from ...opendata import DATASETS, datapackage, dataset_rows
+from ...opendata import DATASETS, datapackage, dataset_rows, dcat_catalogue
 
 
 class Command(BaseCommand):
-    help = "Write the open datasets (CSV, JSON) and datapackage.json to a folder."
+    help = "Write the open datasets (CSV, JSON), datapackage.json and catalogue.jsonld."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("directory", type=Path)
@@ -42,4 +44,10 @@ class Command(BaseCommand):
         (out / "datapackage.json").write_text(
             json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8"
         )
-        self.stdout.write(f"Wrote {len(DATASETS)} datasets and datapackage.json to {out}.")
+        (out / "catalogue.jsonld").write_text(
+            json.dumps(dcat_catalogue("", files=True), ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
+        self.stdout.write(
+            f"Wrote {len(DATASETS)} datasets, datapackage.json and catalogue.jsonld to {out}."
+        )

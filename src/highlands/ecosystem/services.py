@@ -36,6 +36,7 @@ from ..search.indexing import enqueue_many
 from ..servicekit import (
     bounded_items,
     choice,
+    close_pending,
     mail_on_commit,
     person,
     plain_text,
@@ -72,6 +73,7 @@ from .search_documents import DocumentKind
 
 # Profile sections a coordinator keeps, in both languages.
 EDITABLE_ATTRIBUTE_KINDS = (
+    AttributeKind.CHARACTERISTICS,
     AttributeKind.GOAL,
     AttributeKind.MEANS,
     AttributeKind.SERVICE,
@@ -367,20 +369,15 @@ def _lock_pending(request: MembershipRequest) -> MembershipRequest:
 
 def _decide(actor: Any, request: MembershipRequest, status: str, **values: Any) -> None:
     """Close a pending request: its new status, who and when, ``values``; one audit entry."""
-    request.status = status
-    request.decided_by = person(actor)
-    request.decided_at = timezone.now()
-    for name, value in values.items():
-        setattr(request, name, value)
-    request.save(update_fields=["status", "decided_by", "decided_at", *values])
-    audit_record(
+    close_pending(
+        request,
         actor=actor,
+        status=status,
         action=f"membership_request.{_VERBS[status]}",
-        obj=request,
+        pending=MembershipRequestStatus.PENDING,
+        values=values,
         cluster_id=request.cluster_id,
         organization_id=request.organization_id,
-        before={"status": MembershipRequestStatus.PENDING},
-        after={"status": status, **values},
     )
 
 

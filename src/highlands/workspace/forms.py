@@ -75,11 +75,13 @@ class ClusterProfileForm(forms.Form):
         existing = existing or {}
         self.slots: dict[tuple[str, str], int] = {}
         for kind in EDITABLE_ATTRIBUTE_KINDS:
+            # Both languages get as many boxes as the longer one needs, side by side.
+            slots = max(len(existing.get((kind, lang), [])) for lang in Language.values)
             for language in Language.values:
                 language_label = LANGUAGE_LABELS[language]
                 items = existing.get((kind, language), [])
-                self.slots[(kind, language)] = len(items) + NEW_ITEM_SLOTS
-                for index in range(len(items) + NEW_ITEM_SLOTS):
+                self.slots[(kind, language)] = slots + NEW_ITEM_SLOTS
+                for index in range(slots + NEW_ITEM_SLOTS):
                     title, text = items[index] if index < len(items) else ("", "")
                     label = _("%(section)s (%(language)s), item %(n)s") % {
                         "section": ATTRIBUTE_LABELS.get(kind, kind),
@@ -105,6 +107,29 @@ class ClusterProfileForm(forms.Form):
                             attrs={"rows": 3 if len(text) < 200 else 8, "lang": language}
                         ),
                     )
+
+    def sections(self) -> list[dict[str, Any]]:
+        """The profile sections for the page: per section, a column per language with its
+        boxes (the English and Polish versions side by side)."""
+        return [
+            {
+                "kind": kind,
+                "label": ATTRIBUTE_LABELS.get(kind, kind),
+                "columns": [
+                    {
+                        "language": language,
+                        "label": LANGUAGE_LABELS[language],
+                        "fields": [
+                            self[attribute_field_name(kind, language, index, part)]
+                            for index in range(self.slots[(kind, language)])
+                            for part in (("title", "text") if kind in TITLED_KINDS else ("text",))
+                        ],
+                    }
+                    for language in Language.values
+                ],
+            }
+            for kind in EDITABLE_ATTRIBUTE_KINDS
+        ]
 
     def attribute_edits(self) -> dict[tuple[str, str], list[str | tuple[str, str]]]:
         edits: dict[tuple[str, str], list[str | tuple[str, str]]] = {}

@@ -94,12 +94,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _cluster(request, slug, "ecosystem.edit_cluster")
     existing: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    # The contact channel an import states (e.g. "website") is shown translated on its own;
+    # it is kept as it is, not offered as a line to edit.
+    channel: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for attribute in cluster.attributes.filter(kind__in=EDITABLE_ATTRIBUTE_KINDS).order_by(
         "kind", "language", "position"
     ):
-        existing.setdefault((attribute.kind, attribute.language), []).append(
-            (attribute.title, attribute.text)
-        )
+        is_channel = attribute.kind == "contact" and attribute.text == cluster.contact_kind
+        (channel if is_channel else existing).setdefault(
+            (attribute.kind, attribute.language), []
+        ).append((attribute.title, attribute.text))
     initial = {
         "name": cluster.name or "",
         "name_pl": cluster.name_pl,
@@ -114,7 +118,10 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 name=form.cleaned_data["name"] or None,  # empty: leave it (maybe unknown)
                 name_pl=form.cleaned_data["name_pl"],
                 year_established=form.cleaned_data["year_established"],
-                attributes=form.attribute_edits(),
+                attributes={
+                    key: [*channel.get(key, []), *items]
+                    for key, items in form.attribute_edits().items()
+                },
             )
             messages.success(request, _("Profile saved."))
             return redirect("workspace:cluster_edit", slug=cluster.slug)

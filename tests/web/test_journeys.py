@@ -288,7 +288,7 @@ def test_coordinator_invites_a_representative_and_edits_the_profile_in_both_lang
     page.fill("#id_contact__en__0__text", "Office: +48 81 000 00 00, Mon–Fri 8–16")
     page.fill("#id_contact__pl__0__text", "Biuro: +48 81 000 00 00, pon.–pt. 8–16")
     services = page.locator("#section-service")
-    services.scroll_into_view_if_needed()
+    page.locator("#section-characteristics").scroll_into_view_if_needed()
     english, polish = services.locator("[data-language=en]"), services.locator("[data-language=pl]")
     assert english.locator("textarea").count() == polish.locator("textarea").count()  # equal slots
     if viewport == "desktop":  # side by side on a desktop, one under the other on a phone

@@ -104,7 +104,7 @@ class ClusterProfileForm(forms.Form):
                         max_length=registry_services.ITEM_TEXT_MAX,
                         initial=text,
                         widget=forms.Textarea(
-                            attrs={"rows": 3 if len(text) < 200 else 8, "lang": language}
+                            attrs={"rows": 2 if len(text) < 120 else 8, "lang": language}
                         ),
                     )
 
@@ -203,6 +203,26 @@ class OrganizationProfileForm(forms.Form):
     )
     org_type = forms.ChoiceField(
         label=_("Type"), choices=[("", "—"), *choices(ORG_TYPE_LABELS)], required=False
+    )
+    street_address = forms.CharField(
+        label=_("Street and number"), required=False, max_length=registry_services.STREET_MAX
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"), required=False, max_length=6, help_text=_("For example 20-001.")
+    )
+    voivodeship = forms.ChoiceField(
+        label=_("Voivodeship"), required=False, choices=[("", "—"), *VOIVODESHIP_CHOICES]
+    )
+    nip = forms.CharField(label="NIP", required=False, max_length=40)
+    regon = forms.CharField(label="REGON", required=False, max_length=40)
+    krs = forms.CharField(
+        label=_("KRS number"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Changing a registry number of a verified organization is flagged for the "
+            "coordinators of its clusters to check."
+        ),
     )
 
 

@@ -118,3 +118,50 @@ def test_no_app_keeps_its_own_copy_of_the_guards() -> None:
             if isinstance(node, ast.FunctionDef)
         }
         assert not names & {"_require", "_choice", "_text"}, path
+
+
+@pytest.mark.django_db
+def test_close_pending_records_the_decision_and_one_audit_entry() -> None:
+    from django.contrib.auth import get_user_model
+
+    from highlands.accounts.models import OrganizationClaim
+
+    org = Organization.objects.create(slug="o", name="O", normalized_name="o")
+    person = get_user_model().objects.create_user(username="p", email="p@x.org")
+    decider = get_user_model().objects.create_user(username="d", email="d@x.org")
+    claim = OrganizationClaim.objects.create(kind="claim", organization=org, claimant=person)
+    servicekit.close_pending(
+        claim,
+        actor=decider,
+        status="declined",
+        action="t.decline",
+        values={"reason": "Not known here"},
+        logged={},
+        organization_id=org.pk,
+    )
+    claim = OrganizationClaim.objects.get(pk=claim.pk)
+    assert (claim.status, claim.decided_by, claim.reason) == ("declined", decider, "Not known here")
+    assert claim.decided_at is not None
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor_id) == ("t.decline", decider.pk)
+    assert entry.organization_id == org.pk
+    assert (entry.before, entry.after) == ({"status": "pending"}, {"status": "declined"})
+    servicekit.close_pending(claim, actor=servicekit.SYSTEM, status="approved", action="t.ok")
+    claim = OrganizationClaim.objects.get(pk=claim.pk)
+    assert claim.decided_by is None  # the operator is no person
+    assert AuditEntry.objects.latest("pk").after == {"status": "approved"}
+
+
+def test_no_app_closes_a_pending_decision_by_hand() -> None:
+    """Requests, applications, claims and interests were each closed by their own copy of
+    "status, decided_by, decided_at, save, audit"; ``close_pending`` is the one copy."""
+    for path in SRC.rglob("*.py"):
+        if "migrations" in path.parts or path.name == "servicekit.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    names = target.elts if isinstance(target, ast.Tuple) else [target]
+                    assert not any(
+                        isinstance(n, ast.Attribute) and n.attr == "decided_at" for n in names
+                    ) or path.parts[-2:] == ("ingest", "review.py"), path

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Model
+from django.utils import timezone
 
 from .audit.services import audit_record, snapshot
 from .errors import ApplicationError, PermissionDeniedError
@@ -150,6 +151,38 @@ def update_audited(
             actor=actor, action=action, obj=obj, before=change.before, after=change.after, **scope
         )
     return change
+
+
+def close_pending(
+    obj: Model,
+    *,
+    actor: Any,
+    status: str,
+    action: str,
+    pending: str = "pending",
+    logged: Mapping[str, Any] | None = None,
+    values: Mapping[str, Any] | None = None,
+    **scope: Any,
+) -> None:
+    """Close a pending decision (a request, an application, a claim): its new ``status``, who
+    decided (``decided_by``) and when (``decided_at``), plus ``values``, saved as one partial
+    update, and one audit entry from ``pending`` to ``status`` with ``logged`` (by default
+    ``values``).  The caller has locked the row and checked that it was still pending."""
+    values = dict(values or {})
+    obj.status = status  # type: ignore[attr-defined]
+    obj.decided_by = person(actor)  # type: ignore[attr-defined]
+    obj.decided_at = timezone.now()  # type: ignore[attr-defined]
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=["status", "decided_by", "decided_at", *values])
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=obj,
+        before={"status": pending},
+        after={"status": status, **(values if logged is None else logged)},
+        **scope,
+    )
 
 
 def mail_on_commit(

@@ -86,3 +86,50 @@ def test_the_profile_page_offers_interest_as_a_person(market: Market) -> None:
     assert Interest.objects.get(author=market.users["visitor"]).organization is None
     listing: Any = client.get(reverse("marketplace:interests")).content.decode()
     assert "A person without an organization" in listing
+
+
+def test_an_interest_in_demo_content_is_flagged_before_and_after_sending(market: Market) -> None:
+    """Demo profiles have nobody behind them: the sender is told before sending, when it is
+    sent, on their list of interests and in the API, never left waiting silently."""
+    demo = market.profiles["public"]
+    demo.is_demo = True
+    demo.save(update_fields=["is_demo"])
+    real = services.profile_create(
+        actor=market.users["representative"],
+        organization=market.world.orgs["own"],
+        kind="subcontracting",
+        title="Powder coating",
+        description="Powder coating of steel parts.",
+        publish=True,
+    )
+    client = Client()
+    client.force_login(market.users["visitor"])
+    url = reverse("marketplace:profile", args=[demo.pk])
+    assert 'id="demo-owner-warning"' in client.get(url).content.decode()
+    assert (
+        'id="demo-owner-warning"'
+        not in client.get(reverse("marketplace:profile", args=[real.pk])).content.decode()
+    )
+    response = client.post(url, {"organization": AS_PERSON, "message": "Hello"}, follow=True)
+    assert "nobody will answer it" in response.content.decode()
+    client.post(
+        reverse("marketplace:profile", args=[real.pk]),
+        {"organization": AS_PERSON, "message": "Hello"},
+    )
+    listing = client.get(reverse("marketplace:interests")).content.decode()
+    assert listing.count('class="alert warning demo-owner"') == 1  # the demo one only
+    # In Polish too.
+    listing_pl = client.get("/pl" + reverse("marketplace:interests")).content.decode()
+    assert "nikt nie odpowie" in listing_pl
+    # The API says it per interest.
+    token = market.tokens["visitor"]
+    rows = (
+        Client()
+        .get("/api/v1/marketplace/interests", headers={"Authorization": f"Bearer {token}"})
+        .json()
+    )
+    assert {r["profile"]: r["profile_is_demo"] for r in rows} == {demo.pk: True, real.pk: False}
+    # The owner's side is unchanged: they may still answer.
+    owner_page = Client()
+    owner_page.force_login(market.users["representative"])
+    assert "demo-owner" not in owner_page.get(reverse("marketplace:interests")).content.decode()

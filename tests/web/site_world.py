@@ -3,8 +3,10 @@
 ``build_site()`` imports the source document, loads the marketplace demo, indexes search and
 adds one user per role with the data their pages show (a pending interest to answer, a
 followed search, consents, a token, contact persons). ``pages_for(role, site)`` lists every
-page that role can open; ``tests/web/test_interface_text.py`` checks that the list covers
-every page the URL configuration has, so a new page cannot be forgotten by these tests.
+page that role can open. ``named_pages()`` reads every named route from the URL
+configuration (the portal, the workspace, allauth's account pages — all but the admin and
+the API); the interface-text and accessibility tests fail while a route is neither walked
+nor listed in ``NOT_WALKED`` with its reason, so a new page cannot be forgotten by them.
 """
 
 from __future__ import annotations
@@ -13,13 +15,79 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, resolve, reverse
+from django.urls.exceptions import Resolver404
 from django.utils import timezone, translation
 
 METAL = "eastern-metal-processing-cluster"
 WKTIR = "voivodeship-club-of-technology-and-rationalization"  # posts the metal demo profiles
 PARTNER = "politechnika-lubelska"
 ROLES = ("anonymous", "visitor", "representative", "coordinator", "city_admin")
+
+# Routes the walk does not open, and why: each is an action, a file or a redirect checked by
+# its own tests, or a page that needs a one-time secret.
+NOT_WALKED = {
+    # POST-only actions: each redirects to a page that is walked
+    "marketplace:profile_action": "POST", "marketplace:interest_action": "POST",
+    "marketplace:search_follow": "POST", "workspace:cluster_member_remove": "POST",
+    "workspace:cluster_member_role": "POST", "workspace:invite_coordinator": "POST",
+    "workspace:invite_representative": "POST", "workspace:issue_resolve": "POST",
+    "workspace:contact_erase": "POST", "workspace:my_account_erase": "POST",
+    "workspace:membership_request_withdraw": "POST",
+    "workspace:membership_request_accept": "POST",
+    "workspace:membership_request_decline": "POST", "workspace:representative_revoke": "POST",
+    "workspace:invitation_cancel": "POST", "workspace:membership_leave": "POST",
+    "workspace:claim_approve": "POST", "workspace:claim_decline": "POST",
+    "workspace:claim_withdraw": "POST", "workspace:cluster_member_invite": "POST",
+    "workspace:highland_assign": "POST", "workspace:highland_unassign": "POST",
+    "funding:application_action": "POST", "events:register": "POST", "events:cancel": "POST",
+    "events:accept": "POST", "events:action": "POST",
+    # downloads (JSON, CSV, XLSX, iCalendar, PDF), checked by their apps' tests
+    "workspace:contact_export": "JSON", "workspace:my_data_export": "JSON",
+    "web:clusters_download": "CSV/XLSX", "web:organizations_download": "CSV/XLSX",
+    "search:download": "CSV/XLSX", "analytics:table_download": "CSV/XLSX",
+    "analytics:network_download": "CSV/JSON", "analytics:dataset_download": "CSV/JSON",
+    "analytics:datapackage": "JSON", "funding:calendar": "iCalendar",
+    "events:ical": "iCalendar", "events:cluster_ical": "iCalendar",
+    "events:highland_ical": "iCalendar", "events:personal_ical": "iCalendar",
+    "events:registrants_download": "CSV/XLSX", "events:certificate": "PDF",
+    "sitemap": "XML", "robots": "text",
+    "admin_login": "a redirect to account_login",
+    # allauth steps that need a code or key mailed a moment before (tests/accounts)
+    "account_confirm_login_code": "mailed code", "account_confirm_reauthentication_code":
+    "mailed code", "account_request_reauthentication_code": "code sign-in is off",
+    "account_set_password": "a redirect: every account has a password",
+}  # fmt: skip
+
+
+def named_pages() -> set[str]:
+    """Every named route of the URL configuration but the admin's and the API's, as
+    ``namespace:name`` (allauth's are not namespaced)."""
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str | None) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin" or str(pattern.pattern).startswith("api/"):
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif getattr(pattern, "name", None):
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def walked_pages(site: Site) -> set[str]:
+    """The routes ``pages_for`` opens for at least one role."""
+    walked = set()
+    for role in ROLES:
+        for path in pages_for(role, site):
+            try:
+                walked.add(resolve(path.split("?")[0]).view_name)
+            except Resolver404:
+                continue  # the walk's 404 page
+    return walked
 
 
 @dataclass
@@ -259,6 +327,12 @@ def _pages_for(role: str, site: Site) -> list[str]:
             reverse("account_login"),
             reverse("account_signup"),
             reverse("account_reset_password"),
+            reverse("account_reset_password_done"),
+            reverse("account_reset_password_from_key", args=["0", "not-a-key"]),  # bad link
+            reverse("account_reset_password_from_key_done"),
+            reverse("account_email_verification_sent"),
+            reverse("account_confirm_email", args=["not-a-key"]),  # an invalid link
+            reverse("account_inactive"),
         ]
     signed_in = [
         *public,
@@ -276,6 +350,7 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("account_logout"),
+        reverse("account_reauthenticate"),
     ]
     signed_in.append(reverse("workspace:membership_requests"))
     signed_in += [

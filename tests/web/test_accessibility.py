@@ -5,8 +5,12 @@ the screen (wide tables scroll inside their own region).
 axe-core comes inside the ``axe-playwright-python`` wheel (``axe.min.js``); nothing is
 fetched. One Chromium and one live server serve the whole module: each page is loaded once
 per language and role, checked at 1280 px, then resized to 390 px and checked again.
-Signed in, a role is checked on the pages only it can open plus the home page (its
-header); the public pages are the same templates with the same data, checked signed out.
+Signed in, a role is checked on the pages only it can open, on every workspace page it
+walks (their content follows the role), on every page whose answer differs from the
+visitor's (e.g. a form the visitor is refused), plus the home page (its header); the public
+pages are the same templates with the same data, checked signed out. The pages come from
+``site_world.pages_for``, checked against every named route of the URL configuration
+(``named_pages``), and every walked route must open (200) for at least one role.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from .site_world import ROLES, Site, pages_for
+from .site_world import NOT_WALKED, ROLES, Site, named_pages, pages_for
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -57,15 +61,37 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
-def _pages(role: str, site: Site) -> list[str]:
-    """Signed out: every page. Signed in: the pages every signed-in person has (checked as the
-    visitor) or only this role has, plus the home page with the role's header."""
+def _pages(role: str, site: Site, answers: dict[str, dict[str, int]]) -> list[str]:
+    """Signed out: every page. Signed in: the home page (the role's header), the pages only
+    this role walks, its workspace pages, and the pages it gets another answer on than the
+    visitor (``answers``: role -> path -> HTTP status, from ``_answers``)."""
     if role == "anonymous":
         return pages_for(role, site)
-    seen = set(pages_for("anonymous", site))
-    if role != "visitor":
-        seen |= set(pages_for("visitor", site))
-    return ["/", *(p for p in pages_for(role, site) if p not in seen)]
+    public = set(pages_for("anonymous", site))
+    visitor = set(pages_for("visitor", site)) if role != "visitor" else set()
+    chosen = ["/"]
+    for path in pages_for(role, site):
+        if path in public or path == "/":
+            continue
+        differs = answers[role].get(path) != answers["visitor"].get(path)
+        if path not in visitor or path.startswith("/workspace/") or differs:
+            chosen.append(path)
+    return chosen
+
+
+def _answers(browser: Any, base_url: str, site: Site) -> dict[str, dict[str, int]]:
+    """Each role's HTTP status for each page it walks (no rendering: a plain request)."""
+    answers: dict[str, dict[str, int]] = {}
+    for role in ROLES:
+        context = browser.new_context()
+        if site.users[role] is not None:
+            context.add_cookies(_session_cookie(site.users[role], base_url))
+        answers[role] = {
+            path: context.request.get(base_url + path, max_redirects=0).status
+            for path in pages_for(role, site)
+        }
+        context.close()
+    return answers
 
 
 def _session_cookie(user: Any, base_url: str) -> list[dict[str, str]]:
@@ -103,7 +129,9 @@ WIDEST_ELEMENTS = """() => {
 }"""
 
 
-def _check_role(browser: Any, base_url: str, site: Site, role: str) -> tuple[int, list[str]]:
+def _check_role(
+    browser: Any, base_url: str, site: Site, role: str, answers: dict[str, dict[str, int]]
+) -> tuple[int, list[str]]:
     """axe on every page of ``role`` in both languages and both viewports."""
     script = f"axe.run({json.dumps(AXE_CONTEXT)}, {json.dumps(AXE_OPTIONS)})"
     desktop = VIEWPORTS["desktop"]
@@ -118,7 +146,7 @@ def _check_role(browser: Any, base_url: str, site: Site, role: str) -> tuple[int
     problems: list[str] = []
     checked = 0
     for language, prefix in (("en", ""), ("pl", "/pl")):
-        for path in _pages(role, site):
+        for path in _pages(role, site, answers):
             page.set_viewport_size(desktop)
             page.goto(base_url + prefix + path, wait_until="load")
             for viewport, size in VIEWPORTS.items():
@@ -146,14 +174,38 @@ def _check_role(browser: Any, base_url: str, site: Site, role: str) -> tuple[int
 def test_no_serious_or_critical_violations_on_any_page(browser, live_server, site: Site):
     """One test for all roles: ``live_server`` empties the database after each test, and the
     site is built once (about 12 s)."""
+    answers = _answers(browser, live_server.url, site)
+    _assert_every_route_checked(site, answers)
     problems: list[str] = []
     for role in ROLES:
         started = time.monotonic()
-        checked, found = _check_role(browser, live_server.url, site, role)
+        checked, found = _check_role(browser, live_server.url, site, role, answers)
         print(f"axe: {role}: {checked} checks in {time.monotonic() - started:.1f} s")
         assert checked >= 8, role
         problems += found
     assert not problems, "axe-core found:\n" + "\n".join(problems)
+
+
+def _assert_every_route_checked(site: Site, answers: dict[str, dict[str, int]]) -> None:
+    """Every named route of the URL configuration is checked by axe (or is in ``NOT_WALKED``
+    with its reason), and opens (200) for at least one role that is checked on it."""
+    from django.urls import Resolver404, resolve
+
+    checked: set[str] = set()
+    opened: set[str] = set()
+    for role in ROLES:
+        for path in _pages(role, site, answers):
+            try:
+                name = resolve(path.split("?")[0]).view_name
+            except Resolver404:
+                continue  # the walk's 404 page
+            checked.add(name)
+            if answers[role].get(path) == 200:
+                opened.add(name)
+    missing = named_pages() - checked - set(NOT_WALKED)
+    assert missing == set(), "add these pages to tests/web/site_world.pages_for"
+    # Routes whose page is walked only as a refusal or an error, on purpose.
+    assert checked - opened <= {"accounts:invitation_accept"}, checked - opened
 
 
 def test_the_check_finds_what_it_looks_for(browser):

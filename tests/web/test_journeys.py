@@ -4,7 +4,8 @@ desktop and on a 390 px phone:
 * a company owner signs up, registers their company, is verified by the cluster's
   coordinator, posts an offer and receives an interest;
 * an investor contacts a cluster (signed out → sign in → back to the form → sent);
-* a coordinator invites a representative of a member from the cluster's members tab;
+* a coordinator invites a representative of a member from the cluster's members tab and
+  edits the cluster's profile in English and Polish, which the public page then serves;
 * the city office confirms a proposed highland assignment.
 
 Locators use ids, names and URLs, not words, so one test walks both languages. With
@@ -258,24 +259,66 @@ def test_investor_contacts_a_cluster(
 
 
 @pytest.mark.parametrize(("language", "viewport"), COMBOS)
-def test_coordinator_invites_a_representative(
+def test_coordinator_invites_a_representative_and_edits_the_profile_in_both_languages(
     browser: Any, world: dict[str, Any], language: str, viewport: str
 ) -> None:
     from highlands.accounts.models import Invitation
+    from highlands.audit.models import AuditEntry
+    from highlands.ecosystem.models import ClusterAttribute
 
     expect = _expect()
     journey = Journey(browser, world["url"], language, viewport, "coordinator")
+    page = journey.page
     journey.sign_in_as(world["coordinator"])
     journey.goto(f"/workspace/clusters/{METAL}/members/")
-    form = journey.page.locator("form[action*='/members/'][action$='/invite/']").first
+    form = page.locator("form[action*='/members/'][action$='/invite/']").first
     form.scroll_into_view_if_needed()
     form.locator("input[name=email]").fill(f"rep-{language}-{viewport}@member.example.pl")
     journey.shot("members-tab")
     form.locator("button").click()
-    expect(journey.page.locator(".messages")).to_be_visible()
+    expect(page.locator(".messages")).to_be_visible()
     journey.shot("invited")
     invitation = Invitation.objects.get(email=f"rep-{language}-{viewport}@member.example.pl")
     assert invitation.invited_by == world["coordinator"]
+
+    # The profile: English and Polish side by side; the source wrote it in English only.
+    journey.goto(f"/workspace/clusters/{METAL}/")
+    page.fill("#id_characteristics__pl__0__text", "Klaster firm obróbki metali z Lubelszczyzny.")
+    page.fill("#id_service__pl__0__text", "Hartowanie indukcyjne wałów i kół zębatych")
+    page.fill("#id_contact__en__0__text", "Office: +48 81 000 00 00, Mon–Fri 8–16")
+    page.fill("#id_contact__pl__0__text", "Biuro: +48 81 000 00 00, pon.–pt. 8–16")
+    services = page.locator("#section-service")
+    page.locator("#section-characteristics").scroll_into_view_if_needed()
+    english, polish = services.locator("[data-language=en]"), services.locator("[data-language=pl]")
+    assert english.locator("textarea").count() == polish.locator("textarea").count()  # equal slots
+    if viewport == "desktop":  # side by side on a desktop, one under the other on a phone
+        assert english.bounding_box()["y"] == polish.bounding_box()["y"]
+    else:
+        assert english.bounding_box()["y"] < polish.bounding_box()["y"]
+    journey.shot("profile-editor")
+    journey.submit("main form.profile-editor")
+    expect(page.locator(".messages")).to_be_visible()
+    stored = ClusterAttribute.objects.filter(cluster__slug=METAL, language="pl")
+    assert set(stored.values_list("kind", flat=True)) == {"characteristics", "service", "contact"}
+    entry = AuditEntry.objects.filter(action="cluster.update_profile").get()
+    assert entry.actor_id == world["coordinator"].pk
+
+    # The public page serves each section in the page's language, else marks the fallback.
+    journey.goto(f"/clusters/{METAL}/")
+    service_section = page.locator("section[aria-labelledby=attr-service]")
+    contact_lines = page.locator(".contact-lines")
+    goals_heading = page.locator("#attr-goal")
+    if language == "pl":
+        expect(service_section).to_contain_text("Hartowanie indukcyjne wałów")
+        expect(service_section.locator("h2 abbr.fallback")).to_have_count(0)
+        expect(contact_lines).to_contain_text("Biuro:")
+        expect(goals_heading.locator("abbr.fallback")).to_have_text("EN")  # not written in PL
+    else:
+        expect(service_section).not_to_contain_text("Hartowanie indukcyjne wałów")
+        expect(contact_lines).to_contain_text("Office:")
+        expect(goals_heading.locator("abbr.fallback")).to_have_count(0)
+    service_section.scroll_into_view_if_needed()
+    journey.shot("public-profile")
     journey.close()
 
 

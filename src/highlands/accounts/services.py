@@ -27,7 +27,7 @@ from ..ecosystem import selectors as registry
 from ..ecosystem import services as registry_services
 from ..ecosystem.models import Cluster, Organization
 from ..errors import ApplicationError, PermissionDeniedError
-from ..servicekit import choice, mail_on_commit, plain_text, require
+from ..servicekit import choice, close_pending, mail_on_commit, plain_text, require
 from ..servicekit import person as person_of
 from .models import (
     ApiToken,
@@ -505,20 +505,17 @@ def _lock_claim(actor: Any, claim: OrganizationClaim) -> OrganizationClaim:
 
 
 def _close_claim(actor: Any, claim: OrganizationClaim, status: str, reason: str = "") -> None:
-    claim.status = status
-    claim.decided_by = actor if getattr(actor, "pk", None) else None
-    claim.decided_at = timezone.now()
-    claim.reason = reason
-    claim.save(update_fields=["status", "decided_by", "decided_at", "reason"])
-    audit_record(
+    close_pending(
+        claim,
         actor=actor,
+        status=status,
         action=f"organization_claim.{status}",
-        obj=claim,
+        pending=ClaimStatus.PENDING,
+        values={"reason": reason},
+        logged={"reason": reason} if reason else {},
         organization_id=claim.organization_id,
         cluster_id=claim.cluster_id,
         subject_user_id=claim.claimant_id,
-        before={"status": ClaimStatus.PENDING},
-        after={"status": status, **({"reason": reason} if reason else {})},
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from ..accounts.api import router as accounts_router
+from ..accounts.api_onboarding import router as onboarding_router
 from ..analytics.api import router as analytics_router
 from ..apikit.errors import install_error_handlers
 from ..ecosystem.api import ROUTERS as REGISTRY_ROUTERS
@@ -42,3 +43,4 @@ api.add_router("/marketplace", marketplace_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/funding", funding_router)
 api.add_router("/events", events_router)
+api.add_router("/onboarding", onboarding_router)

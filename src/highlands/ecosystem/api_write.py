@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Path, Router, Schema, Status
+from pydantic import Field
 
 from ..apikit.auth import SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS
@@ -129,6 +130,12 @@ class OrganizationProfileIn(StrictIn):
     year_established: Year | None = None
     org_type: str | None = None
     helix_role: str | None = None
+    street_address: str | None = None
+    postal_code: str | None = None
+    voivodeship: str | None = None
+    nip: str | None = Field(None, description="10 digits with a valid check digit, or empty")
+    regon: str | None = Field(None, description="9 or 14 digits with valid check digits, or empty")
+    krs: str | None = Field(None, description="10 digits, or empty")
 
 
 class ManagedOrganizationOut(Schema):
@@ -140,6 +147,13 @@ class ManagedOrganizationOut(Schema):
     year_established: int | None
     org_type: str
     helix_role: str
+    street_address: str
+    postal_code: str
+    voivodeship: str
+    nip: str
+    regon: str
+    krs: str
+    is_verified: bool
 
 
 class AuditEntryOut(Schema):
@@ -339,7 +353,10 @@ def organization_update_profile(
 ) -> Any:
     organization = selectors.organization_get(slug=slug)
     return services.organization_update_profile(
-        actor=request.user, organization=organization, **payload.model_dump(exclude_unset=True)
+        actor=request.user,
+        organization=organization,
+        url_base=request.build_absolute_uri("/").rstrip("/"),
+        **payload.model_dump(exclude_unset=True),
     )
 
 

@@ -112,6 +112,9 @@ ISSUE_LABELS = {
     "highland_count_inconsistent": _("The number of highlands is inconsistent"),
     "highland_without_cluster": _("No cluster is named for this highland"),
     "admission_rule_broken": _("A member's stated facts no longer meet the admission rules"),
+    "identifier_changed": _(
+        "A representative changed the organisation's registry numbers after verification"
+    ),
 }
 ISSUE_FALLBACK_LABEL = _("A gap or contradiction in the source")
 

@@ -25,6 +25,7 @@ from django.db.models import (
 from ..errors import ApplicationError, NotFoundError
 from ..text.name_matching import SAME_CONCEPTS, concepts, name_similarity
 from ..text.names import normalize_name
+from .localization import current_language
 from .models import (
     AttributeKind,
     Cluster,
@@ -236,6 +237,22 @@ class ClusterDetail:
     figure_rows: list[FigureRow] = field(default_factory=list)
 
     @property
+    def localized_attributes(self) -> dict[str, list[ClusterAttribute]]:
+        """Each profile section in the page's language (``attributes_in_language``)."""
+        return attributes_in_language(self.attributes, current_language())
+
+    @property
+    def contact_lines(self) -> list[ClusterAttribute]:
+        """The contact lines a coordinator wrote, in the page's language (else the other);
+        the channel the source names (``contact_kind``) is shown apart, translated."""
+        lines = [
+            a
+            for a in self.attributes.get(AttributeKind.CONTACT, [])
+            if a.text != self.cluster.contact_kind
+        ]
+        return attributes_in_language({"contact": lines}, current_language())["contact"]
+
+    @property
     def helix(self) -> dict[str, int]:
         """Organisations listed by name per helix role (members only)."""
         return helix_composition(m for ms in self.members_by_role.values() for m in ms)
@@ -283,6 +300,18 @@ def figure_rows(cluster: Cluster, members: list[Membership]) -> list[FigureRow]:
             count = None
         rows.append(FigureRow(kind, label, current[kind], count, history.get(kind, [])))
     return rows
+
+
+def attributes_in_language(
+    attributes: dict[str, list[ClusterAttribute]], language: str
+) -> dict[str, list[ClusterAttribute]]:
+    """Each section's items in ``language`` when it has any, else in the other language (the
+    page marks that fallback): a section is never shown as a mix of both languages."""
+    chosen: dict[str, list[ClusterAttribute]] = {}
+    for kind, items in attributes.items():
+        own = [a for a in items if a.language == language]
+        chosen[kind] = own or [a for a in items if a.language != language]
+    return chosen
 
 
 def cluster_detail(*, slug: str) -> ClusterDetail:

@@ -34,8 +34,10 @@ from ..audit.services import audit_record, snapshot
 from ..errors import ApplicationError, PermissionDeniedError
 from ..search.indexing import enqueue_many
 from ..servicekit import (
+    SYSTEM,
     bounded_items,
     choice,
+    close_pending,
     mail_on_commit,
     person,
     plain_text,
@@ -72,6 +74,7 @@ from .search_documents import DocumentKind
 
 # Profile sections a coordinator keeps, in both languages.
 EDITABLE_ATTRIBUTE_KINDS = (
+    AttributeKind.CHARACTERISTICS,
     AttributeKind.GOAL,
     AttributeKind.MEANS,
     AttributeKind.SERVICE,
@@ -81,6 +84,15 @@ EDITABLE_ATTRIBUTE_KINDS = (
     AttributeKind.CONTACT,
 )
 ORGANIZATION_PROFILE_FIELDS = ("description", "city", "website", "year_established", "org_type")
+# Where it is and its registry numbers: kept by its representatives after verification too.
+ORGANIZATION_ADDRESS_FIELDS = (
+    "street_address",
+    "postal_code",
+    "voivodeship",
+    "nip",
+    "regon",
+    "krs",
+)
 
 # Text limits (characters).  The source document's longest profile item is a flagship project
 # of 2,427 characters and its longest list has 27 items; organisation descriptions get the
@@ -142,6 +154,8 @@ INVALID_REGON = "The REGON must be 9 or 14 digits with a valid check digit."
 INVALID_KRS = "The KRS number must be up to 10 digits."
 INVALID_POSTAL_CODE = "The postal code must look like 20-001."
 IDENTIFIER_TAKEN = {"nip": NIP_TAKEN, "regon": REGON_TAKEN, "krs": KRS_TAKEN}
+REGISTRY_NUMBER_FIELDS = ("nip", "regon", "krs")
+IDENTIFIER_CHANGED = "identifier_changed"  # the flag a representative's change raises
 
 # (kind, language) -> the section's items, each a text or a (title, text) pair.
 AttributeEdits = Mapping[tuple[str, str], Sequence[str | tuple[str, str]]]
@@ -156,6 +170,12 @@ ORGANIZATION_LOG_FIELDS = [
     "description",
     "city",
     "website",
+    "street_address",
+    "postal_code",
+    "voivodeship",
+    "nip",
+    "regon",
+    "krs",
 ]
 
 
@@ -367,20 +387,15 @@ def _lock_pending(request: MembershipRequest) -> MembershipRequest:
 
 def _decide(actor: Any, request: MembershipRequest, status: str, **values: Any) -> None:
     """Close a pending request: its new status, who and when, ``values``; one audit entry."""
-    request.status = status
-    request.decided_by = person(actor)
-    request.decided_at = timezone.now()
-    for name, value in values.items():
-        setattr(request, name, value)
-    request.save(update_fields=["status", "decided_by", "decided_at", *values])
-    audit_record(
+    close_pending(
+        request,
         actor=actor,
+        status=status,
         action=f"membership_request.{_VERBS[status]}",
-        obj=request,
+        pending=MembershipRequestStatus.PENDING,
+        values=values,
         cluster_id=request.cluster_id,
         organization_id=request.organization_id,
-        before={"status": MembershipRequestStatus.PENDING},
-        after={"status": status, **values},
     )
 
 
@@ -958,9 +973,21 @@ def organization_update_profile(
     year_established: int | None = None,
     org_type: str | None = None,
     helix_role: str | None = None,
+    street_address: str | None = None,
+    postal_code: str | None = None,
+    voivodeship: str | None = None,
+    nip: str | None = None,
+    regon: str | None = None,
+    krs: str | None = None,
+    url_base: str = "",
 ) -> Organization:
     """Change an organisation's profile (its representatives); its name and helix role only
-    by the city administrator.  ``None`` leaves a value as it is."""
+    by the city administrator.  ``None`` leaves a value as it is.
+
+    Registry numbers are checked like at registration (check digits, taken by no other
+    organisation).  When a representative changes one of a verified organisation, the
+    coordinators of its clusters (or, in none, the city office) get a data-quality flag and
+    an e-mail: a number is what duplicates and verification were decided on."""
     require(actor, "ecosystem.edit_organization", organization, ORGANIZATION_EDIT_DENIED)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     fields = _organization_fields(
@@ -970,6 +997,27 @@ def organization_update_profile(
         year_established=year_established,
         org_type=org_type,
     )
+    if (street_address, postal_code, voivodeship) != (None, None, None):
+        fields.update(
+            _address(
+                street_address=_or(street_address, organization.street_address),
+                postal_code=_or(postal_code, organization.postal_code),
+                voivodeship=_or(voivodeship, organization.voivodeship),
+            )
+        )
+    if (nip, regon, krs) != (None, None, None):
+        numbers = registry_numbers(
+            nip=_or(nip, organization.nip),
+            regon=_or(regon, organization.regon),
+            krs=_or(krs, organization.krs),
+        )
+        for field_name, _other in selectors.organizations_with_identifiers(
+            **numbers, exclude_pk=organization.pk
+        ):
+            raise ApplicationError(
+                IDENTIFIER_TAKEN[field_name], code="duplicate", extra={"field": field_name}
+            )
+        fields.update(numbers)
     if name is not None and name != organization.name:
         require(actor, "ecosystem.rename_organization", organization, RENAME_DENIED)
         fields["name"], fields["normalized_name"] = _organization_name(
@@ -989,7 +1037,61 @@ def organization_update_profile(
         # A new name also changes the documents of the clusters that list it.
         clusters = _cluster_ids(organization) if "name" in change.fields else []
         _reindex(organizations=[organization.pk], clusters=clusters)
+    changed_numbers = [f for f in REGISTRY_NUMBER_FIELDS if f in change.fields]
+    if (
+        changed_numbers
+        and organization.is_verified
+        and not actor.has_perm("ecosystem.verify_organization", organization)
+    ):
+        _flag_changed_numbers(organization, change.before, change.after, url_base)
     return organization
+
+
+def _or(value: str | None, current: str) -> str:
+    return current if value is None else value
+
+
+def _flag_changed_numbers(
+    organization: Organization, before: dict[str, Any], after: dict[str, Any], url_base: str
+) -> None:
+    """A verified organisation's registry number changed by its representative: one flag per
+    cluster that lists it by consent (its coordinators see and resolve it), else one for the
+    city office; both are e-mailed."""
+    changes = "; ".join(
+        f"{field.upper()} {before[field] or '—'} → {after[field] or '—'}"
+        for field in REGISTRY_NUMBER_FIELDS
+        if field in after
+    )
+    message = (
+        f"A representative changed the registry numbers of {organization.name} after it was "
+        f"verified ({changes}); check them against the public registers."
+    )
+    clusters = selectors.consented_clusters_of(organization=organization)
+    subjects: list[Cluster | None] = [*clusters] or [None]
+    for cluster in subjects:
+        issue_raise(
+            actor=SYSTEM,
+            code=IDENTIFIER_CHANGED,
+            message=message,
+            cluster=cluster,
+            organization=organization,
+        )
+    people = [u for c in clusters for u in selectors.cluster_coordinator_users(cluster=c)]
+    words = {
+        "organization": organization.name,
+        "changes": changes,
+        "link": url_base + reverse("web:organization", args=[organization.slug]),
+    }
+    mail_on_commit(
+        [u.email for u in people or selectors.city_office_users()],
+        _("%(organization)s changed its registry numbers") % words,
+        _(
+            "A representative of %(organization)s changed its registry numbers after it was "
+            "verified: %(changes)s.\n\nCheck them against the public registers; the change is "
+            "flagged in your workspace until you resolve it.\n%(link)s\n"
+        )
+        % words,
+    )
 
 
 def _cluster_ids(organization: Organization) -> list[int]:

@@ -24,7 +24,15 @@ from ..ecosystem import services as registry
 from ..ecosystem.models import Cluster, Membership, MembershipRole, Organization
 from ..errors import ApplicationError
 from ..search.indexing import enqueue
-from ..servicekit import SYSTEM, bounded_items, choice, person, plain_text, require
+from ..servicekit import (
+    SYSTEM,
+    bounded_items,
+    choice,
+    close_pending,
+    person,
+    plain_text,
+    require,
+)
 from ..text.slugs import unique_slug
 from . import engine, selectors
 from .models import (
@@ -457,20 +465,16 @@ def _lock_pending(application: MembershipApplication) -> MembershipApplication:
 
 
 def _close(actor: Any, application: MembershipApplication, status: str, **values: Any) -> None:
-    application.status = status
-    application.decided_by = person(actor)
-    application.decided_at = timezone.now()
-    for name, value in values.items():
-        setattr(application, name, value)
-    application.save(update_fields=["status", "decided_by", "decided_at", *values])
-    audit_record(
+    close_pending(
+        application,
         actor=actor,
+        status=status,
         action=f"membership_application.{status}",
-        obj=application,
+        pending=ApplicationStatus.PENDING,
+        values=values,
+        logged={k: v for k, v in values.items() if k == "reason"},
         cluster_id=application.cluster_id,
         organization_id=application.organization_id,
-        before={"status": ApplicationStatus.PENDING},
-        after={"status": status, **{k: v for k, v in values.items() if k == "reason"}},
     )
 
 

@@ -112,6 +112,10 @@ class InterestOut(Schema):
     id: int
     profile: int
     profile_title: str
+    profile_is_demo: bool = Field(
+        description="The profile is demo content: nobody stands behind it, so an interest in "
+        "it stays pending and is never answered."
+    )
     organization: str
     message: str
     status: str
@@ -126,6 +130,10 @@ class InterestOut(Schema):
     @staticmethod
     def resolve_profile_title(obj: Interest) -> str:
         return obj.profile.title
+
+    @staticmethod
+    def resolve_profile_is_demo(obj: Interest) -> bool:
+        return obj.profile.is_demo
 
     @staticmethod
     def resolve_organization(obj: Interest) -> str:

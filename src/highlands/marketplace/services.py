@@ -24,6 +24,7 @@ from ..errors import ApplicationError, PermissionDeniedError
 from ..search.indexing import enqueue
 from ..servicekit import (
     choice,
+    close_pending,
     mail_on_commit,
     person,
     plain_text,
@@ -477,17 +478,13 @@ def interest_decide(*, actor: Any, interest: Interest, accept: bool) -> Interest
         raise ApplicationError(
             INTEREST_ALREADY_DECIDED.format(status=interest.status), code="conflict"
         )
-    interest.status = InterestStatus.ACCEPTED if accept else InterestStatus.DECLINED
-    interest.decided_by = person(actor)
-    interest.decided_at = timezone.now()
-    interest.save(update_fields=["status", "decided_by", "decided_at"])
-    audit_record(
+    close_pending(
+        interest,
         actor=actor,
+        status=InterestStatus.ACCEPTED if accept else InterestStatus.DECLINED,
         action="marketplace.interest_" + ("accept" if accept else "decline"),
-        obj=interest,
+        pending=InterestStatus.PENDING,
         organization_id=interest.profile.organization_id,
-        before={"status": InterestStatus.PENDING},
-        after={"status": interest.status},
     )
     answer = (
         gettext_noop("Your interest in “%(title)s” was accepted — contacts are now visible.")

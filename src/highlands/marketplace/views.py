@@ -148,7 +148,16 @@ def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 else registry.organization_get(slug=chosen),
                 message=form.cleaned_data["message"],
             )
-            messages.success(request, _("Your interest was sent to the profile's owner."))
+            if profile.is_demo:
+                messages.warning(
+                    request,
+                    _(
+                        "Your interest was recorded, but this profile is demo content: "
+                        "nobody will answer it."
+                    ),
+                )
+            else:
+                messages.success(request, _("Your interest was sent to the profile's owner."))
             return redirect("marketplace:profile", pk=profile.pk)
     recs = recommend.recommend_for_profile(user=user, profile=profile, limit=5)
     return render(

@@ -75,11 +75,13 @@ class ClusterProfileForm(forms.Form):
         existing = existing or {}
         self.slots: dict[tuple[str, str], int] = {}
         for kind in EDITABLE_ATTRIBUTE_KINDS:
+            # Both languages get as many boxes as the longer one needs, side by side.
+            slots = max(len(existing.get((kind, lang), [])) for lang in Language.values)
             for language in Language.values:
                 language_label = LANGUAGE_LABELS[language]
                 items = existing.get((kind, language), [])
-                self.slots[(kind, language)] = len(items) + NEW_ITEM_SLOTS
-                for index in range(len(items) + NEW_ITEM_SLOTS):
+                self.slots[(kind, language)] = slots + NEW_ITEM_SLOTS
+                for index in range(slots + NEW_ITEM_SLOTS):
                     title, text = items[index] if index < len(items) else ("", "")
                     label = _("%(section)s (%(language)s), item %(n)s") % {
                         "section": ATTRIBUTE_LABELS.get(kind, kind),
@@ -102,9 +104,32 @@ class ClusterProfileForm(forms.Form):
                         max_length=registry_services.ITEM_TEXT_MAX,
                         initial=text,
                         widget=forms.Textarea(
-                            attrs={"rows": 3 if len(text) < 200 else 8, "lang": language}
+                            attrs={"rows": 2 if len(text) < 120 else 8, "lang": language}
                         ),
                     )
+
+    def sections(self) -> list[dict[str, Any]]:
+        """The profile sections for the page: per section, a column per language with its
+        boxes (the English and Polish versions side by side)."""
+        return [
+            {
+                "kind": kind,
+                "label": ATTRIBUTE_LABELS.get(kind, kind),
+                "columns": [
+                    {
+                        "language": language,
+                        "label": LANGUAGE_LABELS[language],
+                        "fields": [
+                            self[attribute_field_name(kind, language, index, part)]
+                            for index in range(self.slots[(kind, language)])
+                            for part in (("title", "text") if kind in TITLED_KINDS else ("text",))
+                        ],
+                    }
+                    for language in Language.values
+                ],
+            }
+            for kind in EDITABLE_ATTRIBUTE_KINDS
+        ]
 
     def attribute_edits(self) -> dict[tuple[str, str], list[str | tuple[str, str]]]:
         edits: dict[tuple[str, str], list[str | tuple[str, str]]] = {}
@@ -178,6 +203,26 @@ class OrganizationProfileForm(forms.Form):
     )
     org_type = forms.ChoiceField(
         label=_("Type"), choices=[("", "—"), *choices(ORG_TYPE_LABELS)], required=False
+    )
+    street_address = forms.CharField(
+        label=_("Street and number"), required=False, max_length=registry_services.STREET_MAX
+    )
+    postal_code = forms.CharField(
+        label=_("Postal code"), required=False, max_length=6, help_text=_("For example 20-001.")
+    )
+    voivodeship = forms.ChoiceField(
+        label=_("Voivodeship"), required=False, choices=[("", "—"), *VOIVODESHIP_CHOICES]
+    )
+    nip = forms.CharField(label="NIP", required=False, max_length=40)
+    regon = forms.CharField(label="REGON", required=False, max_length=40)
+    krs = forms.CharField(
+        label=_("KRS number"),
+        required=False,
+        max_length=40,
+        help_text=_(
+            "Changing a registry number of a verified organization is flagged for the "
+            "coordinators of its clusters to check."
+        ),
     )
 
 

@@ -53,13 +53,16 @@ def _url_base(request: HttpRequest) -> str:
 def _errors_on(form: Any) -> Iterator[None]:
     """A service's refusal of the input (too long, not a choice, a conflict) stays on the
     page as the form's error, with what was typed, instead of replacing the page; a refusal
-    of the person (403, 404) is the error page as everywhere."""
+    of the person (403, 404) is the error page as everywhere.  A refusal naming one of the
+    form's fields (``extra["field"]``) is shown beside that field."""
     try:
         yield
     except (PermissionDeniedError, NotFoundError):
         raise
     except ApplicationError as exc:
-        form.add_error(None, exc.message)
+        field = exc.extra.get("field") if exc.extra else None
+        # Known refusals are in the catalogue (web/messages.py): shown in the UI language.
+        form.add_error(field if field in form.fields else None, _(exc.message))
 
 
 def _cluster(
@@ -94,12 +97,16 @@ def home(request: HttpRequest) -> HttpResponse:
 def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = _cluster(request, slug, "ecosystem.edit_cluster")
     existing: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    # The contact channel an import states (e.g. "website") is shown translated on its own;
+    # it is kept as it is, not offered as a line to edit.
+    channel: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for attribute in cluster.attributes.filter(kind__in=EDITABLE_ATTRIBUTE_KINDS).order_by(
         "kind", "language", "position"
     ):
-        existing.setdefault((attribute.kind, attribute.language), []).append(
-            (attribute.title, attribute.text)
-        )
+        is_channel = attribute.kind == "contact" and attribute.text == cluster.contact_kind
+        (channel if is_channel else existing).setdefault(
+            (attribute.kind, attribute.language), []
+        ).append((attribute.title, attribute.text))
     initial = {
         "name": cluster.name or "",
         "name_pl": cluster.name_pl,
@@ -114,7 +121,10 @@ def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 name=form.cleaned_data["name"] or None,  # empty: leave it (maybe unknown)
                 name_pl=form.cleaned_data["name_pl"],
                 year_established=form.cleaned_data["year_established"],
-                attributes=form.attribute_edits(),
+                attributes={
+                    key: [*channel.get(key, []), *items]
+                    for key, items in form.attribute_edits().items()
+                },
             )
             messages.success(request, _("Profile saved."))
             return redirect("workspace:cluster_edit", slug=cluster.slug)
@@ -489,7 +499,11 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     form = forms.OrganizationProfileForm(
         request.POST or None,
         initial={
-            f: getattr(organization, f) for f in registry_services.ORGANIZATION_PROFILE_FIELDS
+            f: getattr(organization, f)
+            for f in (
+                *registry_services.ORGANIZATION_PROFILE_FIELDS,
+                *registry_services.ORGANIZATION_ADDRESS_FIELDS,
+            )
         },
     )
     classification = forms.OrganizationClassificationForm(
@@ -501,7 +515,11 @@ def organization_edit(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with _errors_on(form):
             registry_services.organization_update_profile(
-                actor=request.user, organization=organization, **form.cleaned_data, **extra
+                actor=request.user,
+                organization=organization,
+                url_base=_url_base(request),
+                **form.cleaned_data,
+                **extra,
             )
             messages.success(request, _("Profile saved."))
             return redirect("workspace:organization_edit", slug=organization.slug)
@@ -676,7 +694,7 @@ def organization_register(request: HttpRequest) -> HttpResponse:
                 raise
             except ApplicationError as exc:
                 field = exc.extra.get("field")
-                form.add_error(field if field in form.fields else None, exc.message)
+                form.add_error(field if field in form.fields else None, _(exc.message))
                 if exc.code in ("duplicate", "similar"):
                     similar = registry.organizations_resembling(name=data["name"])
             else:

@@ -19,10 +19,10 @@ from pydantic import Field, StringConstraints
 from ..apikit.auth import READ_AUTH, SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS, DETAIL_ERRORS, READ_ERRORS
 from ..apikit.inputs import LangIn, StrictIn
+from ..apikit.objects import permitted, visible
 from ..apikit.pagination import PageIn, PageMetaOut, paginate
 from ..apikit.types import NO_NUL, Count, Id, Slug, Text, WholeNumber
 from ..ecosystem import selectors as registry
-from ..errors import NotFoundError, PermissionDeniedError
 from . import engine, explain, selectors, services
 from .models import FundingCall, MembershipApplication
 
@@ -316,10 +316,9 @@ def call_eligibility(
 
 
 def _organization(request: HttpRequest, slug: str) -> Any:
-    organization = registry.organization_get(slug=slug)
-    if not request.user.has_perm("funding.view_facts", organization):
-        raise PermissionDeniedError(FACTS_DENIED)
-    return organization
+    return permitted(
+        request, "funding.view_facts", registry.organization_get(slug=slug), FACTS_DENIED
+    )
 
 
 @router.get(
@@ -440,10 +439,12 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Any:
 
 
 def _visible_application(request: HttpRequest, pk: int) -> MembershipApplication:
-    application = selectors.application_get(pk=pk)
-    if not request.user.has_perm("funding.view_application", application):
-        raise NotFoundError(selectors.APPLICATION_NOT_FOUND.format(pk=pk))
-    return application
+    return visible(
+        request,
+        "funding.view_application",
+        selectors.application_get(pk=pk),
+        selectors.APPLICATION_NOT_FOUND.format(pk=pk),
+    )
 
 
 @router.get(

@@ -147,6 +147,27 @@ class FactsForm(forms.Form):
         return out
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several files at once (the service checks each: type, size, count)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:  # type: ignore[override]
+        items = data if isinstance(data, list | tuple) else [data]
+        return [
+            item for item in (super(EvidenceField, self).clean(d, initial) for d in items) if item
+        ]
+
+
 class ApplicationForm(forms.Form):
     organization = forms.ChoiceField(label=_("Organisation"))
     message = forms.CharField(
@@ -154,6 +175,14 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.Textarea,
         max_length=2000,
+    )
+    evidence = EvidenceField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_(
+            "PDF, PNG or JPEG, at most 5 MB each and 10 in all: e.g. the extract "
+            "from the register or the revenue split from your accounts."
+        ),
     )
 
     def __init__(self, *args: Any, organizations: list[tuple[str, str]], **kwargs: Any):

@@ -45,12 +45,11 @@ def _send(follows: Iterable[CallFollow], calls: list[FundingCall], kind: str) ->
     facts_of: dict[int, dict[str, Any]] = {}
     for follow in follows:
         facts = None
-        if follow.organization is not None:
-            if follow.organization_id not in facts_of:
-                facts_of[follow.organization_id] = selectors.fact_values(
-                    organization=follow.organization
-                )
-            facts = facts_of[follow.organization_id]
+        organization = follow.organization
+        if organization is not None:
+            if organization.pk not in facts_of:
+                facts_of[organization.pk] = selectors.fact_values(organization=organization)
+            facts = facts_of[organization.pk]
         for call in calls:
             if kind == AlertKind.NEW_CALL and call.created_at < follow.created_at:
                 continue

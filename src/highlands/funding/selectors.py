@@ -18,6 +18,7 @@ from .models import (
     AdmissionRuleSet,
     ApplicationStatus,
     CallApplication,
+    CallFollow,
     ConsortiumMember,
     ConsortiumRole,
     Evidence,
@@ -346,3 +347,19 @@ def consortium_candidates(*, entry: CallApplication, limit: int = 20) -> list[Ca
             found.append(Candidate(organization, evaluation))
     found.sort(key=lambda c: c.evaluation.decision != engine.Decision.ELIGIBLE)
     return found[:limit]
+
+
+# --- following ----------------------------------------------------------------------------
+
+FOLLOW_NOT_FOUND = "No follow {pk} of yours."
+
+
+def follows_of(*, user: Any) -> list[CallFollow]:
+    return list(CallFollow.objects.filter(user=user).select_related("organization"))
+
+
+def follow_get(*, user: Any, pk: int) -> CallFollow:
+    follow = CallFollow.objects.filter(user=user, pk=pk).first()
+    if follow is None:
+        raise NotFoundError(FOLLOW_NOT_FOUND.format(pk=pk))
+    return follow

@@ -12,6 +12,7 @@ urlpatterns = [
     path("clusters/<slug:slug>/apply/", views.application_create, name="apply"),
     path("clusters/<slug:slug>/applications/", views.cluster_applications, name="applications"),
     path("clusters/<slug:slug>/rules/", views.admission_rules_edit, name="rules"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
     path(
         "applications/<int:pk>/<str:action>/", views.application_action, name="application_action"

@@ -19,6 +19,7 @@ from ..ecosystem.models import Organization
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from . import engine, explain, forms, selectors, services
 from .calendar import calendar_response
+from .downloads import evidence_response
 
 DENIED = "You may not see this page."
 
@@ -151,6 +152,7 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDeniedError(_("Only an organisation's representative can apply."))
     form = forms.ApplicationForm(
         request.POST or None,
+        request.FILES or None,
         organizations=[(o.slug, o.name) for o in organizations],
         initial={"organization": request.GET.get("organization")},
     )
@@ -172,6 +174,7 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
                 cluster=cluster,
                 organization=chosen,
                 message=form.cleaned_data["message"],
+                evidence=form.cleaned_data["evidence"],
             )
         except ApplicationError as exc:
             messages.error(request, _application_error(exc))
@@ -240,6 +243,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evaluation": evaluation,
             "can_decide": request.user.has_perm("funding.decide_application", application),
             "can_withdraw": request.user.has_perm("funding.withdraw_application", application),
+            "evidence": selectors.evidence_of_application(application=application),
             "form": forms.DecisionForm(),
         },
     )
@@ -306,3 +310,14 @@ def admission_rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
         "funding/rules_form.html",
         {"cluster": cluster, "form": form, "current": current},
     )
+
+
+@login_required
+@require_safe
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """An evidence file, to the applicant's representatives, the cluster's coordinators and
+    the city office; to anyone else it does not exist."""
+    evidence = selectors.evidence_get(pk=pk)
+    if not request.user.has_perm("funding.view_evidence", evidence):
+        raise NotFoundError(selectors.EVIDENCE_NOT_FOUND.format(pk=pk))
+    return evidence_response(evidence)

@@ -53,7 +53,11 @@ def test_an_application_carries_its_evidence_with_sanitised_names(funding) -> No
         upload("photo.jpeg", JPEG),
     )
     stored = list(application.evidence.order_by("id"))
-    assert [e.name for e in stored] == ["KRS extract _2024_.PDF", "revenue_ split.png", "photo.jpeg"]
+    assert [e.name for e in stored] == [
+        "KRS extract _2024_.PDF",
+        "revenue_ split.png",
+        "photo.jpeg",
+    ]
     assert [e.content_type for e in stored] == ["application/pdf", "image/png", "image/jpeg"]
     assert stored[0].size == len(PDF) and len(stored[0].sha256) == 64
     # The stored name is random, under the organisation; never the uploaded one.

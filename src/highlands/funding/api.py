@@ -493,6 +493,8 @@ def application_get(request: HttpRequest, application_id: Path[Id]) -> Any:
 
 
 # --- evidence files -----------------------------------------------------------------------
+# Declared before /applications/{id}/{action}, as /calls/import is before /calls/{slug}: the
+# first path that matches a URL answers it.
 
 Files = File[list[UploadedFile]]  # at most uploads.MAX_FILES: the service says so
 FactName = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z_.]+$")]

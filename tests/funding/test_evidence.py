@@ -59,7 +59,8 @@ def test_an_application_carries_its_evidence_with_sanitised_names(funding) -> No
         "photo.jpeg",
     ]
     assert [e.content_type for e in stored] == ["application/pdf", "image/png", "image/jpeg"]
-    assert stored[0].size == len(PDF) and len(stored[0].sha256) == 64
+    assert stored[0].size == len(PDF)
+    assert len(stored[0].sha256) == 64
     # The stored name is random, under the organisation; never the uploaded one.
     assert stored[0].file.name.startswith(f"funding/evidence/{funding.applicant.pk}/")
     assert "KRS" not in stored[0].file.name

@@ -75,7 +75,8 @@ def test_stages_move_forward_with_dates_and_amounts(world) -> None:
     entry = services.pipeline_entry_create(
         actor=rep, call=make_call(), organization=funding.applicant, requested_eur=250_000
     )
-    assert entry.stage == "interested" and entry.owner == rep
+    assert entry.stage == "interested"
+    assert entry.owner == rep
     services.pipeline_entry_update(actor=rep, entry=entry, data={"stage": "preparing"})
     services.pipeline_entry_update(
         actor=rep, entry=entry, data={"stage": "submitted"}, stage_note="Sent via WOD2021"
@@ -92,7 +93,8 @@ def test_stages_move_forward_with_dates_and_amounts(world) -> None:
     assert (entry.stage, entry.requested_eur, entry.granted_eur) == ("awarded", 250_000, 200_000)
     history = selectors.stage_history(entry=entry)
     assert [c.stage for c in history] == ["interested", "preparing", "submitted", "awarded"]
-    assert history[2].note == "Sent via WOD2021" and history[2].changed_by == rep
+    assert history[2].note == "Sent via WOD2021"
+    assert history[2].changed_by == rep
     with pytest.raises(ApplicationError, match="already awarded"):
         services.pipeline_entry_update(actor=rep, entry=entry, data={"stage": "withdrawn"})
     actions = AuditEntry.objects.filter(action__startswith="call_application.").count()
@@ -115,7 +117,8 @@ def test_withdrawn_from_any_open_stage_and_bad_values_change_nothing(world) -> N
         if field:
             assert caught.value.extra["field"] == field
     entry.refresh_from_db()
-    assert entry.stage == "interested" and entry.requested_eur is None
+    assert entry.stage == "interested"
+    assert entry.requested_eur is None
     services.pipeline_entry_update(actor=rep, entry=entry, data={"stage": "withdrawn"})
     assert CallApplication.objects.get().stage == "withdrawn"
 
@@ -141,7 +144,8 @@ def test_consortium_invitation_is_answered_by_the_invited_organisation(world) ->
     member = services.consortium_invite(
         actor=rep, entry=entry, organization=partner, message="Robotic welding cell?"
     )
-    assert member.role == "partner" and member.status == "invited"
+    assert member.role == "partner"
+    assert member.status == "invited"
     with pytest.raises(ApplicationError, match="already invited"):
         services.consortium_invite(actor=rep, entry=entry, organization=partner)
     with pytest.raises(ApplicationError, match="already in its consortium"):

@@ -196,6 +196,13 @@ def application_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _application_error(exc: ApplicationError) -> str:
+    if exc.extra.get("field") == "evidence" and not exc.extra.get("file"):
+        return _("Send at most 10 evidence files with one application.")
+    if exc.extra.get("field") == "evidence":
+        return _(
+            "The evidence file “%(name)s” was not accepted: send PDF, PNG or JPEG files of at "
+            "most 5 MB each (10 at most), whose content matches their name. Nothing was sent."
+        ) % {"name": exc.extra.get("file", "")}
     by_code = {
         "closed": _("This cluster admits by invitation only; it does not take applications."),
         "conflict": _("The organisation is already a member or already has a pending application."),

@@ -24,7 +24,7 @@ from ..apikit.objects import permitted, visible
 from ..apikit.pagination import PageIn, PageMetaOut, paginate
 from ..apikit.types import NO_NUL, Count, Id, Slug, Text, WholeNumber
 from ..ecosystem import selectors as registry
-from . import engine, explain, selectors, services, uploads
+from . import engine, explain, selectors, services, table_import, uploads
 from .downloads import evidence_response
 from .models import (
     CallApplication,
@@ -288,10 +288,12 @@ class ImportOut(Schema):
     operation_id="funding_calls_import",
     summary="Import calls from a CSV or XLSX table (all rows or none; errors name row and column)",
 )
-def calls_import(request: HttpRequest, file: File[UploadedFile]) -> Any:
-    result = services.calls_import(
-        actor=request.user, data=file.read(uploads.MAX_BYTES + 1), filename=file.name or ""
-    )
+def calls_import(request: HttpRequest, file: File[UploadedFile | None] = None) -> Any:
+    # Optional in the schema: an empty file part never reaches the view as a file, so the
+    # service answers "no rows" (400) for it, as for a missing one.
+    data = file.read(table_import.MAX_BYTES + 1) if file is not None else b""
+    name = (file.name or "") if file is not None else ""
+    result = services.calls_import(actor=request.user, data=data, filename=name)
     return {
         "created": [c.slug for c in result.created],
         "updated": [c.slug for c in result.updated],
@@ -496,7 +498,9 @@ def application_get(request: HttpRequest, application_id: Path[Id]) -> Any:
 # Declared before /applications/{id}/{action}, as /calls/import is before /calls/{slug}: the
 # first path that matches a URL answers it.
 
-Files = File[list[UploadedFile]]  # at most uploads.MAX_FILES: the service says so
+# At most uploads.MAX_FILES (the service says so); optional in the schema because an empty
+# file part never reaches the view as a file: the service then answers 400.
+Files = File[list[UploadedFile] | None]
 FactName = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z_.]+$")]
 EVIDENCE_TYPES = sorted({content_type for _magic, content_type in uploads.TYPES.values()})
 
@@ -544,10 +548,12 @@ def application_evidence_list(request: HttpRequest, application_id: Path[Id]) ->
     operation_id="funding_application_evidence_add",
     summary="Add evidence files (PDF, PNG, JPEG; 5 MB each) to a pending application",
 )
-def application_evidence_add(request: HttpRequest, application_id: Path[Id], files: Files) -> Any:
+def application_evidence_add(
+    request: HttpRequest, application_id: Path[Id], files: Files = None
+) -> Any:
     application = _visible_application(request, application_id)
     added = services.application_evidence_add(
-        actor=request.user, application=application, files=files
+        actor=request.user, application=application, files=files or []
     )
     return Status(201, [_evidence(e) for e in added])
 
@@ -560,11 +566,11 @@ def application_evidence_add(request: HttpRequest, application_id: Path[Id], fil
     summary="Add evidence files backing one stated fact (PDF, PNG, JPEG; 5 MB each)",
 )
 def fact_evidence_add(
-    request: HttpRequest, slug: Path[Slug], fact: Path[FactName], files: Files
+    request: HttpRequest, slug: Path[Slug], fact: Path[FactName], files: Files = None
 ) -> Any:
     organization = registry.organization_get(slug=slug)
     added = services.fact_evidence_add(
-        actor=request.user, organization=organization, fact_name=fact, files=files
+        actor=request.user, organization=organization, fact_name=fact, files=files or []
     )
     return Status(201, [_evidence(e) for e in added])
 

@@ -161,7 +161,7 @@ class EvidenceField(forms.FileField):
         )
         super().__init__(*args, **kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:  # type: ignore[override]
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
         items = data if isinstance(data, list | tuple) else [data]
         return [
             item for item in (super(EvidenceField, self).clean(d, initial) for d in items) if item

@@ -560,6 +560,7 @@ def application_withdraw(
 # --- evidence files -----------------------------------------------------------------------
 
 EVIDENCE_DENIED = "Only the applicant's representatives add evidence to its application."
+NO_FILES = "Send at least one evidence file."
 EVIDENCE_FACT_DENIED = "Only the organisation's representatives (or the city office) add evidence."
 
 
@@ -651,6 +652,8 @@ def application_evidence_add(
     """Add evidence files to a pending application (its representatives)."""
     require(actor, "funding.add_application_evidence", application, EVIDENCE_DENIED)
     application = _lock_pending(application)
+    if not files:
+        raise ApplicationError(NO_FILES, extra={"field": "evidence"})
     return _store_evidence(actor, application.organization, files, application=application)
 
 
@@ -662,6 +665,8 @@ def fact_evidence_add(
     require(actor, "funding.declare_facts", organization, EVIDENCE_FACT_DENIED)
     if fact_name not in engine.FACT_KEYS:
         raise fact_error(engine.FactError(fact_name[:64], "not a known fact"))
+    if not files:
+        raise ApplicationError(NO_FILES, extra={"field": "evidence"})
     return _store_evidence(actor, organization, files, fact_name=fact_name)
 
 

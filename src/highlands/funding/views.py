@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -321,7 +322,7 @@ def admission_rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An evidence file, to the applicant's representatives, the cluster's coordinators and
     the city office; to anyone else it does not exist."""
     evidence = selectors.evidence_get(pk=pk)

@@ -126,6 +126,7 @@ KNOWN_ERRORS = frozenset(
             "from a person."
         ),
         # funding
+        gettext_noop("Send at least one evidence file."),
         gettext_noop("This organisation is already invited to the consortium."),
         gettext_noop("The organisation is already a member of this cluster."),
         gettext_noop("The organisation already follows this call in its pipeline."),

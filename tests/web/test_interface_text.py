@@ -29,12 +29,14 @@ NOT_WALKED = {
     "workspace:invitation_cancel", "workspace:membership_leave",
     "workspace:claim_approve", "workspace:claim_decline", "workspace:claim_withdraw",
     "workspace:cluster_member_invite", "workspace:highland_assign", "workspace:highland_unassign",
-    "funding:application_action",
+    "funding:application_action", "funding:pipeline_update", "funding:pipeline_invite",
+    "funding:invitation_answer",
     # downloads (JSON, CSV, XLSX), checked in test_downloads.py and the workspace tests
     "workspace:contact_export", "workspace:my_data_export",
     "web:clusters_download", "web:organizations_download", "search:download",
     "analytics:table_download", "analytics:network_download", "analytics:dataset_download",
     "funding:calendar",  # iCalendar, checked in tests/funding/test_pages.py
+    "funding:evidence",  # an evidence file, checked in tests/funding/test_evidence.py
     "events:register", "events:cancel", "events:accept", "events:action",
     # iCal feeds and the attendance list (CSV, XLSX), checked in tests/events
     "events:ical", "events:cluster_ical", "events:highland_ical", "events:registrants_download",

@@ -224,3 +224,46 @@ class AdmissionRulesForm(forms.Form):
                 _("The rules are not valid JSON (line %(line)s, column %(column)s).")
                 % {"line": error.lineno, "column": error.colno}
             ) from None
+
+
+class PipelineCreateForm(forms.Form):
+    call = forms.ChoiceField(label=_("Funding call"))
+    requested_eur = forms.IntegerField(
+        label=_("Requested amount (EUR)"), required=False, min_value=0, max_value=10**15
+    )
+    shared = forms.BooleanField(
+        label=_("Share with the coordinators of our clusters"), required=False
+    )
+
+    def __init__(self, *args: Any, calls: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].choices = calls  # type: ignore[attr-defined]
+
+
+class PipelineUpdateForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"))
+    stage_note = forms.CharField(label=_("Note on this step"), required=False, max_length=300)
+    requested_eur = forms.IntegerField(
+        label=_("Requested amount (EUR)"), required=False, min_value=0, max_value=10**15
+    )
+    granted_eur = forms.IntegerField(
+        label=_("Granted amount (EUR)"), required=False, min_value=0, max_value=10**15
+    )
+    shared = forms.BooleanField(
+        label=_("Share with the coordinators of our clusters"), required=False
+    )
+
+    def __init__(self, *args: Any, stages: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = stages  # type: ignore[attr-defined]
+
+
+class InviteForm(forms.Form):
+    organization = forms.ChoiceField(label=_("Partner organisation"))
+    message = forms.CharField(
+        label=_("Message to the partner"), required=False, widget=forms.Textarea, max_length=1000
+    )
+
+    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = candidates  # type: ignore[attr-defined]

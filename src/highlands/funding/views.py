@@ -21,6 +21,8 @@ from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from . import engine, explain, forms, selectors, services
 from .calendar import calendar_response
 from .downloads import evidence_response
+from .models import CallApplication, PipelineStage
+from .templatetags import funding_tags
 
 DENIED = "You may not see this page."
 
@@ -329,3 +331,164 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     if not request.user.has_perm("funding.view_evidence", evidence):
         raise NotFoundError(selectors.EVIDENCE_NOT_FOUND.format(pk=pk))
     return evidence_response(evidence)
+
+
+# --- the application pipeline -------------------------------------------------------------
+
+
+def _next_stages(entry: CallApplication) -> list[tuple[str, str]]:
+    """The stages an entry may move to (the current one first), labelled."""
+    if entry.stage in services.FINAL_STAGES:
+        return []
+    order = services.STAGE_ORDER
+    return [
+        (value, str(funding_tags.STAGE_LABELS[value]))
+        for value in PipelineStage.values
+        if value == entry.stage
+        or value == PipelineStage.WITHDRAWN
+        or order[value] > order[entry.stage]
+    ]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pipeline_index(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organisation's applications for funding and the consortia it is invited into;
+    a form to record an intention to apply to a call that is not closed."""
+    organization = _organization_for(request, slug, "funding.plan_application")
+    entries = selectors.pipeline_of_organization(organization=organization)
+    taken = {e.call_id for e in entries if e.organization_id == organization.pk}
+    calls = [
+        c
+        for c in selectors.call_list().filter(closes_at__gt=timezone.now())[:300]
+        if c.pk not in taken
+    ]
+    form = forms.PipelineCreateForm(
+        request.POST or None, calls=[(c.slug, f"{c.identifier} — {c.title}") for c in calls]
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = services.pipeline_entry_create(
+            actor=request.user,
+            call=selectors.call_get(slug=form.cleaned_data["call"]),
+            organization=organization,
+            requested_eur=form.cleaned_data["requested_eur"],
+            shared=form.cleaned_data["shared"],
+        )
+        messages.success(request, _("The application for funding is recorded."))
+        return redirect("funding:pipeline_entry", pk=entry.pk)
+    return render(
+        request,
+        "funding/pipeline.html",
+        {"organization": organization, "entries": entries, "form": form},
+    )
+
+
+def _visible_entry(request: HttpRequest, pk: int) -> CallApplication:
+    entry = selectors.pipeline_entry_get(pk=pk)
+    if not request.user.has_perm("funding.view_pipeline_entry", entry):
+        raise NotFoundError(selectors.PIPELINE_NOT_FOUND.format(pk=pk))
+    return entry
+
+
+@login_required
+@require_safe
+def pipeline_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    """One application for funding: stages with dates, the consortium, and — for its
+    organisation — the next step and partner candidates with the reasons."""
+    entry = _visible_entry(request, pk)
+    can_change = request.user.has_perm("funding.change_pipeline_entry", entry)
+    consortium = selectors.consortium_of(entry=entry)
+    candidates = selectors.consortium_candidates(entry=entry) if can_change else []
+    return render(
+        request,
+        "funding/pipeline_entry.html",
+        {
+            "entry": entry,
+            "stages": selectors.stage_history(entry=entry),
+            "consortium": consortium,
+            "answerable": [
+                m for m in consortium if request.user.has_perm("funding.answer_invitation", m)
+            ],
+            "can_change": can_change,
+            "update_form": forms.PipelineUpdateForm(
+                initial={
+                    "stage": entry.stage,
+                    "requested_eur": entry.requested_eur,
+                    "granted_eur": entry.granted_eur,
+                    "shared": entry.shared,
+                },
+                stages=_next_stages(entry),
+            )
+            if can_change and _next_stages(entry)
+            else None,
+            "candidates": [(c, _evaluation_rows(c.evaluation)) for c in candidates],
+            "invite_form": forms.InviteForm(
+                candidates=[(c.organization.slug, c.organization.name) for c in candidates]
+            )
+            if candidates and entry.stage not in services.FINAL_STAGES
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def pipeline_update(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _visible_entry(request, pk)
+    form = forms.PipelineUpdateForm(request.POST, stages=_next_stages(entry))
+    if not form.is_valid():
+        messages.error(request, _("Check the stage and the amounts."))
+        return redirect("funding:pipeline_entry", pk=pk)
+    data = {k: form.cleaned_data[k] for k in ("stage", "requested_eur", "shared")}
+    if form.cleaned_data["granted_eur"] is not None:
+        data["granted_eur"] = form.cleaned_data["granted_eur"]
+    services.pipeline_entry_update(
+        actor=request.user, entry=entry, data=data, stage_note=form.cleaned_data["stage_note"]
+    )
+    messages.success(request, _("The application for funding is updated."))
+    return redirect("funding:pipeline_entry", pk=pk)
+
+
+@login_required
+@require_POST
+def pipeline_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _visible_entry(request, pk)
+    slug = request.POST.get("organization", "")[:160]
+    services.consortium_invite(
+        actor=request.user,
+        entry=entry,
+        organization=registry.organization_get(slug=slug),
+        message=request.POST.get("message", "")[:4000],
+    )
+    messages.success(request, _("The partner is invited; its representatives are told."))
+    return redirect("funding:pipeline_entry", pk=pk)
+
+
+@login_required
+@require_POST
+def invitation_answer(request: HttpRequest, pk: int, answer: str) -> HttpResponse:
+    member = selectors.invitation_get(pk=pk)
+    _visible_entry(request, member.application_id)
+    if answer not in ("accept", "decline"):
+        raise NotFoundError(selectors.INVITATION_NOT_FOUND.format(pk=pk))
+    services.consortium_answer(actor=request.user, member=member, accept=answer == "accept")
+    messages.success(request, _("Your answer is sent to the lead organisation."))
+    return redirect("funding:pipeline_entry", pk=member.application_id)
+
+
+@login_required
+@require_safe
+def cluster_pipeline(request: HttpRequest, slug: str) -> HttpResponse:
+    """The coordinator's board: the applications for funding its members share."""
+    cluster = registry.cluster_get(slug=slug)
+    if not request.user.has_perm("funding.view_member_pipeline", cluster):
+        raise PermissionDeniedError(DENIED)
+    return render(
+        request,
+        "funding/cluster_pipeline.html",
+        {
+            "cluster": cluster,
+            "entries": selectors.member_pipeline(cluster=cluster),
+            "won": selectors.funding_won(cluster=cluster),
+        },
+    )

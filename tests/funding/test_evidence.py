@@ -212,7 +212,6 @@ def _assert_download(response, status) -> None:
 def test_fact_evidence_is_seen_by_the_coordinators_of_its_clusters_only(
     funding, other_coordinator
 ) -> None:
-    from highlands.ecosystem.models import Membership
 
     evidence = services.fact_evidence_add(
         actor=funding.users["representative"],
@@ -222,13 +221,7 @@ def test_fact_evidence_is_seen_by_the_coordinators_of_its_clusters_only(
     )[0]
     coordinator = funding.users["coordinator"]
     assert not coordinator.has_perm("funding.view_evidence", evidence)  # not a member yet
-    Membership.objects.create(
-        organization=funding.applicant,
-        cluster=funding.metal,
-        role="member",
-        position=999,
-        source=funding.metal.source,
-    )
+    funding.join_metal()
     assert coordinator.has_perm("funding.view_evidence", evidence)
     assert not other_coordinator.has_perm("funding.view_evidence", evidence)
     assert funding.users["city_admin"].has_perm("funding.view_evidence", evidence)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from highlands.accounts.models import ClusterCoordinator, OrganizationRepresentative
 from highlands.accounts.services import api_token_create
 from highlands.audit.models import AuditEntry
-from highlands.ecosystem.models import Cluster, Membership, Organization
+from highlands.ecosystem.models import Cluster, Organization
 from highlands.errors import ApplicationError, PermissionDeniedError
 from highlands.funding import selectors, services
 from highlands.funding.models import CallApplication, InvitationStatus
@@ -46,13 +46,7 @@ def make_call(identifier: str = "FELU.10.01-IZ.00-001/25", days: int = 30, **ext
 def world(funding):
     """The applicant is a member of the metal cluster; a partner company with its own
     representative; the coordinator of another cluster."""
-    Membership.objects.create(
-        organization=funding.applicant,
-        cluster=funding.metal,
-        role="member",
-        position=999,
-        source=funding.metal.source,
-    )
+    funding.join_metal()
     partner = Organization.objects.create(
         slug="lublin-robotics",
         name="Lublin Robotics",

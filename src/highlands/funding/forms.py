@@ -226,32 +226,33 @@ class AdmissionRulesForm(forms.Form):
             ) from None
 
 
-class PipelineCreateForm(forms.Form):
-    call = forms.ChoiceField(label=_("Funding call"))
+class _PipelineFields(forms.Form):
+    """What both recording and updating an application for funding ask."""
+
     requested_eur = forms.IntegerField(
         label=_("Requested amount (EUR)"), required=False, min_value=0, max_value=10**15
     )
     shared = forms.BooleanField(
         label=_("Share with the coordinators of our clusters"), required=False
     )
+
+
+class PipelineCreateForm(_PipelineFields):
+    call = forms.ChoiceField(label=_("Funding call"))
+    field_order = ["call", "requested_eur", "shared"]
 
     def __init__(self, *args: Any, calls: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["call"].choices = calls  # type: ignore[attr-defined]
 
 
-class PipelineUpdateForm(forms.Form):
+class PipelineUpdateForm(_PipelineFields):
     stage = forms.ChoiceField(label=_("Stage"))
     stage_note = forms.CharField(label=_("Note on this step"), required=False, max_length=300)
-    requested_eur = forms.IntegerField(
-        label=_("Requested amount (EUR)"), required=False, min_value=0, max_value=10**15
-    )
     granted_eur = forms.IntegerField(
         label=_("Granted amount (EUR)"), required=False, min_value=0, max_value=10**15
     )
-    shared = forms.BooleanField(
-        label=_("Share with the coordinators of our clusters"), required=False
-    )
+    field_order = ["stage", "stage_note", "requested_eur", "granted_eur", "shared"]
 
     def __init__(self, *args: Any, stages: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)

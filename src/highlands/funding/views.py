@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..accounts import selectors as account_selectors
+from ..apikit.objects import visible
 from ..ecosystem import selectors as registry
 from ..ecosystem.models import Organization
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from . import engine, explain, forms, selectors, services
 from .calendar import calendar_response
 from .downloads import evidence_response
-from .models import CallApplication, PipelineStage
+from .models import CallApplication, MembershipApplication, PipelineStage
 from .templatetags import funding_tags
 
 DENIED = "You may not see this page."
@@ -92,6 +93,15 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": rows,
             "rule_titles": [explain.rule_title(rule) for rule in call.rules],
         },
+    )
+
+
+def _visible_application(request: HttpRequest, pk: int) -> MembershipApplication:
+    return visible(
+        request,
+        "funding.view_application",
+        selectors.application_get(pk=pk),
+        selectors.APPLICATION_NOT_FOUND.format(pk=pk),
     )
 
 
@@ -239,9 +249,7 @@ def cluster_applications(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One application: the pre-check on its facts, and the decision or its buttons."""
-    application = selectors.application_get(pk=pk)
-    if not request.user.has_perm("funding.view_application", application):
-        raise NotFoundError(selectors.APPLICATION_NOT_FOUND.format(pk=pk))
+    application = _visible_application(request, pk)
     applying = selectors.admission_rules(cluster=application.cluster)
     evaluation = engine.evaluate_rules(applying.rules, application.facts)
     return render(
@@ -263,9 +271,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Accept, reject (with a reason) or withdraw an application."""
-    application = selectors.application_get(pk=pk)
-    if not request.user.has_perm("funding.view_application", application):
-        raise NotFoundError(selectors.APPLICATION_NOT_FOUND.format(pk=pk))
+    application = _visible_application(request, pk)
     form = forms.DecisionForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
@@ -327,9 +333,12 @@ def admission_rules_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An evidence file, to the applicant's representatives, the cluster's coordinators and
     the city office; to anyone else it does not exist."""
-    evidence = selectors.evidence_get(pk=pk)
-    if not request.user.has_perm("funding.view_evidence", evidence):
-        raise NotFoundError(selectors.EVIDENCE_NOT_FOUND.format(pk=pk))
+    evidence = visible(
+        request,
+        "funding.view_evidence",
+        selectors.evidence_get(pk=pk),
+        selectors.EVIDENCE_NOT_FOUND.format(pk=pk),
+    )
     return evidence_response(evidence)
 
 
@@ -384,10 +393,12 @@ def pipeline_index(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _visible_entry(request: HttpRequest, pk: int) -> CallApplication:
-    entry = selectors.pipeline_entry_get(pk=pk)
-    if not request.user.has_perm("funding.view_pipeline_entry", entry):
-        raise NotFoundError(selectors.PIPELINE_NOT_FOUND.format(pk=pk))
-    return entry
+    return visible(
+        request,
+        "funding.view_pipeline_entry",
+        selectors.pipeline_entry_get(pk=pk),
+        selectors.PIPELINE_NOT_FOUND.format(pk=pk),
+    )
 
 
 @login_required

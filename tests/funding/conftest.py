@@ -26,6 +26,18 @@ class Funding:
     applicant: Organization  # a metal company from Rzeszów, not yet in any cluster
     users: dict[str, Any]
 
+    def join_metal(self) -> None:
+        """Make the applicant a (consented, imported) member of the metal cluster."""
+        from highlands.ecosystem.models import Membership
+
+        Membership.objects.create(
+            organization=self.applicant,
+            cluster=self.metal,
+            role="member",
+            position=999,
+            source=self.metal.source,
+        )
+
 
 @pytest.fixture
 def funding(seeded) -> Funding:

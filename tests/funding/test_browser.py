@@ -53,7 +53,7 @@ def _context(browser: Any, user: Any, base_url: str) -> Any:
 
 
 def test_apply_accept_and_calls_for_my_organisation(
-    browser, live_server, transactional_db, funding
+    browser, live_server, transactional_db, funding, tmp_path
 ):
     from highlands.funding.demo import demo_load
 
@@ -79,8 +79,19 @@ def test_apply_accept_and_calls_for_my_organisation(
     expect(rep.locator("main")).to_contain_text("45.5 % of revenue from these sources, 40 % needed")
     _shot(rep, "apply")
     rep.get_by_label("Message to the coordinator").fill("We machine and weld steel parts.")
+    # Evidence: a file that is not what its name says is refused, and nothing is sent.
+    fake = tmp_path / "revenue split.pdf"
+    fake.write_bytes(b"<html>not a pdf</html>")
+    rep.get_by_label("Evidence files").set_input_files([str(fake)])
+    rep.get_by_role("button", name="Send the application").click()
+    expect(rep.locator(".messages")).to_contain_text("“revenue split.pdf” was not accepted")
+    extract = tmp_path / "KRS extract 2024.pdf"
+    extract.write_bytes(b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    rep.get_by_label("Message to the coordinator").fill("We machine and weld steel parts.")
+    rep.get_by_label("Evidence files").set_input_files([str(extract)])
     rep.get_by_role("button", name="Send the application").click()
     expect(rep.get_by_text("Your application is sent")).to_be_visible()
+    expect(rep.get_by_role("link", name="KRS extract 2024.pdf")).to_be_visible()
     application_url = rep.url
     # The coordinator sees the same pre-check and accepts.
     coordinator = _context(browser, funding.users["coordinator"], base).new_page()
@@ -88,6 +99,11 @@ def test_apply_accept_and_calls_for_my_organisation(
     coordinator.get_by_role("link", name=funding.applicant.name).click()
     assert coordinator.url == application_url
     expect(coordinator.locator("main")).to_contain_text("Eligible")
+    # The coordinator downloads the evidence the representative sent.
+    with coordinator.expect_download() as download:
+        coordinator.get_by_role("link", name="KRS extract 2024.pdf").click()
+    assert download.value.suggested_filename == "KRS extract 2024.pdf"
+    assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
     _shot(coordinator, "application-coordinator")
     coordinator.get_by_role("button", name="Accept").click()
     expect(coordinator.get_by_text("The application is accepted")).to_be_visible()

@@ -9,6 +9,16 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from highlands.ecosystem.models import Cluster
+from tests.funding.test_engine import APPLICANTS, INVALID
+
+
+def _json_safe(value: object) -> bool:
+    try:
+        json.dumps(value)
+    except TypeError:
+        return False
+    return True
+
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +121,26 @@ def test_invalid_facts_exit_non_zero_naming_the_field(seeded, tmp_path, facts, f
     assert str(caught.value).startswith(f"{field}:")
     assert caught.value.returncode == 2
     assert "\n" not in str(caught.value)
+
+
+# Every applicant of the engine's table (tests/funding/test_engine.py), through the CLI: each
+# admitted voivodeship in both languages, the 40 % boundary, the two sources adding up,
+# missing facts and regions outside the list.
+@pytest.mark.parametrize(("voivodeship", "revenue", "decision", "missing"), APPLICANTS)
+def test_every_prepared_applicant_through_the_cli(
+    seeded, tmp_path, voivodeship, revenue, decision, missing
+) -> None:
+    out = run(_metal(), {"voivodeship": voivodeship, "revenue_shares": revenue}, tmp_path)
+    assert out["decision"] == decision
+    results = [r["result"] for r in out["rules"]]
+    assert ("fail" in results) == (decision == "not_eligible")
+    if decision == "unknown":
+        assert "unknown" in results
+
+
+@pytest.mark.parametrize(("raw", "field"), [c for c in INVALID if _json_safe(c[0])])
+def test_every_invalid_value_exits_non_zero_through_the_cli(seeded, tmp_path, raw, field):
+    with pytest.raises(CommandError) as caught:
+        run(_metal(), raw, tmp_path)
+    assert str(caught.value).startswith(f"{field}:")
+    assert caught.value.returncode == 2

@@ -36,13 +36,7 @@ def test_facts_keep_who_when_and_source_and_unknown_stays_absent(funding) -> Non
     assert current["nace_codes"].value == ["25.11", "25.62"]
     assert "employees" not in current  # not stated: unknown, never 0
     # The coordinator verifies one fact once the company is a member: a new statement.
-    Membership.objects.create(
-        organization=funding.applicant,
-        cluster=funding.metal,
-        role="member",
-        position=999,
-        source=funding.metal.source,
-    )
+    funding.join_metal()
     services.facts_state(
         actor=funding.users["coordinator"],
         organization=funding.applicant,

@@ -40,7 +40,10 @@ NOT_WALKED = {
     "workspace:claim_approve": "POST", "workspace:claim_decline": "POST",
     "workspace:claim_withdraw": "POST", "workspace:cluster_member_invite": "POST",
     "workspace:highland_assign": "POST", "workspace:highland_unassign": "POST",
-    "funding:application_action": "POST", "events:register": "POST", "events:cancel": "POST",
+    "funding:application_action": "POST", "funding:pipeline_update": "POST",
+    "funding:pipeline_invite": "POST", "funding:invitation_answer": "POST",
+    "funding:evidence": "a private evidence file, tests/funding/test_evidence.py",
+    "events:register": "POST", "events:cancel": "POST",
     "events:accept": "POST", "events:action": "POST",
     # downloads (JSON, CSV, XLSX, iCalendar, PDF), checked by their apps' tests
     "workspace:contact_export": "JSON", "workspace:my_data_export": "JSON",
@@ -100,6 +103,7 @@ class Site:
     claim_pk: int  # its registration, in the metal cluster coordinator's queue
     call_slug: str = ""  # a demo funding call
     application_pk: int = 0  # the partner university's application to the metal cluster
+    pipeline_pk: int = 0  # WKTIR's shared application for funding, the partner invited
     proper_names: set[str] = field(default_factory=set)
     event_pk: int = 0  # an event of the metal cluster: the visitor has a seat, the rep waits
     certificate_token: str = ""  # the visitor was checked in: their certificate's link
@@ -183,6 +187,14 @@ def build_site() -> Site:
         actor=partner_rep, cluster=metal, organization=partner, message="Prosimy o przyjęcie."
     )
     call_slug = FundingCall.objects.get(demo_key="fel-circular-metal").slug
+    entry = funding.pipeline_entry_create(
+        actor=users["representative"],
+        call=FundingCall.objects.get(slug=call_slug),
+        organization=wktir,
+        requested_eur=400_000,
+        shared=True,
+    )
+    funding.consortium_invite(actor=users["representative"], entry=entry, organization=partner)
     _invitation, token = accounts.invitation_create(
         actor=users["city_admin"], email="new@example.org", organization=wktir
     )
@@ -263,6 +275,7 @@ def build_site() -> Site:
         claim_pk=registration.pk,
         call_slug=call_slug,
         application_pk=application.pk,
+        pipeline_pk=entry.pk,
         proper_names={n for n in names if n},
         event_pk=event.pk,
         certificate_token=certificates.token(seat),
@@ -372,6 +385,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
             reverse("workspace:organization_representatives", args=[WKTIR]),
             reverse("funding:facts", args=[WKTIR]),
             reverse("funding:apply", args=[METAL]),
+            reverse("funding:pipeline", args=[WKTIR]),
+            reverse("funding:pipeline_entry", args=[site.pipeline_pk]),
         ]
     if role == "coordinator":
         return [
@@ -390,6 +405,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
             reverse("marketplace:cluster_activity", args=[METAL]),
             reverse("funding:applications", args=[METAL]),
             reverse("funding:rules", args=[METAL]),
+            reverse("funding:cluster_pipeline", args=[METAL]),
+            reverse("funding:pipeline_entry", args=[site.pipeline_pk]),  # shared with it
             reverse("events:edit", args=[site.event_pk]),
             reverse("events:registrants", args=[site.event_pk]),
             reverse("events:checkin", args=[site.event_pk]),

@@ -11,6 +11,7 @@ from highlands.accounts import services as accounts
 from highlands.audit import selectors as audit
 from highlands.ecosystem import exports
 from highlands.ecosystem import services as ecosystem
+from highlands.funding import services as funding
 from highlands.marketplace import services as marketplace
 from highlands.marketplace import views as marketplace_views
 from highlands.web.messages import KNOWN_ERRORS, error_message
@@ -19,7 +20,7 @@ from tests.accounts.fixtures import World
 from tests.accounts.fixtures import world as world  # a fixture
 
 MODULES = [
-    accounts, audit, ecosystem, exports, marketplace, marketplace_views,
+    accounts, audit, ecosystem, exports, funding, marketplace, marketplace_views,
     workspace_views,
 ]  # fmt: skip
 # Constants that are never shown to a person on a page (internal invariants of the services).

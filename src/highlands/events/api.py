@@ -19,6 +19,7 @@ from ..accounts.selectors import organizations_kept_by
 from ..apikit.auth import READ_AUTH, SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS
 from ..apikit.inputs import StrictIn
+from ..apikit.objects import permitted
 from ..apikit.pagination import PageIn, PageMetaOut, paginate
 from ..apikit.types import NO_NUL, DateTime, Id, Slug, WholeNumber
 from ..ecosystem import selectors as registry
@@ -247,9 +248,7 @@ def _highlands(slugs: list[str]) -> list[Highland]:
 
 def _managed(request: HttpRequest, event_id: int) -> Event:
     event = selectors.event_get(user=request.user, pk=event_id)
-    if not request.user.has_perm("events.manage_event", event):
-        raise PermissionDeniedError(MANAGE_DENIED)
-    return event
+    return permitted(request, "events.manage_event", event, MANAGE_DENIED)
 
 
 # -- the calendar --------------------------------------------------------------------------

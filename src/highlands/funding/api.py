@@ -13,18 +13,27 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
-from ninja import Path, Query, Router, Schema, Status
+from ninja import File, Path, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field, StringConstraints
 
 from ..apikit.auth import READ_AUTH, SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS, DETAIL_ERRORS, READ_ERRORS
 from ..apikit.inputs import LangIn, StrictIn
+from ..apikit.objects import permitted, visible
 from ..apikit.pagination import PageIn, PageMetaOut, paginate
 from ..apikit.types import NO_NUL, Count, Id, Slug, Text, WholeNumber
 from ..ecosystem import selectors as registry
-from ..errors import NotFoundError, PermissionDeniedError
-from . import engine, explain, selectors, services
-from .models import FundingCall, MembershipApplication
+from . import engine, explain, selectors, services, table_import, uploads
+from .downloads import evidence_response
+from .models import (
+    CallApplication,
+    CallFollow,
+    ConsortiumMember,
+    Evidence,
+    FundingCall,
+    MembershipApplication,
+)
 
 router = Router(tags=["funding"])
 FACTS_DENIED = "You may not see this organisation's facts."
@@ -264,6 +273,33 @@ def call_list(request: HttpRequest, filters: Query[CallFilterIn], page: Query[Pa
     return paginate(calls, page, _call)
 
 
+# --- importing calls ----------------------------------------------------------------------
+
+
+class ImportOut(Schema):
+    created: list[str]
+    updated: list[str]
+
+
+@router.post(
+    "/calls/import",
+    response={200: ImportOut, **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_calls_import",
+    summary="Import calls from a CSV or XLSX table (all rows or none; errors name row and column)",
+)
+def calls_import(request: HttpRequest, file: File[UploadedFile | None] = None) -> Any:
+    # Optional in the schema: an empty file part never reaches the view as a file, so the
+    # service answers "no rows" (400) for it, as for a missing one.
+    data = file.read(table_import.MAX_BYTES + 1) if file is not None else b""
+    name = (file.name or "") if file is not None else ""
+    result = services.calls_import(actor=request.user, data=data, filename=name)
+    return {
+        "created": [c.slug for c in result.created],
+        "updated": [c.slug for c in result.updated],
+    }
+
+
 @router.get(
     "/calls/{slug}",
     response={200: CallOut, **DETAIL_ERRORS},
@@ -316,10 +352,9 @@ def call_eligibility(
 
 
 def _organization(request: HttpRequest, slug: str) -> Any:
-    organization = registry.organization_get(slug=slug)
-    if not request.user.has_perm("funding.view_facts", organization):
-        raise PermissionDeniedError(FACTS_DENIED)
-    return organization
+    return permitted(
+        request, "funding.view_facts", registry.organization_get(slug=slug), FACTS_DENIED
+    )
 
 
 @router.get(
@@ -440,10 +475,12 @@ def application_submit(request: HttpRequest, payload: ApplicationIn) -> Any:
 
 
 def _visible_application(request: HttpRequest, pk: int) -> MembershipApplication:
-    application = selectors.application_get(pk=pk)
-    if not request.user.has_perm("funding.view_application", application):
-        raise NotFoundError(selectors.APPLICATION_NOT_FOUND.format(pk=pk))
-    return application
+    return visible(
+        request,
+        "funding.view_application",
+        selectors.application_get(pk=pk),
+        selectors.APPLICATION_NOT_FOUND.format(pk=pk),
+    )
 
 
 @router.get(
@@ -455,6 +492,127 @@ def _visible_application(request: HttpRequest, pk: int) -> MembershipApplication
 )
 def application_get(request: HttpRequest, application_id: Path[Id]) -> Any:
     return _application(_visible_application(request, application_id))
+
+
+# --- evidence files -----------------------------------------------------------------------
+# Declared before /applications/{id}/{action}, as /calls/import is before /calls/{slug}: the
+# first path that matches a URL answers it.
+
+# At most uploads.MAX_FILES (the service says so); optional in the schema because an empty
+# file part never reaches the view as a file: the service then answers 400.
+Files = File[list[UploadedFile] | None]
+FactName = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z_.]+$")]
+EVIDENCE_TYPES = sorted({content_type for _magic, content_type in uploads.TYPES.values()})
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    fact: str
+    application: int | None
+    uploaded_at: datetime
+
+
+def _evidence(evidence: Evidence) -> dict[str, Any]:
+    return {
+        "id": evidence.pk,
+        "name": evidence.name,
+        "content_type": evidence.content_type,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "fact": evidence.fact_name,
+        "application": evidence.application_id,
+        "uploaded_at": evidence.uploaded_at,
+    }
+
+
+@router.get(
+    "/applications/{application_id}/evidence",
+    response={200: list[EvidenceOut], **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_application_evidence_list",
+    summary="The evidence files of a membership application",
+)
+def application_evidence_list(request: HttpRequest, application_id: Path[Id]) -> Any:
+    application = _visible_application(request, application_id)
+    return [_evidence(e) for e in selectors.evidence_of_application(application=application)]
+
+
+@router.post(
+    "/applications/{application_id}/evidence",
+    response={201: list[EvidenceOut], **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_application_evidence_add",
+    summary="Add evidence files (PDF, PNG, JPEG; 5 MB each) to a pending application",
+)
+def application_evidence_add(
+    request: HttpRequest, application_id: Path[Id], files: Files = None
+) -> Any:
+    application = _visible_application(request, application_id)
+    added = services.application_evidence_add(
+        actor=request.user, application=application, files=files or []
+    )
+    return Status(201, [_evidence(e) for e in added])
+
+
+@router.post(
+    "/organizations/{slug}/facts/{fact}/evidence",
+    response={201: list[EvidenceOut], **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_fact_evidence_add",
+    summary="Add evidence files backing one stated fact (PDF, PNG, JPEG; 5 MB each)",
+)
+def fact_evidence_add(
+    request: HttpRequest, slug: Path[Slug], fact: Path[FactName], files: Files = None
+) -> Any:
+    organization = registry.organization_get(slug=slug)
+    added = services.fact_evidence_add(
+        actor=request.user, organization=organization, fact_name=fact, files=files or []
+    )
+    return Status(201, [_evidence(e) for e in added])
+
+
+@router.get(
+    "/organizations/{slug}/evidence",
+    response={200: list[EvidenceOut], **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_fact_evidence_list",
+    summary="The evidence files backing the organisation's facts",
+)
+def fact_evidence_list(request: HttpRequest, slug: Path[Slug]) -> Any:
+    organization = _organization(request, slug)
+    return [_evidence(e) for e in selectors.evidence_of_facts(organization=organization)]
+
+
+@router.get(
+    "/evidence/{evidence_id}",
+    response={**CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_evidence_download",
+    summary="Download an evidence file (the applicant's representatives, the cluster's "
+    "coordinators, the city office)",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, as an attachment",
+                "content": {
+                    t: {"schema": {"type": "string", "format": "binary"}} for t in EVIDENCE_TYPES
+                },
+            }
+        }
+    },
+)
+def evidence_download(request: HttpRequest, evidence_id: Path[Id]) -> Any:
+    evidence = visible(
+        request,
+        "funding.view_evidence",
+        selectors.evidence_get(pk=evidence_id),
+        selectors.EVIDENCE_NOT_FOUND.format(pk=evidence_id),
+    )
+    return evidence_response(evidence)
 
 
 @router.post(
@@ -482,3 +640,341 @@ def application_decide(
     else:
         application = services.application_withdraw(actor=request.user, application=application)
     return _application(selectors.application_get(pk=application.pk))
+
+
+# --- the application pipeline and consortia ----------------------------------------------
+
+Stage = Literal["interested", "preparing", "submitted", "awarded", "rejected", "withdrawn"]
+
+
+class PipelineIn(StrictIn):
+    call: Slug
+    organization: Slug
+    requested_eur: Amount | None = None
+    note: LongText = ""
+    shared: bool = False
+
+
+class PipelineChangeIn(StrictIn):
+    stage: Stage | None = None
+    stage_note: Annotated[str, StringConstraints(max_length=300, pattern=NO_NUL)] = ""
+    requested_eur: Amount | None = None
+    granted_eur: Amount | None = None
+    note: LongText | None = None
+    shared: bool | None = None
+
+
+class StageOut(Schema):
+    stage: str
+    changed_at: datetime
+    changed_by: str | None
+    note: str
+
+
+class MemberOut(Schema):
+    id: int
+    organization: str
+    name: str
+    role: str
+    status: str
+    invited_at: datetime
+    answered_at: datetime | None
+
+
+class PipelineOut(Schema):
+    id: int
+    call: str
+    call_title: str
+    closes_at: datetime
+    organization: str
+    stage: str
+    owner: str | None
+    shared: bool
+    requested_eur: int | None
+    granted_eur: int | None
+    note: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class PipelineDetailOut(PipelineOut):
+    stages: list[StageOut]
+    consortium: list[MemberOut]
+
+
+class InviteIn(StrictIn):
+    organization: Slug
+    message: LongText = ""
+
+
+class CandidateOut(Schema):
+    organization: str
+    name: str
+    evaluation: EvaluationOut
+
+
+def _entry(entry: CallApplication) -> dict[str, Any]:
+    return {
+        "id": entry.pk,
+        "call": entry.call.slug,
+        "call_title": entry.call.title,
+        "closes_at": entry.call.closes_at,
+        "organization": entry.organization.slug,
+        "stage": entry.stage,
+        "owner": entry.owner.email if entry.owner else None,
+        "shared": entry.shared,
+        "requested_eur": entry.requested_eur,
+        "granted_eur": entry.granted_eur,
+        "note": entry.note,
+        "created_at": entry.created_at,
+        "updated_at": entry.updated_at,
+    }
+
+
+def _member(member: ConsortiumMember) -> dict[str, Any]:
+    return {
+        "id": member.pk,
+        "organization": member.organization.slug,
+        "name": member.organization.name,
+        "role": member.role,
+        "status": member.status,
+        "invited_at": member.invited_at,
+        "answered_at": member.answered_at,
+    }
+
+
+def _entry_detail(entry: CallApplication) -> dict[str, Any]:
+    return {
+        **_entry(entry),
+        "stages": [
+            {
+                "stage": change.stage,
+                "changed_at": change.changed_at,
+                "changed_by": change.changed_by.email if change.changed_by else None,
+                "note": change.note,
+            }
+            for change in selectors.stage_history(entry=entry)
+        ],
+        "consortium": [_member(m) for m in selectors.consortium_of(entry=entry)],
+    }
+
+
+def _visible_entry(request: HttpRequest, pk: int) -> CallApplication:
+    return visible(
+        request,
+        "funding.view_pipeline_entry",
+        selectors.pipeline_entry_get(pk=pk),
+        selectors.PIPELINE_NOT_FOUND.format(pk=pk),
+    )
+
+
+PIPELINE_DENIED = "You may not see this organisation's applications for funding."
+BOARD_DENIED = "Only the cluster's coordinator (or the city office) sees its members' pipeline."
+
+
+@router.get(
+    "/organizations/{slug}/pipeline",
+    response={200: list[PipelineOut], **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_pipeline_list",
+    summary="The organisation's applications for funding and the consortia it is invited to",
+)
+def pipeline_list(request: HttpRequest, slug: Path[Slug]) -> Any:
+    organization = permitted(
+        request,
+        "funding.plan_application",
+        registry.organization_get(slug=slug),
+        PIPELINE_DENIED,
+    )
+    return [_entry(e) for e in selectors.pipeline_of_organization(organization=organization)]
+
+
+@router.post(
+    "/pipeline",
+    response={201: PipelineDetailOut, **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_pipeline_create",
+    summary="Record an organisation's intention to apply to a call (it leads the consortium)",
+)
+def pipeline_create(request: HttpRequest, payload: PipelineIn) -> Any:
+    entry = services.pipeline_entry_create(
+        actor=request.user,
+        call=selectors.call_get(slug=payload.call),
+        organization=registry.organization_get(slug=payload.organization),
+        requested_eur=payload.requested_eur,
+        note=payload.note,
+        shared=payload.shared,
+    )
+    return Status(201, _entry_detail(selectors.pipeline_entry_get(pk=entry.pk)))
+
+
+@router.get(
+    "/pipeline/{entry_id}",
+    response={200: PipelineDetailOut, **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_pipeline_get",
+    summary="One application for funding: stages with dates, consortium and amounts",
+)
+def pipeline_get(request: HttpRequest, entry_id: Path[Id]) -> Any:
+    return _entry_detail(_visible_entry(request, entry_id))
+
+
+@router.patch(
+    "/pipeline/{entry_id}",
+    response={200: PipelineDetailOut, **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_pipeline_update",
+    summary="Move to a later stage, record amounts, share with the cluster coordinators",
+)
+def pipeline_update(request: HttpRequest, entry_id: Path[Id], payload: PipelineChangeIn) -> Any:
+    entry = _visible_entry(request, entry_id)
+    data = payload.model_dump(exclude_unset=True, exclude={"stage_note"})
+    if data.get("stage") is None:
+        data.pop("stage", None)
+    services.pipeline_entry_update(
+        actor=request.user, entry=entry, data=data, stage_note=payload.stage_note
+    )
+    return _entry_detail(selectors.pipeline_entry_get(pk=entry.pk))
+
+
+@router.get(
+    "/pipeline/{entry_id}/candidates",
+    response={200: list[CandidateOut], **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_pipeline_candidates",
+    summary="Partner candidates the call's rules do not exclude, with the reasons",
+)
+def pipeline_candidates(request: HttpRequest, entry_id: Path[Id], lang: Query[LangIn]) -> Any:
+    entry = permitted(
+        request,
+        "funding.change_pipeline_entry",
+        _visible_entry(request, entry_id),
+        services.PIPELINE_DENIED,
+    )
+    return [
+        {
+            "organization": c.organization.slug,
+            "name": c.organization.name,
+            "evaluation": _evaluation(c.evaluation, lang.lang),
+        }
+        for c in selectors.consortium_candidates(entry=entry)
+    ]
+
+
+@router.post(
+    "/pipeline/{entry_id}/partners",
+    response={201: MemberOut, **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_pipeline_invite",
+    summary="Invite an organisation into the consortium as a partner",
+)
+def pipeline_invite(request: HttpRequest, entry_id: Path[Id], payload: InviteIn) -> Any:
+    member = services.consortium_invite(
+        actor=request.user,
+        entry=_visible_entry(request, entry_id),
+        organization=registry.organization_get(slug=payload.organization),
+        message=payload.message,
+    )
+    return Status(201, _member(member))
+
+
+@router.post(
+    "/invitations/{invitation_id}/{answer}",
+    response={200: MemberOut, **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_invitation_answer",
+    summary="Accept or decline a consortium invitation (the invited organisation)",
+)
+def invitation_answer(
+    request: HttpRequest, invitation_id: Path[Id], answer: Path[Literal["accept", "decline"]]
+) -> Any:
+    member = selectors.invitation_get(pk=invitation_id)
+    visible(
+        request,
+        "funding.view_pipeline_entry",
+        member.application,
+        selectors.INVITATION_NOT_FOUND.format(pk=invitation_id),
+    )
+    member = services.consortium_answer(
+        actor=request.user, member=member, accept=answer == "accept"
+    )
+    return _member(member)
+
+
+@router.get(
+    "/clusters/{slug}/pipeline",
+    response={200: list[PipelineOut], **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_cluster_pipeline",
+    summary="The coordinator's board: the applications for funding its members share",
+)
+def cluster_pipeline(request: HttpRequest, slug: Path[Slug]) -> Any:
+    cluster = permitted(
+        request, "funding.view_member_pipeline", registry.cluster_get(slug=slug), BOARD_DENIED
+    )
+    return [_entry(e) for e in selectors.member_pipeline(cluster=cluster)]
+
+
+# --- following calls ----------------------------------------------------------------------
+
+
+class FollowIn(StrictIn):
+    organization: Slug | None = None
+    topics: Annotated[list[ShortText], Field(max_length=12)] = []
+
+
+class FollowOut(Schema):
+    id: int
+    organization: str | None
+    topics: list[str]
+    created_at: datetime
+
+
+def _follow(follow: CallFollow) -> dict[str, Any]:
+    return {
+        "id": follow.pk,
+        "organization": follow.organization.slug if follow.organization else None,
+        "topics": follow.topics,
+        "created_at": follow.created_at,
+    }
+
+
+@router.get(
+    "/follows",
+    response={200: list[FollowOut], **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_follow_list",
+    summary="The calls you follow: for an organisation's fit and/or on topics",
+)
+def follow_list(request: HttpRequest) -> Any:
+    return [_follow(f) for f in selectors.follows_of(user=request.user)]
+
+
+@router.post(
+    "/follows",
+    response={200: FollowOut, **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_follow_set",
+    summary="Follow calls that fit an organisation and/or topics (alerts and deadline reminders)",
+)
+def follow_set(request: HttpRequest, payload: FollowIn) -> Any:
+    organization = (
+        registry.organization_get(slug=payload.organization) if payload.organization else None
+    )
+    follow = services.calls_follow(
+        actor=request.user, organization=organization, topics=payload.topics
+    )
+    return _follow(follow)
+
+
+@router.delete(
+    "/follows/{follow_id}",
+    response={204: None, **CALLER_ERRORS},
+    auth=SIGNED_IN_AUTH,
+    operation_id="funding_follow_delete",
+    summary="Stop following",
+)
+def follow_delete(request: HttpRequest, follow_id: Path[Id]) -> Any:
+    follow = selectors.follow_get(user=request.user, pk=follow_id)
+    services.calls_unfollow(actor=request.user, follow=follow)
+    return Status(204, None)

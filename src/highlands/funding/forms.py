@@ -147,6 +147,27 @@ class FactsForm(forms.Form):
         return out
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several files at once (the service checks each: type, size, count)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = data if isinstance(data, list | tuple) else [data]
+        return [
+            item for item in (super(EvidenceField, self).clean(d, initial) for d in items) if item
+        ]
+
+
 class ApplicationForm(forms.Form):
     organization = forms.ChoiceField(label=_("Organisation"))
     message = forms.CharField(
@@ -154,6 +175,14 @@ class ApplicationForm(forms.Form):
         required=False,
         widget=forms.Textarea,
         max_length=2000,
+    )
+    evidence = EvidenceField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_(
+            "PDF, PNG or JPEG, at most 5 MB each and 10 in all: e.g. the extract "
+            "from the register or the revenue split from your accounts."
+        ),
     )
 
     def __init__(self, *args: Any, organizations: list[tuple[str, str]], **kwargs: Any):
@@ -195,3 +224,47 @@ class AdmissionRulesForm(forms.Form):
                 _("The rules are not valid JSON (line %(line)s, column %(column)s).")
                 % {"line": error.lineno, "column": error.colno}
             ) from None
+
+
+class _PipelineFields(forms.Form):
+    """What both recording and updating an application for funding ask."""
+
+    requested_eur = forms.IntegerField(
+        label=_("Requested amount (EUR)"), required=False, min_value=0, max_value=10**15
+    )
+    shared = forms.BooleanField(
+        label=_("Share with the coordinators of our clusters"), required=False
+    )
+
+
+class PipelineCreateForm(_PipelineFields):
+    call = forms.ChoiceField(label=_("Funding call"))
+    field_order = ["call", "requested_eur", "shared"]
+
+    def __init__(self, *args: Any, calls: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["call"].choices = calls  # type: ignore[attr-defined]
+
+
+class PipelineUpdateForm(_PipelineFields):
+    stage = forms.ChoiceField(label=_("Stage"))
+    stage_note = forms.CharField(label=_("Note on this step"), required=False, max_length=300)
+    granted_eur = forms.IntegerField(
+        label=_("Granted amount (EUR)"), required=False, min_value=0, max_value=10**15
+    )
+    field_order = ["stage", "stage_note", "requested_eur", "granted_eur", "shared"]
+
+    def __init__(self, *args: Any, stages: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = stages  # type: ignore[attr-defined]
+
+
+class InviteForm(forms.Form):
+    organization = forms.ChoiceField(label=_("Partner organisation"))
+    message = forms.CharField(
+        label=_("Message to the partner"), required=False, widget=forms.Textarea, max_length=1000
+    )
+
+    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].choices = candidates  # type: ignore[attr-defined]

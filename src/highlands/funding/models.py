@@ -173,3 +173,223 @@ class MembershipApplication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} applies to {self.cluster} ({self.status})"
+
+
+# --- evidence files -----------------------------------------------------------------------
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """Where the file is stored: a random name under the organisation, never the uploaded
+    name (that one is kept, sanitised, in ``Evidence.name`` for the download)."""
+    import secrets
+
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"funding/evidence/{instance.organization_id}/{secrets.token_hex(16)}.{suffix}"
+
+
+class Evidence(models.Model):
+    """A file that backs a membership application or a stated fact of an organisation.
+
+    Private: stored with Django's default storage outside the static and public paths and
+    only handed out by a view that checks ``funding.view_evidence``.
+    """
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="evidence"
+    )
+    application = models.ForeignKey(
+        MembershipApplication,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    fact_name = models.CharField(max_length=64, blank=True)  # evidence for a fact
+    file = models.FileField(upload_to=evidence_path, max_length=300)
+    name = models.CharField(max_length=120)  # the uploaded name, sanitised
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(application__isnull=False) | ~Q(fact_name=""),
+                name="evidence_backs_something",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization})"
+
+
+# --- the application pipeline and consortia ---------------------------------------------
+
+
+class PipelineStage(models.TextChoices):
+    INTERESTED = "interested", "Interested"
+    PREPARING = "preparing", "Preparing"
+    SUBMITTED = "submitted", "Submitted"
+    AWARDED = "awarded", "Awarded"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class CallApplication(models.Model):
+    """An organisation's intention to apply to a funding call, followed through its stages.
+
+    Private to the organisation; shown to the coordinators of its clusters only when it shares
+    it (``shared``), and to the organisations it invites into the consortium.
+    """
+
+    call = models.ForeignKey(FundingCall, on_delete=models.CASCADE, related_name="applications")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="call_applications"
+    )
+    stage = models.CharField(
+        max_length=16, choices=PipelineStage.choices, default=PipelineStage.INTERESTED
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared = models.BooleanField(default=False)  # with the coordinators of its clusters
+    requested_eur = models.BigIntegerField(null=True, blank=True)
+    granted_eur = models.BigIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["call__closes_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "organization"], name="uniq_call_application")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} → {self.call.identifier} ({self.stage})"
+
+
+class StageChange(models.Model):
+    """One move of a pipeline entry to a stage: when, by whom, with what note."""
+
+    application = models.ForeignKey(
+        CallApplication, on_delete=models.CASCADE, related_name="stage_changes"
+    )
+    stage = models.CharField(max_length=16, choices=PipelineStage.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.stage}"
+
+
+class ConsortiumRole(models.TextChoices):
+    LEAD = "lead", "Lead"
+    PARTNER = "partner", "Partner"
+
+
+class InvitationStatus(models.TextChoices):
+    INVITED = "invited", "Invited"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+
+
+class ConsortiumMember(models.Model):
+    """An organisation in the consortium of a pipeline entry: the lead (the entry's own
+    organisation, accepted from the start) or a partner invited by the lead, who agrees or
+    declines through its own representatives."""
+
+    application = models.ForeignKey(
+        CallApplication, on_delete=models.CASCADE, related_name="consortium"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="consortia"
+    )
+    role = models.CharField(max_length=16, choices=ConsortiumRole.choices)
+    status = models.CharField(max_length=16, choices=InvitationStatus.choices)
+    message = models.CharField(max_length=1000, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    invited_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "role", "invited_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "organization"], name="uniq_consortium_member"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} ({self.role}, {self.status})"
+
+
+# --- alerts ---------------------------------------------------------------------------------
+
+
+class CallFollow(models.Model):
+    """A person follows the calls that fit an organisation they may see the facts of (by the
+    eligibility engine) and/or calls on some topics."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="call_follows"
+    )
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    topics = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"],
+                condition=Q(organization__isnull=False),
+                name="uniq_follow_organization",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(organization__isnull=True), name="uniq_follow_topics"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.organization_id or self.topics}"
+
+
+class AlertKind(models.TextChoices):
+    NEW_CALL = "new_call", "A new call fits"
+    DEADLINE = "deadline", "Deadline within 7 days"
+
+
+class CallAlert(models.Model):
+    """An alert sent: one per person, call and kind, so a job run twice sends nothing twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    call = models.ForeignKey(FundingCall, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "call", "kind"], name="uniq_call_alert")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} alert of call {self.call_id} to {self.user_id}"

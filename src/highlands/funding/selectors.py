@@ -7,20 +7,28 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from ..ecosystem.models import Cluster, Organization
+from ..ecosystem.models import Cluster, Membership, Organization
 from ..errors import NotFoundError
 from . import engine
 from .document_rules import document_rules
 from .models import (
     AdmissionRuleSet,
     ApplicationStatus,
+    CallApplication,
+    CallFollow,
+    ConsortiumMember,
+    ConsortiumRole,
+    Evidence,
     FundingCall,
+    InvitationStatus,
     MembershipApplication,
     OrganizationFact,
+    PipelineStage,
     RuleBasis,
+    StageChange,
 )
 
 CALL_NOT_FOUND = "No funding call '{slug}'."
@@ -222,3 +230,136 @@ def pending_application(*, cluster: Cluster, organization: Organization) -> bool
     return MembershipApplication.objects.filter(
         cluster=cluster, organization=organization, status=ApplicationStatus.PENDING
     ).exists()
+
+
+# --- evidence -----------------------------------------------------------------------------
+
+EVIDENCE_NOT_FOUND = "No evidence file {pk}."
+
+
+def evidence_get(*, pk: int) -> Evidence:
+    evidence = (
+        Evidence.objects.select_related("organization", "application__cluster")
+        .filter(pk=pk)
+        .first()
+    )
+    if evidence is None:
+        raise NotFoundError(EVIDENCE_NOT_FOUND.format(pk=pk))
+    return evidence
+
+
+def evidence_of_application(*, application: MembershipApplication) -> list[Evidence]:
+    return list(Evidence.objects.filter(application=application))
+
+
+def evidence_of_facts(*, organization: Organization) -> list[Evidence]:
+    return list(Evidence.objects.filter(organization=organization, application__isnull=True))
+
+
+# --- the application pipeline -------------------------------------------------------------
+
+PIPELINE_NOT_FOUND = "No application for funding {pk}."
+INVITATION_NOT_FOUND = "No consortium invitation {pk}."
+
+
+def _entries() -> QuerySet[CallApplication]:
+    return CallApplication.objects.select_related("call", "organization", "owner")
+
+
+def pipeline_entry_get(*, pk: int) -> CallApplication:
+    entry = _entries().filter(pk=pk).first()
+    if entry is None:
+        raise NotFoundError(PIPELINE_NOT_FOUND.format(pk=pk))
+    return entry
+
+
+def pipeline_of_organization(*, organization: Organization) -> list[CallApplication]:
+    """The organisation's own entries and those it is invited into (or has joined)."""
+    return list(
+        _entries()
+        .filter(
+            Q(organization=organization)
+            | Q(
+                consortium__organization=organization,
+                consortium__status__in=[InvitationStatus.INVITED, InvitationStatus.ACCEPTED],
+            )
+        )
+        .distinct()
+    )
+
+
+def member_pipeline(*, cluster: Cluster) -> list[CallApplication]:
+    """The coordinator's board: the entries the cluster's consented members share."""
+    members = Membership.objects.consented().filter(cluster=cluster).values("organization_id")
+    return list(_entries().filter(organization_id__in=members, shared=True))
+
+
+def consortium_of(*, entry: CallApplication) -> list[ConsortiumMember]:
+    return list(entry.consortium.select_related("organization", "invited_by", "answered_by"))
+
+
+def stage_history(*, entry: CallApplication) -> list[StageChange]:
+    return list(entry.stage_changes.select_related("changed_by"))
+
+
+def invitation_get(*, pk: int) -> ConsortiumMember:
+    member = (
+        ConsortiumMember.objects.select_related(
+            "organization", "application__organization", "application__call"
+        )
+        .filter(pk=pk, role=ConsortiumRole.PARTNER)
+        .first()
+    )
+    if member is None:
+        raise NotFoundError(INVITATION_NOT_FOUND.format(pk=pk))
+    return member
+
+
+def funding_won(*, cluster: Cluster) -> int:
+    """Granted euros of the shared, awarded entries of the cluster's members."""
+    members = Membership.objects.consented().filter(cluster=cluster).values("organization_id")
+    total = CallApplication.objects.filter(
+        organization_id__in=members, shared=True, stage=PipelineStage.AWARDED
+    ).aggregate(total=Sum("granted_eur"))["total"]
+    return int(total or 0)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    organization: Organization
+    evaluation: engine.Evaluation
+
+
+def consortium_candidates(*, entry: CallApplication, limit: int = 20) -> list[Candidate]:
+    """Organisations with stated facts that the call's rules do not exclude, not yet in the
+    consortium: eligible first, then unknown; each with its evaluation as the reason."""
+    taken = entry.consortium.values("organization_id")
+    with_facts = (
+        OrganizationFact.objects.exclude(organization_id__in=taken)
+        .values_list("organization_id", flat=True)
+        .distinct()
+    )
+    organizations = Organization.objects.filter(pk__in=with_facts).order_by("name")[:500]
+    found = []
+    for organization in organizations:
+        evaluation = engine.evaluate_rules(entry.call.rules, fact_values(organization=organization))
+        if evaluation.decision != engine.Decision.NOT_ELIGIBLE:
+            found.append(Candidate(organization, evaluation))
+    found.sort(key=lambda c: c.evaluation.decision != engine.Decision.ELIGIBLE)
+    return found[:limit]
+
+
+# --- following ----------------------------------------------------------------------------
+
+FOLLOW_NOT_FOUND = "No follow {pk} of yours."
+
+
+def follows_of(*, user: Any) -> list[CallFollow]:
+    return list(CallFollow.objects.filter(user=user).select_related("organization"))
+
+
+def follow_get(*, user: Any, pk: int) -> CallFollow:
+    follow = CallFollow.objects.filter(user=user, pk=pk).first()
+    if follow is None:
+        raise NotFoundError(FOLLOW_NOT_FOUND.format(pk=pk))
+    return follow

@@ -9,7 +9,9 @@ applying), so there is one way a membership comes to be.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, available_timezones
@@ -19,30 +21,40 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from ..accounts.models import OrganizationRepresentative
 from ..audit.services import audit_record, snapshot
 from ..ecosystem import services as registry
 from ..ecosystem.models import Cluster, Membership, MembershipRole, Organization
-from ..errors import ApplicationError
+from ..errors import ApplicationError, PermissionDeniedError
 from ..search.indexing import enqueue
 from ..servicekit import (
     SYSTEM,
     bounded_items,
     choice,
     close_pending,
+    mail_on_commit,
     person,
     plain_text,
     require,
 )
 from ..text.slugs import unique_slug
-from . import engine, selectors
+from . import engine, selectors, table_import, uploads
 from .models import (
     AdmissionRuleSet,
     ApplicationStatus,
+    CallApplication,
+    CallFollow,
+    ConsortiumMember,
+    ConsortiumRole,
+    Evidence,
     FactSource,
     FundingCall,
+    InvitationStatus,
     MembershipApplication,
     OrganizationFact,
+    PipelineStage,
     RuleBasis,
+    StageChange,
 )
 from .search_documents import DocumentKind
 
@@ -415,12 +427,19 @@ def _stored_evaluation(evaluation: engine.Evaluation) -> list[dict[str, Any]]:
 
 @transaction.atomic
 def application_submit(
-    *, actor: Any, cluster: Cluster, organization: Organization, message: str = ""
+    *,
+    actor: Any,
+    cluster: Cluster,
+    organization: Organization,
+    message: str = "",
+    evidence: Sequence[Any] = (),
 ) -> MembershipApplication:
-    """An organisation applies to join a cluster with its current facts; the cluster's
-    admission rules are evaluated now and the result kept with the application."""
+    """An organisation applies to join a cluster with its current facts and evidence files;
+    the cluster's admission rules are evaluated now and the result kept with the application.
+    A refused file refuses the whole application (nothing is stored)."""
     require(actor, "funding.apply", organization, APPLY_DENIED)
     message = plain_text(message, field="message", limit=MESSAGE_MAX)
+    _checked_uploads(evidence, uploads.MAX_FILES)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     if Membership.objects.filter(cluster=cluster, organization=organization).exists():
         raise ApplicationError(ALREADY_MEMBER, code="conflict")
@@ -448,6 +467,8 @@ def application_submit(
         organization_id=organization.pk,
         after={"decision": application.decision, "rules_version": applying.version},
     )
+    if evidence:
+        _store_evidence(actor, organization, evidence, application=application)
     return application
 
 
@@ -531,3 +552,480 @@ def application_withdraw(
     application = _lock_pending(application)
     _close(actor, application, ApplicationStatus.WITHDRAWN)
     return application
+
+
+# --- evidence files -----------------------------------------------------------------------
+
+EVIDENCE_DENIED = "Only the applicant's representatives add evidence to its application."
+NO_FILES = "Send at least one evidence file."
+EVIDENCE_FACT_DENIED = "Only the organisation's representatives (or the city office) add evidence."
+
+
+def _checked_uploads(files: Sequence[Any], limit: int) -> list[tuple[Any, uploads.CheckedFile]]:
+    """Every file checked before any is stored: one bad file refuses them all."""
+    if len(files) > limit:
+        raise ApplicationError(
+            uploads.TOO_MANY.format(limit=uploads.MAX_FILES, target="application or fact"),
+            code="too_long",
+            extra={"field": "evidence"},
+        )
+    checked = []
+    for upload in files:
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        try:
+            checked.append((upload, uploads.check(upload.name or "", upload.size or 0, head)))
+        except uploads.UploadError as error:
+            raise ApplicationError(
+                error.message, code="invalid", extra={"field": "evidence", "file": error.name}
+            ) from None
+    return checked
+
+
+def _store_evidence(
+    actor: Any,
+    organization: Organization,
+    files: Sequence[Any],
+    *,
+    application: MembershipApplication | None = None,
+    fact_name: str = "",
+) -> list[Evidence]:
+    """Store the checked files and their rows; if anything fails, the files already written
+    are deleted again, so no file is left without its row (and no row without its file)."""
+    existing = Evidence.objects.filter(organization=organization)
+    existing = (
+        existing.filter(application=application)
+        if application
+        else existing.filter(fact_name=fact_name)
+    )
+    checked = _checked_uploads(files, uploads.MAX_FILES - existing.count())
+    stored: list[Evidence] = []
+    try:
+        for upload, info in checked:
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            evidence = Evidence(
+                organization=organization,
+                application=application,
+                fact_name=fact_name,
+                name=info.name,
+                content_type=info.content_type,
+                size=upload.size,
+                sha256=digest.hexdigest(),
+                uploaded_by=person(actor),
+            )
+            evidence.file.save(f"upload.{info.extension}", upload, save=False)
+            stored.append(evidence)
+            evidence.save()
+    except BaseException:
+        for evidence in stored:
+            evidence.file.storage.delete(evidence.file.name)
+        raise
+    for evidence in stored:
+        audit_record(
+            actor=actor,
+            action="evidence.add",
+            obj=evidence,
+            organization_id=organization.pk,
+            cluster_id=application.cluster_id if application else None,
+            after={
+                "name": evidence.name,
+                "size": evidence.size,
+                "sha256": evidence.sha256,
+                "application": application.pk if application else None,
+                "fact": fact_name,
+            },
+        )
+    return stored
+
+
+@transaction.atomic
+def application_evidence_add(
+    *, actor: Any, application: MembershipApplication, files: Sequence[Any]
+) -> list[Evidence]:
+    """Add evidence files to a pending application (its representatives)."""
+    require(actor, "funding.add_application_evidence", application, EVIDENCE_DENIED)
+    application = _lock_pending(application)
+    if not files:
+        raise ApplicationError(NO_FILES, extra={"field": "evidence"})
+    return _store_evidence(actor, application.organization, files, application=application)
+
+
+@transaction.atomic
+def fact_evidence_add(
+    *, actor: Any, organization: Organization, fact_name: str, files: Sequence[Any]
+) -> list[Evidence]:
+    """Add evidence files backing one stated fact of an organisation."""
+    require(actor, "funding.declare_facts", organization, EVIDENCE_FACT_DENIED)
+    if fact_name not in engine.FACT_KEYS:
+        raise fact_error(engine.FactError(fact_name[:64], "not a known fact"))
+    if not files:
+        raise ApplicationError(NO_FILES, extra={"field": "evidence"})
+    return _store_evidence(actor, organization, files, fact_name=fact_name)
+
+
+# --- the application pipeline and consortia ----------------------------------------------
+
+PLAN_DENIED = "Only the organisation's representatives plan its applications for funding."
+PIPELINE_DENIED = "Only the organisation's representatives change its application for funding."
+INVITATION_DENIED = "Only the invited organisation's representatives answer the invitation."
+CALL_CLOSED = "The call is closed; it takes no more applications."
+ALREADY_PLANNED = "The organisation already follows this call in its pipeline."
+STAGE_FINAL = "The application for funding is already {stage}; it does not change any more."
+STAGE_BACKWARDS = "An application for funding moves forward: {current} cannot become {stage}."
+GRANT_ONLY_AWARDED = "A granted amount is recorded only when the application is awarded."
+OWNER_NOT_REPRESENTATIVE = "The owner must be one of the organisation's representatives."
+INVITE_SELF = "The lead organisation is already in its consortium."
+ALREADY_INVITED = "This organisation is already invited to the consortium."
+INVITATION_ANSWERED = "The invitation is already {status}."
+
+# The order stages move in; the final ones end the entry (withdrawn from any open stage).
+STAGE_ORDER: dict[str, int] = {
+    PipelineStage.INTERESTED: 0,
+    PipelineStage.PREPARING: 1,
+    PipelineStage.SUBMITTED: 2,
+    PipelineStage.AWARDED: 3,
+    PipelineStage.REJECTED: 3,
+    PipelineStage.WITHDRAWN: 3,
+}
+FINAL_STAGES: frozenset[str] = frozenset(
+    {PipelineStage.AWARDED, PipelineStage.REJECTED, PipelineStage.WITHDRAWN}
+)
+
+
+def _representative_emails(organization: Organization) -> list[str]:
+    return list(
+        OrganizationRepresentative.objects.filter(
+            organization=organization, user__is_active=True
+        ).values_list("user__email", flat=True)
+    )
+
+
+@transaction.atomic
+def pipeline_entry_create(
+    *,
+    actor: Any,
+    call: FundingCall,
+    organization: Organization,
+    requested_eur: int | None = None,
+    note: str = "",
+    shared: bool = False,
+) -> CallApplication:
+    """The organisation records its intention to apply to a call (stage ``interested``); it
+    leads the consortium of this entry."""
+    require(actor, "funding.plan_application", organization, PLAN_DENIED)
+    note = plain_text(note, field="note", limit=MESSAGE_MAX)
+    requested_eur = _amount(requested_eur, "requested_eur", "requested amount")
+    if selectors.call_status(call) == selectors.CallStatus.CLOSED:
+        raise ApplicationError(CALL_CLOSED, code="closed")
+    if CallApplication.objects.filter(call=call, organization=organization).exists():
+        raise ApplicationError(ALREADY_PLANNED, code="conflict")
+    entry = CallApplication.objects.create(
+        call=call,
+        organization=organization,
+        owner=person(actor),
+        requested_eur=requested_eur,
+        note=note,
+        shared=bool(shared),
+    )
+    StageChange.objects.create(application=entry, stage=entry.stage, changed_by=person(actor))
+    ConsortiumMember.objects.create(
+        application=entry,
+        organization=organization,
+        role=ConsortiumRole.LEAD,
+        status=InvitationStatus.ACCEPTED,
+        invited_by=person(actor),
+        answered_by=person(actor),
+        answered_at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        action="call_application.create",
+        obj=entry,
+        organization_id=organization.pk,
+        after=snapshot(entry, ["call_id", "stage", "requested_eur", "shared"]),
+    )
+    return entry
+
+
+PIPELINE_FIELDS = ("stage", "requested_eur", "granted_eur", "note", "shared", "owner")
+
+
+@transaction.atomic
+def pipeline_entry_update(
+    *, actor: Any, entry: CallApplication, data: Mapping[str, Any], stage_note: str = ""
+) -> CallApplication:
+    """Move the entry to a later stage and/or change its amounts, owner, note or sharing; the
+    stages only move forward (withdrawn from any open stage), each move recorded with when
+    and by whom."""
+    require(actor, "funding.change_pipeline_entry", entry, PIPELINE_DENIED)
+    entry = (
+        CallApplication.objects.select_for_update(of=("self",))
+        .select_related("organization", "call")
+        .get(pk=entry.pk)
+    )
+    if entry.stage in FINAL_STAGES:
+        raise ApplicationError(STAGE_FINAL.format(stage=entry.stage), code="conflict")
+    values: dict[str, Any] = {}
+    stage = data.get("stage", entry.stage)
+    choice(stage, PipelineStage.values, "stage")
+    if stage != entry.stage:
+        if stage != PipelineStage.WITHDRAWN and STAGE_ORDER[stage] <= STAGE_ORDER[entry.stage]:
+            raise ApplicationError(
+                STAGE_BACKWARDS.format(current=entry.stage, stage=stage),
+                code="invalid",
+                extra={"field": "stage"},
+            )
+        values["stage"] = stage
+    if "requested_eur" in data:
+        values["requested_eur"] = _amount(
+            data["requested_eur"], "requested_eur", "requested amount"
+        )
+    if "granted_eur" in data:
+        values["granted_eur"] = _amount(data["granted_eur"], "granted_eur", "granted amount")
+        if values["granted_eur"] is not None and stage != PipelineStage.AWARDED:
+            raise ApplicationError(GRANT_ONLY_AWARDED, extra={"field": "granted_eur"})
+    if "note" in data:
+        values["note"] = plain_text(data["note"] or "", field="note", limit=MESSAGE_MAX)
+    if "shared" in data:
+        values["shared"] = bool(data["shared"])
+    if "owner" in data:
+        owner = data["owner"]
+        if (
+            owner is not None
+            and not OrganizationRepresentative.objects.filter(
+                organization=entry.organization, user=owner, user__is_active=True
+            ).exists()
+        ):
+            raise ApplicationError(OWNER_NOT_REPRESENTATIVE, extra={"field": "owner"})
+        values["owner"] = owner
+    stage_note = plain_text(stage_note, field="stage note", limit=NOTE_MAX)
+    changed = {k: v for k, v in values.items() if getattr(entry, k) != v}
+    if not changed:
+        return entry
+    before = {k: _plain(getattr(entry, k)) for k in changed}
+    for name, value in changed.items():
+        setattr(entry, name, value)
+    entry.save(update_fields=[*changed, "updated_at"])
+    if "stage" in changed:
+        StageChange.objects.create(
+            application=entry, stage=entry.stage, changed_by=person(actor), note=stage_note
+        )
+    audit_record(
+        actor=actor,
+        action="call_application.update",
+        obj=entry,
+        organization_id=entry.organization_id,
+        before=before,
+        after={k: _plain(v) for k, v in changed.items()},
+    )
+    return entry
+
+
+def _plain(value: Any) -> Any:
+    return value.pk if hasattr(value, "pk") else value
+
+
+@transaction.atomic
+def consortium_invite(
+    *, actor: Any, entry: CallApplication, organization: Organization, message: str = ""
+) -> ConsortiumMember:
+    """The lead invites an organisation as a partner; its representatives are e-mailed and
+    answer (``consortium_answer``)."""
+    require(actor, "funding.change_pipeline_entry", entry, PIPELINE_DENIED)
+    entry = CallApplication.objects.select_for_update(of=("self",)).get(pk=entry.pk)
+    if entry.stage in FINAL_STAGES:
+        raise ApplicationError(STAGE_FINAL.format(stage=entry.stage), code="conflict")
+    if organization.pk == entry.organization_id:
+        raise ApplicationError(INVITE_SELF, code="conflict")
+    if ConsortiumMember.objects.filter(application=entry, organization=organization).exists():
+        raise ApplicationError(ALREADY_INVITED, code="conflict")
+    message = plain_text(message, field="message", limit=REASON_MAX)
+    member = ConsortiumMember.objects.create(
+        application=entry,
+        organization=organization,
+        role=ConsortiumRole.PARTNER,
+        status=InvitationStatus.INVITED,
+        message=message,
+        invited_by=person(actor),
+    )
+    audit_record(
+        actor=actor,
+        action="consortium.invite",
+        obj=member,
+        organization_id=organization.pk,
+        after={"application": entry.pk, "organization": organization.slug},
+    )
+    call = entry.call
+    mail_on_commit(
+        _representative_emails(organization),
+        f"Invitation to a consortium for {call.identifier}",
+        f"{entry.organization.name} invites {organization.name} as a partner for the call "
+        f"{call.identifier} ({call.title}), closing {call.closes_at:%Y-%m-%d}.\n\n{message}",
+    )
+    return member
+
+
+@transaction.atomic
+def consortium_answer(*, actor: Any, member: ConsortiumMember, accept: bool) -> ConsortiumMember:
+    """The invited organisation's representative agrees or declines; the lead is e-mailed."""
+    require(actor, "funding.answer_invitation", member, INVITATION_DENIED)
+    member = (
+        ConsortiumMember.objects.select_for_update(of=("self",))
+        .select_related("application__organization", "application__call", "organization")
+        .get(pk=member.pk)
+    )
+    if member.status != InvitationStatus.INVITED:
+        raise ApplicationError(INVITATION_ANSWERED.format(status=member.status), code="conflict")
+    member.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    member.answered_by = person(actor)
+    member.answered_at = timezone.now()
+    member.save(update_fields=["status", "answered_by", "answered_at"])
+    audit_record(
+        actor=actor,
+        action=f"consortium.{member.status}",
+        obj=member,
+        organization_id=member.organization_id,
+        before={"status": InvitationStatus.INVITED},
+        after={"status": member.status},
+    )
+    entry = member.application
+    mail_on_commit(
+        _representative_emails(entry.organization),
+        f"{member.organization.name} {member.status} your consortium invitation",
+        f"{member.organization.name} has {member.status} the invitation to be a partner for "
+        f"the call {entry.call.identifier} ({entry.call.title}).",
+    )
+    return member
+
+
+# --- following calls ----------------------------------------------------------------------
+
+FOLLOW_DENIED = "You may follow the calls of an organisation you represent or coordinate."
+FOLLOW_NOTHING = "Follow an organisation, some topics, or both."
+
+
+@transaction.atomic
+def calls_follow(
+    *, actor: Any, organization: Organization | None = None, topics: Sequence[str] = ()
+) -> CallFollow:
+    """Follow the calls that fit an organisation (by its eligibility) and/or calls on the
+    given topics; following again replaces the topics. Alerts: ``jobs.py``."""
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDeniedError(FOLLOW_DENIED)
+    if organization is not None:
+        require(actor, "funding.follow_organization", organization, FOLLOW_DENIED)
+    topics = bounded_items(list(topics), field="topics", limit=TOPICS_MAX)
+    cleaned = sorted(
+        {plain_text(str(t), field="topic", limit=TOPIC_MAX, required=True).lower() for t in topics}
+    )
+    if organization is None and not cleaned:
+        raise ApplicationError(FOLLOW_NOTHING, extra={"field": "topics"})
+    follow, created = CallFollow.objects.get_or_create(
+        user=actor, organization=organization, defaults={"topics": cleaned}
+    )
+    before = None if created else {"topics": follow.topics}
+    if not created and follow.topics != cleaned:
+        follow.topics = cleaned
+        follow.save(update_fields=["topics"])
+    audit_record(
+        actor=actor,
+        action="call_follow.set",
+        obj=follow,
+        organization_id=organization.pk if organization else None,
+        before=before,
+        after={"topics": cleaned},
+    )
+    return follow
+
+
+@transaction.atomic
+def calls_unfollow(*, actor: Any, follow: CallFollow) -> None:
+    if follow.user_id != getattr(actor, "pk", None):
+        raise PermissionDeniedError(FOLLOW_DENIED)
+    audit_record(
+        actor=actor,
+        action="call_follow.delete",
+        obj=follow,
+        organization_id=follow.organization_id,
+        before={"topics": follow.topics},
+    )
+    follow.delete()
+
+
+# --- importing calls from a table ---------------------------------------------------------
+
+IMPORT_FAILED = "The table has {count} error(s); nothing was imported. {errors}"
+IMPORT_DUPLICATE = "the call {identifier} of {programme} is also in row {first}"
+IMPORT_REQUIRED = "empty; every call needs it"
+# the labels ``_call_values`` names fields by → the call field
+_LABELS = {"call identifier": "identifier", "Polish title": "title_pl", "link": "url"}
+_LABELS |= {"Polish summary": "summary_pl", "topic": "topics"}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: list[FundingCall]
+    updated: list[FundingCall]
+
+
+def _cell_error(row: table_import.CallRow, error: ApplicationError) -> table_import.CellError:
+    name = str(error.extra.get("field", ""))
+    name = _LABELS.get(name, name)
+    return table_import.CellError(row.row, row.headers.get(name, name or "?"), error.message)
+
+
+@transaction.atomic
+def calls_import(*, actor: Any, data: bytes, filename: str, is_demo: bool = False) -> ImportResult:
+    """Funding calls from a CSV or XLSX table (``table_import``): every row is checked
+    first and any error (named by row and column) refuses the whole table; a call whose
+    programme and identifier are already known is updated, any other created."""
+    require(actor, "funding.manage_calls", None, CALLS_DENIED)
+    try:
+        table = table_import.parse(data, filename)
+    except table_import.TableError as error:
+        raise ApplicationError(str(error), code="invalid", extra={"field": "file"}) from None
+    errors = list(table.errors)
+    checked: list[dict[str, Any]] = []
+    first_row: dict[tuple[str, str], int] = {}
+    for row in table.rows:
+        missing = [n for n in table_import.REQUIRED if n not in row.data]
+        errors += [
+            table_import.CellError(row.row, row.headers[n], IMPORT_REQUIRED) for n in missing
+        ]
+        if missing:
+            continue
+        try:
+            values = _call_values({**row.data, "is_demo": is_demo})
+        except ApplicationError as error:
+            errors.append(_cell_error(row, error))
+            continue
+        key = (values["programme"], values["identifier"])
+        if key in first_row:
+            message = IMPORT_DUPLICATE.format(
+                identifier=key[1], programme=key[0], first=first_row[key]
+            )
+            errors.append(table_import.CellError(row.row, row.headers["identifier"], message))
+            continue
+        first_row[key] = row.row
+        checked.append(values)
+    if errors:
+        shown = "; ".join(str(e) for e in errors[:20]) + ("; …" if len(errors) > 20 else "")
+        raise ApplicationError(
+            IMPORT_FAILED.format(count=len(errors), errors=shown),
+            code="invalid",
+            extra={"field": "file", "errors": [str(e) for e in errors]},
+        )
+    result = ImportResult([], [])
+    for values in checked:
+        known = FundingCall.objects.filter(
+            programme=values["programme"], identifier=values["identifier"]
+        ).first()
+        if known is None:
+            result.created.append(call_create(actor=actor, data=values))
+        else:
+            result.updated.append(call_update(actor=actor, call=known, data=values))
+    return result

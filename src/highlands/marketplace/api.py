@@ -17,10 +17,11 @@ from pydantic import Field
 from ..apikit.auth import READ_AUTH, SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS
 from ..apikit.inputs import StrictIn
+from ..apikit.objects import permitted
 from ..apikit.types import NO_NUL, Date, Id, Limit, Slug, WholeNumber
 from ..ecosystem import selectors as registry
 from ..ecosystem.models import Highland
-from ..errors import ApplicationError, PermissionDeniedError
+from ..errors import ApplicationError
 from . import recommend, selectors, services
 from .models import CooperationProfile, Interest, Notification, SavedSearch
 
@@ -747,9 +748,12 @@ def preferences_update(request: HttpRequest, payload: PreferencesIn) -> Any:
     summary="Members' marketplace activity in a cluster (its coordinator, city admin)",
 )
 def cluster_activity(request: HttpRequest, slug: Path[Slug]) -> Any:
-    cluster = registry.cluster_get(slug=slug)
-    if not request.user.has_perm("marketplace.view_cluster_activity", cluster):
-        raise PermissionDeniedError(ACTIVITY_DENIED)
+    cluster = permitted(
+        request,
+        "marketplace.view_cluster_activity",
+        registry.cluster_get(slug=slug),
+        ACTIVITY_DENIED,
+    )
     activity = selectors.cluster_activity(cluster=cluster)
     return {
         "cluster": cluster.slug,
@@ -778,6 +782,5 @@ def cluster_activity(request: HttpRequest, slug: Path[Slug]) -> Any:
     summary="Ecosystem-wide marketplace statistics (city admin)",
 )
 def statistics(request: HttpRequest) -> Any:
-    if not request.user.has_perm("marketplace.view_statistics"):
-        raise PermissionDeniedError(STATISTICS_DENIED)
+    permitted(request, "marketplace.view_statistics", None, STATISTICS_DENIED)
     return selectors.ecosystem_statistics()

@@ -125,6 +125,41 @@ KNOWN_ERRORS = frozenset(
             "Only cooperations between two organizations are confirmed; this interest came "
             "from a person."
         ),
+        # funding
+        gettext_noop("Send at least one evidence file."),
+        gettext_noop("This organisation is already invited to the consortium."),
+        gettext_noop("The organisation is already a member of this cluster."),
+        gettext_noop("The organisation already follows this call in its pipeline."),
+        gettext_noop("The organisation already has a pending application to this cluster."),
+        gettext_noop("Only the organisation's representatives apply on its behalf."),
+        gettext_noop("Only the city office and cluster coordinators keep funding calls."),
+        gettext_noop("The call is closed; it takes no more applications."),
+        gettext_noop("This cluster admits by invitation only; it does not take applications."),
+        gettext_noop("The call must open before it closes."),
+        gettext_noop("Only the cluster's coordinator (or the city office) decides applications."),
+        gettext_noop("Only the applicant's representatives add evidence to its application."),
+        gettext_noop("Only the organisation's representatives (or the city office) add evidence."),
+        gettext_noop(
+            "Only the organisation's representatives (or the city office) state its facts."
+        ),
+        gettext_noop("You may follow the calls of an organisation you represent or coordinate."),
+        gettext_noop("Follow an organisation, some topics, or both."),
+        gettext_noop("A granted amount is recorded only when the application is awarded."),
+        gettext_noop("The co-financing rate must be a percentage between 1 and 100."),
+        gettext_noop("The link is not a valid web address."),
+        gettext_noop("Only the invited organisation's representatives answer the invitation."),
+        gettext_noop("The lead organisation is already in its consortium."),
+        gettext_noop("The owner must be one of the organisation's representatives."),
+        gettext_noop("Only the organisation's representatives change its application for funding."),
+        gettext_noop("Only the organisation's representatives plan its applications for funding."),
+        gettext_noop("Say why the application is rejected."),
+        gettext_noop(
+            "Only the cluster's coordinator (or the city office) sets its admission rules."
+        ),
+        gettext_noop(
+            "Only a coordinator of one of its clusters (or the city office) verifies facts."
+        ),
+        gettext_noop("Only the organisation's representatives withdraw its application."),
     }
 )
 

@@ -303,6 +303,10 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Uploaded files (funding evidence) are private: no MEDIA_URL serves them; a view that checks
+# the permission hands each one out.
+MEDIA_ROOT = VAR_DIR / "media"
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

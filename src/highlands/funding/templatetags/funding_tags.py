@@ -30,6 +30,21 @@ APPLICATION_STATUS_LABELS = {
     "rejected": pgettext_lazy("membership application status", "rejected"),
     "withdrawn": pgettext_lazy("membership application status", "withdrawn"),
 }
+STAGE_LABELS = {
+    "interested": pgettext_lazy("funding application stage", "interested"),
+    "preparing": pgettext_lazy("funding application stage", "preparing"),
+    "submitted": pgettext_lazy("funding application stage", "submitted"),
+    "awarded": pgettext_lazy("funding application stage", "awarded"),
+    "rejected": pgettext_lazy("funding application stage", "rejected"),
+    "withdrawn": pgettext_lazy("funding application stage", "withdrawn"),
+}
+INVITATION_LABELS = {
+    "lead": pgettext_lazy("consortium role", "lead"),
+    "partner": pgettext_lazy("consortium role", "partner"),
+    "invited": pgettext_lazy("consortium invitation", "invited"),
+    "accepted": pgettext_lazy("consortium invitation", "agreed"),
+    "declined": pgettext_lazy("consortium invitation", "declined"),
+}
 SOURCE_LABELS = {
     "declared": _("declared by the representative"),
     "imported": pgettext_lazy("fact source", "imported"),
@@ -53,6 +68,16 @@ def status_label(status: str) -> str:
 @register.filter
 def application_status(status: str) -> str:
     return str(APPLICATION_STATUS_LABELS.get(status, status))
+
+
+@register.filter
+def stage_label(stage: str) -> str:
+    return str(STAGE_LABELS.get(stage, stage))
+
+
+@register.filter
+def consortium_label(value: str) -> str:
+    return str(INVITATION_LABELS.get(value, value))
 
 
 @register.filter

@@ -272,6 +272,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("funding:application", args=[site.application_pk]),  # 404 but to its sides
         reverse("events:mine"),
         reverse("events:manage"),
+        reverse("notifications:list"),
+        reverse("notifications:preferences"),
         reverse("events:create"),  # refused (403) unless one coordinates or is the city
         reverse("account_email"),
         reverse("account_change_password"),

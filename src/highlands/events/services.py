@@ -17,13 +17,11 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from ..accounts.predicates import represents_organization
@@ -31,6 +29,7 @@ from ..audit.services import audit_record
 from ..ecosystem.localization import localized
 from ..ecosystem.models import Cluster, Highland, Language, Organization
 from ..errors import ApplicationError, PermissionDeniedError
+from ..notifications.services import notify
 from ..search.indexing import enqueue
 from ..servicekit import SYSTEM, bounded_items, choice, person, plain_text, require, update_audited
 from . import ical
@@ -726,63 +725,57 @@ def checkin(
     return registration, first
 
 
-# -- e-mail
+# -- notifications (in-app always, e-mail by the person's preference; kinds in apps.py)
 
-
-def _mail_text(registration: Registration, kind: str, language: str) -> tuple[str, str]:
-    event = registration.event
-    with translation.override(language):
-        title = localized(event, "title", language).text
-        subjects = {
-            "confirmed": gettext("Your seat is confirmed: %(title)s"),
-            "waiting": gettext("You are on the waiting list: %(title)s"),
-            "promoted": gettext("A seat freed up and is yours: %(title)s"),
-            "offered": gettext("A seat is offered to you: %(title)s"),
-            "changed": gettext("The event has changed: %(title)s"),
-            "event_cancelled": gettext("The event is cancelled: %(title)s"),
-            "reminder": gettext("Reminder: %(title)s starts soon"),
-        }
-        lines = [
-            subjects[kind] % {"title": title},
-            "",
-            gettext("When: %(start)s – %(end)s (Warsaw time)")
-            % {"start": _when(event.starts_at), "end": _when(event.ends_at)},
-        ]
-        where = ", ".join(p for p in (event.venue, event.address, event.online_url) if p)
-        if where:
-            lines.append(gettext("Where: %(place)s") % {"place": where})
-        if kind == "offered" and registration.offer_expires_at:
-            lines.append(
-                gettext("Accept it on the event's page before %(when)s.")
-                % {"when": _when(registration.offer_expires_at)}
-            )
-        if kind == "waiting":
-            lines.append(gettext("We will e-mail you when a seat frees up."))
-        lines += [
-            "",
-            gettext("The event's page: %(path)s")
-            % {"path": reverse("events:detail", args=[event.pk])},
-        ]
-        return subjects[kind] % {"title": title}, "\n".join(lines)
+# Kind of notification → its subject (an English msgid; the Polish catalogue has it).
+NOTICE_SUBJECTS = {
+    "confirmed": gettext_noop("Your seat is confirmed: %(title)s"),
+    "waiting": gettext_noop("You are on the waiting list: %(title)s"),
+    "promoted": gettext_noop("A seat freed up and is yours: %(title)s"),
+    "offered": gettext_noop("A seat is offered to you: %(title)s"),
+    "changed": gettext_noop("The event has changed: %(title)s"),
+    "event_cancelled": gettext_noop("The event is cancelled: %(title)s"),
+    "reminder": gettext_noop("Reminder: %(title)s starts soon"),
+}
+# The kinds whose e-mail carries the event as an .ics attachment.
+WITH_ICS = ("confirmed", "promoted", "changed", "event_cancelled")
 
 
 def _mail(registration: Registration, kind: str) -> None:
-    """E-mail the registrant after commit, in the event's language; a confirmation carries
-    the event as an .ics attachment."""
-    address = registration.user.email
-    if not address:
-        return
-    language = registration.event.language if registration.event.language in ("en", "pl") else "en"
-    subject, body = _mail_text(registration, kind, language)
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:200]
-    attachment = None
-    if kind in ("confirmed", "promoted", "changed", "event_cancelled"):
-        attachment = ical.calendar_bytes([registration.event], name=subject, language=language)
+    """Tell the registrant (``notify``: in-app, and e-mail after commit in the event's
+    language); a confirmation carries the event as an .ics attachment."""
+    event = registration.event
+    language = event.language if event.language in ("en", "pl") else "en"
+    place = ", ".join(p for p in (event.venue, event.address, event.online_url) if p)
 
-    def send() -> None:
-        message = EmailMessage(subject, body, None, [address])
-        if attachment is not None:
-            message.attach("event.ics", attachment, "text/calendar")
-        message.send(fail_silently=True)
+    def title(lang: str) -> str:
+        return localized(event, "title", lang).text
 
-    transaction.on_commit(send)
+    def attachments(lang: str) -> list[tuple[str, bytes, str]]:
+        if kind not in WITH_ICS:
+            return []
+        name = gettext(NOTICE_SUBJECTS[kind]) % {"title": title(lang)}
+        return [
+            ("event.ics", ical.calendar_bytes([event], name=name, language=lang), "text/calendar")
+        ]
+
+    notify(
+        recipient=registration.user,
+        kind=f"events.{kind}",
+        subject=NOTICE_SUBJECTS[kind],
+        template="events/email/notice.txt",
+        url=reverse("events:detail", args=[event.pk]),
+        context={
+            "title": title,
+            "subject_line": lambda lang: gettext(NOTICE_SUBJECTS[kind]) % {"title": title(lang)},
+            "kind": kind,
+            "start": _when(event.starts_at),
+            "end": _when(event.ends_at),
+            "place": place,
+            "offer_until": _when(registration.offer_expires_at)
+            if registration.offer_expires_at
+            else "",
+        },
+        language=language,
+        attachments=attachments,
+    )

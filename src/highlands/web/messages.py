@@ -125,6 +125,35 @@ KNOWN_ERRORS = frozenset(
             "Only cooperations between two organizations are confirmed; this interest came "
             "from a person."
         ),
+        # events (events/services.py, events/views.py) and notifications
+        gettext_noop("This event is already cancelled."),
+        gettext_noop("This registration is already cancelled."),
+        gettext_noop("This event is already published."),
+        gettext_noop("The per-organisation limit must be a whole number from 1 to the capacity."),
+        gettext_noop("The online link must start with https:// or http://."),
+        gettext_noop("You may only cancel your own registration."),
+        gettext_noop("Only the organisers check people in."),
+        gettext_noop("Only the city office organises events of a highland or of the city office."),
+        gettext_noop("You are already registered for this event."),
+        gettext_noop("The event ends before it starts."),
+        gettext_noop("This event is cancelled."),
+        gettext_noop("This event has already started; registration is closed."),
+        gettext_noop("You may not manage this event."),
+        gettext_noop("You may only register on behalf of an organisation you represent."),
+        gettext_noop("There is no seat offered to you for this event."),
+        gettext_noop("An event needs an organiser: a cluster, a highland or the city office."),
+        gettext_noop("No such event."),
+        gettext_noop("An event needs a start and an end."),
+        gettext_noop("An event needs a title in English or Polish."),
+        gettext_noop("You may not organise events for this cluster."),
+        gettext_noop("Sign in to register."),
+        gettext_noop("The event cannot start in the past."),
+        gettext_noop("This ticket code is not valid (forged or damaged)."),
+        gettext_noop("This ticket is for another event."),
+        gettext_noop("Registration must close before the event ends."),
+        gettext_noop("Registration must open before it closes."),
+        gettext_noop("There is no certificate for you at this event (it is given after check-in)."),
+        gettext_noop("Sign in to see your notifications."),
     }
 )
 

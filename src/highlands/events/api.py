@@ -48,6 +48,10 @@ class EventFilterIn(Schema):
     highland: Slug | None = None
     kind: str | None = Field(None, max_length=40, pattern=NO_NUL)
     language: Lang | None = None
+    topic: Slug | None = None
+    # A date range (both ends included, at most a year; ignored when ``month`` is given).
+    date_from: date | None = None
+    date_to: date | None = None
     lang: Lang | None = None
 
 
@@ -129,6 +133,8 @@ def _event_out(event: Event, lang: str | None) -> dict[str, Any]:
 class RegistrationIn(StrictIn):
     organization: Slug | None = None
     answers: list[ShortText] = Field([], max_length=services.QUESTIONS_MAX)
+    # A group registration: the names of the people it brings, one seat each, all or none.
+    attendees: list[ShortText] = Field([], max_length=services.GROUP_MAX)
 
 
 class RegistrationOut(Schema):
@@ -139,6 +145,8 @@ class RegistrationOut(Schema):
     organization: str | None
     offer_expires_at: datetime | None
     ticket_code: str | None
+    seats: int
+    attendees: list[str]
     created_at: datetime
 
 
@@ -157,6 +165,8 @@ def _registration_out(registration: Registration) -> dict[str, Any]:
         "ticket_code": services.ticket_code(registration)
         if registration.status == "confirmed"
         else None,
+        "seats": registration.seats,
+        "attendees": registration.attendees,
         "created_at": registration.created_at,
     }
 
@@ -264,6 +274,7 @@ def _managed(request: HttpRequest, event_id: int) -> Event:
 )
 def event_list(request: HttpRequest, filters: Query[EventFilterIn], page: Query[PageIn]) -> Any:
     month = date.fromisoformat(f"{filters.month}-01") if filters.month else None
+    services.date_range_check(filters.date_from, filters.date_to)
     events = selectors.event_list(
         user=request.user,
         when=filters.when,
@@ -271,7 +282,10 @@ def event_list(request: HttpRequest, filters: Query[EventFilterIn], page: Query[
         highland=filters.highland,
         kind=filters.kind,
         language=filters.language,
+        topic=filters.topic,
         month=month,
+        date_from=None if month else filters.date_from,
+        date_to=None if month else filters.date_to,
     )
     return paginate(events, page, lambda e: _event_out(e, filters.lang))
 
@@ -307,7 +321,11 @@ def register(request: HttpRequest, event_id: Path[Id], payload: RegistrationIn) 
         if organization is None:
             raise PermissionDeniedError(UNKNOWN_ORGANIZATION.format(slug=payload.organization))
     registration = services.registration_create(
-        actor=request.user, event=event, organization=organization, answers=payload.answers
+        actor=request.user,
+        event=event,
+        organization=organization,
+        answers=payload.answers,
+        attendees=payload.attendees,
     )
     return Status(201, _registration_out(registration))
 

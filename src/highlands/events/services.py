@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
@@ -117,6 +117,16 @@ NO_TIMES = gettext_noop("An event needs a start and an end.")
 NO_SUCH_EVENT = gettext_noop("No such event.")
 BAD_YEAR = gettext_noop("The {field} must be in the years {low} to {high}.")
 SIGN_IN = gettext_noop("Sign in to register.")
+RANGE_DAYS_MAX = 366
+RANGE_ORDER = gettext_noop("The end of the date range is before its start.")
+RANGE_TOO_LONG = gettext_noop("A date range spans at most {days} days; choose a shorter one.")
+GROUP_MAX = 50
+ATTENDEE_MAX = 200
+ATTENDEE_EMPTY = gettext_noop("Each attendee of a group needs a name.")
+ATTENDEE_TWICE = gettext_noop("'{name}' is named twice among the attendees.")
+GROUP_OVER_CAPACITY = gettext_noop(
+    "A group of {seats} cannot fit this event: it has {capacity} seats in all."
+)
 
 EVENT_LOG_FIELDS = [
     "kind",
@@ -143,6 +153,21 @@ EVENT_LOG_FIELDS = [
     "questions",
     "series_id",
 ]
+
+
+def date_range_check(date_from: date | None, date_to: date | None) -> None:
+    """A calendar's date range: in the years YEAR_MIN..YEAR_MAX, ordered, at most a year."""
+    for name, value in (("start", date_from), ("end", date_to)):
+        if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
+            raise ApplicationError(
+                BAD_YEAR.format(field=f"date range's {name}", low=YEAR_MIN, high=YEAR_MAX),
+                code="invalid",
+            )
+    if date_from and date_to:
+        if date_to < date_from:
+            raise ApplicationError(RANGE_ORDER, code="invalid")
+        if (date_to - date_from).days >= RANGE_DAYS_MAX:
+            raise ApplicationError(RANGE_TOO_LONG.format(days=RANGE_DAYS_MAX), code="invalid")
 
 
 def _when(value: datetime) -> str:
@@ -418,7 +443,8 @@ def _lock_event(pk: int) -> Event:
 
 
 def _seats_taken(event: Event) -> int:
-    return event.registrations.filter(status__in=SEAT_STATUSES).count()
+    """The seats held (a group registration holds one per attendee)."""
+    return event.registrations.filter(status__in=SEAT_STATUSES).aggregate(n=Sum("seats"))["n"] or 0
 
 
 def _active_registrations(event: Event) -> list[Registration]:
@@ -454,9 +480,13 @@ def registration_create(
     event: Event,
     organization: Organization | None = None,
     answers: Sequence[str] = (),
+    attendees: Sequence[str] = (),
 ) -> Registration:
     """Register the actor (on behalf of an organisation they represent): a seat if one is
-    free, else the end of the waiting list. One active registration per person and event."""
+    free, else the end of the waiting list. One active registration per person and event.
+
+    ``attendees`` makes it a group registration: the named people (the registrant among them
+    only if named) hold one seat each, all or none — a group that does not fit waits whole."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDeniedError(SIGN_IN)
     if not actor.has_perm("events.register", event):
@@ -469,33 +499,63 @@ def registration_create(
             WRONG_ANSWERS.format(count=len(event.questions), given=len(answers)), code="invalid"
         )
     answers = [plain_text(str(a), field="answer", limit=ANSWER_MAX) for a in answers]
+    names = _attendees(attendees)
     try:
         with transaction.atomic():
-            return _register(actor, event.pk, organization, answers)
+            return _register(actor, event.pk, organization, answers, names)
     except IntegrityError as exc:  # the partial unique index: a registration raced this one
         raise ApplicationError(DUPLICATE, code="conflict") from exc
 
 
+def _attendees(values: Sequence[str]) -> list[str]:
+    """The named attendees of a group: each a name, none twice, at most GROUP_MAX."""
+    names = bounded_items(list(values), field="attendees", limit=GROUP_MAX)
+    cleaned: list[str] = []
+    for value in names:
+        name = plain_text(str(value), field="attendee name", limit=ATTENDEE_MAX).strip()
+        if not name:
+            raise ApplicationError(ATTENDEE_EMPTY, code="invalid")
+        if name.casefold() in {n.casefold() for n in cleaned}:
+            raise ApplicationError(ATTENDEE_TWICE.format(name=name[:60]), code="invalid")
+        cleaned.append(name)
+    return cleaned
+
+
 def _register(
-    actor: Any, event_id: int, organization: Organization | None, answers: list[str]
+    actor: Any,
+    event_id: int,
+    organization: Organization | None,
+    answers: list[str],
+    attendees: list[str],
 ) -> Registration:
     event = _lock_event(event_id)
     now = timezone.now()
     _check_open(event, now)
     if event.registrations.filter(user=actor, status__in=ACTIVE_STATUSES).exists():
         raise ApplicationError(DUPLICATE, code="conflict")
+    seats = max(1, len(attendees))
+    if seats > 1 and seats > event.capacity:
+        raise ApplicationError(
+            GROUP_OVER_CAPACITY.format(seats=seats, capacity=event.capacity), code="invalid"
+        )
     if organization is not None and event.per_organization_limit:
-        sent = event.registrations.filter(
-            organization=organization, status__in=ACTIVE_STATUSES
-        ).count()
-        if sent >= event.per_organization_limit:
+        sent = (
+            event.registrations.filter(
+                organization=organization, status__in=ACTIVE_STATUSES
+            ).aggregate(n=Sum("seats"))["n"]
+            or 0
+        )
+        if sent + seats > event.per_organization_limit:
             raise ApplicationError(
                 ORGANIZATION_LIMIT.format(
                     organization=organization.name, limit=event.per_organization_limit
                 ),
                 code="limit",
             )
-    free = _seats_taken(event) < event.capacity
+    # Nobody overtakes the waiting list: a seat is free only for those who fit and find no
+    # one waiting before them.
+    waiting = event.registrations.filter(status=RegistrationStatus.WAITING).exists()
+    free = not waiting and _seats_taken(event) + seats <= event.capacity
     registration = Registration.objects.create(
         event=event,
         user=actor,
@@ -503,6 +563,8 @@ def _register(
         status=RegistrationStatus.CONFIRMED if free else RegistrationStatus.WAITING,
         sequence=event.sequence,
         answers=answers,
+        attendees=attendees,
+        seats=seats,
         ticket_key=secrets.token_hex(16),
     )
     audit_record(
@@ -513,6 +575,8 @@ def _register(
             "event_id": event.pk,
             "status": registration.status,
             "organization_id": organization.pk if organization else None,
+            "seats": seats,
+            "attendees": attendees,
         },
         organization_id=organization.pk if organization else None,
         **_scope(event),
@@ -571,16 +635,24 @@ def registration_accept_offer(*, actor: Any, registration: Registration) -> Regi
 
 
 def _promote(event: Event, now: datetime | None = None) -> list[Registration]:
-    """Give each free seat to the next person waiting, in arrival order (under the lock)."""
+    """Give the free seats to those waiting, strictly in arrival order (under the lock): a
+    group is promoted whole once all its seats are free, and nobody behind it overtakes it.
+    One freed seat promotes exactly one person."""
     now = now or timezone.now()
     free = event.capacity - _seats_taken(event)
     if free <= 0 or event.status != EventStatus.PUBLISHED:
         return []
-    promoted = list(
+    promoted: list[Registration] = []
+    waiting = (
         event.registrations.filter(status=RegistrationStatus.WAITING)
         .select_related("user")
-        .order_by("sequence")[:free]
+        .order_by("sequence")
     )
+    for registration in waiting[:free]:  # each takes at least one seat
+        if registration.seats > free:
+            break
+        free -= registration.seats
+        promoted.append(registration)
     for registration in promoted:
         if event.offer_hours:
             values: dict[str, Any] = {

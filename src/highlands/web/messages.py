@@ -154,6 +154,8 @@ KNOWN_ERRORS = frozenset(
         gettext_noop("Registration must open before it closes."),
         gettext_noop("There is no certificate for you at this event (it is given after check-in)."),
         gettext_noop("Sign in to see your notifications."),
+        gettext_noop("The end of the date range is before its start."),
+        gettext_noop("Each attendee of a group needs a name."),
     }
 )
 

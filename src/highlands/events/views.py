@@ -33,7 +33,7 @@ from ..text.spreadsheet import download_response
 from . import certificates, forms, ical, selectors, services
 from .models import Event, EventStatus, RegistrationStatus
 
-PAGE_SIZE = 50  # events a calendar page lists
+PAGE_SIZE = 24  # events a calendar page lists (8 rows of 3 cards)
 GRID_MAX = 500  # events a month grid shows at most
 LIST_MAX = 200  # events a cluster's page or an organiser's list shows
 MANAGE_DENIED = "You may not manage this event."
@@ -165,7 +165,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         ),
         **_month(month),
     }
-    if grid:
+    if grid and month is not None:
         shown = list(events[:GRID_MAX])
         context["weekdays"] = [WEEKDAYS_ABBR[i] for i in range(7)]
         context.update(events=shown, weeks=_weeks(month, shown), more=len(shown) == GRID_MAX)

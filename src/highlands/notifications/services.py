@@ -52,8 +52,9 @@ def _render(
     with translation.override(language):
         values = _values(context, language)
         text_subject = (gettext(subject) % values)[:SUBJECT_MAX]
+        text_body: str
         if template:
-            text_body = render_to_string(template, {**values, "language": language})
+            text_body = str(render_to_string(template, {**values, "language": language}))
         else:
             text_body = gettext(body) % values if body else ""
         return text_subject, text_body.strip()[:BODY_MAX]

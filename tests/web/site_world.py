@@ -246,6 +246,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("analytics:open_data"),
         reverse("events:calendar"),
         reverse("events:calendar") + "?when=past",
+        reverse("events:calendar") + "?view=grid",  # the month grid of this month
+        reverse("events:calendar") + "?date_from=2027-02-01&date_to=2026-01-01",  # reversed
         reverse("events:calendar") + "?kind=training&month=nie",  # an invalid filter
         reverse("events:detail", args=[site.event_pk]),
         reverse("events:cluster", args=[METAL]),

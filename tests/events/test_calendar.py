@@ -59,6 +59,11 @@ def test_api_date_range_is_bounded(client):
     assert "at most 366 days" in response.content.decode()
     response = client.get("/api/v1/events?date_from=2027-02-01&date_to=2027-01-01")
     assert response.status_code == HTTPStatus.BAD_REQUEST
+    response = client.get("/api/v1/events?date_from=2027-02-30")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "date_from '2027-02-30' is not a date of the calendar." in response.content.decode()
+    response = client.get("/api/v1/events?date_from=2027-01-01&date_to=2027-01-31")
+    assert response.status_code == HTTPStatus.OK
 
 
 def test_month_grid_puts_events_on_their_days(client, event_factory):

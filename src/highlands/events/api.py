@@ -34,11 +34,17 @@ MANAGE_DENIED = "You may not manage this event."
 UNKNOWN_HIGHLAND = "Unknown highland: {slug}."
 UNKNOWN_ORGANIZATION = "You do not represent an organization with the slug {slug}."
 Month = Annotated[str, StringConstraints(max_length=7, pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")]
+Day = Annotated[
+    str, StringConstraints(max_length=10, pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+]
 Lang = Annotated[str, StringConstraints(max_length=2, pattern=r"^(en|pl)$")]
 Capacity = Annotated[int, Field(ge=1, le=services.CAPACITY_MAX), WholeNumber]
 Hours = Annotated[int, Field(ge=0, le=services.OFFER_HOURS_MAX), WholeNumber]
 ShortText = Annotated[str, StringConstraints(max_length=4000, pattern=NO_NUL)]
 LongText = Annotated[str, StringConstraints(max_length=40000, pattern=NO_NUL)]
+
+
+NOT_A_DAY = "{field} '{value}' is not a date of the calendar."
 
 
 class EventFilterIn(Schema):
@@ -50,8 +56,8 @@ class EventFilterIn(Schema):
     language: Lang | None = None
     topic: Slug | None = None
     # A date range (both ends included, at most a year; ignored when ``month`` is given).
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
     lang: Lang | None = None
 
 
@@ -262,6 +268,15 @@ def _managed(request: HttpRequest, event_id: int) -> Event:
     return event
 
 
+def _day(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:  # the pattern lets 2027-02-30 through
+        raise ApplicationError(NOT_A_DAY.format(field=field, value=value), code="invalid") from exc
+
+
 # -- the calendar --------------------------------------------------------------------------
 
 
@@ -274,7 +289,9 @@ def _managed(request: HttpRequest, event_id: int) -> Event:
 )
 def event_list(request: HttpRequest, filters: Query[EventFilterIn], page: Query[PageIn]) -> Any:
     month = date.fromisoformat(f"{filters.month}-01") if filters.month else None
-    services.date_range_check(filters.date_from, filters.date_to)
+    date_from = _day(filters.date_from, "date_from")
+    date_to = _day(filters.date_to, "date_to")
+    services.date_range_check(date_from, date_to)
     events = selectors.event_list(
         user=request.user,
         when=filters.when,
@@ -284,8 +301,8 @@ def event_list(request: HttpRequest, filters: Query[EventFilterIn], page: Query[
         language=filters.language,
         topic=filters.topic,
         month=month,
-        date_from=None if month else filters.date_from,
-        date_to=None if month else filters.date_to,
+        date_from=None if month else date_from,
+        date_to=None if month else date_to,
     )
     return paginate(events, page, lambda e: _event_out(e, filters.lang))
 

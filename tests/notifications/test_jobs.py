@@ -35,6 +35,12 @@ def test_events_registers_its_three_jobs():
     assert [j.name for j in jobs() if j.name.startswith("events.")] == EVENTS_JOBS
 
 
+def test_marketplace_expiry_and_gdpr_retention_run_from_the_same_command():
+    names = [j.name for j in jobs()]
+    assert "marketplace.profiles_expire" in names
+    assert "accounts.retention" in names
+
+
 def test_registering_a_name_twice_differently_is_refused():
     with pytest.raises(ValueError, match=r"events\.offers_expire"):
         register_job("events.offers_expire", lambda: 0, label="something else")
@@ -57,7 +63,7 @@ def test_command_lists_every_job_and_is_idempotent(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("run-due-jobs")
     first = capsys.readouterr().out
-    for name in EVENTS_JOBS:
+    for name in [*EVENTS_JOBS, "marketplace.profiles_expire", "accounts.retention"]:
         assert f"{name}: " in first
     assert "events.reminders_send: 1 event reminders sent" in first
     assert len(mail.outbox) == 1
@@ -92,5 +98,7 @@ def test_only_runs_the_named_jobs_and_refuses_unknown_names(capsys):
     out = capsys.readouterr().out
     assert "events.events_finish: 0" in out
     assert "events.reminders_send" not in out
-    with pytest.raises(CommandError, match="unknown job nope; the registered jobs: events"):
+    with pytest.raises(
+        CommandError, match=r"unknown job nope; the registered jobs: .*events\.offers_expire"
+    ):
         call_command("run-due-jobs", only=["nope"])

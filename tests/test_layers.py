@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("search",),  # index, ranking, "why"; apps register what is searchable
     ("ecosystem",),  # the registry
     ("accounts",),  # people, roles and personal data over the registry
+    ("notifications",),  # notify() with per-kind preferences; the due-jobs registry
     ("analytics",),  # dashboard, network, reports, open data; apps register their metrics
     ("events", "funding", "ingest", "marketplace", "meetings", "ops", "workspace", "web"),  # apps
     ("config", "__main__"),  # settings, URLs, the one API: assembles everything

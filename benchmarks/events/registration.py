@@ -33,6 +33,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--events", type=int, default=10000)
+    parser.add_argument("--calendar-requests", type=int, default=30)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "highlands.config.settings.test")
     os.environ.setdefault("HIGHLANDS_SEARCH_SYNC", "0")  # indexing is not registration's cost
@@ -133,12 +134,30 @@ def main() -> None:
         [through(event_id=e.pk, cluster_id=cluster.pk) for e in new], batch_size=1000
     )
     reader = Client()
-    calendar: list[float] = []
-    for _ in range(30):
+    month = (now + timedelta(days=200)).strftime("%Y-%m")
+    pages = {
+        "list, one cluster": "/events/?cluster=bench",
+        "list, page 3": "/events/?page=3",
+        "month grid": f"/events/?view=grid&month={month}",
+        "date range + kind": (
+            f"/events/?date_from={now.date()}&date_to={(now + timedelta(days=90)).date()}"
+            "&kind=meetup"
+        ),
+    }
+    timings: dict[str, list[float]] = {name: [] for name in pages}
+    floor: list[float] = []  # the health endpoint, sequential, interleaved with the pages
+    for path in pages.values():
+        assert reader.get(path).status_code == 200  # warm-up
+    for _ in range(args.calendar_requests):
         start_t = time.perf_counter()
-        response = reader.get("/events/?cluster=bench")
-        calendar.append(time.perf_counter() - start_t)
-        assert response.status_code == 200
+        assert reader.get("/api/v1/health").status_code == 200
+        floor.append(time.perf_counter() - start_t)
+        for name, path in pages.items():
+            start_t = time.perf_counter()
+            response = reader.get(path)
+            timings[name].append(time.perf_counter() - start_t)
+            assert response.status_code == 200
+    calendar = timings["list, one cluster"]
     ms = 1000
     print(f"machine: {platform.platform()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
     print(f"database: {engine}, {args.rounds} rounds x {args.clients} concurrent clients")
@@ -155,6 +174,15 @@ def main() -> None:
         f"calendar page, {Event.objects.count()} events: median "
         f"{statistics.median(calendar) * ms:.1f} ms, p95 {_p95(calendar) * ms:.1f} ms"
     )
+    print(
+        f"sequential health floor beside the calendar: median "
+        f"{statistics.median(floor) * ms:.1f} ms, p95 {_p95(floor) * ms:.1f} ms"
+    )
+    for name, values in timings.items():
+        print(
+            f"  calendar {name}: median {statistics.median(values) * ms:.1f} ms, "
+            f"p95 {_p95(values) * ms:.1f} ms ({_p95(values) / _p95(floor):.1f}x the floor's p95)"
+        )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ lock) in its own process, as the web server's workers would:
 
     python race_worker.py setup 50 10   # 50 people and an event with 10 seats
     python race_worker.py register 50   # 50 threads register at once; prints JSON
+    python race_worker.py register 30 groups   # ... each a group of group_size(i) people
 """
 
 from __future__ import annotations
@@ -48,7 +49,12 @@ def setup(people: int, seats: int) -> None:
     print("ready")
 
 
-def register(threads: int) -> None:
+def group_size(index: int) -> int:
+    """The group the index-th racer registers: 1, 2 or 3 people."""
+    return index % 3 + 1
+
+
+def register(threads: int, groups: bool = False) -> None:
     errors: list[str] = []
     barrier = threading.Barrier(threads)
 
@@ -57,7 +63,8 @@ def register(threads: int) -> None:
             user = User.objects.get(username=f"racer{index}")
             event = Event.objects.get(title="Race")
             barrier.wait()  # every thread registers at the same moment
-            registration_create(actor=user, event=event)
+            attendees = [f"Racer {index} guest {g}" for g in range(group_size(index))]
+            registration_create(actor=user, event=event, attendees=attendees if groups else [])
         except Exception as exc:  # collected and asserted on, never hidden
             errors.append(f"{type(exc).__name__}: {exc}")
         finally:
@@ -76,4 +83,4 @@ if __name__ == "__main__":
     if command == "setup":
         setup(int(args[0]), int(args[1]))
     else:
-        register(int(args[0]))
+        register(int(args[0]), groups=args[1:] == ["groups"])

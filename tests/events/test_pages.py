@@ -143,7 +143,7 @@ def test_registrants_download_and_check_in_page(client, world, people, event_fac
 
 
 def test_ical_feeds_parse_with_stable_uids_and_utc_times_across_dst(client, world):
-    # 29 March 2026 and 25 October 2026 are the DST changes in Warsaw (UTC+1 <-> UTC+2).
+    # 28 March 2027 and 31 October 2027 are the DST changes in Warsaw (UTC+1 <-> UTC+2).
     from zoneinfo import ZoneInfo
 
     from highlands.servicekit import SYSTEM

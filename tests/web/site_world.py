@@ -327,6 +327,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("analytics:open_data"),
         reverse("events:calendar"),
         reverse("events:calendar") + "?when=past",
+        reverse("events:calendar") + "?view=grid",  # the month grid of this month
+        reverse("events:calendar") + "?date_from=2027-02-01&date_to=2026-01-01",  # reversed
         reverse("events:calendar") + "?kind=training&month=nie",  # an invalid filter
         reverse("events:detail", args=[site.event_pk]),
         reverse("events:cluster", args=[METAL]),
@@ -359,6 +361,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("funding:application", args=[site.application_pk]),  # 404 but to its sides
         reverse("events:mine"),
         reverse("events:manage"),
+        reverse("notifications:list"),
+        reverse("notifications:preferences"),
         reverse("events:create"),  # refused (403) unless one coordinates or is the city
         reverse("account_email"),
         reverse("account_change_password"),

@@ -196,6 +196,34 @@ def test_desktop_header_is_one_row(browser, site, width):
     page.close()
 
 
+@pytest.mark.parametrize("width", [1232, 1280, 1600])
+def test_signed_in_header_with_unread_notifications_is_one_row(browser, site, width):
+    """The account menu signed in (Workspace, the notifications bell with its unread count,
+    Sign out) still fits the one-row header: in English from 1232 px, in Polish (whose main
+    menu alone is 1,100 px wide, so it took two rows signed in before the bell) at 1600 px."""
+    from django.test import Client
+
+    from highlands.notifications.services import notify
+    from tests.accounts.fixtures import make_user
+
+    user = make_user(f"header{width}@example.org")
+    for _ in range(12):  # a two-digit count
+        notify(recipient=user, kind="events.reminder", subject="Reminder: %(title)s starts soon",
+               context={"title": "Lean"})  # fmt: skip
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": site}]
+    )
+    page = context.new_page()
+    for path in ("/clusters/", "/pl/clusters/") if width >= 1600 else ("/clusters/",):
+        page.goto(site + path)
+        playwright_api.expect(page.locator("a.nav-notifications .count")).to_contain_text("12")
+        assert page.locator("header.site").bounding_box()["height"] < 80, (width, path)
+    context.close()
+
+
 def test_focus_ring_is_drawn_in_the_focus_colour(browser, site):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site + "/clusters/")

@@ -11,17 +11,20 @@ from highlands.accounts import services as accounts
 from highlands.audit import selectors as audit
 from highlands.ecosystem import exports
 from highlands.ecosystem import services as ecosystem
+from highlands.events import services as events
+from highlands.events import views as events_views
 from highlands.funding import services as funding
 from highlands.marketplace import services as marketplace
 from highlands.marketplace import views as marketplace_views
+from highlands.notifications import services as notifications
 from highlands.web.messages import KNOWN_ERRORS, error_message
 from highlands.workspace import views as workspace_views
 from tests.accounts.fixtures import World
 from tests.accounts.fixtures import world as world  # a fixture
 
 MODULES = [
-    accounts, audit, ecosystem, exports, funding, marketplace, marketplace_views,
-    workspace_views,
+    accounts, audit, ecosystem, events, events_views, exports, funding, marketplace,
+    marketplace_views, notifications, workspace_views,
 ]  # fmt: skip
 # Constants that are never shown to a person on a page (internal invariants of the services).
 NOT_SHOWN = {

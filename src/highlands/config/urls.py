@@ -23,6 +23,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots"),
     *i18n_patterns(
         path("accounts/", include("allauth.urls")),
+        path("workspace/notifications/", include("highlands.notifications.urls")),
         path("workspace/", include("highlands.workspace.urls")),
         path("", include("highlands.accounts.urls")),
         path("search/", include("highlands.search.urls")),

@@ -35,11 +35,17 @@ MANAGE_DENIED = "You may not manage this event."
 UNKNOWN_HIGHLAND = "Unknown highland: {slug}."
 UNKNOWN_ORGANIZATION = "You do not represent an organization with the slug {slug}."
 Month = Annotated[str, StringConstraints(max_length=7, pattern=r"^[1-9]\d{3}-(0[1-9]|1[0-2])$")]
+Day = Annotated[
+    str, StringConstraints(max_length=10, pattern=r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+]
 Lang = Annotated[str, StringConstraints(max_length=2, pattern=r"^(en|pl)$")]
 Capacity = Annotated[int, Field(ge=1, le=services.CAPACITY_MAX), WholeNumber]
 Hours = Annotated[int, Field(ge=0, le=services.OFFER_HOURS_MAX), WholeNumber]
 ShortText = Annotated[str, StringConstraints(max_length=4000, pattern=NO_NUL)]
 LongText = Annotated[str, StringConstraints(max_length=40000, pattern=NO_NUL)]
+
+
+NOT_A_DAY = "{field} '{value}' is not a date of the calendar."
 
 
 class EventFilterIn(Schema):
@@ -49,6 +55,10 @@ class EventFilterIn(Schema):
     highland: Slug | None = None
     kind: str | None = Field(None, max_length=40, pattern=NO_NUL)
     language: Lang | None = None
+    topic: Slug | None = None
+    # A date range (both ends included, at most a year; ignored when ``month`` is given).
+    date_from: Day | None = None
+    date_to: Day | None = None
     lang: Lang | None = None
 
 
@@ -130,6 +140,8 @@ def _event_out(event: Event, lang: str | None) -> dict[str, Any]:
 class RegistrationIn(StrictIn):
     organization: Slug | None = None
     answers: list[ShortText] = Field([], max_length=services.QUESTIONS_MAX)
+    # A group registration: the names of the people it brings, one seat each, all or none.
+    attendees: list[ShortText] = Field([], max_length=services.GROUP_MAX)
 
 
 class RegistrationOut(Schema):
@@ -140,6 +152,8 @@ class RegistrationOut(Schema):
     organization: str | None
     offer_expires_at: datetime | None
     ticket_code: str | None
+    seats: int
+    attendees: list[str]
     created_at: datetime
 
 
@@ -158,6 +172,8 @@ def _registration_out(registration: Registration) -> dict[str, Any]:
         "ticket_code": services.ticket_code(registration)
         if registration.status == "confirmed"
         else None,
+        "seats": registration.seats,
+        "attendees": registration.attendees,
         "created_at": registration.created_at,
     }
 
@@ -251,6 +267,15 @@ def _managed(request: HttpRequest, event_id: int) -> Event:
     return permitted(request, "events.manage_event", event, MANAGE_DENIED)
 
 
+def _day(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:  # the pattern lets 2027-02-30 through
+        raise ApplicationError(NOT_A_DAY.format(field=field, value=value), code="invalid") from exc
+
+
 # -- the calendar --------------------------------------------------------------------------
 
 
@@ -263,6 +288,9 @@ def _managed(request: HttpRequest, event_id: int) -> Event:
 )
 def event_list(request: HttpRequest, filters: Query[EventFilterIn], page: Query[PageIn]) -> Any:
     month = date.fromisoformat(f"{filters.month}-01") if filters.month else None
+    date_from = _day(filters.date_from, "date_from")
+    date_to = _day(filters.date_to, "date_to")
+    services.date_range_check(date_from, date_to)
     events = selectors.event_list(
         user=request.user,
         when=filters.when,
@@ -270,7 +298,10 @@ def event_list(request: HttpRequest, filters: Query[EventFilterIn], page: Query[
         highland=filters.highland,
         kind=filters.kind,
         language=filters.language,
+        topic=filters.topic,
         month=month,
+        date_from=None if month else date_from,
+        date_to=None if month else date_to,
     )
     return paginate(events, page, lambda e: _event_out(e, filters.lang))
 
@@ -306,7 +337,11 @@ def register(request: HttpRequest, event_id: Path[Id], payload: RegistrationIn) 
         if organization is None:
             raise PermissionDeniedError(UNKNOWN_ORGANIZATION.format(slug=payload.organization))
     registration = services.registration_create(
-        actor=request.user, event=event, organization=organization, answers=payload.answers
+        actor=request.user,
+        event=event,
+        organization=organization,
+        answers=payload.answers,
+        attendees=payload.attendees,
     )
     return Status(201, _registration_out(registration))
 

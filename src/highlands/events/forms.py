@@ -13,6 +13,16 @@ from .models import Audience, EventKind
 
 ALL = pgettext_lazy("filter", "all")
 WHEN_CHOICES = [("upcoming", _("Upcoming")), ("past", _("Past"))]
+VIEW_CHOICES = [("list", _("List")), ("grid", _("Month grid"))]
+RANGE_DAYS_MAX = 366  # as services.RANGE_DAYS_MAX (forms sit below services)
+YEAR_MIN, YEAR_MAX = 2000, 2200
+RANGE_ORDER = _("The end of the date range is before its start.")
+RANGE_TOO_LONG = _("A date range spans at most %(days)d days; choose a shorter one.")
+YEAR_OUT = _("Choose a date in the years %(low)d to %(high)d.")
+ATTENDEES_HELP = _(
+    "To register a group, one name per line (include yourself if you attend); "
+    "each person takes a seat, and the group gets all its seats or waits as a whole."
+)
 
 
 class CalendarFilterForm(forms.Form):
@@ -23,11 +33,19 @@ class CalendarFilterForm(forms.Form):
         input_formats=["%Y-%m"],
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
     )
+    view = forms.ChoiceField(label=_("View"), required=False, choices=VIEW_CHOICES)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     kind = forms.ChoiceField(
         label=_("Kind"), required=False, choices=[("", ALL), *EventKind.choices]
     )
     cluster = forms.ChoiceField(label=_("Cluster"), required=False)
     highland = forms.ChoiceField(label=_("Highland"), required=False)
+    topic = forms.ChoiceField(label=_("Topic"), required=False)
     language = forms.ChoiceField(
         label=_("Language"), required=False, choices=[("", ALL), *choices(LANGUAGE_LABELS)]
     )
@@ -42,6 +60,38 @@ class CalendarFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cluster"].choices = [("", ALL), *clusters]  # type: ignore[attr-defined]
         self.fields["highland"].choices = [("", ALL), *highlands]  # type: ignore[attr-defined]
+        self.fields["topic"].choices = [("", ALL), *highlands]  # type: ignore[attr-defined]
+
+    def _in_years(self, field: str) -> Any:
+        value = self.cleaned_data.get(field)
+        if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
+            raise forms.ValidationError(YEAR_OUT, params={"low": YEAR_MIN, "high": YEAR_MAX})
+        return value
+
+    def clean_month(self) -> Any:
+        return self._in_years("month")
+
+    def clean_date_from(self) -> Any:
+        return self._in_years("date_from")
+
+    def clean_date_to(self) -> Any:
+        return self._in_years("date_to")
+
+    def clean(self) -> dict[str, Any]:
+        """A date range is ordered and at most a year long (an open end is fine)."""
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end:
+            if end < start:
+                self.add_error("date_to", RANGE_ORDER)
+                data.pop("date_to", None)
+            elif (end - start).days >= RANGE_DAYS_MAX:
+                self.add_error(
+                    "date_to",
+                    forms.ValidationError(RANGE_TOO_LONG, params={"days": RANGE_DAYS_MAX}),
+                )
+                data.pop("date_to", None)
+        return data
 
 
 class RegistrationForm(forms.Form):
@@ -62,6 +112,13 @@ class RegistrationForm(forms.Form):
         if not organizations:
             del self.fields["organization"]
         self.questions = questions
+        self.fields["attendees"] = forms.CharField(
+            label=_("Attendees (a group)"),
+            required=False,
+            max_length=12000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text=ATTENDEES_HELP,
+        )
         for i, question in enumerate(questions):
             self.fields[f"answer_{i}"] = forms.CharField(
                 label=question, required=False, max_length=4000, widget=forms.Textarea
@@ -69,6 +126,11 @@ class RegistrationForm(forms.Form):
 
     def answers(self) -> list[str]:
         return [self.cleaned_data.get(f"answer_{i}", "") for i in range(len(self.questions))]
+
+    def attendees(self) -> list[str]:
+        """The group's names, one a line (blank lines dropped); empty: the registrant alone."""
+        text = self.cleaned_data.get("attendees") or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _datetime_field(label: Any, required: bool = True) -> forms.DateTimeField:

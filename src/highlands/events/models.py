@@ -80,7 +80,7 @@ class Event(models.Model):
         Highland, blank=True, related_name="+"
     )
     starts_at = models.DateTimeField(db_index=True)  # UTC
-    ends_at = models.DateTimeField()  # UTC
+    ends_at = models.DateTimeField(db_index=True)  # UTC; "upcoming" filters on it
     venue = models.CharField(max_length=200, blank=True)
     address = models.CharField(max_length=300, blank=True)
     online_url = models.URLField(max_length=500, blank=True)
@@ -150,6 +150,10 @@ class Registration(models.Model):
     )
     status = models.CharField(max_length=16, choices=RegistrationStatus.choices)
     sequence = models.PositiveIntegerField()  # arrival order within the event
+    # A group registration: the named people it brings (empty: the registrant alone). It holds
+    # one seat per attendee, all or none: the group waits, and is promoted, as a whole.
+    attendees = models.JSONField(default=list, blank=True)
+    seats = models.PositiveIntegerField(default=1)
     answers = models.JSONField(default=list, blank=True)
     ticket_key = models.CharField(max_length=32, unique=True)  # random; signed into the QR
     offer_expires_at = models.DateTimeField(null=True, blank=True)
@@ -168,7 +172,9 @@ class Registration(models.Model):
                 name="registration_one_active_per_person",
             ),
             models.UniqueConstraint(fields=["event", "sequence"], name="registration_sequence"),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="registration_seats_positive"),
         ]
+        indexes = [models.Index(fields=["event", "status"], name="registration_event_status")]
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.event_id} ({self.status})"

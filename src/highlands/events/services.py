@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from ..accounts.predicates import represents_organization
@@ -31,6 +29,7 @@ from ..audit.services import audit_record
 from ..ecosystem.localization import localized
 from ..ecosystem.models import Cluster, Highland, Language, Organization
 from ..errors import ApplicationError, PermissionDeniedError
+from ..notifications.services import notify
 from ..search.indexing import enqueue
 from ..servicekit import SYSTEM, bounded_items, choice, person, plain_text, require, update_audited
 from . import ical
@@ -118,6 +117,16 @@ NO_TIMES = gettext_noop("An event needs a start and an end.")
 NO_SUCH_EVENT = gettext_noop("No such event.")
 BAD_YEAR = gettext_noop("The {field} must be in the years {low} to {high}.")
 SIGN_IN = gettext_noop("Sign in to register.")
+RANGE_DAYS_MAX = 366
+RANGE_ORDER = gettext_noop("The end of the date range is before its start.")
+RANGE_TOO_LONG = gettext_noop("A date range spans at most {days} days; choose a shorter one.")
+GROUP_MAX = 50
+ATTENDEE_MAX = 200
+ATTENDEE_EMPTY = gettext_noop("Each attendee of a group needs a name.")
+ATTENDEE_TWICE = gettext_noop("'{name}' is named twice among the attendees.")
+GROUP_OVER_CAPACITY = gettext_noop(
+    "A group of {seats} cannot fit this event: it has {capacity} seats in all."
+)
 
 EVENT_LOG_FIELDS = [
     "kind",
@@ -144,6 +153,21 @@ EVENT_LOG_FIELDS = [
     "questions",
     "series_id",
 ]
+
+
+def date_range_check(date_from: date | None, date_to: date | None) -> None:
+    """A calendar's date range: in the years YEAR_MIN..YEAR_MAX, ordered, at most a year."""
+    for name, value in (("start", date_from), ("end", date_to)):
+        if value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
+            raise ApplicationError(
+                BAD_YEAR.format(field=f"date range's {name}", low=YEAR_MIN, high=YEAR_MAX),
+                code="invalid",
+            )
+    if date_from and date_to:
+        if date_to < date_from:
+            raise ApplicationError(RANGE_ORDER, code="invalid")
+        if (date_to - date_from).days >= RANGE_DAYS_MAX:
+            raise ApplicationError(RANGE_TOO_LONG.format(days=RANGE_DAYS_MAX), code="invalid")
 
 
 def _when(value: datetime) -> str:
@@ -419,7 +443,8 @@ def _lock_event(pk: int) -> Event:
 
 
 def _seats_taken(event: Event) -> int:
-    return event.registrations.filter(status__in=SEAT_STATUSES).count()
+    """The seats held (a group registration holds one per attendee)."""
+    return event.registrations.filter(status__in=SEAT_STATUSES).aggregate(n=Sum("seats"))["n"] or 0
 
 
 def _active_registrations(event: Event) -> list[Registration]:
@@ -455,9 +480,13 @@ def registration_create(
     event: Event,
     organization: Organization | None = None,
     answers: Sequence[str] = (),
+    attendees: Sequence[str] = (),
 ) -> Registration:
     """Register the actor (on behalf of an organisation they represent): a seat if one is
-    free, else the end of the waiting list. One active registration per person and event."""
+    free, else the end of the waiting list. One active registration per person and event.
+
+    ``attendees`` makes it a group registration: the named people (the registrant among them
+    only if named) hold one seat each, all or none — a group that does not fit waits whole."""
     if not getattr(actor, "is_authenticated", False):
         raise PermissionDeniedError(SIGN_IN)
     if not actor.has_perm("events.register", event):
@@ -470,33 +499,63 @@ def registration_create(
             WRONG_ANSWERS.format(count=len(event.questions), given=len(answers)), code="invalid"
         )
     answers = [plain_text(str(a), field="answer", limit=ANSWER_MAX) for a in answers]
+    names = _attendees(attendees)
     try:
         with transaction.atomic():
-            return _register(actor, event.pk, organization, answers)
+            return _register(actor, event.pk, organization, answers, names)
     except IntegrityError as exc:  # the partial unique index: a registration raced this one
         raise ApplicationError(DUPLICATE, code="conflict") from exc
 
 
+def _attendees(values: Sequence[str]) -> list[str]:
+    """The named attendees of a group: each a name, none twice, at most GROUP_MAX."""
+    names = bounded_items(list(values), field="attendees", limit=GROUP_MAX)
+    cleaned: list[str] = []
+    for value in names:
+        name = plain_text(str(value), field="attendee name", limit=ATTENDEE_MAX).strip()
+        if not name:
+            raise ApplicationError(ATTENDEE_EMPTY, code="invalid")
+        if name.casefold() in {n.casefold() for n in cleaned}:
+            raise ApplicationError(ATTENDEE_TWICE.format(name=name[:60]), code="invalid")
+        cleaned.append(name)
+    return cleaned
+
+
 def _register(
-    actor: Any, event_id: int, organization: Organization | None, answers: list[str]
+    actor: Any,
+    event_id: int,
+    organization: Organization | None,
+    answers: list[str],
+    attendees: list[str],
 ) -> Registration:
     event = _lock_event(event_id)
     now = timezone.now()
     _check_open(event, now)
     if event.registrations.filter(user=actor, status__in=ACTIVE_STATUSES).exists():
         raise ApplicationError(DUPLICATE, code="conflict")
+    seats = max(1, len(attendees))
+    if seats > 1 and seats > event.capacity:
+        raise ApplicationError(
+            GROUP_OVER_CAPACITY.format(seats=seats, capacity=event.capacity), code="invalid"
+        )
     if organization is not None and event.per_organization_limit:
-        sent = event.registrations.filter(
-            organization=organization, status__in=ACTIVE_STATUSES
-        ).count()
-        if sent >= event.per_organization_limit:
+        sent = (
+            event.registrations.filter(
+                organization=organization, status__in=ACTIVE_STATUSES
+            ).aggregate(n=Sum("seats"))["n"]
+            or 0
+        )
+        if sent + seats > event.per_organization_limit:
             raise ApplicationError(
                 ORGANIZATION_LIMIT.format(
                     organization=organization.name, limit=event.per_organization_limit
                 ),
                 code="limit",
             )
-    free = _seats_taken(event) < event.capacity
+    # Nobody overtakes the waiting list: a seat is free only for those who fit and find no
+    # one waiting before them.
+    waiting = event.registrations.filter(status=RegistrationStatus.WAITING).exists()
+    free = not waiting and _seats_taken(event) + seats <= event.capacity
     registration = Registration.objects.create(
         event=event,
         user=actor,
@@ -504,6 +563,8 @@ def _register(
         status=RegistrationStatus.CONFIRMED if free else RegistrationStatus.WAITING,
         sequence=event.sequence,
         answers=answers,
+        attendees=attendees,
+        seats=seats,
         ticket_key=secrets.token_hex(16),
     )
     audit_record(
@@ -514,6 +575,8 @@ def _register(
             "event_id": event.pk,
             "status": registration.status,
             "organization_id": organization.pk if organization else None,
+            "seats": seats,
+            "attendees": attendees,
         },
         organization_id=organization.pk if organization else None,
         **_scope(event),
@@ -572,16 +635,24 @@ def registration_accept_offer(*, actor: Any, registration: Registration) -> Regi
 
 
 def _promote(event: Event, now: datetime | None = None) -> list[Registration]:
-    """Give each free seat to the next person waiting, in arrival order (under the lock)."""
+    """Give the free seats to those waiting, strictly in arrival order (under the lock): a
+    group is promoted whole once all its seats are free, and nobody behind it overtakes it.
+    One freed seat promotes exactly one person."""
     now = now or timezone.now()
     free = event.capacity - _seats_taken(event)
     if free <= 0 or event.status != EventStatus.PUBLISHED:
         return []
-    promoted = list(
+    promoted: list[Registration] = []
+    waiting = (
         event.registrations.filter(status=RegistrationStatus.WAITING)
         .select_related("user")
-        .order_by("sequence")[:free]
+        .order_by("sequence")
     )
+    for registration in waiting[:free]:  # each takes at least one seat
+        if registration.seats > free:
+            break
+        free -= registration.seats
+        promoted.append(registration)
     for registration in promoted:
         if event.offer_hours:
             values: dict[str, Any] = {
@@ -726,63 +797,57 @@ def checkin(
     return registration, first
 
 
-# -- e-mail
+# -- notifications (in-app always, e-mail by the person's preference; kinds in apps.py)
 
-
-def _mail_text(registration: Registration, kind: str, language: str) -> tuple[str, str]:
-    event = registration.event
-    with translation.override(language):
-        title = localized(event, "title", language).text
-        subjects = {
-            "confirmed": gettext("Your seat is confirmed: %(title)s"),
-            "waiting": gettext("You are on the waiting list: %(title)s"),
-            "promoted": gettext("A seat freed up and is yours: %(title)s"),
-            "offered": gettext("A seat is offered to you: %(title)s"),
-            "changed": gettext("The event has changed: %(title)s"),
-            "event_cancelled": gettext("The event is cancelled: %(title)s"),
-            "reminder": gettext("Reminder: %(title)s starts soon"),
-        }
-        lines = [
-            subjects[kind] % {"title": title},
-            "",
-            gettext("When: %(start)s – %(end)s (Warsaw time)")
-            % {"start": _when(event.starts_at), "end": _when(event.ends_at)},
-        ]
-        where = ", ".join(p for p in (event.venue, event.address, event.online_url) if p)
-        if where:
-            lines.append(gettext("Where: %(place)s") % {"place": where})
-        if kind == "offered" and registration.offer_expires_at:
-            lines.append(
-                gettext("Accept it on the event's page before %(when)s.")
-                % {"when": _when(registration.offer_expires_at)}
-            )
-        if kind == "waiting":
-            lines.append(gettext("We will e-mail you when a seat frees up."))
-        lines += [
-            "",
-            gettext("The event's page: %(path)s")
-            % {"path": reverse("events:detail", args=[event.pk])},
-        ]
-        return subjects[kind] % {"title": title}, "\n".join(lines)
+# Kind of notification → its subject (an English msgid; the Polish catalogue has it).
+NOTICE_SUBJECTS = {
+    "confirmed": gettext_noop("Your seat is confirmed: %(title)s"),
+    "waiting": gettext_noop("You are on the waiting list: %(title)s"),
+    "promoted": gettext_noop("A seat freed up and is yours: %(title)s"),
+    "offered": gettext_noop("A seat is offered to you: %(title)s"),
+    "changed": gettext_noop("The event has changed: %(title)s"),
+    "event_cancelled": gettext_noop("The event is cancelled: %(title)s"),
+    "reminder": gettext_noop("Reminder: %(title)s starts soon"),
+}
+# The kinds whose e-mail carries the event as an .ics attachment.
+WITH_ICS = ("confirmed", "promoted", "changed", "event_cancelled")
 
 
 def _mail(registration: Registration, kind: str) -> None:
-    """E-mail the registrant after commit, in the event's language; a confirmation carries
-    the event as an .ics attachment."""
-    address = registration.user.email
-    if not address:
-        return
-    language = registration.event.language if registration.event.language in ("en", "pl") else "en"
-    subject, body = _mail_text(registration, kind, language)
-    subject = f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}"[:200]
-    attachment = None
-    if kind in ("confirmed", "promoted", "changed", "event_cancelled"):
-        attachment = ical.calendar_bytes([registration.event], name=subject, language=language)
+    """Tell the registrant (``notify``: in-app, and e-mail after commit in the event's
+    language); a confirmation carries the event as an .ics attachment."""
+    event = registration.event
+    language = event.language if event.language in ("en", "pl") else "en"
+    place = ", ".join(p for p in (event.venue, event.address, event.online_url) if p)
 
-    def send() -> None:
-        message = EmailMessage(subject, body, None, [address])
-        if attachment is not None:
-            message.attach("event.ics", attachment, "text/calendar")
-        message.send(fail_silently=True)
+    def title(lang: str) -> str:
+        return localized(event, "title", lang).text
 
-    transaction.on_commit(send)
+    def attachments(lang: str) -> list[tuple[str, bytes, str]]:
+        if kind not in WITH_ICS:
+            return []
+        name = gettext(NOTICE_SUBJECTS[kind]) % {"title": title(lang)}
+        return [
+            ("event.ics", ical.calendar_bytes([event], name=name, language=lang), "text/calendar")
+        ]
+
+    notify(
+        recipient=registration.user,
+        kind=f"events.{kind}",
+        subject=NOTICE_SUBJECTS[kind],
+        template="events/email/notice.txt",
+        url=reverse("events:detail", args=[event.pk]),
+        context={
+            "title": title,
+            "subject_line": lambda lang: gettext(NOTICE_SUBJECTS[kind]) % {"title": title(lang)},
+            "kind": kind,
+            "start": _when(event.starts_at),
+            "end": _when(event.ends_at),
+            "place": place,
+            "offer_until": _when(registration.offer_expires_at)
+            if registration.offer_expires_at
+            else "",
+        },
+        language=language,
+        attachments=attachments,
+    )

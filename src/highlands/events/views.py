@@ -16,10 +16,12 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -31,7 +33,9 @@ from ..text.spreadsheet import download_response
 from . import certificates, forms, ical, selectors, services
 from .models import Event, EventStatus, RegistrationStatus
 
-PAGE_SIZE = 200
+PAGE_SIZE = 24  # events a calendar page lists (8 rows of 3 cards)
+GRID_MAX = 500  # events a month grid shows at most
+LIST_MAX = 200  # events a cluster's page or an organiser's list shows
 MANAGE_DENIED = "You may not manage this event."
 NO_CERTIFICATE = "There is no certificate for you at this event (it is given after check-in)."
 
@@ -85,29 +89,59 @@ def _month(value: date | None) -> dict[str, Any]:
     return context
 
 
+def _weeks(month: date, events: list[Event]) -> list[list[dict[str, Any]]]:
+    """The month as weeks Monday to Sunday, each day with its events (Warsaw dates)."""
+    by_day: dict[date, list[Event]] = {}
+    for event in events:
+        by_day.setdefault(timezone.localtime(event.starts_at).date(), []).append(event)
+    first = month.replace(day=1)
+    day = first - timedelta(days=first.weekday())
+    weeks: list[list[dict[str, Any]]] = []
+    while (day.year, day.month) <= (first.year, first.month) and len(weeks) < 6:
+        week = []
+        for _i in range(7):
+            week.append(
+                {"date": day, "in_month": day.month == first.month, "events": by_day.get(day, [])}
+            )
+            day += timedelta(days=1)
+        weeks.append(week)
+    return weeks
+
+
 @require_safe
 def calendar(request: HttpRequest) -> HttpResponse:
-    """The calendar: upcoming or past events, or one month, filtered."""
+    """The calendar: upcoming or past events, one month (list or grid) or a date range,
+    filtered; the list is paged (PAGE_SIZE a page), the grid shows one month."""
     form = forms.CalendarFilterForm(
         request.GET or None, clusters=_clusters(), highlands=_highlands()
     )
     form.is_valid()  # an invalid filter is reported next to its field; the valid ones apply
     data = getattr(form, "cleaned_data", {})
+    grid = data.get("view") == "grid"
     month = data.get("month")
-    events = list(
-        selectors.event_list(
-            user=request.user,
-            when=data.get("when") or "upcoming",
-            cluster=data.get("cluster") or None,
-            highland=data.get("highland") or None,
-            kind=data.get("kind") or None,
-            language=data.get("language") or None,
-            month=month,
-        )[:PAGE_SIZE]
+    if grid and month is None:
+        month = (data.get("date_from") or timezone.localdate()).replace(day=1)
+    events = selectors.event_list(
+        user=request.user,
+        when=data.get("when") or "upcoming",
+        cluster=data.get("cluster") or None,
+        highland=data.get("highland") or None,
+        topic=data.get("topic") or None,
+        kind=data.get("kind") or None,
+        language=data.get("language") or None,
+        month=month,
+        date_from=None if month else data.get("date_from"),
+        date_to=None if month else data.get("date_to"),
     )
-    context = {
+    query = request.GET.copy()
+    query.pop("page", None)
+    month_query = query.copy()
+    month_query.pop("month", None)
+    context: dict[str, Any] = {
         "form": form,
-        "events": events,
+        "grid": grid,
+        "query": query.urlencode(),
+        "month_query": month_query.urlencode(),
         "past": data.get("when") == "past" and not month,
         "can_create": bool(
             request.user.is_authenticated
@@ -116,9 +150,29 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 or request.user.coordinated.exists()
             )
         ),
-        "filtered": any(data.get(k) for k in ("kind", "cluster", "highland", "language", "month")),
+        "filtered": any(
+            data.get(k)
+            for k in (
+                "kind",
+                "cluster",
+                "highland",
+                "topic",
+                "language",
+                "month",
+                "date_from",
+                "date_to",
+            )
+        ),
         **_month(month),
     }
+    if grid and month is not None:
+        shown = list(events[:GRID_MAX])
+        context["weekdays"] = [WEEKDAYS_ABBR[i] for i in range(7)]
+        context.update(events=shown, weeks=_weeks(month, shown), more=len(shown) == GRID_MAX)
+        context["total"] = len(shown)
+    else:
+        page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+        context.update(page=page, events=list(page.object_list), total=page.paginator.count)
     template = "events/_results.html" if request.htmx else "events/calendar.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -235,6 +289,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
             event=event,
             organization=organizations.get(form.cleaned_data.get("organization") or ""),
             answers=form.answers(),
+            attendees=form.attendees(),
         )
     except ApplicationError as exc:
         messages.error(request, refusal(exc))
@@ -353,10 +408,8 @@ def cluster_events(request: HttpRequest, slug: str) -> HttpResponse:
     cluster = registry.cluster_get(slug=slug)
     context = {
         "cluster": cluster,
-        "upcoming": list(selectors.event_list(user=request.user, cluster=slug)[:PAGE_SIZE]),
-        "past": list(
-            selectors.event_list(user=request.user, cluster=slug, when="past")[:PAGE_SIZE]
-        ),
+        "upcoming": list(selectors.event_list(user=request.user, cluster=slug)[:LIST_MAX]),
+        "past": list(selectors.event_list(user=request.user, cluster=slug, when="past")[:LIST_MAX]),
     }
     return render(request, "events/cluster.html", context)
 
@@ -405,7 +458,7 @@ def _event_fields(form: forms.EventForm) -> dict[str, Any]:
 @require_safe
 def manage_index(request: HttpRequest) -> HttpResponse:
     """The events the user organises, drafts included, with their seats and waiting lists."""
-    events = list(selectors.events_managed_by(user=request.user)[:PAGE_SIZE])
+    events = list(selectors.events_managed_by(user=request.user)[:LIST_MAX])
     return render(
         request,
         "events/manage.html",

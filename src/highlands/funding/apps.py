@@ -7,8 +7,12 @@ class FundingConfig(AppConfig):
     verbose_name = "Funding and admission"
 
     def ready(self) -> None:
+        from ..notifications.registry import register_job
         from .analytics_metrics import register as register_analytics
+        from .jobs import deadline_alerts_send, new_call_alerts_send
         from .search_documents import register
 
         register()
         register_analytics()
+        register_job("funding.new_call_alerts", new_call_alerts_send, label="new-call alerts sent")
+        register_job("funding.deadline_alerts", deadline_alerts_send, label="deadline alerts sent")

@@ -7,8 +7,16 @@ class MarketplaceConfig(AppConfig):
     verbose_name = "Cooperation marketplace"
 
     def ready(self) -> None:
+        from ..notifications.registry import register_job
+        from ..servicekit import SYSTEM
         from .analytics_metrics import register as register_analytics
         from .search_documents import register
+        from .services import profile_expire_due
 
         register()
         register_analytics()
+        register_job(
+            "marketplace.profiles_expire",
+            lambda: profile_expire_due(actor=SYSTEM),
+            label="profiles past their validity date expired",
+        )

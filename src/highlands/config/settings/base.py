@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves the API docs' Swagger UI from its own static files, not a CDN
     "highlands.ecosystem",
+    "highlands.notifications",
     "highlands.ingest",
     "highlands.web",
     "highlands.audit",
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
+                "highlands.notifications.context_processors.unread",
             ],
         },
     },

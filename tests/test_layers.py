@@ -37,13 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 
 # Edges that break the layers today and are being removed on other branches; delete each
 # line when its branch is merged (a listed edge that no longer exists fails the test).
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
-    {
-        # funding's call alerts run from events' cron command until the shared job registry
-        # (the notifications branch) is merged and runs every app's jobs.
-        ("events.management.commands.run-due-jobs", "funding.jobs"),
-    }
-)
+KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset()
 
 
 def _module_name(path: Path) -> str:

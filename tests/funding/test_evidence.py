@@ -202,7 +202,6 @@ def _assert_download(response, status) -> None:
     if status != HTTPStatus.OK:
         return
     assert b"".join(response.streaming_content) == PDF
-    response.close()
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert 'filename="extract.pdf"' in response["Content-Disposition"]

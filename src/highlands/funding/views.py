@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from ..accounts import selectors as account_selectors
 from ..apikit.objects import visible
 from ..ecosystem import selectors as registry
+from ..ecosystem.localization import pick
 from ..ecosystem.models import Organization
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from . import engine, explain, forms, selectors, services
@@ -373,7 +374,8 @@ def pipeline_index(request: HttpRequest, slug: str) -> HttpResponse:
         if c.pk not in taken
     ]
     form = forms.PipelineCreateForm(
-        request.POST or None, calls=[(c.slug, f"{c.identifier} — {c.title}") for c in calls]
+        request.POST or None,
+        calls=[(c.slug, f"{c.identifier} — {pick(c.title, c.title_pl)}") for c in calls],
     )
     if request.method == "POST" and form.is_valid():
         entry = services.pipeline_entry_create(

@@ -145,7 +145,8 @@ def test_follow_through_the_api_and_the_cron_command(funding) -> None:
     make_call("CRON-1", 5, topics=["industry 4.0"])
     out = StringIO()
     call_command("run-due-jobs", stdout=out)
-    assert "1 new-call alerts and 1 deadline alerts sent" in out.getvalue()
+    assert "funding.new_call_alerts: 1 new-call alerts sent" in out.getvalue()
+    assert "funding.deadline_alerts: 1 deadline alerts sent" in out.getvalue()
     gone = client.delete(f"/api/v1/funding/follows/{made.json()['id']}")
     assert gone.status_code == HTTPStatus.NO_CONTENT
     assert client.delete(f"/api/v1/funding/follows/{made.json()['id']}").status_code == 404

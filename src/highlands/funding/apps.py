@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FundingConfig(AppConfig):
@@ -7,12 +8,16 @@ class FundingConfig(AppConfig):
     verbose_name = "Funding and admission"
 
     def ready(self) -> None:
-        from ..notifications.registry import register_job
+        from ..notifications.registry import register_job, register_kind
         from .analytics_metrics import register as register_analytics
         from .jobs import deadline_alerts_send, new_call_alerts_send
         from .search_documents import register
 
         register()
         register_analytics()
+        register_kind("funding.new_call", label=_("Funding: a new call fits what you follow"))
+        register_kind(
+            "funding.deadline", label=_("Funding: a call you follow closes within 7 days")
+        )
         register_job("funding.new_call_alerts", new_call_alerts_send, label="new-call alerts sent")
         register_job("funding.deadline_alerts", deadline_alerts_send, label="deadline alerts sent")

@@ -17,27 +17,34 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
-from ..servicekit import mail_on_commit
+from ..notifications.services import notify
 from . import engine, selectors
 from .models import AlertKind, CallAlert, CallFollow, FundingCall
 
 DEADLINE_WITHIN = timedelta(days=7)
 
 
-def _why(follow: CallFollow, call: FundingCall, facts: dict[str, Any] | None) -> str | None:
-    """Why the call matches the follow (a line for the e-mail), or None when it does not."""
-    reasons = []
+def _why(
+    follow: CallFollow, call: FundingCall, facts: dict[str, Any] | None
+) -> list[tuple[str, dict[str, str]]] | None:
+    """Why the call matches the follow, as msgids with their values (a line of the
+    notification, in its reader's language), or None when it does not."""
+    reasons: list[tuple[str, dict[str, str]]] = []
     if follow.organization_id is not None and facts is not None:
         decision = engine.evaluate_rules(call.rules, facts).decision
+        name = {"organization": str(follow.organization)}
         if decision == engine.Decision.ELIGIBLE:
-            reasons.append(f"{follow.organization} is eligible")
+            reasons.append((gettext_noop("%(organization)s is eligible"), name))
         elif decision == engine.Decision.UNKNOWN:
-            reasons.append(f"{follow.organization} may be eligible (some facts are not stated)")
+            reasons.append(
+                (gettext_noop("%(organization)s may be eligible (some facts are not stated)"), name)
+            )
     shared = sorted(set(follow.topics or []) & set(call.topics or []))
     if shared:
-        reasons.append("topics: " + ", ".join(shared))
-    return "; ".join(reasons) or None
+        reasons.append((gettext_noop("topics: %(topics)s"), {"topics": ", ".join(shared)}))
+    return reasons or None
 
 
 def _send(follows: Iterable[CallFollow], calls: list[FundingCall], kind: str) -> int:
@@ -68,17 +75,36 @@ def _send(follows: Iterable[CallFollow], calls: list[FundingCall], kind: str) ->
     return sent
 
 
-def _mail(follow: CallFollow, call: FundingCall, kind: str, why: str) -> None:
+def _mail(
+    follow: CallFollow, call: FundingCall, kind: str, why: list[tuple[str, dict[str, str]]]
+) -> None:
     closes = timezone.localtime(call.closes_at).strftime("%Y-%m-%d %H:%M")
     if kind == AlertKind.NEW_CALL:
-        subject = f"A new funding call fits: {call.identifier}"
+        notification, subject = (
+            "funding.new_call",
+            gettext_noop("A new funding call fits: %(identifier)s"),
+        )
     else:
-        subject = f"Deadline {closes}: {call.identifier}"
-    mail_on_commit(
-        [follow.user.email],
-        subject,
-        f"{call.title}\n{call.programme}, {call.identifier}\nDeadline: {closes}\n"
-        f"Why you get this: {why}\n/funding/calls/{call.slug}/",
+        notification, subject = (
+            "funding.deadline",
+            gettext_noop("Deadline %(closes)s: %(identifier)s"),
+        )
+    notify(
+        recipient=follow.user,
+        kind=notification,
+        subject=subject,
+        body=gettext_noop(
+            "%(title)s\n%(programme)s, %(identifier)s\nDeadline: %(closes)s\n"
+            "Why you get this: %(why)s"
+        ),
+        url=f"/funding/calls/{call.slug}/",
+        context={
+            "title": lambda language: (call.title_pl if language == "pl" else "") or call.title,
+            "programme": call.programme,
+            "identifier": call.identifier,
+            "closes": closes,
+            "why": lambda _language: "; ".join(gettext(m) % v for m, v in why),
+        },
     )
 
 

@@ -30,13 +30,19 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ecosystem",),  # the registry
     ("accounts",),  # people, roles and personal data over the registry
     ("analytics",),  # dashboard, network, reports, open data; apps register their metrics
-    ("events", "funding", "ingest", "marketplace", "meetings", "ops", "workspace", "web"),  # apps
+    ("events", "funding", "ingest", "marketplace", "ops", "workspace", "web"),  # apps
+    ("meetings",),  # brokerage meetings: over events (registrations) and the marketplace
     ("config", "__main__"),  # settings, URLs, the one API: assembles everything
 )
 
 # Edges that break the layers today and are being removed on other branches; delete each
 # line when its branch is merged (a listed edge that no longer exists fails the test).
-KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset({})
+KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset(
+    {
+        # run-due-jobs calls the meetings' jobs until the shared job registry takes them.
+        ("events.management.commands.run-due-jobs", "meetings.jobs"),
+    }
+)
 
 
 def _module_name(path: Path) -> str:

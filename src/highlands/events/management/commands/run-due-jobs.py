@@ -11,6 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from ....meetings.jobs import reminders_send as meeting_reminders_send
+from ....meetings.jobs import requests_expire as meeting_requests_expire
 from ...services import events_finish, offers_expire, reminders_send
 
 
@@ -21,7 +23,10 @@ class Command(BaseCommand):
         expired = offers_expire()
         reminded = reminders_send()
         finished = events_finish()
+        requests_expired = meeting_requests_expire()
+        requests_reminded = meeting_reminders_send()
         self.stdout.write(
             f"Due jobs: {expired} offers expired, {reminded} reminders sent, "
-            f"{finished} events finished."
+            f"{finished} events finished, {requests_expired} meeting requests expired, "
+            f"{requests_reminded} meeting request reminders sent."
         )

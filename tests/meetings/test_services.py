@@ -132,7 +132,7 @@ def test_request_accept_decline_and_mutual_interest(brokerage):
         actor=_user(b, "anna"), recipient=b.people["bolek"], reason="Jars"
     )
     assert first.status == RequestStatus.PENDING
-    assert mail.outbox == [] or True  # mail goes after commit
+    assert True  # mail goes after commit
     with pytest.raises(ApplicationError, match="already a request"):
         services.request_create(actor=_user(b, "anna"), recipient=b.people["bolek"], reason="Again")
     # Bolek asks Anna too: mutual, accepted at once with priority 2.
@@ -195,7 +195,8 @@ def test_scheduling_publishing_and_rescheduling_keep_published_meetings(brokerag
     _accepted(b, "anna", "cezary")
     _accepted(b, "cezary", "dora")
     result = services.schedule_run(actor=b.organiser, session=b.session, time_limit=5)
-    assert result["meetings"] == 3 and result["status"] == "optimal"
+    assert result["meetings"] == 3
+    assert result["status"] == "optimal"
     assert services.schedule_publish(actor=b.organiser, session=b.session) == 3
     published = {
         m.request_id: (m.slot_id, m.table) for m in Meeting.objects.filter(status="published")
@@ -247,7 +248,8 @@ def test_agenda_and_grid_show_published_meetings(brokerage):
     items = selectors.agenda(user=_user(b, "anna"), participant=b.people["anna"])
     assert [i.partner.pk for i in items] == [b.people["bolek"].pk]
     grid = selectors.grid(b.session)
-    assert len(grid) == 4 and all(len(row.cells) == 2 for row in grid)
+    assert len(grid) == 4
+    assert all(len(row.cells) == 2 for row in grid)
     assert sum(1 for row in grid for cell in row.cells if cell) == 1
     few = selectors.participants_with_few_meetings(b.session, below=1)
     assert {p.pk for p in few} == {b.people["cezary"].pk, b.people["dora"].pk}
@@ -278,7 +280,8 @@ def test_a_no_show_meeting_goes_to_a_standby_participant(brokerage):
     offers = services.participant_mark_absent(actor=b.organiser, participant=b.people["anna"])
     assert len(offers) == 1
     offer = offers[0]
-    assert offer.request.requester == b.people["dora"] and offer.status == MeetingStatus.OFFERED
+    assert offer.request.requester == b.people["dora"]
+    assert offer.status == MeetingStatus.OFFERED
     # Dora's agenda shows the offer at once; Bolek's shows the pending partner.
     assert [
         i.meeting.pk for i in selectors.agenda(user=_user(b, "dora"), participant=b.people["dora"])
@@ -286,13 +289,15 @@ def test_a_no_show_meeting_goes_to_a_standby_participant(brokerage):
     with pytest.raises(PermissionDeniedError):
         services.offer_answer(actor=_user(b, "cezary"), meeting=offer, accept=True)
     accepted = services.offer_answer(actor=_user(b, "dora"), meeting=offer, accept=True)
-    assert accepted is not None and accepted.status == MeetingStatus.PUBLISHED
+    assert accepted is not None
+    assert accepted.status == MeetingStatus.PUBLISHED
     # A re-run keeps the standby meeting and does not bring back the no-show's.
     services.schedule_run(actor=b.organiser, session=b.session, time_limit=5)
     assert list(Meeting.objects.filter(status__in=["published", "scheduled", "offered"])) == [
         accepted
     ]
-    assert _audited("meetings.standby_offer") == 1 and _audited("meetings.standby_accept") == 1
+    assert _audited("meetings.standby_offer") == 1
+    assert _audited("meetings.standby_accept") == 1
 
 
 def test_outcomes_and_the_cooperation_offer(brokerage, monkeypatch):
@@ -312,8 +317,10 @@ def test_outcomes_and_the_cooperation_offer(brokerage, monkeypatch):
         services.outcome_record(actor=_user(b, "anna"), meeting=meeting, result="great")
     services.outcome_record(actor=_user(b, "anna"), meeting=meeting, result="information")
     outcome = services.outcome_record(actor=_user(b, "anna"), meeting=meeting, result="cooperation")
-    assert outcome.result == "cooperation" and outcome.took_place
-    assert _audited("meetings.outcome_record") == 1 and _audited("meetings.outcome_change") == 1
+    assert outcome.result == "cooperation"
+    assert outcome.took_place
+    assert _audited("meetings.outcome_record") == 1
+    assert _audited("meetings.outcome_change") == 1
     profile = CooperationProfile.objects.create(
         organization=b.people["bolek"].organization,
         kind="technology",

@@ -72,4 +72,4 @@ def reminders_send(*, now: datetime | None = None) -> int:
     return sent
 
 
-__all__ = ["requests_expire", "reminders_send"]
+__all__ = ["reminders_send", "requests_expire"]

@@ -213,6 +213,9 @@ class MeetingOutcome(models.Model):
             models.UniqueConstraint(fields=["meeting", "participant"], name="outcome_once_per_side")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.result}"
+
     @property
     def took_place(self) -> bool:
         return self.result in TOOK_PLACE_RESULTS

@@ -23,7 +23,7 @@ from ..errors import ApplicationError, PermissionDeniedError
 from ..events.models import Event, RegistrationStatus
 from ..marketplace.models import CooperationProfile, Interest
 from ..marketplace.services import interest_express
-from ..servicekit import SYSTEM, mail_on_commit, person, plain_text, require, update_audited
+from ..servicekit import mail_on_commit, person, plain_text, require, update_audited
 from .models import (
     LIVE_MEETING_STATUSES,
     Meeting,
@@ -544,7 +544,8 @@ def session_instance(session: MeetingSession) -> tuple[Instance, dict[str, Meeti
         )
     }
     absent = {p.pk for p in participants if p.absent}
-    data = {
+    items: list[dict[str, Any]] = []
+    data: dict[str, Any] = {
         "slots": [str(s.pk) for s in slots],
         "tables_per_slot": session.tables,
         "participants": [
@@ -555,7 +556,7 @@ def session_instance(session: MeetingSession) -> tuple[Instance, dict[str, Meeti
             }
             for p in participants
         ],
-        "requests": [],
+        "requests": items,
     }
     for key, request in requests.items():
         item: dict[str, Any] = {
@@ -569,7 +570,7 @@ def session_instance(session: MeetingSession) -> tuple[Instance, dict[str, Meeti
             item["published"] = {"slot": str(meeting.slot_id), "table": meeting.table}
         elif request.requester_id in absent or request.recipient_id in absent:
             continue
-        data["requests"].append(item)
+        items.append(item)
     return parse_instance(data), requests
 
 

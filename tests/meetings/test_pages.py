@@ -10,7 +10,7 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from highlands.meetings.models import Meeting, MeetingRequest, MeetingSession, Participant
 
@@ -96,8 +96,7 @@ def test_participant_way_through_the_pages(brokerage, anna):
     assert (
         "Bolek Test" in page
         and "Anna Test" not in page.split("<h2>", 2)[-1].split("participant-")[0]
-        or True
-    )
+    ) or True
     anna.post(
         reverse("meetings:request", args=[pk, b.people["bolek"].pk]), {"reason": "Glass jars"}
     )
@@ -120,11 +119,15 @@ def test_participant_way_through_the_pages(brokerage, anna):
     organiser.post(reverse("meetings:manage_action", args=[pk, "publish"]))
     meeting = Meeting.objects.get(status="published")
     agenda = anna.get(reverse("meetings:agenda", args=[pk])).content.decode()
-    assert "Bolek Test" in agenda and "Bolek Ltd" in agenda
-    pl = anna.get("/pl" + reverse("meetings:agenda", args=[pk])).content.decode()
+    assert "Bolek Test" in agenda
+    assert "Bolek Ltd" in agenda
+    polish = _client(b.people["anna"].user)
+    pl = polish.get("/pl" + reverse("meetings:agenda", args=[pk])).content.decode()
     assert "Mój plan spotkań" in pl
+    translation.activate("en")  # the Polish request left Polish active in this thread
     pdf = anna.get(reverse("meetings:agenda_pdf", args=[pk]))
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
     ics = anna.get(reverse("meetings:agenda_ical", args=[pk])).content.decode()
     assert f"UID:meeting-{meeting.pk}-{b.people['anna'].pk}@highlands" in ics
     assert "Bolek Test" in ics

@@ -119,7 +119,7 @@ def test_another_clusters_coordinator_does_not_manage(scene, world):
     from highlands.accounts.models import ClusterCoordinator
     from tests.accounts.fixtures import make_user
 
-    b, objects = scene
+    _b, objects = scene
     other = make_user("other-coordinator@example.org")
     ClusterCoordinator.objects.create(user=other, cluster=world.clusters["other"])
     for perm, name, _allowed in MATRIX:

@@ -44,7 +44,7 @@ def agenda_pdf(participant: Participant, items: Sequence[AgendaItem], *, languag
     _fonts()
     session = participant.session
     buffer = io.BytesIO()
-    width, height = A4
+    _width, height = A4
     page = canvas.Canvas(buffer, pagesize=A4)
     with translation.override(language):
         title = localized(session.event, "title", language).text

@@ -29,7 +29,8 @@ def test_a_participant_and_the_organiser_through_the_api(brokerage: Brokerage):
     anna, bolek, cezary = (_client(b.people[n].user) for n in ("anna", "bolek", "cezary"))
     organiser = _client(b.organiser)
     session = anna.get(f"{API}/sessions/{sid}").json()
-    assert session["participant"] == b.people["anna"].pk and not session["manages"]
+    assert session["participant"] == b.people["anna"].pk
+    assert not session["manages"]
     assert len(session["slots"]) == 4
     slot_ids = [s["id"] for s in session["slots"]]
     # Availability: own only.
@@ -38,7 +39,8 @@ def test_a_participant_and_the_organiser_through_the_api(brokerage: Brokerage):
         {"note": "Jars", "available": slot_ids[:2], "max_meetings": 2},
         content_type="application/json",
     )
-    assert mine.status_code == HTTPStatus.OK and mine.json()["available"] == slot_ids[:2]
+    assert mine.status_code == HTTPStatus.OK
+    assert mine.json()["available"] == slot_ids[:2]
     other = anna.put(
         f"{API}/participants/{b.people['bolek'].pk}",
         {"note": "x", "available": []},
@@ -50,7 +52,8 @@ def test_a_participant_and_the_organiser_through_the_api(brokerage: Brokerage):
         {"note": "x", "available": [99999]},
         content_type="application/json",
     )
-    assert unknown.status_code == HTTPStatus.BAD_REQUEST and "99999" in unknown.json()["message"]
+    assert unknown.status_code == HTTPStatus.BAD_REQUEST
+    assert "99999" in unknown.json()["message"]
     people = anna.get(f"{API}/sessions/{sid}/participants").json()
     assert people["count"] == 4
     bolek_row = next(p for p in people["items"] if p["id"] == b.people["bolek"].pk)
@@ -80,7 +83,8 @@ def test_a_participant_and_the_organiser_through_the_api(brokerage: Brokerage):
         {"requester": b.people["cezary"].pk, "recipient": b.people["dora"].pk, "reason": "Fit"},
         content_type="application/json",
     )
-    assert arranged.status_code == HTTPStatus.CREATED and arranged.json()["priority"] == 3
+    assert arranged.status_code == HTTPStatus.CREATED
+    assert arranged.json()["priority"] == 3
     assert organiser.get(f"{API}/sessions/{sid}/requests").json()["count"] == 2
     assert (
         anna.post(f"{API}/sessions/{sid}/schedule", {}, content_type="application/json").status_code
@@ -89,7 +93,8 @@ def test_a_participant_and_the_organiser_through_the_api(brokerage: Brokerage):
     run = organiser.post(
         f"{API}/sessions/{sid}/schedule", {"time_limit": 5}, content_type="application/json"
     )
-    assert run.json()["meetings"] == 2 and run.json()["objective"] == run.json()["bound"] == 4
+    assert run.json()["meetings"] == 2
+    assert run.json()["objective"] == run.json()["bound"] == 4
     assert organiser.post(f"{API}/sessions/{sid}/publish").json() == {"published": 2}
     grid = organiser.get(f"{API}/sessions/{sid}/meetings").json()
     assert grid["count"] == 2

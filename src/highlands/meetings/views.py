@@ -82,7 +82,7 @@ def event_entry(request: HttpRequest, event_pk: int) -> HttpResponse:
     if session is None:
         if request.user.has_perm("events.manage_event", event):
             return redirect("meetings:setup", event_pk=event.pk)
-        raise NotFoundError(selectors.NO_SESSION)
+        return render(request, "meetings/join.html", {"session": None, "event": event})
     if request.user.has_perm("meetings.view_session", session):
         return redirect("meetings:home", pk=session.pk)
     return render(

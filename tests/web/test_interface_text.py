@@ -40,6 +40,11 @@ NOT_WALKED = {
     "events:ical", "events:cluster_ical", "events:highland_ical", "events:registrants_download",
     "events:certificate", "events:personal_ical",  # a PDF; a calendar feed
     "analytics:datapackage",
+    # meetings: POST-only actions, each redirecting to a walked page; the agenda as PDF and
+    # iCal (checked in tests/meetings); the session's home only redirects (agenda or schedule)
+    "meetings:join", "meetings:request", "meetings:answer", "meetings:manage_action",
+    "meetings:cooperation", "meetings:offer", "meetings:agenda_pdf", "meetings:agenda_ical",
+    "meetings:home",
 }  # fmt: skip
 NAMESPACES = (
     "web",
@@ -50,6 +55,7 @@ NAMESPACES = (
     "analytics",
     "funding",
     "events",
+    "meetings",
 )
 pytestmark = pytest.mark.django_db
 

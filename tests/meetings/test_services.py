@@ -355,3 +355,24 @@ def test_outcomes_and_the_cooperation_offer(brokerage, monkeypatch):
 
     assert _count() == 1
     assert [(e.a, e.b) for e in _edges()] == [("org-anna", "org-bolek")]
+
+
+def test_run_due_jobs_runs_the_meeting_jobs(brokerage):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    b = brokerage
+    request = services.request_create(
+        actor=_user(b, "anna"), recipient=b.people["dora"], reason="x"
+    )
+    b.session.request_deadline = timezone.now() - timedelta(minutes=1)
+    b.session.save()
+    out = StringIO()
+    call_command("run-due-jobs", stdout=out)
+    assert "1 meeting requests expired" in out.getvalue()
+    request.refresh_from_db()
+    assert request.status == RequestStatus.EXPIRED
+    out = StringIO()
+    call_command("run-due-jobs", stdout=out)
+    assert "0 meeting requests expired" in out.getvalue()

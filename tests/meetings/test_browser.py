@@ -165,7 +165,8 @@ def test_a_small_brokerage_event_end_to_end(
     expect(anna.get_by_text("Your participant profile is saved.")).to_be_visible()
     anna.screenshot(path=str(shots / "meetings-profile.png"), full_page=True)
     me = Participant.objects.get(session=session, user=anna_user)
-    assert me.available.count() == 3 and me.max_meetings == 3
+    assert me.available.count() == 3
+    assert me.max_meetings == 3
 
     # The others register and join as the pages would.
     for name in ("Bolek", "Cezary", "Dora"):
@@ -214,7 +215,7 @@ def test_a_small_brokerage_event_end_to_end(
     expect(desk.get_by_text("4 meetings published.")).to_be_visible()
     desk.screenshot(path=str(shots / "meetings-schedule-grid.png"), full_page=True)
     live = list(Meeting.objects.filter(status="published").select_related("request"))
-    instance, requests = services.session_instance(session)
+    instance, _requests = services.session_instance(session)
     index = {r.id: i for i, r in enumerate(instance.requests)}
     slot_index = {s: i for i, s in enumerate(instance.slots)}
     placed = [
@@ -239,9 +240,11 @@ def test_a_small_brokerage_event_end_to_end(
     assert _fits(phone)
     phone.screenshot(path=str(shots / "meetings-agenda-phone.png"), full_page=True)
     pdf = phone.request.get(f"{live_server.url}/meetings/{session.pk}/agenda.pdf")
-    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    assert pdf.ok
+    assert pdf.body().startswith(b"%PDF")
     ics = phone.request.get(f"{live_server.url}/meetings/{session.pk}/agenda.ics").text()
-    assert ics.count("BEGIN:VEVENT") == 3 and "Bolek Nowak" in ics
+    assert ics.count("BEGIN:VEVENT") == 3
+    assert "Bolek Nowak" in ics
 
     # After the meetings: Anna records "cooperation started" with Bolek, and opens the
     # marketplace cooperation on his offer.
@@ -265,4 +268,5 @@ def test_a_small_brokerage_event_end_to_end(
     phone.get_by_role("button", name="Send interest").click()
     expect(phone.get_by_text("Your interest is sent")).to_be_visible()
     interest = Interest.objects.get()
-    assert interest.organization == anna_org and interest.profile.organization == people["Bolek"][1]
+    assert interest.organization == anna_org
+    assert interest.profile.organization == people["Bolek"][1]

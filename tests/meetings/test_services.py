@@ -376,3 +376,15 @@ def test_run_due_jobs_runs_the_meeting_jobs(brokerage):
     out = StringIO()
     call_command("run-due-jobs", stdout=out)
     assert "0 meeting requests expired" in out.getvalue()
+
+
+def test_mail_speaks_the_events_language(brokerage, django_capture_on_commit_callbacks):
+    b = brokerage
+    b.event.language = "pl"
+    b.event.save(update_fields=["language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_create(
+            actor=_user(b, "anna"), recipient=b.people["bolek"], reason="Słoiki"
+        )
+    assert mail.outbox[-1].subject.endswith("Anna Test prosi o spotkanie z tobą")
+    assert "Giełda kooperacyjna klastra spożywczego" in mail.outbox[-1].body

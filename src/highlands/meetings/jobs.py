@@ -9,11 +9,12 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ..audit.services import audit_record
-from ..servicekit import SYSTEM, mail_on_commit
+from ..servicekit import SYSTEM
 from .models import MeetingRequest, RequestStatus
-from .services import REMIND_AFTER
+from .services import REMIND_AFTER, mail_participants
 
 
 def requests_expire(*, now: datetime | None = None) -> int:
@@ -61,12 +62,16 @@ def reminders_send(*, now: datetime | None = None) -> int:
                 reminded_at=now
             ):
                 deadline = request.session.request_deadline
-                when = f" before {timezone.localtime(deadline):%Y-%m-%d %H:%M}" if deadline else ""
-                mail_on_commit(
-                    [request.recipient.user.email],
-                    f"{request.requester.name} is waiting for your answer",
-                    f"{request.requester.name} asked to meet you at {request.session.event}. "
-                    f"Please accept or decline{when} in your requests inbox.",
+                mail_participants(
+                    [request.recipient],
+                    request.session,
+                    gettext_noop("%(name)s is waiting for your answer"),
+                    gettext_noop(
+                        "%(name)s asked to meet you at %(event)s. Please accept or decline in "
+                        "your requests inbox%(by)s."
+                    ),
+                    name=request.requester.name,
+                    by=f" ({timezone.localtime(deadline):%Y-%m-%d %H:%M})" if deadline else "",
                 )
                 sent += 1
     return sent

@@ -15,10 +15,11 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from ..audit.services import audit_record
+from ..ecosystem.localization import localized
 from ..errors import ApplicationError, PermissionDeniedError
 from ..events.models import Event, RegistrationStatus
 from ..marketplace.models import CooperationProfile, Interest
@@ -369,8 +370,24 @@ def _log_request(actor: Any, action: str, request: MeetingRequest, before: Any =
     )
 
 
-def _mail(participants: Iterable[Participant], subject: str, body: str) -> None:
-    mail_on_commit([p.user.email for p in participants], subject, body)
+def mail_participants(
+    participants: Iterable[Participant],
+    session: MeetingSession,
+    subject: str,
+    body: str,
+    **values: Any,
+) -> None:
+    """E-mail participants after commit, in the event's language: ``subject`` and ``body``
+    are message ids (``gettext_noop``) filled with ``values`` and ``%(event)s``."""
+    event = session.event
+    language = event.language if event.language in ("en", "pl") else "en"
+    with translation.override(language):
+        values = {"event": localized(event, "title", language).text, **values}
+        mail_on_commit(
+            [p.user.email for p in participants],
+            gettext(subject) % values,
+            gettext(body) % values,
+        )
 
 
 def _create_request(
@@ -429,18 +446,27 @@ def _create_request(
         actor, "meetings.request_add" if by_organiser else "meetings.request_create", request
     )
     if by_organiser:
-        _mail(
+        mail_participants(
             [requester, recipient],
-            "Meeting arranged by the organiser",
-            f"The organiser of {requester.session.event} arranged a meeting of {requester.name} "
-            f"and {recipient.name}: {text}",
+            requester.session,
+            gettext_noop("Meeting arranged by the organiser: %(event)s"),
+            gettext_noop(
+                "The organiser of %(event)s arranged a meeting of %(a)s and %(b)s: %(reason)s"
+            ),
+            a=requester.name,
+            b=recipient.name,
+            reason=text,
         )
     else:
-        _mail(
+        mail_participants(
             [recipient],
-            f"{requester.name} asks to meet you",
-            f"{requester.name} asks to meet you at {requester.session.event}: {text}\n"
-            "Answer in your requests inbox.",
+            requester.session,
+            gettext_noop("%(name)s asks to meet you"),
+            gettext_noop(
+                "%(name)s asks to meet you at %(event)s: %(reason)s\nAnswer in your requests inbox."
+            ),
+            name=requester.name,
+            reason=text,
         )
     return request
 
@@ -492,11 +518,16 @@ def request_decide(*, actor: Any, request: MeetingRequest, accept: bool) -> Meet
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_at"])
     _log_request(actor, "meetings.request_" + ("accept" if accept else "decline"), request, before)
-    answer = "accepted" if accept else "declined"
-    _mail(
+    mail_participants(
         [request.requester],
-        f"{request.recipient.name} {answer} your meeting request",
-        f"{request.recipient.name} {answer} your request to meet at {request.session.event}.",
+        request.session,
+        gettext_noop("%(name)s accepted your meeting request")
+        if accept
+        else gettext_noop("%(name)s declined your meeting request"),
+        gettext_noop("%(name)s accepted your request to meet at %(event)s.")
+        if accept
+        else gettext_noop("%(name)s declined your request to meet at %(event)s."),
+        name=request.recipient.name,
     )
     return request
 
@@ -657,10 +688,11 @@ def schedule_publish(*, actor: Any, session: MeetingSession) -> int:
         **_scope(session),
     )
     people = {p.pk: p for m in drafts for p in (m.request.requester, m.request.recipient)}
-    _mail(
+    mail_participants(
         people.values(),
-        "Your meeting agenda is ready",
-        f"Your meetings at {session.event} are published; see your agenda.",
+        session,
+        gettext_noop("Your meeting agenda is ready: %(event)s"),
+        gettext_noop("Your meetings at %(event)s are published; see your agenda."),
     )
     return len(drafts)
 
@@ -772,11 +804,17 @@ def _offer_place(actor: Any, original: Meeting, partner: Participant) -> Meeting
         after={"participant_id": candidate.pk, "slot_id": offer.slot_id, "table": offer.table},
         **_scope(original.session),
     )
-    _mail(
+    mail_participants(
         [candidate],
-        "A meeting is offered to you",
-        f"A participant did not come: you may meet {partner.name} at table {offer.table} "
-        f"at {_when(offer.slot.starts_at)}. Accept or decline in your agenda.",
+        original.session,
+        gettext_noop("A meeting is offered to you: %(event)s"),
+        gettext_noop(
+            "A participant did not come: you may meet %(name)s at table %(table)s at "
+            "%(when)s. Accept or decline in your agenda."
+        ),
+        name=partner.name,
+        table=offer.table,
+        when=_when(offer.slot.starts_at),
     )
     return offer
 
@@ -856,11 +894,17 @@ def offer_answer(*, actor: Any, meeting: Meeting, accept: bool) -> Meeting | Non
             action="meetings.standby_accept",
             **_scope(meeting.session),
         )
-        _mail(
+        mail_participants(
             [meeting.request.recipient],
-            "Your meeting has a new partner",
-            f"{meeting.request.requester.name} takes the place of a participant who did not "
-            f"come: table {meeting.table} at {_when(meeting.slot.starts_at)}.",
+            meeting.session,
+            gettext_noop("Your meeting has a new partner: %(event)s"),
+            gettext_noop(
+                "%(name)s takes the place of a participant who did not come: table %(table)s "
+                "at %(when)s."
+            ),
+            name=meeting.request.requester.name,
+            table=meeting.table,
+            when=_when(meeting.slot.starts_at),
         )
         return meeting
     update_audited(

@@ -36,54 +36,54 @@ Seconds = Annotated[int, Field(ge=1, le=60), WholeNumber]
 Result = Annotated[str, StringConstraints(max_length=20, pattern=r"^[a-z_]+$")]
 
 
-class SlotOut(Schema):
+class MeetingSlotOut(Schema):
     id: int
     starts_at: datetime
     ends_at: datetime
 
 
-class SessionOut(Schema):
+class MeetingSessionOut(Schema):
     id: int
     event: int
     slot_minutes: int
     tables: int
     online: bool
     request_deadline: datetime | None
-    slots: list[SlotOut]
+    slots: list[MeetingSlotOut]
     participant: int | None  # the caller's participant id, if they take part
     manages: bool
 
 
-class ProfileRefOut(Schema):
+class MeetingProfileRefOut(Schema):
     id: int
     title: str
     direction: str
 
 
-class ParticipantOut(Schema):
+class MeetingParticipantOut(Schema):
     id: int
     name: str
     organization: str | None
     organization_name: str | None
     note: str
-    profiles: list[ProfileRefOut]
+    profiles: list[MeetingProfileRefOut]
     available: list[int] | None  # slot ids: to the participant themselves and organisers
     max_meetings: int | None
     standby: bool
 
 
-class ParticipantPageOut(PageMetaOut):
-    items: list[ParticipantOut]
+class MeetingParticipantPageOut(PageMetaOut):
+    items: list[MeetingParticipantOut]
 
 
-class ParticipantIn(StrictIn):
+class MeetingParticipantIn(StrictIn):
     note: Note = ""
     available: list[Id] = Field([], max_length=services.SLOTS_MAX)
     max_meetings: Cap | None = None
     standby: bool = False
 
 
-class RequestOut(Schema):
+class MeetingRequestOut(Schema):
     id: int
     requester: int
     recipient: int
@@ -95,23 +95,23 @@ class RequestOut(Schema):
     decided_at: datetime | None
 
 
-class RequestPageOut(PageMetaOut):
-    items: list[RequestOut]
+class MeetingRequestPageOut(PageMetaOut):
+    items: list[MeetingRequestOut]
 
 
-class RequestIn(StrictIn):
+class MeetingRequestIn(StrictIn):
     recipient: Id
     reason: Reason
 
 
-class ArrangedRequestIn(StrictIn):
+class MeetingArrangedRequestIn(StrictIn):
     requester: Id
     recipient: Id
     reason: Reason
     priority: Priority = services.ORGANISER_PRIORITY
 
 
-class DecisionIn(StrictIn):
+class MeetingDecisionIn(StrictIn):
     accept: bool
 
 
@@ -131,21 +131,21 @@ class MeetingPageOut(PageMetaOut):
     items: list[MeetingOut]
 
 
-class AgendaItemOut(Schema):
+class MeetingAgendaItemOut(Schema):
     meeting: MeetingOut
-    partner: ParticipantOut
+    partner: MeetingParticipantOut
     outcome: str | None
 
 
-class AgendaOut(Schema):
-    items: list[AgendaItemOut]
+class MeetingAgendaOut(Schema):
+    items: list[MeetingAgendaItemOut]
 
 
-class ScheduleIn(StrictIn):
+class MeetingScheduleIn(StrictIn):
     time_limit: Seconds = 20
 
 
-class ScheduleOut(Schema):
+class MeetingScheduleOut(Schema):
     meetings: int
     new: int
     requests: int
@@ -157,27 +157,27 @@ class ScheduleOut(Schema):
     took_ms: int
 
 
-class PublishOut(Schema):
+class MeetingPublishOut(Schema):
     published: int
 
 
-class OutcomeIn(StrictIn):
+class MeetingOutcomeIn(StrictIn):
     result: Result
     note: Note = ""
 
 
-class OutcomeOut(Schema):
+class MeetingOutcomeOut(Schema):
     meeting: int
     result: str
     took_place: bool
     note: str
 
 
-class OfferOut(Schema):
+class MeetingOfferOut(Schema):
     meeting: MeetingOut | None
 
 
-class OffersOut(Schema):
+class MeetingOffersOut(Schema):
     offers: list[MeetingOut]
 
 
@@ -253,7 +253,7 @@ def _me(request: HttpRequest, session: MeetingSession) -> Participant:
 
 @router.get(
     "/sessions/{session_id}",
-    response={200: SessionOut, **ERRORS},
+    response={200: MeetingSessionOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_session_get",
     summary="A meeting session you take part in or organise: its slots and tables",
@@ -279,7 +279,7 @@ def session_get(request: HttpRequest, session_id: Path[Id]) -> Any:
 
 @router.post(
     "/sessions/{session_id}/participants",
-    response={201: ParticipantOut, **ERRORS},
+    response={201: MeetingParticipantOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_join",
     summary="Take part in the meetings (needs a confirmed seat at the event)",
@@ -294,7 +294,7 @@ def join(request: HttpRequest, session_id: Path[Id]) -> Any:
 
 @router.get(
     "/sessions/{session_id}/participants",
-    response={200: ParticipantPageOut, **ERRORS},
+    response={200: MeetingParticipantPageOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_participants",
     summary="The participants, with their organisations' live marketplace offers and requests",
@@ -312,13 +312,13 @@ def participant_list(request: HttpRequest, session_id: Path[Id], page: Query[Pag
 
 @router.put(
     "/participants/{participant_id}",
-    response={200: ParticipantOut, **ERRORS},
+    response={200: MeetingParticipantOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_participant_update",
     summary="Your note, available slots (ids), cap on meetings and standby wish",
 )
 def participant_update(
-    request: HttpRequest, participant_id: Path[Id], payload: ParticipantIn
+    request: HttpRequest, participant_id: Path[Id], payload: MeetingParticipantIn
 ) -> Any:
     participant = _participant(request, participant_id)
     services.participant_update(
@@ -340,7 +340,7 @@ def participant_update(
 
 @router.get(
     "/sessions/{session_id}/requests",
-    response={200: RequestPageOut, **ERRORS},
+    response={200: MeetingRequestPageOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_requests",
     summary="Requests: your own (sent and received); every request of the event to organisers",
@@ -357,12 +357,12 @@ def request_list(request: HttpRequest, session_id: Path[Id], page: Query[PageIn]
 
 @router.post(
     "/sessions/{session_id}/requests",
-    response={201: RequestOut, **ERRORS},
+    response={201: MeetingRequestOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_request_create",
     summary="Ask another participant for a meeting (mutual requests are accepted at once)",
 )
-def request_create(request: HttpRequest, session_id: Path[Id], payload: RequestIn) -> Any:
+def request_create(request: HttpRequest, session_id: Path[Id], payload: MeetingRequestIn) -> Any:
     session = _session(request, session_id)
     recipient = selectors.participant_get(user=request.user, session=session, pk=payload.recipient)
     made = services.request_create(actor=request.user, recipient=recipient, reason=payload.reason)
@@ -371,12 +371,14 @@ def request_create(request: HttpRequest, session_id: Path[Id], payload: RequestI
 
 @router.post(
     "/sessions/{session_id}/requests/arranged",
-    response={201: RequestOut, **ERRORS},
+    response={201: MeetingRequestOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_request_add",
     summary="Organisers: arrange a meeting of two participants (accepted at once)",
 )
-def request_add(request: HttpRequest, session_id: Path[Id], payload: ArrangedRequestIn) -> Any:
+def request_add(
+    request: HttpRequest, session_id: Path[Id], payload: MeetingArrangedRequestIn
+) -> Any:
     session = _session(request, session_id, manage=True)
     requester = selectors.participant_get(user=request.user, session=session, pk=payload.requester)
     recipient = selectors.participant_get(user=request.user, session=session, pk=payload.recipient)
@@ -392,12 +394,12 @@ def request_add(request: HttpRequest, session_id: Path[Id], payload: ArrangedReq
 
 @router.post(
     "/requests/{request_id}/decision",
-    response={200: RequestOut, **ERRORS},
+    response={200: MeetingRequestOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_request_decide",
     summary="Accept or decline a request sent to you, before the deadline",
 )
-def request_decide(request: HttpRequest, request_id: Path[Id], payload: DecisionIn) -> Any:
+def request_decide(request: HttpRequest, request_id: Path[Id], payload: MeetingDecisionIn) -> Any:
     found = selectors.request_get(user=request.user, pk=request_id)
     return _request_out(
         services.request_decide(actor=request.user, request=found, accept=payload.accept)
@@ -406,7 +408,7 @@ def request_decide(request: HttpRequest, request_id: Path[Id], payload: Decision
 
 @router.post(
     "/requests/{request_id}/withdraw",
-    response={200: RequestOut, **ERRORS},
+    response={200: MeetingRequestOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_request_withdraw",
     summary="Withdraw a request you sent (not once its meeting is published)",
@@ -421,7 +423,7 @@ def request_withdraw(request: HttpRequest, request_id: Path[Id]) -> Any:
 
 @router.get(
     "/sessions/{session_id}/agenda",
-    response={200: AgendaOut, **ERRORS},
+    response={200: MeetingAgendaOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_agenda",
     summary="Your published meetings and standby offers, in time order",
@@ -445,12 +447,12 @@ def agenda(request: HttpRequest, session_id: Path[Id]) -> Any:
 
 @router.post(
     "/meetings/{meeting_id}/offer",
-    response={200: OfferOut, **ERRORS},
+    response={200: MeetingOfferOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_offer_answer",
     summary="Take or decline a no-show's meeting offered to you (declined: the next offer)",
 )
-def offer_answer(request: HttpRequest, meeting_id: Path[Id], payload: DecisionIn) -> Any:
+def offer_answer(request: HttpRequest, meeting_id: Path[Id], payload: MeetingDecisionIn) -> Any:
     meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
     result = services.offer_answer(actor=request.user, meeting=meeting, accept=payload.accept)
     return {"meeting": _meeting_out(result) if result is not None and payload.accept else None}
@@ -458,12 +460,12 @@ def offer_answer(request: HttpRequest, meeting_id: Path[Id], payload: DecisionIn
 
 @router.post(
     "/meetings/{meeting_id}/outcome",
-    response={200: OutcomeOut, **ERRORS},
+    response={200: MeetingOutcomeOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_outcome_record",
     summary="Record what came of your meeting (no_show, no_interest, information, cooperation)",
 )
-def outcome_record(request: HttpRequest, meeting_id: Path[Id], payload: OutcomeIn) -> Any:
+def outcome_record(request: HttpRequest, meeting_id: Path[Id], payload: MeetingOutcomeIn) -> Any:
     meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
     outcome = services.outcome_record(
         actor=request.user, meeting=meeting, result=payload.result, note=payload.note
@@ -481,12 +483,12 @@ def outcome_record(request: HttpRequest, meeting_id: Path[Id], payload: OutcomeI
 
 @router.post(
     "/sessions/{session_id}/schedule",
-    response={200: ScheduleOut, **ERRORS},
+    response={200: MeetingScheduleOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_schedule",
     summary="Organisers: place the accepted requests (published meetings stay where they are)",
 )
-def schedule(request: HttpRequest, session_id: Path[Id], payload: ScheduleIn) -> Any:
+def schedule(request: HttpRequest, session_id: Path[Id], payload: MeetingScheduleIn) -> Any:
     session = _session(request, session_id, manage=True)
     return services.schedule_run(
         actor=request.user, session=session, time_limit=float(payload.time_limit)
@@ -495,7 +497,7 @@ def schedule(request: HttpRequest, session_id: Path[Id], payload: ScheduleIn) ->
 
 @router.post(
     "/sessions/{session_id}/publish",
-    response={200: PublishOut, **ERRORS},
+    response={200: MeetingPublishOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_publish",
     summary="Organisers: publish the draft meetings into the agendas",
@@ -519,7 +521,7 @@ def meeting_list(request: HttpRequest, session_id: Path[Id], page: Query[PageIn]
 
 @router.post(
     "/participants/{participant_id}/absent",
-    response={200: OffersOut, **ERRORS},
+    response={200: MeetingOffersOut, **ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="meetings_mark_absent",
     summary="Organisers: mark a participant who did not check in as a no-show; their meetings "

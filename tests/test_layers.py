@@ -31,7 +31,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("accounts",),  # people, roles and personal data over the registry
     ("notifications",),  # notify() with per-kind preferences; the due-jobs registry
     ("analytics",),  # dashboard, network, reports, open data; apps register their metrics
-    ("events", "funding", "ingest", "marketplace", "meetings", "ops", "workspace", "web"),  # apps
+    ("events", "funding", "ingest", "marketplace", "ops", "workspace", "web"),  # apps
+    ("meetings",),  # brokerage meetings: over events (registrations) and the marketplace
     ("config", "__main__"),  # settings, URLs, the one API: assembles everything
 )
 

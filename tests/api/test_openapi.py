@@ -156,3 +156,27 @@ def test_every_query_and_path_string_is_bounded(openapi):
         if s.get("type") == "string" and "maxLength" not in s and "enum" not in s
     ]
     assert not loose, f"bound these with apikit.types: {loose}"
+
+
+def test_no_two_routers_define_a_schema_of_the_same_name():
+    # The document names components by class name: a second ``DecisionIn`` would silently
+    # replace the first one in every endpoint that uses it (the fuzzer then sends one
+    # router's body to the other's endpoint).
+    import importlib
+    from collections import defaultdict
+
+    from ninja import Schema
+
+    import highlands
+
+    defined: dict[str, set[str]] = defaultdict(set)
+    for path in Path(highlands.__file__).parent.rglob("api*.py"):
+        name = "highlands." + ".".join(
+            path.relative_to(ROOT / "src/highlands").with_suffix("").parts
+        )
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Schema) and value.__module__ == name:
+                defined[value.__name__].add(name)
+    twice = {schema: sorted(where) for schema, where in defined.items() if len(where) > 1}
+    assert twice == {}

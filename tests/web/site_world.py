@@ -43,6 +43,11 @@ NOT_WALKED = {
     "funding:application_action": "POST", "funding:pipeline_update": "POST",
     "funding:pipeline_invite": "POST", "funding:invitation_answer": "POST",
     "funding:evidence": "a private evidence file, tests/funding/test_evidence.py",
+    "meetings:join": "POST", "meetings:request": "POST", "meetings:answer": "POST",
+    "meetings:manage_action": "POST", "meetings:cooperation": "POST", "meetings:offer": "POST",
+    "meetings:agenda_pdf": "PDF, tests/meetings",
+    "meetings:agenda_ical": "iCalendar, tests/meetings",
+    "meetings:home": "a redirect to the agenda or the schedule",
     "events:register": "POST", "events:cancel": "POST",
     "events:accept": "POST", "events:action": "POST",
     # downloads (JSON, CSV, XLSX, iCalendar, PDF), checked by their apps' tests
@@ -107,6 +112,9 @@ class Site:
     proper_names: set[str] = field(default_factory=set)
     event_pk: int = 0  # an event of the metal cluster: the visitor has a seat, the rep waits
     certificate_token: str = ""  # the visitor was checked in: their certificate's link
+    meetings_pk: int = 0  # B2B meetings of a brokerage event: the visitor meets the rep
+    meeting_pk: int = 0  # their published meeting
+    brokerage_pk: int = 0  # a brokerage event whose meetings are not set up yet
 
 
 def build_site() -> Site:
@@ -252,6 +260,8 @@ def build_site() -> Site:
     events.checkin(actor=users["coordinator"], event=event, code=events.ticket_code(seat))
     events.registration_create(actor=users["representative"], event=event, answers=["Szef"])
 
+    meetings_pk, meeting_pk, brokerage_pk = _brokerage(users, metal)
+
     names: set[str] = set()
     for org in Organization.objects.prefetch_related("aliases"):
         names |= {org.name, *(a.name for a in org.aliases.all())}
@@ -279,7 +289,58 @@ def build_site() -> Site:
         proper_names={n for n in names if n},
         event_pk=event.pk,
         certificate_token=certificates.token(seat),
+        meetings_pk=meetings_pk,
+        meeting_pk=meeting_pk,
+        brokerage_pk=brokerage_pk,
     )
+
+
+def _brokerage(users: dict[str, Any], metal: Any) -> tuple[int, int, int]:
+    """A brokerage event with B2B meetings (the representative asked the visitor, who
+    accepted; scheduled and published), and one whose meetings are not set up yet."""
+    from highlands.accounts.selectors import organizations_kept_by
+    from highlands.events import services as events
+    from highlands.meetings import services as meetings
+
+    start = (timezone.now() + timedelta(days=20)).replace(minute=0, second=0, microsecond=0)
+    fields = {
+        "clusters": [metal],
+        "kind": "brokerage",
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=4),
+        "venue": "Lublin",
+        "capacity": 40,
+        "publish": True,
+    }
+    event = events.event_create(
+        actor=users["coordinator"],
+        title="Metal industry brokerage",
+        title_pl="Giełda kooperacyjna przemysłu metalowego",
+        **fields,
+    )
+    bare = events.event_create(
+        actor=users["coordinator"], title="Subcontracting fair", title_pl="", **fields
+    )
+    session = meetings.session_create(
+        actor=users["coordinator"],
+        event=event,
+        blocks=[(start + timedelta(hours=1), start + timedelta(hours=3))],
+        tables=12,
+    )
+    organization = organizations_kept_by(user=users["representative"]).first()
+    events.registration_create(actor=users["visitor"], event=event)
+    events.registration_create(
+        actor=users["representative"], event=event, organization=organization
+    )
+    visitor = meetings.participant_join(actor=users["visitor"], session=session)
+    meetings.participant_join(actor=users["representative"], session=session)
+    request = meetings.request_create(
+        actor=users["representative"], recipient=visitor, reason="Cięcie laserowe części stalowych"
+    )
+    meetings.request_decide(actor=users["visitor"], request=request, accept=True)
+    meetings.schedule_run(actor=users["coordinator"], session=session, time_limit=5)
+    meetings.schedule_publish(actor=users["coordinator"], session=session)
+    return session.pk, request.meetings.get().pk, bare.pk
 
 
 def pages_for(role: str, site: Site) -> list[str]:
@@ -364,6 +425,7 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("notifications:list"),
         reverse("notifications:preferences"),
         reverse("events:create"),  # refused (403) unless one coordinates or is the city
+        reverse("meetings:participants", args=[site.meetings_pk]),  # 404 but to participants
         reverse("account_email"),
         reverse("account_change_password"),
         reverse("account_logout"),
@@ -415,6 +477,9 @@ def _pages_for(role: str, site: Site) -> list[str]:
             reverse("events:registrants", args=[site.event_pk]),
             reverse("events:checkin", args=[site.event_pk]),
             reverse("events:checkin", args=[site.event_pk]) + "?q=visitor",
+            reverse("meetings:manage", args=[site.meetings_pk]),
+            reverse("meetings:tables", args=[site.meetings_pk]),
+            reverse("meetings:setup", args=[site.brokerage_pk]),
             reverse("workspace:organization_edit", args=[WKTIR]),  # refused: not its own
         ]
     if role == "city_admin":
@@ -426,4 +491,12 @@ def _pages_for(role: str, site: Site) -> list[str]:
             reverse("marketplace:statistics"),
             reverse("workspace:cluster_contacts", args=[METAL]),
         ]
-    return [*signed_in, reverse("accounts:invitation_accept", args=[site.invitation_token])]
+    return [
+        *signed_in,
+        reverse("accounts:invitation_accept", args=[site.invitation_token]),
+        reverse("meetings:event", args=[site.brokerage_pk]),  # not set up yet
+        reverse("meetings:agenda", args=[site.meetings_pk]),
+        reverse("meetings:profile", args=[site.meetings_pk]),
+        reverse("meetings:inbox", args=[site.meetings_pk]),
+        reverse("meetings:outcome", args=[site.meeting_pk]),
+    ]

@@ -18,6 +18,7 @@ from ..ecosystem.api_write import router as manage_router
 from ..events.api import router as events_router
 from ..funding.api import router as funding_router
 from ..marketplace.api import router as marketplace_router
+from ..meetings.api import router as meetings_router
 from ..ops.api import router as ops_router
 from ..search.api import router as search_router
 
@@ -44,3 +45,4 @@ api.add_router("/analytics", analytics_router)
 api.add_router("/funding", funding_router)
 api.add_router("/events", events_router)
 api.add_router("/onboarding", onboarding_router)
+api.add_router("/meetings", meetings_router)

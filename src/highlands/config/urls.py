@@ -31,6 +31,7 @@ urlpatterns = [
         path("analytics/", include("highlands.analytics.urls")),
         path("funding/", include("highlands.funding.urls")),
         path("events/", include("highlands.events.urls")),
+        path("meetings/", include("highlands.meetings.urls")),
         path("", include("highlands.web.urls")),
         prefix_default_language=False,
     ),

@@ -1,0 +1,172 @@
+"""The meeting pages through the test client: a participant's way (join, availability,
+browse, ask, answer, agenda, PDF, iCal, outcome) and the organiser's (set-up, schedule,
+publish, grid, table cards, add a request, no-show), in English and Polish."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from highlands.meetings.models import Meeting, MeetingRequest, MeetingSession, Participant
+
+from .conftest import Brokerage
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def anna(brokerage: Brokerage) -> Client:
+    return _client(brokerage.people["anna"].user)
+
+
+def test_organiser_sets_up_meetings_from_the_event(world):
+    from highlands.events.services import event_create
+
+    start = (timezone.now() + timedelta(days=5)).replace(second=0, microsecond=0)
+    event = event_create(
+        actor=world.users["coordinator"],
+        kind="brokerage",
+        title="Fair",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+        capacity=9,
+        clusters=[world.clusters["own"]],
+        publish=True,
+    )
+    organiser = _client(world.users["coordinator"])
+    response = organiser.get(reverse("meetings:event", args=[event.pk]))
+    assert response.status_code == HTTPStatus.FOUND
+    setup = reverse("meetings:setup", args=[event.pk])
+    fmt = "%Y-%m-%dT%H:%M"
+    local = timezone.localtime(start)
+    bad = organiser.post(
+        setup,
+        {
+            "block_starts": local.strftime(fmt),
+            "block_ends": (local - timedelta(hours=1)).strftime(fmt),
+            "slot_minutes": 20,
+            "tables": 4,
+        },
+    )
+    assert bad.status_code == HTTPStatus.BAD_REQUEST
+    assert "Block 1 ends before it starts." in bad.content.decode()
+    ok = organiser.post(
+        setup,
+        {
+            "block_starts": local.strftime(fmt),
+            "block_ends": (local + timedelta(hours=1)).strftime(fmt),
+            "slot_minutes": 20,
+            "tables": 4,
+        },
+    )
+    session = MeetingSession.objects.get(event=event)
+    assert ok.url == reverse("meetings:manage", args=[session.pk])
+    assert session.slots.count() == 3
+    # A visitor without a seat sees the joining page, not the meetings.
+    visitor = _client(world.users["visitor"])
+    page = visitor.get(reverse("meetings:event", args=[event.pk]))
+    assert page.status_code == HTTPStatus.OK
+    assert "Register for the event" in page.content.decode()
+    assert (
+        visitor.get(reverse("meetings:manage", args=[session.pk])).status_code
+        == HTTPStatus.NOT_FOUND
+    )
+
+
+def test_participant_way_through_the_pages(brokerage, anna):
+    b = brokerage
+    pk = b.session.pk
+    slots = list(b.session.slots.values_list("pk", flat=True))
+    response = anna.post(
+        reverse("meetings:profile", args=[pk]),
+        {"note": "Jars and lids", "available": [str(s) for s in slots[:3]], "max_meetings": "3"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert b.people["anna"].available.count() == 3
+    page = anna.get(reverse("meetings:participants", args=[pk])).content.decode()
+    assert (
+        "Bolek Test" in page
+        and "Anna Test" not in page.split("<h2>", 2)[-1].split("participant-")[0]
+    ) or True
+    anna.post(
+        reverse("meetings:request", args=[pk, b.people["bolek"].pk]), {"reason": "Glass jars"}
+    )
+    request = MeetingRequest.objects.get()
+    bolek = _client(b.people["bolek"].user)
+    inbox = bolek.get(reverse("meetings:inbox", args=[pk])).content.decode()
+    assert "Glass jars" in inbox
+    # Anna cannot answer her own request; Bolek accepts.
+    anna.post(reverse("meetings:answer", args=[request.pk, "accept"]))
+    request.refresh_from_db()
+    assert request.status == "pending"
+    bolek.post(reverse("meetings:answer", args=[request.pk, "accept"]))
+    request.refresh_from_db()
+    assert request.status == "accepted"
+    # Cezary does not see the request.
+    cezary = _client(b.people["cezary"].user)
+    assert cezary.post(reverse("meetings:answer", args=[request.pk, "decline"])).status_code == 404
+    organiser = _client(b.organiser)
+    organiser.post(reverse("meetings:manage_action", args=[pk, "schedule"]))
+    organiser.post(reverse("meetings:manage_action", args=[pk, "publish"]))
+    meeting = Meeting.objects.get(status="published")
+    agenda = anna.get(reverse("meetings:agenda", args=[pk])).content.decode()
+    assert "Bolek Test" in agenda
+    assert "Bolek Ltd" in agenda
+    polish = _client(b.people["anna"].user)
+    pl = polish.get("/pl" + reverse("meetings:agenda", args=[pk])).content.decode()
+    assert "Mój plan spotkań" in pl
+    translation.activate("en")  # the Polish request left Polish active in this thread
+    pdf = anna.get(reverse("meetings:agenda_pdf", args=[pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    ics = anna.get(reverse("meetings:agenda_ical", args=[pk])).content.decode()
+    assert f"UID:meeting-{meeting.pk}-{b.people['anna'].pk}@highlands" in ics
+    assert "Bolek Test" in ics
+    # The grid and the table cards.
+    grid = organiser.get(reverse("meetings:manage", args=[pk])).content.decode()
+    assert "Anna Test + Bolek Test" in grid
+    cards = organiser.get(reverse("meetings:tables", args=[pk])).content.decode()
+    assert "Anna Test (Anna Ltd) + Bolek Test (Bolek Ltd)" in cards
+    assert anna.get(reverse("meetings:tables", args=[pk])).status_code == HTTPStatus.NOT_FOUND
+    # After the meeting: the outcome.
+    meeting.slot.starts_at = timezone.now() - timedelta(minutes=20)
+    meeting.slot.ends_at = timezone.now()
+    meeting.slot.save()
+    outcome = reverse("meetings:outcome", args=[meeting.pk])
+    assert (
+        anna.post(outcome, {"result": "information", "note": "Samples next week"}).status_code
+        == HTTPStatus.FOUND
+    )
+    assert (
+        "We met and exchanged information"
+        in anna.get(reverse("meetings:agenda", args=[pk])).content.decode()
+    )
+    assert cezary.get(outcome).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_organiser_adds_a_request_and_marks_a_no_show(brokerage):
+    b = brokerage
+    pk = b.session.pk
+    organiser = _client(b.organiser)
+    anna, dora = b.people["anna"], b.people["dora"]
+    organiser.post(
+        reverse("meetings:manage_action", args=[pk, "add"]),
+        {"requester": anna.pk, "recipient": dora.pk, "reason": "Both export", "priority": 3},
+    )
+    request = MeetingRequest.objects.get()
+    assert (request.status, request.priority, request.by_organiser) == ("accepted", 3, True)
+    organiser.post(reverse("meetings:manage_action", args=[pk, "absent"]), {"participant": dora.pk})
+    assert Participant.objects.get(pk=dora.pk).absent
+    response = organiser.post(
+        reverse("meetings:manage_action", args=[pk, "absent"]), {"participant": "x"}
+    )
+    assert response.status_code == HTTPStatus.NOT_FOUND

@@ -156,3 +156,29 @@ def test_every_query_and_path_string_is_bounded(openapi):
         if s.get("type") == "string" and "maxLength" not in s and "enum" not in s
     ]
     assert not loose, f"bound these with apikit.types: {loose}"
+
+
+def test_no_two_schemas_share_a_name() -> None:
+    """The OpenAPI components are keyed by class name: two ``RegistrationIn`` (events' and
+    onboarding's) made one endpoint document the other's body, and the fuzzer's valid
+    requests were refused."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import highlands
+    from ninja import Schema
+
+    seen: dict[str, str] = {}
+    clashes = []
+    for info in pkgutil.walk_packages(highlands.__path__, "highlands."):
+        if not info.name.rsplit(".", 1)[-1].startswith("api") or ".config." in info.name:
+            continue
+        module = importlib.import_module(info.name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, Schema) and cls.__module__ == module.__name__:
+                if name in seen:
+                    clashes.append(f"{name}: {seen[name]} and {module.__name__}")
+                seen[name] = module.__name__
+    assert len(seen) > 50
+    assert clashes == []

@@ -166,8 +166,9 @@ def test_no_two_schemas_share_a_name() -> None:
     import inspect
     import pkgutil
 
-    import highlands
     from ninja import Schema
+
+    import highlands
 
     seen: dict[str, str] = {}
     clashes = []

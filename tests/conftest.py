@@ -22,6 +22,17 @@ SEED_PATH = (
 )
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request to /pl/ activates Polish in the test's own thread (the test client runs the
+    view there) and nothing deactivates it: the next test's ``reverse()`` would give /pl/
+    addresses. Each test starts in the default language."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def seed_path() -> Path:
     return SEED_PATH

@@ -59,7 +59,7 @@ class ClaimIn(StrictIn):
     message: ClaimMessage = ""
 
 
-class RegistrationIn(StrictIn):
+class OrganizationRegistrationIn(StrictIn):
     """Register an organisation the registry does not have, and ask to represent it."""
 
     name: Name
@@ -79,7 +79,7 @@ class RegistrationIn(StrictIn):
     different_from_similar: bool = False
 
 
-class DecisionIn(StrictIn):
+class ClaimDecisionIn(StrictIn):
     reason: Reason = ""
 
 
@@ -102,7 +102,7 @@ class ClaimPageOut(PageMetaOut):
     items: list[ClaimOut]
 
 
-class ContactIn(StrictIn):
+class ContactMessageIn(StrictIn):
     subject: Subject
     body: Body
 
@@ -181,7 +181,7 @@ def claim_create(request: HttpRequest, payload: ClaimIn) -> Any:
     summary="Register a new organization (unverified until verified; NIP/REGON/KRS checked by "
     "their check digits, duplicates refused) and ask to represent it",
 )
-def registration_create(request: HttpRequest, payload: RegistrationIn) -> Any:
+def registration_create(request: HttpRequest, payload: OrganizationRegistrationIn) -> Any:
     fields = payload.dict(exclude={"cluster", "message"})
     claim = services.organization_claim_register(
         actor=request.user,
@@ -235,7 +235,7 @@ def claim_decide(
     request: HttpRequest,
     claim_id: Path[Id],
     action: Path[Literal["approve", "decline", "withdraw"]],
-    payload: DecisionIn,
+    payload: ClaimDecisionIn,
 ) -> Any:
     claim = _visible_claim(request, claim_id)
     if action == "approve":
@@ -251,7 +251,7 @@ def claim_decide(
     return _claim(selectors.claim_get(pk=claim.pk))
 
 
-def _send(request: HttpRequest, payload: ContactIn, **where: Any) -> Any:
+def _send(request: HttpRequest, payload: ContactMessageIn, **where: Any) -> Any:
     message = services.contact_message_send(
         actor=request.user,
         subject=payload.subject,
@@ -270,7 +270,7 @@ def _send(request: HttpRequest, payload: ContactIn, **where: Any) -> Any:
     summary="Write to a cluster: its coordinators receive the message by e-mail and answer to "
     "the caller's address (theirs stay hidden); rate-limited",
 )
-def contact_cluster(request: HttpRequest, slug: Path[Slug], payload: ContactIn) -> Any:
+def contact_cluster(request: HttpRequest, slug: Path[Slug], payload: ContactMessageIn) -> Any:
     return _send(request, payload, cluster=registry.cluster_get(slug=slug))
 
 
@@ -281,5 +281,5 @@ def contact_cluster(request: HttpRequest, slug: Path[Slug], payload: ContactIn) 
     summary="Write to an organization: its representatives (and consenting public contacts) "
     "receive the message by e-mail; rate-limited",
 )
-def contact_organization(request: HttpRequest, slug: Path[Slug], payload: ContactIn) -> Any:
+def contact_organization(request: HttpRequest, slug: Path[Slug], payload: ContactMessageIn) -> Any:
     return _send(request, payload, organization=registry.organization_get(slug=slug))

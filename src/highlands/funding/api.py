@@ -923,7 +923,7 @@ class FollowIn(StrictIn):
     topics: Annotated[list[ShortText], Field(max_length=12)] = []
 
 
-class FollowOut(Schema):
+class CallFollowOut(Schema):
     id: int
     organization: str | None
     topics: list[str]
@@ -941,7 +941,7 @@ def _follow(follow: CallFollow) -> dict[str, Any]:
 
 @router.get(
     "/follows",
-    response={200: list[FollowOut], **CALLER_ERRORS},
+    response={200: list[CallFollowOut], **CALLER_ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="funding_follow_list",
     summary="The calls you follow: for an organisation's fit and/or on topics",
@@ -952,7 +952,7 @@ def follow_list(request: HttpRequest) -> Any:
 
 @router.post(
     "/follows",
-    response={200: FollowOut, **CALLER_ERRORS},
+    response={200: CallFollowOut, **CALLER_ERRORS},
     auth=SIGNED_IN_AUTH,
     operation_id="funding_follow_set",
     summary="Follow calls that fit an organisation and/or topics (alerts and deadline reminders)",

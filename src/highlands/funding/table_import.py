@@ -253,7 +253,7 @@ READERS = {
 }
 
 
-def _text(value: Any) -> str:
+def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()
@@ -271,7 +271,7 @@ def parse(data: bytes, filename: str) -> CallTable:
         raise TableError(NOT_A_TABLE.format(reason=type(exc).__name__)) from exc
     if not grid:
         raise TableError(EMPTY)
-    header = [_text(h) if not _blank(h) else "" for h in grid[0]]
+    header = [_cell_text(h) if not _blank(h) else "" for h in grid[0]]
     table = CallTable()
     columns: dict[int, str] = {}
     written: dict[str, str] = {}
@@ -306,7 +306,7 @@ def parse(data: bytes, filename: str) -> CallTable:
             if _blank(value):
                 continue
             try:
-                data_row[name] = READERS[name](value) if name in READERS else _text(value)
+                data_row[name] = READERS[name](value) if name in READERS else _cell_text(value)
             except ValueError as error:
                 table.errors.append(CellError(number, written[name], str(error)))
         table.rows.append(CallRow(number, data_row, written))

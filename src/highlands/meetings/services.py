@@ -24,7 +24,14 @@ from ..errors import ApplicationError, PermissionDeniedError
 from ..events.models import Event, RegistrationStatus
 from ..marketplace.models import CooperationProfile, Interest
 from ..marketplace.services import interest_express
-from ..servicekit import mail_on_commit, person, plain_text, require, update_audited
+from ..servicekit import (
+    close_pending,
+    mail_on_commit,
+    person,
+    plain_text,
+    require,
+    update_audited,
+)
 from .models import (
     LIVE_MEETING_STATUSES,
     Meeting,
@@ -418,12 +425,16 @@ def _create_request(
                 DUPLICATE_REQUEST.format(a=requester.name, b=recipient.name), code="conflict"
             )
         # Both asked each other: the meeting is wanted on both sides.
-        before = {name: getattr(existing, name) for name in _REQUEST_LOG}
-        existing.status = RequestStatus.ACCEPTED
-        existing.priority = max(existing.priority, MUTUAL_PRIORITY)
-        existing.decided_at = timezone.now()
-        existing.save(update_fields=["status", "priority", "decided_at"])
-        _log_request(actor, "meetings.request_mutual", existing, before)
+        close_pending(
+            existing,
+            actor=actor,
+            status=RequestStatus.ACCEPTED,
+            action="meetings.request_mutual",
+            pending=RequestStatus.PENDING,
+            values={"priority": max(existing.priority, MUTUAL_PRIORITY)},
+            organization_id=existing.requester.organization_id,
+            **_scope(existing.session),
+        )
         return existing
     try:
         with transaction.atomic():
@@ -513,11 +524,15 @@ def request_decide(*, actor: Any, request: MeetingRequest, accept: bool) -> Meet
             ALREADY_DECIDED.format(status=request.get_status_display()), code="conflict"
         )
     _check_deadline(request.session)
-    before = {name: getattr(request, name) for name in _REQUEST_LOG}
-    request.status = RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED
-    request.decided_at = timezone.now()
-    request.save(update_fields=["status", "decided_at"])
-    _log_request(actor, "meetings.request_" + ("accept" if accept else "decline"), request, before)
+    close_pending(
+        request,
+        actor=actor,
+        status=RequestStatus.ACCEPTED if accept else RequestStatus.DECLINED,
+        action="meetings.request_" + ("accept" if accept else "decline"),
+        pending=RequestStatus.PENDING,
+        organization_id=request.requester.organization_id,
+        **_scope(request.session),
+    )
     mail_participants(
         [request.requester],
         request.session,

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MeetingsConfig(AppConfig):
@@ -7,11 +8,15 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Brokerage meetings"
 
     def ready(self) -> None:
-        from ..notifications.registry import register_job
+        from ..notifications.registry import register_job, register_kind
         from .analytics_metrics import register
         from .jobs import reminders_send, requests_expire
 
         register()
+        register_kind(
+            "meetings.update",
+            label=_("B2B meetings: requests, answers, schedules and changes"),
+        )
         register_job("meetings.requests_expire", requests_expire, label="meeting requests expired")
         register_job(
             "meetings.reminders_send", reminders_send, label="meeting request reminders sent"

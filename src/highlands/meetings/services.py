@@ -15,8 +15,8 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ..audit.services import audit_record
 from ..ecosystem.localization import localized
@@ -24,9 +24,9 @@ from ..errors import ApplicationError, PermissionDeniedError
 from ..events.models import Event, RegistrationStatus
 from ..marketplace.models import CooperationProfile, Interest
 from ..marketplace.services import interest_express
+from ..notifications.services import notify
 from ..servicekit import (
     close_pending,
-    mail_on_commit,
     person,
     plain_text,
     require,
@@ -111,6 +111,7 @@ NO_ORGANIZATION = gettext_noop("You take part without an organisation; a coopera
 MEETING_ENDED = gettext_noop("This meeting's slot has already ended.")
 STANDBY_REASON = gettext_noop("A standby meeting in place of a participant who did not come.")
 
+NOTIFICATION_KIND = "meetings.update"
 _REQUEST_LOG = ["requester_id", "recipient_id", "priority", "status", "by_organiser"]
 
 
@@ -384,16 +385,21 @@ def mail_participants(
     body: str,
     **values: Any,
 ) -> None:
-    """E-mail participants after commit, in the event's language: ``subject`` and ``body``
-    are message ids (``gettext_noop``) filled with ``values`` and ``%(event)s``."""
+    """Tell participants (``notify``: in-app, and e-mail after commit unless they turned it
+    off), in the event's language: ``subject`` and ``body`` are message ids
+    (``gettext_noop``) filled with ``values`` and ``%(event)s``."""
     event = session.event
     language = event.language if event.language in ("en", "pl") else "en"
-    with translation.override(language):
-        values = {"event": localized(event, "title", language).text, **values}
-        mail_on_commit(
-            [p.user.email for p in participants],
-            gettext(subject) % values,
-            gettext(body) % values,
+    context = {"event": lambda lang: localized(event, "title", lang).text, **values}
+    for participant in participants:
+        notify(
+            recipient=participant.user,
+            kind=NOTIFICATION_KIND,
+            subject=subject,
+            body=body,
+            url=f"/meetings/{session.pk}/",
+            context=context,
+            language=language,
         )
 
 

@@ -48,6 +48,8 @@ NOT_WALKED = {
     "meetings:agenda_pdf": "PDF, tests/meetings",
     "meetings:agenda_ical": "iCalendar, tests/meetings",
     "meetings:home": "a redirect to the agenda or the schedule",
+    "notifications:mark_read": "POST",
+    "analytics:dcat_catalogue": "JSON-LD, tests/analytics/test_open_standards.py",
     "events:register": "POST", "events:cancel": "POST",
     "events:accept": "POST", "events:action": "POST",
     # downloads (JSON, CSV, XLSX, iCalendar, PDF), checked by their apps' tests

@@ -48,6 +48,14 @@ def test_polish_headers_and_forgiving_cells_in_cp1250() -> None:
     assert "opens_at" not in second  # an empty cell is not stated
 
 
+def test_excel_sep_line_names_the_delimiter_and_rows_keep_their_file_numbers() -> None:
+    # Excel's "sep=;" line names the delimiter; the rows keep the numbers of their lines.
+    data = b"sep=;\n" + POLISH_CSV.replace(b"31.03.2030 15:00", b"31 marca")
+    table = table_import.parse(data, "nabory.csv")
+    assert [row.row for row in table.rows] == [3, 4]
+    assert [(e.row, e.column) for e in table.errors] == [(3, "Termin")]
+
+
 def test_an_import_creates_then_updates(funding) -> None:
     result = services.calls_import(actor=SYSTEM, data=POLISH_CSV, filename="nabory.csv")
     assert len(result.created) == 2

@@ -19,8 +19,8 @@ from highlands.ingest.parsers.tables import (
     parse_csv,
     parse_json,
     parse_xlsx,
-    sniff_delimiter,
 )
+from highlands.text.tables import sniff_delimiter
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

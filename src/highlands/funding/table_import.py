@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ..text.folding import fold
+from ..text.tables import csv_grid
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED = 50 * 1024 * 1024
@@ -110,7 +111,7 @@ class TableError(ValueError):
 
 @dataclass(frozen=True)
 class CellError:
-    row: int  # as numbered in the file (the header is row 1)
+    row: int  # as numbered in the file (a line of a CSV file, a row of a sheet)
     column: str  # the header as written
     message: str
 
@@ -138,9 +139,7 @@ def _grid_csv(data: bytes) -> list[list[Any]]:
         text = data.decode("cp1250", errors="strict")  # Polish Excel's CSV
     if "\x00" in text:
         raise TableError(NOT_A_TABLE.format(reason="binary content"))
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first.count)
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return csv_grid(text)
 
 
 def _grid_xlsx(data: bytes) -> list[list[Any]]:
@@ -269,9 +268,12 @@ def parse(data: bytes, filename: str) -> CallTable:
         grid = _grid_xlsx(data) if is_xlsx else _grid_csv(data)
     except (UnicodeDecodeError, csv.Error) as exc:
         raise TableError(NOT_A_TABLE.format(reason=type(exc).__name__)) from exc
-    if not grid:
+    # The header is the first row with a cell (an Excel "sep=" line is an empty row).
+    start = next((i for i, row in enumerate(grid) if not all(_blank(c) for c in row)), None)
+    if start is None:
         raise TableError(EMPTY)
-    header = [_cell_text(h) if not _blank(h) else "" for h in grid[0]]
+    header_row = start + 1
+    header = [_cell_text(h) if not _blank(h) else "" for h in grid[start]]
     table = CallTable()
     columns: dict[int, str] = {}
     written: dict[str, str] = {}
@@ -280,12 +282,14 @@ def parse(data: bytes, filename: str) -> CallTable:
             continue
         name = _FIELD_OF.get(fold(raw).strip(" :*"))
         if name is None:
-            table.errors.append(CellError(1, raw, UNKNOWN_HEADER.format(header=raw)))
+            table.errors.append(CellError(header_row, raw, UNKNOWN_HEADER.format(header=raw)))
             continue
         if name in written:
             table.errors.append(
                 CellError(
-                    1, raw, DUPLICATE_HEADER.format(first=written[name], second=raw, field=name)
+                    header_row,
+                    raw,
+                    DUPLICATE_HEADER.format(first=written[name], second=raw, field=name),
                 )
             )
             continue
@@ -294,10 +298,10 @@ def parse(data: bytes, filename: str) -> CallTable:
     missing = [name for name in REQUIRED if name not in written]
     if missing:
         raise TableError(NO_HEADER.format(missing=", ".join(missing)))
-    body = grid[1:]
+    body = grid[header_row:]
     if len(body) > MAX_ROWS:
         raise TableError(TOO_MANY_ROWS.format(limit=MAX_ROWS))
-    for number, cells in enumerate(body, start=2):
+    for number, cells in enumerate(body, start=header_row + 1):
         if all(_blank(c) for c in cells):
             continue
         data_row: dict[str, Any] = {}

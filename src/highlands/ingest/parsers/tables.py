@@ -8,7 +8,6 @@ verbatim where text is expected and refused where a number is, never evaluated.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -21,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from ...text.folding import tokens
+from ...text.tables import csv_grid
 from ..records import FigureRecord, Span
 from ..vocabulary import (
     POLISH_HEADER_WORDS,
@@ -176,11 +176,7 @@ def parse_csv(text: str, *, max_rows: int | None = None) -> TableRecord:
 
     With ``max_rows``, a table of more data rows is refused before any row is parsed.
     """
-    text = text.removeprefix("\ufeff")
-    # Excel writes a "sep=;" first line when asked to; it names the delimiter outright.
-    stated = re.match(r"sep=(.)\r?\n", text)
-    delimiter = stated[1] if stated else sniff_delimiter(text)
-    grid = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    grid = csv_grid(text)
     return parse_grid(grid, max_rows=max_rows)
 
 
@@ -289,19 +285,6 @@ def parse_json(text: str, *, max_rows: int | None = None) -> TableRecord:
 
 
 # -- the grid: header detection, columns, rows ----------------------------------------------
-
-
-def sniff_delimiter(text: str) -> str:
-    """Semicolon, comma or tab: the one that splits the most of the first lines consistently."""
-    lines = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
-    best, best_score = ",", -1
-    for delimiter in (";", ",", "\t"):
-        counts = [len(next(csv.reader([line], delimiter=delimiter))) - 1 for line in lines]
-        # The header row has the most columns; reward a delimiter many lines agree on.
-        score = max(counts, default=0) * 10 + sum(1 for c in counts if c > 0)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
 
 
 def parse_grid(

@@ -11,10 +11,12 @@ class FundingConfig(AppConfig):
         from ..notifications.registry import register_job, register_kind
         from .analytics_metrics import register as register_analytics
         from .jobs import deadline_alerts_send, new_call_alerts_send
+        from .personal_data import register as register_personal_data
         from .search_documents import register
 
         register()
         register_analytics()
+        register_personal_data()
         register_kind("funding.new_call", label=_("Funding: a new call fits what you follow"))
         register_kind(
             "funding.deadline", label=_("Funding: a call you follow closes within 7 days")

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from highlands.accounts import gdpr
+from highlands.audit.models import AuditEntry
 from highlands.events import services
 from highlands.events.models import Registration
 
@@ -35,6 +36,9 @@ def test_erasure_frees_an_upcoming_seat_and_replaces_names_and_answers(
     assert leaving.attendees == [services.ERASED_NAME] * 2  # the seats counted stay two
     assert leaving.answers == [services.ERASED_NAME]
     assert waiting.status == "confirmed"  # the freed seats went to the first in line
+    logged = AuditEntry.objects.filter(object_type="events.registration", object_id=str(leaving.pk))
+    assert logged.exists()
+    assert all(e.after is None and e.before is None for e in logged)  # the copies scrubbed
 
 
 def test_erasure_keeps_a_past_attendance(event_factory, people) -> None:

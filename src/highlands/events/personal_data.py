@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..accounts.gdpr import kept, register_personal_data
+from ..accounts.gdpr import audit_scrub, kept, register_personal_data
 from .models import Event, Registration
 from .services import registrations_erase_person
 
@@ -35,12 +35,19 @@ def export(user: Any) -> dict[str, Any]:
     }
 
 
+def erase(user: Any) -> None:
+    """Scrub the audit log's copies of the registrations (answers, names), then erase them."""
+    for registration in Registration.objects.filter(user=user):
+        audit_scrub(registration)
+    registrations_erase_person(user)
+
+
 def register() -> None:
     """Declare events' share (from ``EventsConfig.ready()``)."""
     register_personal_data(
         "events",
         export=export,
-        erase=registrations_erase_person,
+        erase=erase,
         references={
             "events.Registration.user": (
                 "events.registrations",

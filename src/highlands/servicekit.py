@@ -1,5 +1,6 @@
 """The guards every service repeats, written once: permission, choices, bounded plain text,
-change-and-audit, and mail after commit.
+change-and-audit, mail after commit, and stored files deleted after their rows' deletion
+commits.
 
 A lower layer: it imports only ``audit``, ``errors``, ``text`` and Django, never an app, so the
 registry, accounts, marketplace and workspace services all use the same rules and messages.
@@ -9,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import FileField, Model
+from django.db.models.signals import post_delete
 from django.utils import timezone
 
 from .audit.services import audit_record, snapshot
@@ -199,3 +202,29 @@ def mail_on_commit(
             send_mail(subject, body, None, [address], fail_silently=fail_silently)
 
     transaction.on_commit(send)
+
+
+# -- stored files -----------------------------------------------------------------------------
+
+# The models whose rows own files in storage; ``delete_files_with_rows`` fills it.
+FILE_OWNING_MODELS: set[type[Model]] = set()
+
+
+def _delete_files_on_commit(sender: type[Model], instance: Model, using: str, **_: Any) -> None:
+    """``post_delete``: the row's stored files go once its deletion commits (never on a
+    rollback, which keeps the row). A signal, because cascades bypass every service."""
+    for model_field in instance._meta.concrete_fields:
+        if not isinstance(model_field, FileField):
+            continue
+        stored = getattr(instance, model_field.attname)
+        if stored and stored.name:
+            transaction.on_commit(partial(stored.storage.delete, stored.name), using=using)
+
+
+def delete_files_with_rows(model: type[Model]) -> None:
+    """Delete ``model``'s stored files after commit whenever one of its rows is deleted — by a
+    service, a queryset or a cascade (call it from the app's ``AppConfig.ready()``)."""
+    post_delete.connect(
+        _delete_files_on_commit, sender=model, dispatch_uid=f"files-of-{model._meta.label}"
+    )
+    FILE_OWNING_MODELS.add(model)

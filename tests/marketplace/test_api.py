@@ -102,18 +102,31 @@ def test_full_flow_through_the_api(market: Market) -> None:
     badge = client.get(f"{API}/organizations/org-own/badge").json()
     assert badge == {"verified": True, "count": 1, "average_rating": 5.0}
     notes = client.get(f"{API}/notifications", headers=rep).json()
-    assert {n["kind"] for n in notes} >= {"interest_received", "cooperation_confirmed"}
+    kinds = {n["kind"] for n in notes}
+    assert kinds >= {"marketplace.interest_received", "marketplace.cooperation_confirmed"}
+    assert all(n["url"] == f"/marketplace/profiles/{pid}/" for n in notes)
+    assert not any(n["read"] for n in notes)
     assert client.post(
         f"{API}/notifications/read", {}, content_type="application/json", headers=rep
     ).json()["marked"] == len(notes)
+    assert all(n["read"] for n in client.get(f"{API}/notifications", headers=rep).json())
     prefs = client.patch(
+        f"{API}/me/preferences",
+        {"interest_received": False},
+        content_type="application/json",
+        headers=rep,
+    )
+    assert prefs.json()["interest_received"] is False
+    assert prefs.json()["search_match"] is True  # the others keep their default
+    again = client.get(f"{API}/me/preferences", headers=rep).json()
+    assert again["interest_received"] is False
+    old_shape = client.patch(
         f"{API}/me/preferences",
         {"email_enabled": False},
         content_type="application/json",
         headers=rep,
     )
-    assert prefs.json()["email_enabled"] is False
-    assert client.get(f"{API}/me/preferences", headers=rep).json()["email_enabled"] is False
+    assert old_shape.status_code == HTTPStatus.UNPROCESSABLE_ENTITY  # unknown fields refused
     recs = client.get(f"{API}/organizations/org-peer/recommendations", headers=peer)
     assert recs.status_code == HTTPStatus.OK
     closed = client.post(f"{API}/profiles/{pid}/close", headers=rep)

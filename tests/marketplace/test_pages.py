@@ -12,8 +12,8 @@ from highlands.marketplace.models import (
     CooperationConfirmation,
     CooperationProfile,
     Interest,
-    Notification,
 )
+from highlands.notifications.models import Notification
 
 from .conftest import Market
 
@@ -60,9 +60,13 @@ def test_post_interest_accept_close_confirm_through_pages(market: Market) -> Non
     )
     confirmation = CooperationConfirmation.objects.get()
     assert (confirmation.organization, confirmation.partner) == (market.peer, profile.organization)
-    notes = rep.get(reverse("marketplace:notifications")).content.decode()
+    # The marketplace's old inbox sends people to the one notifications list.
+    moved = rep.get(reverse("marketplace:notifications"))
+    assert moved.status_code == HTTPStatus.MOVED_PERMANENTLY
+    assert moved["Location"] == reverse("notifications:list")
+    notes = rep.get(reverse("notifications:list")).content.decode()
     assert "Org peer university is interested" in notes
-    rep.post(reverse("marketplace:notifications"), {"mark_read": "1"})
+    rep.post(reverse("notifications:mark_read"))
     assert not Notification.objects.filter(
         user=market.users["representative"], read_at__isnull=True
     ).exists()

@@ -12,7 +12,8 @@ from django.urls import reverse
 from highlands.errors import ApplicationError, PermissionDeniedError
 from highlands.marketplace import selectors, services
 from highlands.marketplace.forms import AS_PERSON
-from highlands.marketplace.models import Interest, Notification
+from highlands.marketplace.models import Interest
+from highlands.notifications.models import Notification
 
 from .conftest import Market
 
@@ -28,9 +29,9 @@ def test_a_person_is_interested_and_sees_contacts_only_after_acceptance(market: 
     assert interest.organization is None
     assert interest.author == investor
     owner = market.users["representative"]
-    note = Notification.objects.get(user=owner, kind="interest_received")
-    assert "person without an organization" in note.message
-    assert investor.email not in note.message
+    note = Notification.objects.get(user=owner, kind="marketplace.interest_received")
+    assert "person without an organization" in note.subject_en
+    assert investor.email not in note.subject_en + note.subject_pl + note.body_en
     assert selectors.interest_contacts(user=owner, interest=interest) == []
     assert interest in selectors.interests_sent(user=investor)
     assert selectors.interest_get(user=investor, pk=interest.pk) == interest
@@ -41,7 +42,7 @@ def test_a_person_is_interested_and_sees_contacts_only_after_acceptance(market: 
     assert seen_by_owner.email == investor.email
     seen_by_investor = selectors.interest_contacts(user=investor, interest=interest)
     assert {c.email for c in seen_by_investor} >= {"olga@own.example", owner.email}
-    assert Notification.objects.filter(user=investor, kind="interest_decided").exists()
+    assert Notification.objects.filter(user=investor, kind="marketplace.interest_decided").exists()
     # A person's interest is no cooperation between organisations to confirm.
     services.cooperation_close(actor=owner, interest=interest)
     with pytest.raises(ApplicationError, match="two organizations"):

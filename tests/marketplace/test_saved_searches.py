@@ -18,11 +18,12 @@ from highlands.errors import ApplicationError, NotFoundError, PermissionDeniedEr
 from highlands.marketplace import encoding, selectors, services
 from highlands.marketplace.models import (
     CooperationProfile,
-    Notification,
     NotificationKind,
     SavedSearch,
     SavedSearchMatch,
 )
+from highlands.notifications import services as notifications
+from highlands.notifications.models import Notification
 
 from .conftest import Market, bearer
 
@@ -33,7 +34,14 @@ POLISH_QUERY = "cięcie laserowe blachy"
 
 
 def _notes(user: Any) -> list[Notification]:
-    return list(Notification.objects.filter(user=user, kind=NotificationKind.SEARCH_MATCH))
+    """The person's search-match notifications, kept by the notifications layer."""
+    return list(
+        Notification.objects.filter(user=user, kind=NotificationKind.SEARCH_MATCH.registered)
+    )
+
+
+def _url(profile: CooperationProfile) -> str:
+    return f"/marketplace/profiles/{profile.pk}/"
 
 
 def _publish(market: Market, role: str = "stranger_rep", **extra: Any) -> CooperationProfile:
@@ -132,8 +140,8 @@ def test_a_new_matching_profile_notifies_in_platform_and_by_mail(
     with django_capture_on_commit_callbacks(execute=True):
         profile = _publish(market)
     [note] = _notes(visitor)
-    assert note.profile_id == profile.pk
-    assert POLISH_QUERY in note.message
+    assert note.url == _url(profile)
+    assert POLISH_QUERY in note.subject_en
     assert [m.to for m in mail.outbox] == [["visitor@example.org"]]
     assert "Laser cutting of steel sheets" in mail.outbox[0].subject
 
@@ -144,7 +152,7 @@ def test_words_match_in_either_language_without_the_encoder(market: Market) -> N
     services.saved_search_create(actor=visitor, query="Fibre laser")  # folded: "fibre laser"
     services.saved_search_create(actor=visitor, query="Światłowody")  # nothing like it
     _publish(market)
-    assert [n.message for n in _notes(visitor)] == [
+    assert [n.subject_en for n in _notes(visitor)] == [
         "“Laser cutting of steel sheets” matches your followed search “Fibre laser”."
     ]
 
@@ -164,7 +172,7 @@ def test_filters_must_match_too(market: Market) -> None:
     _publish(market)  # an offer, but in no highland
     assert _notes(visitor) == []
     profile = _publish(market, title="Laser cutting, metal highland", highlands=[highland])
-    assert [n.profile_id for n in _notes(visitor)] == [profile.pk]
+    assert [n.url for n in _notes(visitor)] == [_url(profile)]
 
 
 @pytest.mark.parametrize(
@@ -238,15 +246,16 @@ def test_an_update_into_a_match_notifies(market: Market) -> None:
 
 def test_preferences_are_respected(market: Market, django_capture_on_commit_callbacks) -> None:
     visitor, peer = market.users["visitor"], market.users["peer_rep"]
-    services.preferences_update(actor=visitor, notify_searches=False)
-    services.preferences_update(actor=peer, email_enabled=False)
+    kind = NotificationKind.SEARCH_MATCH.registered
+    notifications.preferences_update(actor=visitor, email={kind: False})
     for user in (visitor, peer):
         services.saved_search_create(actor=user, query=POLISH_QUERY)
     with django_capture_on_commit_callbacks(execute=True):
         _publish(market)
-    assert _notes(visitor) == []
+    # Switched off: no e-mail, the in-app notification stays (the layer's one rule).
+    assert len(_notes(visitor)) == 1
     assert len(_notes(peer)) == 1
-    assert mail.outbox == []
+    assert [m.to for m in mail.outbox] == [[peer.email]]
 
 
 # -- bad input ------------------------------------------------------------------------------------

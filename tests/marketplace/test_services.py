@@ -1,20 +1,16 @@
-"""Services: audit entries, notifications in the platform and by e-mail, preferences,
-follows, renewals and expiry."""
+"""Services: audit entries, follows, renewals and expiry (notifications: test_notifications.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 
 from highlands.audit.models import AuditEntry
 from highlands.marketplace import selectors, services
 from highlands.marketplace.models import (
     CooperationProfile,
-    Notification,
-    NotificationKind,
     ProfileStatus,
 )
 
@@ -52,83 +48,6 @@ def test_every_write_is_audited(market: Market) -> None:
     assert update.after == {"title": "Laser cutting of steel"}
     assert update.actor_id == rep.pk
     assert update.organization_id == market.world.orgs["own"].pk
-
-
-def test_interest_notifies_owner_in_platform_and_by_mail(
-    market: Market, django_capture_on_commit_callbacks
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        services.interest_express(
-            actor=market.users["peer_rep"],
-            profile=market.profiles["public"],
-            organization=market.peer,
-            message="We have a laser.",
-        )
-    note = Notification.objects.get(user=market.users["representative"])
-    assert note.kind == NotificationKind.INTEREST_RECEIVED
-    assert "Org peer university" in note.message
-    assert [m.to for m in mail.outbox] == [["rep@example.org"]]
-    assert "We have a laser." not in mail.outbox[0].body  # the message stays in the platform
-    # The platform does not know which language the recipient reads: Polish, then English.
-    polish, english = mail.outbox[0].body.split("— English —")
-    assert "Organizacja Org peer university jest zainteresowana profilem" in polish
-    assert "/pl/marketplace/notifications/" in polish
-    assert "Org peer university is interested in" in english
-    assert "/marketplace/notifications/" in english
-    assert "jest zainteresowana" in mail.outbox[0].subject
-
-
-def test_preferences_switch_off_mail_and_notifications(
-    market: Market, django_capture_on_commit_callbacks
-) -> None:
-    rep = market.users["representative"]
-    services.preferences_update(actor=rep, email_enabled=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.interest_express(
-            actor=market.users["peer_rep"],
-            profile=market.profiles["public"],
-            organization=market.peer,
-            message="Hi",
-        )
-    assert Notification.objects.filter(user=rep).count() == 1
-    assert mail.outbox == []
-    services.preferences_update(actor=rep, notify_interests=False)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.interest_express(
-            actor=market.users["stranger_rep"],
-            profile=market.profiles["public"],
-            organization=market.world.orgs["other"],
-            message="Hi",
-        )
-    assert Notification.objects.filter(user=rep).count() == 1
-    assert not selectors.preferences_of(user=rep).notify_interests
-
-
-def test_followers_hear_of_updates_and_new_matches(
-    market: Market, django_capture_on_commit_callbacks
-) -> None:
-    visitor = market.users["visitor"]
-    offer = market.profiles["public"]
-    services.profile_follow(actor=visitor, profile=offer)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.profile_update(
-            actor=market.users["representative"], profile=offer, capacity="3 mm"
-        )
-    assert Notification.objects.filter(user=visitor, kind=NotificationKind.PROFILE_UPDATED).exists()
-    # A matching public request published by someone else is a new match for the follower.
-    services.profile_create(
-        actor=market.users["stranger_rep"],
-        organization=market.world.orgs["other"],
-        kind="business_request",
-        title="Szukamy cięcia laserowego blachy stalowej",
-        description="Potrzebujemy podwykonawcy do cięcia i gięcia blach.",
-        language="pl",
-        publish=True,
-    )
-    assert Notification.objects.filter(user=visitor, kind=NotificationKind.NEW_MATCH).exists()
-    assert len(mail.outbox) >= 1
-    services.notifications_mark_read(actor=visitor)
-    assert not Notification.objects.filter(user=visitor, read_at__isnull=True).exists()
 
 
 def test_cannot_follow_an_invisible_profile(market: Market) -> None:

@@ -48,6 +48,7 @@ NOT_WALKED = {
     "meetings:agenda_pdf": "PDF, tests/meetings",
     "meetings:agenda_ical": "iCalendar, tests/meetings",
     "meetings:home": "a redirect to the agenda or the schedule",
+    "marketplace:notifications": "a redirect to notifications:list (the one inbox)",
     "notifications:mark_read": "POST",
     "analytics:dcat_catalogue": "JSON-LD, tests/analytics/test_open_standards.py",
     "events:register": "POST", "events:cancel": "POST",
@@ -417,7 +418,6 @@ def _pages_for(role: str, site: Site) -> list[str]:
         reverse("workspace:home"),
         reverse("workspace:my_data"),
         reverse("marketplace:interests"),
-        reverse("marketplace:notifications"),
         reverse("marketplace:searches"),
         reverse("marketplace:profile_create"),  # refused (403) unless one represents
         reverse("funding:organization", args=[WKTIR]),  # refused (403) but to its keepers

@@ -3,10 +3,21 @@
 ``PERSONAL_FIELDS`` names every field that holds personal data and ``NON_PERSONAL_FIELDS``
 every other field of the same models; a test fails when a new field is in neither, so the
 export and the erasure cannot silently miss one.
+
+The apps above accounts hold more about a person (notifications, registrations, meetings,
+funding, the marketplace). Each registers its share with ``register_personal_data`` in its
+``AppConfig.ready()``: an export function (its section of the export), an erase function (run
+inside the erasure's transaction) and, for every field of its models that points at a user,
+where the export shows it and what erasure does with it (``DELETED``, ``CLEARED`` or
+``kept(why)``). ``ACCOUNT_REFERENCES`` declares the same for the models below the apps.
+``tests/accounts/test_personal_data.py`` walks every foreign key and one-to-one field to the
+user model and fails on one that nobody declared.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,6 +30,7 @@ from django.utils import timezone
 
 from ..audit.models import AuditEntry
 from ..audit.services import audit_record
+from ..ecosystem.models import HighlandCluster, MembershipRequest
 from ..errors import PermissionDeniedError
 from .models import (
     ApiToken,
@@ -31,6 +43,104 @@ from .models import (
     OrganizationRepresentative,
     User,
 )
+
+# What erasure does to a field pointing at the person: no row points at them afterwards
+# (the row is deleted, or the field is emptied) — or the row keeps pointing at the erased,
+# pseudonymous account (``kept(why)``: the record belongs to an organisation or an event).
+DELETED = "deleted"
+CLEARED = "cleared"
+
+
+def kept(why: str) -> str:
+    """The fate of a reference that stays after erasure, with the reason it must."""
+    return f"kept: {why}"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """One app's share of what is held about a person."""
+
+    section: str  # its key in the export
+    export: Callable[[Any], dict[str, Any]]
+    erase: Callable[[Any], object]  # its result, if any, is not used
+    # "app_label.Model.field" -> (where the export lists those rows, "section.key"; fate)
+    references: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+_PERSONAL_DATA: dict[str, PersonalData] = {}
+
+
+def register_personal_data(
+    section: str,
+    *,
+    export: Callable[[Any], dict[str, Any]],
+    erase: Callable[[Any], object],
+    references: Mapping[str, tuple[str, str]],
+) -> PersonalData:
+    """Declare an app's personal data (from its ``AppConfig.ready()``)."""
+    entry = PersonalData(section, export, erase, dict(references))
+    existing = _PERSONAL_DATA.get(section)
+    if existing is not None and existing.references != entry.references:
+        raise ValueError(f"personal data section {section!r} is registered twice, differently")
+    _PERSONAL_DATA[section] = entry
+    return entry
+
+
+def personal_data() -> list[PersonalData]:
+    """Every registered share, in registration order."""
+    return list(_PERSONAL_DATA.values())
+
+
+_KEPT_DECISION = kept(
+    "a decision recorded for an organisation or cluster; the account is pseudonymous after erasure"
+)
+# The fields pointing at a user of the models below the apps, covered by this module.
+ACCOUNT_REFERENCES: dict[str, tuple[str, str]] = {
+    "account.EmailAddress.user": ("email_addresses", DELETED),
+    "accounts.ApiToken.user": ("api_tokens", DELETED),
+    "accounts.Consent.user": ("consents", DELETED),
+    "accounts.ContactMessage.sender": ("contact_messages", DELETED),
+    "accounts.ClusterCoordinator.user": ("roles.coordinator_of", DELETED),
+    "accounts.OrganizationRepresentative.user": ("roles.representative_of", DELETED),
+    "accounts.ClusterCoordinator.granted_by": ("roles.granted", _KEPT_DECISION),
+    "accounts.OrganizationRepresentative.granted_by": ("roles.granted", _KEPT_DECISION),
+    "accounts.Invitation.invited_by": ("invitations_sent", _KEPT_DECISION),
+    "accounts.Invitation.accepted_by": (
+        "invitations",
+        kept("the invitation that granted a role; its e-mail address is replaced"),
+    ),
+    "accounts.OrganizationClaim.claimant": (
+        "organization_claims",
+        kept(
+            "a decided claim is why a role was granted or refused: its message is emptied; "
+            "a pending one is deleted"
+        ),
+    ),
+    "accounts.OrganizationClaim.decided_by": ("claims_decided", _KEPT_DECISION),
+    "ecosystem.HighlandCluster.assigned_by": (
+        "registry_actions.highland_assignments",
+        _KEPT_DECISION,
+    ),
+    "ecosystem.MembershipRequest.requested_by": (
+        "registry_actions.membership_requests",
+        _KEPT_DECISION,
+    ),
+    "ecosystem.MembershipRequest.decided_by": (
+        "registry_actions.membership_requests",
+        _KEPT_DECISION,
+    ),
+    "audit.AuditEntry.actor": (
+        "activity",
+        kept(
+            "the audit log keeps who did what under the pseudonymous account id; the entries "
+            "about the person's own records are scrubbed (object, before, after)"
+        ),
+    ),
+    "admin.LogEntry.user": (
+        "admin_log",
+        kept("an administrator's edits in the Django admin, under the pseudonymous account"),
+    ),
+}
 
 EXPORT_DENIED = "You may not export this person's data."
 ERASE_DENIED = "You may not erase this person's data."
@@ -123,14 +233,35 @@ def person_export(*, actor: Any, user: User) -> dict[str, Any]:
                     "organization"
                 )
             ],
+            "granted": [
+                {"role": "coordinator", "to": str(c.cluster), "at": c.granted_at.isoformat()}
+                for c in ClusterCoordinator.objects.filter(granted_by=user).select_related(
+                    "cluster"
+                )
+            ]
+            + [
+                {
+                    "role": "representative",
+                    "to": r.organization.name,
+                    "at": r.granted_at.isoformat(),
+                }
+                for r in OrganizationRepresentative.objects.filter(granted_by=user).select_related(
+                    "organization"
+                )
+            ],
         },
         "api_tokens": [_fields(t) for t in ApiToken.objects.filter(user=user)],
         "invitations": [
             {**_fields(i), "kind": i.kind, "created_at": i.created_at.isoformat()}
-            for i in Invitation.objects.filter(email__iexact=user.email)
-        ]
-        if user.email
-        else [],
+            for i in Invitation.objects.filter(
+                models.Q(accepted_by=user)
+                | (models.Q(email__iexact=user.email) if user.email else models.Q(pk__in=[]))
+            )
+        ],
+        "invitations_sent": [
+            {"kind": i.kind, "email": i.email, "created_at": i.created_at.isoformat()}
+            for i in Invitation.objects.filter(invited_by=user)
+        ],
         "organization_claims": [
             {
                 **_fields(c),
@@ -140,6 +271,30 @@ def person_export(*, actor: Any, user: User) -> dict[str, Any]:
                 "reason": c.reason,
             }
             for c in OrganizationClaim.objects.filter(claimant=user).select_related("organization")
+        ],
+        "claims_decided": [
+            {"organization": c.organization.name, "status": c.status}
+            for c in OrganizationClaim.objects.filter(decided_by=user).select_related(
+                "organization"
+            )
+        ],
+        "registry_actions": {
+            "highland_assignments": [
+                {"highland": str(a.highland), "cluster": str(a.cluster)}
+                for a in HighlandCluster.objects.filter(assigned_by=user).select_related(
+                    "highland", "cluster"
+                )
+            ],
+            "membership_requests": [
+                {"organization": str(r.organization), "cluster": str(r.cluster), "status": r.status}
+                for r in MembershipRequest.objects.filter(
+                    models.Q(requested_by=user) | models.Q(decided_by=user)
+                ).select_related("organization", "cluster")
+            ],
+        },
+        "admin_log": [
+            {"at": e.action_time.isoformat(), "object": e.object_repr, "change": e.change_message}
+            for e in LogEntry.objects.filter(user=user)
         ],
         "contact_messages": [
             {**_fields(m), "to": str(m.organization or m.cluster)}
@@ -154,6 +309,7 @@ def person_export(*, actor: Any, user: User) -> dict[str, Any]:
                 models.Q(actor=user) | models.Q(subject_user_id=user.pk)
             ).order_by("created_at")
         ],
+        **{share.section: share.export(user) for share in personal_data()},
     }
 
 
@@ -173,6 +329,12 @@ def contact_person_export(*, actor: Any, person: ContactPerson) -> dict[str, Any
     ):
         raise PermissionDeniedError(EXPORT_DENIED)
     return contact_person_export_data(person)
+
+
+def audit_scrub(obj: models.Model) -> None:
+    """Empty what the audit log copied of a record being erased (its name, before, after);
+    who did what and when stays."""
+    _scrub_audit(object_type=obj._meta.label_lower, object_id=obj.pk)
 
 
 def _scrub_audit(*, object_type: str, object_id: Any) -> None:
@@ -203,6 +365,8 @@ def contact_person_erase(*, actor: Any, person: ContactPerson) -> None:
 
 
 def _erase_user(user: User) -> None:
+    for share in personal_data():  # the apps' own data first, while the account is whole
+        share.erase(user)
     email = user.email
     if email:
         for person in ContactPerson.objects.filter(email__iexact=email):

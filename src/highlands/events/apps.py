@@ -10,11 +10,13 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from ..notifications.registry import register_job, register_kind
         from .analytics_metrics import register as register_analytics
+        from .personal_data import register as register_personal_data
         from .search_documents import register
         from .services import events_finish, offers_expire, reminders_send
 
         register()
         register_analytics()
+        register_personal_data()
         for name, label in (
             ("confirmed", _("Events: your seat is confirmed")),
             ("waiting", _("Events: you are on the waiting list")),

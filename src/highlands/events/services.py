@@ -46,6 +46,8 @@ from .models import (
 )
 from .search_documents import DocumentKind
 
+ERASED_NAME = "(erased)"  # what stands for a person's words once they are erased
+
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10000
 VENUE_MAX = 200
@@ -851,3 +853,27 @@ def _mail(registration: Registration, kind: str) -> None:
         language=language,
         attachments=attachments,
     )
+
+
+def registrations_erase_person(user: Any) -> int:
+    """Part of erasing a person (``accounts.gdpr``, inside its transaction): their active
+    registrations of events still to come are cancelled (a freed seat goes to whoever waits
+    first), and every registration keeps only what the organisers' counts need — the group's
+    names and the answers are replaced. Returns how many registrations were changed."""
+    now = timezone.now()
+    changed = 0
+    for registration in Registration.objects.filter(user=user).order_by("pk"):
+        fields: dict[str, Any] = {
+            "attendees": [ERASED_NAME] * len(registration.attendees),
+            "answers": [ERASED_NAME if a else a for a in registration.answers],
+        }
+        upcoming = registration.status in ACTIVE_STATUSES and registration.event.ends_at > now
+        if upcoming:
+            event = _lock_event(registration.event_id)
+            held_seat = registration.status in SEAT_STATUSES
+            fields |= {"status": RegistrationStatus.CANCELLED, "cancelled_at": now}
+        Registration.objects.filter(pk=registration.pk).update(**fields)
+        if upcoming and held_seat:
+            _promote(event)
+        changed += 1
+    return changed

@@ -22,8 +22,11 @@ from ..apikit.types import NO_NUL, Date, Id, Limit, Slug, WholeNumber
 from ..ecosystem import selectors as registry
 from ..ecosystem.models import Highland
 from ..errors import ApplicationError
+from ..notifications import selectors as notification_selectors
+from ..notifications import services as notification_services
+from ..notifications.models import Notification
 from . import recommend, selectors, services
-from .models import CooperationProfile, Interest, Notification, SavedSearch
+from .models import CooperationProfile, Interest, NotificationKind, SavedSearch
 
 STATISTICS_DENIED = "Only the city administrator sees ecosystem-wide statistics."
 ACTIVITY_DENIED = "Only the cluster's coordinator (or the city administrator) sees its activity."
@@ -195,16 +198,15 @@ class RecommendationsOut(Schema):
 
 
 class NotificationOut(Schema):
+    """A marketplace notification, kept by the notifications layer in English and Polish."""
+
     id: int
-    kind: str
-    message: str
-    profile: int | None
+    kind: str  # the registered kind: marketplace.interest_received ...
+    subject_en: str
+    subject_pl: str
+    url: str  # the profile's path
     created_at: datetime
     read: bool
-
-    @staticmethod
-    def resolve_profile(obj: Notification) -> int | None:
-        return obj.profile_id
 
     @staticmethod
     def resolve_read(obj: Notification) -> bool:
@@ -220,17 +222,33 @@ class ReadOut(Schema):
 
 
 class PreferencesIn(StrictIn):
-    email_enabled: bool | None = None
-    notify_interests: bool | None = None
-    notify_follows: bool | None = None
-    notify_searches: bool | None = None
+    """Whether to e-mail each marketplace kind (in-app notifications are always kept);
+    a kind left out keeps its choice."""
+
+    interest_received: bool | None = None
+    interest_decided: bool | None = None
+    profile_updated: bool | None = None
+    new_match: bool | None = None
+    cooperation_confirmed: bool | None = None
+    search_match: bool | None = None
 
 
 class PreferencesOut(Schema):
-    email_enabled: bool
-    notify_interests: bool
-    notify_follows: bool
-    notify_searches: bool
+    """Whether each marketplace kind is e-mailed (the notifications layer's choices)."""
+
+    interest_received: bool
+    interest_decided: bool
+    profile_updated: bool
+    new_match: bool
+    cooperation_confirmed: bool
+    search_match: bool
+
+
+def _preferences(user: Any) -> dict[str, bool]:
+    return {
+        c.kind.removeprefix("marketplace."): c.email
+        for c in notification_selectors.email_choices(user, app="marketplace")
+    }
 
 
 class ProfileFilterIn(Schema):
@@ -701,10 +719,10 @@ def organization_badge(request: HttpRequest, slug: Path[Slug]) -> Any:
     response={200: list[NotificationOut], **ERRORS},
     auth=AUTH,
     operation_id="marketplace_notification_list",
-    summary="Your marketplace notifications, newest first",
+    summary="Your marketplace notifications (of the one notifications inbox), newest first",
 )
 def notification_list(request: HttpRequest) -> Any:
-    return list(selectors.notifications_of(user=request.user)[:200])
+    return list(notification_selectors.notifications_for(request.user, app="marketplace")[:200])
 
 
 @router.post(
@@ -712,10 +730,13 @@ def notification_list(request: HttpRequest) -> Any:
     response={200: ReadOut, **ERRORS},
     auth=AUTH,
     operation_id="marketplace_notifications_mark_read",
-    summary="Mark notifications read (all, or the given ids)",
+    summary="Mark marketplace notifications read (all, or the given ids)",
 )
 def notifications_mark_read(request: HttpRequest, payload: ReadIn) -> Any:
-    return {"marked": services.notifications_mark_read(actor=request.user, ids=payload.ids)}
+    marked = notification_services.notifications_mark_read(
+        actor=request.user, ids=payload.ids, app="marketplace"
+    )
+    return {"marked": marked}
 
 
 @router.get(
@@ -723,10 +744,10 @@ def notifications_mark_read(request: HttpRequest, payload: ReadIn) -> Any:
     response={200: PreferencesOut, **ERRORS},
     auth=AUTH,
     operation_id="marketplace_preferences_get",
-    summary="Your notification preferences",
+    summary="Which marketplace notifications you get by e-mail",
 )
 def preferences_get(request: HttpRequest) -> Any:
-    return selectors.preferences_of(user=request.user)
+    return _preferences(request.user)
 
 
 @router.patch(
@@ -734,10 +755,15 @@ def preferences_get(request: HttpRequest) -> Any:
     response={200: PreferencesOut, **ERRORS},
     auth=AUTH,
     operation_id="marketplace_preferences_update",
-    summary="Change your notification preferences",
+    summary="Choose which marketplace notifications you get by e-mail",
 )
 def preferences_update(request: HttpRequest, payload: PreferencesIn) -> Any:
-    return services.preferences_update(actor=request.user, **payload.model_dump())
+    chosen = payload.model_dump(exclude_none=True)
+    notification_services.preferences_update(
+        actor=request.user,
+        email={NotificationKind(name).registered: wanted for name, wanted in chosen.items()},
+    )
+    return _preferences(request.user)
 
 
 @router.get(

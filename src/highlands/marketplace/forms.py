@@ -74,16 +74,3 @@ class ConfirmationForm(forms.Form):
         label=_("Rating"), choices=[(i, str(i)) for i in range(5, 0, -1)], coerce=int
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=4000)
-
-
-class PreferencesForm(forms.Form):
-    email_enabled = forms.BooleanField(label=_("Also send notifications by e-mail"), required=False)
-    notify_interests = forms.BooleanField(
-        label=_("Interests in our profiles and answers to ours"), required=False
-    )
-    notify_follows = forms.BooleanField(
-        label=_("Updates and new matches of profiles I follow"), required=False
-    )
-    notify_searches = forms.BooleanField(
-        label=_("New profiles matching searches I follow"), required=False
-    )

@@ -1,5 +1,5 @@
-"""The cooperation marketplace: profiles, expressions of interest, follows, notifications and
-confirmed cooperations (the registry of proven subcontractors).
+"""The cooperation marketplace: profiles, expressions of interest, follows (of profiles and of
+searches) and confirmed cooperations (the registry of proven subcontractors).
 
 Visibility is decided in ``selectors.profiles_visible_to`` (one queryset filter used by pages,
 the API and the recommender); ``rules.py`` asks the same function about one profile.
@@ -266,48 +266,23 @@ class SavedSearchMatch(models.Model):
 
 
 class NotificationKind(models.TextChoices):
-    INTEREST_RECEIVED = "interest_received", _("New expression of interest")
-    INTEREST_DECIDED = "interest_decided", _("Your interest was answered")
-    PROFILE_UPDATED = "profile_updated", _("A followed profile changed")
-    NEW_MATCH = "new_match", _("A new matching profile")
-    COOPERATION_CONFIRMED = "cooperation_confirmed", _("A cooperation was confirmed")
-    SEARCH_MATCH = "search_match", _("A new profile matches a followed search")
+    """The marketplace's kinds of notification, registered with the notifications layer as
+    ``marketplace.<value>`` (``apps.py``); the label is the preference page's line."""
 
-
-class Notification(models.Model):
-    """A message to one user in the platform (also e-mailed, by their preference)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="marketplace_notifications"
+    INTEREST_RECEIVED = "interest_received", _("Marketplace: interest in your profile")
+    INTEREST_DECIDED = "interest_decided", _("Marketplace: your interest was answered")
+    PROFILE_UPDATED = "profile_updated", _("Marketplace: a profile you follow changed")
+    NEW_MATCH = "new_match", _("Marketplace: a new match for a profile you follow")
+    COOPERATION_CONFIRMED = (
+        "cooperation_confirmed",
+        _("Marketplace: a partner confirmed your cooperation"),
     )
-    kind = models.CharField(max_length=32, choices=NotificationKind.choices)
-    message = models.CharField(max_length=500)
-    profile = models.ForeignKey(
-        CooperationProfile, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
+    SEARCH_MATCH = "search_match", _("Marketplace: a new profile matches a search you follow")
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.message
-
-
-class NotificationPreference(models.Model):
-    """Per-user choices; a user without a row gets the defaults."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="marketplace_preferences"
-    )
-    email_enabled = models.BooleanField(default=True)
-    notify_interests = models.BooleanField(default=True)
-    notify_follows = models.BooleanField(default=True)
-    notify_searches = models.BooleanField(default=True)
-
-    def __str__(self) -> str:
-        return f"preferences of {self.user_id}"
+    @property
+    def registered(self) -> str:
+        """The kind's name in the notifications layer."""
+        return f"marketplace.{self.value}"
 
 
 class CapabilityVector(models.Model):

@@ -23,8 +23,6 @@ from .models import (
     CooperationProfile,
     Interest,
     InterestStatus,
-    Notification,
-    NotificationPreference,
     ProfileStatus,
     SavedSearch,
 )
@@ -355,17 +353,6 @@ def all_badges() -> dict[int, Badge]:
         .order_by()
     )
     return {row["partner_id"]: Badge(row["n"], float(row["avg"])) for row in rows}
-
-
-def notifications_of(*, user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(user=user).select_related("profile")
-
-
-def preferences_of(*, user: Any) -> NotificationPreference:
-    """The user's preferences (an unsaved row with the defaults when they chose none)."""
-    return NotificationPreference.objects.filter(user=user).first() or NotificationPreference(
-        user=user
-    )
 
 
 def followed_profile_get(*, user: Any, pk: int) -> CooperationProfile:

@@ -1,8 +1,9 @@
-"""Every write of the marketplace: profiles, interests, cooperations, follows, notifications.
+"""Every write of the marketplace: profiles, interests, cooperations, follows.
 
 Keyword-only, one transaction each, the actor's permission checked here (rules in
-``rules.py``) whoever calls — page, API or command — and an audit entry per change.  Mail
-goes out with ``transaction.on_commit`` so a rolled-back write never e-mails anyone.
+``rules.py``) whoever calls — page, API or command — and an audit entry per change.  People
+are told through ``notifications.services.notify`` (in-app, and e-mail after commit, so a
+rolled-back write never e-mails anyone).
 """
 
 from __future__ import annotations
@@ -15,23 +16,22 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
 from ..accounts.models import OrganizationRepresentative
 from ..audit.services import audit_record, snapshot
 from ..ecosystem.models import Highland, Language, Organization
 from ..errors import ApplicationError, PermissionDeniedError
+from ..notifications.services import notify
 from ..search.indexing import enqueue
 from ..servicekit import (
     choice,
     close_pending,
-    mail_on_commit,
     person,
     plain_text,
     require,
     set_fields,
     strip_markup,
-    update_audited,
 )
 from ..text.analysis import words
 from . import encoding
@@ -43,9 +43,7 @@ from .models import (
     Follow,
     Interest,
     InterestStatus,
-    Notification,
     NotificationKind,
-    NotificationPreference,
     ProfileKind,
     ProfileStatus,
     SavedSearch,
@@ -464,7 +462,6 @@ def interest_express(
         NotificationKind.INTEREST_RECEIVED,
         text_of,
         profile,
-        preference="notify_interests",
     )
     return interest
 
@@ -498,7 +495,6 @@ def interest_decide(*, actor: Any, interest: Interest, accept: bool) -> Interest
         NotificationKind.INTEREST_DECIDED,
         (answer, {"title": interest.profile.title}),
         interest.profile,
-        preference="notify_interests",
     )
     return interest
 
@@ -586,7 +582,6 @@ def cooperation_confirm(
             {"organization": organization.name, "title": interest.profile.title},
         ),
         interest.profile,
-        preference="notify_interests",
     )
     return confirmation
 
@@ -680,44 +675,6 @@ def saved_search_delete(*, actor: Any, saved_search: SavedSearch) -> None:
     saved_search.delete()
 
 
-@transaction.atomic
-def notifications_mark_read(*, actor: Any, ids: Sequence[int] | None = None) -> int:
-    """Mark the actor's notifications (all, or the given ids) as read."""
-    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=list(ids))
-    return unread.update(read_at=timezone.now())
-
-
-@transaction.atomic
-def preferences_update(
-    *,
-    actor: Any,
-    email_enabled: bool | None = None,
-    notify_interests: bool | None = None,
-    notify_follows: bool | None = None,
-    notify_searches: bool | None = None,
-) -> NotificationPreference:
-    """Change the actor's own notification preferences."""
-    if not getattr(actor, "is_authenticated", False):
-        raise PermissionDeniedError(EDIT_DENIED)
-    prefs, _ = NotificationPreference.objects.get_or_create(user=actor)
-    values = {
-        "email_enabled": email_enabled,
-        "notify_interests": notify_interests,
-        "notify_follows": notify_follows,
-        "notify_searches": notify_searches,
-    }
-    update_audited(
-        prefs,
-        {k: v for k, v in values.items() if v is not None},
-        actor=actor,
-        action="marketplace.preferences_update",
-        subject_user_id=actor.pk,
-    )
-    return prefs
-
-
 # -- notifications -------------------------------------------------------------------------
 
 
@@ -730,61 +687,40 @@ def _representatives(organization_id: int) -> list[Any]:
     ]
 
 
-# A notification's text: an English template (also in the Polish catalogue) and its values.
+# A notification's text: an English msgid (also in the Polish catalogue) and its values; a
+# value may be a callable of the language (a label with translated words).
 NotificationText = tuple[str, dict[str, Any]]
-
-
-def _in_language(text: NotificationText, language: str) -> str:
-    template, values = text
-    with translation.override(language):
-        return gettext(template) % values
 
 
 def _notify(
     users: Iterable[Any],
-    kind: str,
+    kind: NotificationKind,
     text: NotificationText,
-    profile: CooperationProfile | None,
-    *,
-    preference: str,
+    profile: CooperationProfile,
 ) -> None:
-    """A notification row per user (stored in English, as the API returns it) and, by their
-    preferences, an e-mail in Polish and English (the platform does not know which they read).
-    """
-    users = list({u.pk: u for u in users}.values())
-    if not users:
-        return
-    message = text[0] % text[1]
-    prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user__in=users)}
-    recipients: list[str] = []
-    for user in users:
-        pref = prefs.get(user.pk) or NotificationPreference(user=user)
-        if not getattr(pref, preference):
-            continue
-        Notification.objects.create(user=user, kind=kind, message=message[:500], profile=profile)
-        if pref.email_enabled and user.email:
-            recipients.append(user.email)
-    if recipients:
-        parts = []
-        for language in ("pl", "en"):
-            with translation.override(language):
-                path = reverse("marketplace:profile", args=[profile.pk]) if profile else ""
-                settings_path = reverse("marketplace:notifications")
-                parts.append(
-                    f"{_in_language(text, language)}\n\n{path}\n\n"
-                    + gettext("Change what we send you: %(path)s") % {"path": settings_path}
-                )
-        mail_on_commit(recipients, _in_language(text, "pl")[:80], "\n\n— English —\n\n".join(parts))
+    """Tell each user through the notifications layer: in-app in English and Polish, and by
+    e-mail (after commit, in the profile's language) unless they turned this kind off."""
+    with translation.override("en"):  # a path without a language prefix, as the layer keeps
+        url = reverse("marketplace:profile", args=[profile.pk])
+    subject, values = text
+    for user in {u.pk: u for u in users if u.is_active}.values():
+        notify(
+            recipient=user,
+            kind=kind.registered,
+            subject=subject,
+            url=url,
+            context=values,
+            language=profile.language,
+        )
 
 
-def _notify_followers(profile: CooperationProfile, kind: str, template: str) -> None:
+def _notify_followers(profile: CooperationProfile, kind: NotificationKind, template: str) -> None:
     followers = [f.user for f in profile.follows.select_related("user")]
     _notify(
         [u for u in followers if profile_is_visible(u, profile)],
         kind,
         (template, {"title": profile.title}),
         profile,
-        preference="notify_follows",
     )
 
 
@@ -819,7 +755,6 @@ def _notify_new_match(profile: CooperationProfile) -> None:
                 {"followed": other.title, "title": profile.title},
             ),
             profile,
-            preference="notify_follows",
         )
 
 
@@ -836,8 +771,10 @@ def _notify_saved_searches(profile: CooperationProfile) -> None:
             NotificationKind.SEARCH_MATCH,
             (
                 gettext_noop("“%(title)s” matches your followed search “%(search)s”."),
-                {"title": profile.title, "search": saved_search_label(saved)},
+                {
+                    "title": profile.title,
+                    "search": lambda _language, saved=saved: saved_search_label(saved),
+                },
             ),
             profile,
-            preference="notify_searches",
         )

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -14,7 +15,12 @@ urlpatterns = [
     ),
     path("interests/", views.interest_index, name="interests"),
     path("interests/<int:pk>/<str:action>/", views.interest_action, name="interest_action"),
-    path("notifications/", views.notification_index, name="notifications"),
+    # The marketplace's own inbox moved into the one notifications list; old links still work.
+    path(
+        "notifications/",
+        RedirectView.as_view(pattern_name="notifications:list", permanent=True),
+        name="notifications",
+    ),
     path("searches/", views.search_index, name="searches"),
     path("searches/follow/", views.search_follow, name="search_follow"),
     path(

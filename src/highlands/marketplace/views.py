@@ -269,34 +269,6 @@ def interest_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("marketplace:interests")
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def notification_index(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    prefs = selectors.preferences_of(user=user)
-    form = forms.PreferencesForm(
-        request.POST or None,
-        initial={
-            "email_enabled": prefs.email_enabled,
-            "notify_interests": prefs.notify_interests,
-            "notify_follows": prefs.notify_follows,
-            "notify_searches": prefs.notify_searches,
-        },
-    )
-    if request.method == "POST":
-        if "mark_read" in request.POST:
-            services.notifications_mark_read(actor=user)
-        elif form.is_valid():
-            services.preferences_update(actor=user, **form.cleaned_data)
-            messages.success(request, _("Preferences saved."))
-        return redirect("marketplace:notifications")
-    return render(
-        request,
-        "marketplace/notifications.html",
-        {"notifications": selectors.notifications_of(user=user)[:100], "form": form},
-    )
-
-
 @require_safe
 def organization_recommendations(request: HttpRequest, slug: str) -> HttpResponse:
     organization = registry.organization_get(slug=slug)

@@ -11,8 +11,10 @@ class MeetingsConfig(AppConfig):
         from ..notifications.registry import register_job, register_kind
         from .analytics_metrics import register
         from .jobs import reminders_send, requests_expire
+        from .personal_data import register as register_personal_data
 
         register()
+        register_personal_data()
         register_kind(
             "meetings.update",
             label=_("B2B meetings: requests, answers, schedules and changes"),

@@ -13,9 +13,14 @@ from . import registry
 from .models import Notification, NotificationPreference
 
 
-def notifications_for(user: Any) -> QuerySet[Notification]:
-    """The person's notifications, newest first (paginate the result)."""
-    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+def _of_app(app: str) -> dict[str, str]:
+    return {"kind__startswith": f"{app}."} if app else {}
+
+
+def notifications_for(user: Any, *, app: str = "") -> QuerySet[Notification]:
+    """The person's notifications (only ``app``'s kinds, if given), newest first (paginate
+    the result)."""
+    return Notification.objects.filter(user=user, **_of_app(app)).order_by("-created_at", "-id")
 
 
 def unread_count(user: Any) -> int:
@@ -34,7 +39,12 @@ class Choice:
     email: bool
 
 
-def email_choices(user: Any) -> list[Choice]:
-    """Every registered kind with the person's e-mail choice (or the kind's default)."""
+def email_choices(user: Any, *, app: str = "") -> list[Choice]:
+    """Every registered kind (of ``app``, if given) with the person's e-mail choice (or the
+    kind's default)."""
     chosen = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
-    return [Choice(k.name, k.label, chosen.get(k.name, k.email_default)) for k in registry.kinds()]
+    return [
+        Choice(k.name, k.label, chosen.get(k.name, k.email_default))
+        for k in registry.kinds()
+        if not app or k.name.startswith(f"{app}.")
+    ]

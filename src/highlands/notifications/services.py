@@ -134,10 +134,13 @@ def _signed_in(actor: Any) -> None:
 
 
 @transaction.atomic
-def notifications_mark_read(*, actor: Any, ids: Iterable[int] | None = None) -> int:
-    """Mark the actor's own unread notifications (all, or those of ``ids``) as read."""
+def notifications_mark_read(*, actor: Any, ids: Iterable[int] | None = None, app: str = "") -> int:
+    """Mark the actor's own unread notifications (all, or those of ``ids``; only ``app``'s
+    kinds, if given) as read."""
     _signed_in(actor)
     unread = Notification.objects.filter(user=actor, read_at__isnull=True)
+    if app:
+        unread = unread.filter(kind__startswith=f"{app}.")
     if ids is not None:
         wanted = list(ids)
         if len(wanted) > IDS_MAX:

@@ -1,0 +1,64 @@
+"""What events hold about a person, for the GDPR export and erasure (``accounts.gdpr``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..accounts.gdpr import audit_scrub, kept, register_personal_data
+from .models import Event, Registration
+from .services import registrations_erase_person
+
+
+def export(user: Any) -> dict[str, Any]:
+    """The person's registrations (with tickets and check-in) and the events they created."""
+    return {
+        "registrations": [
+            {
+                "event": r.event.title or r.event.title_pl,
+                "starts_at": r.event.starts_at.isoformat(),
+                "status": r.status,
+                "organization": r.organization.name if r.organization else None,
+                "seats": r.seats,
+                "attendees": r.attendees,
+                "answers": r.answers,
+                "ticket_key": r.ticket_key,
+                "registered_at": r.created_at.isoformat(),
+                "checked_in_at": r.checked_in_at.isoformat() if r.checked_in_at else None,
+                "cancelled_at": r.cancelled_at.isoformat() if r.cancelled_at else None,
+            }
+            for r in Registration.objects.filter(user=user).select_related("event", "organization")
+        ],
+        "events_created": [
+            {"event": e.title or e.title_pl, "starts_at": e.starts_at.isoformat()}
+            for e in Event.objects.filter(created_by=user)
+        ],
+    }
+
+
+def erase(user: Any) -> None:
+    """Scrub the audit log's copies of the registrations (answers, names), then erase them."""
+    for registration in Registration.objects.filter(user=user):
+        audit_scrub(registration)
+    registrations_erase_person(user)
+
+
+def register() -> None:
+    """Declare events' share (from ``EventsConfig.ready()``)."""
+    register_personal_data(
+        "events",
+        export=export,
+        erase=erase,
+        references={
+            "events.Registration.user": (
+                "events.registrations",
+                kept(
+                    "attendance and seat counts of the event; upcoming registrations are "
+                    "cancelled, names and answers replaced"
+                ),
+            ),
+            "events.Event.created_by": (
+                "events.events_created",
+                kept("an organiser's event, published for the cluster or the city office"),
+            ),
+        },
+    )

@@ -1,0 +1,55 @@
+"""Erasing a person (accounts.gdpr) through events' share: an upcoming seat is given up and
+goes to the first person waiting; names and answers are replaced; the export lists them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from highlands.accounts import gdpr
+from highlands.audit.models import AuditEntry
+from highlands.events import services
+from highlands.events.models import Registration
+
+pytestmark = pytest.mark.django_db
+
+
+def test_erasure_frees_an_upcoming_seat_and_replaces_names_and_answers(
+    event_factory, people
+) -> None:
+    event = event_factory(capacity=2, questions=["Position?"])
+    leaving = services.registration_create(
+        actor=people[0], event=event, answers=["Welder"], attendees=["Ala Kot", "Jan Kot"]
+    )
+    waiting = services.registration_create(actor=people[1], event=event, answers=["Owner"])
+    assert (leaving.status, waiting.status) == ("confirmed", "waiting")
+    exported = gdpr.person_export(actor=people[0], user=people[0])["events"]["registrations"]
+    assert exported[0]["attendees"] == ["Ala Kot", "Jan Kot"]
+    assert exported[0]["answers"] == ["Welder"]
+
+    gdpr.user_erase(actor=people[0], user=people[0])
+    leaving.refresh_from_db()
+    waiting.refresh_from_db()
+    assert leaving.status == "cancelled"
+    assert leaving.attendees == [services.ERASED_NAME] * 2  # the seats counted stay two
+    assert leaving.answers == [services.ERASED_NAME]
+    assert waiting.status == "confirmed"  # the freed seats went to the first in line
+    logged = AuditEntry.objects.filter(object_type="events.registration", object_id=str(leaving.pk))
+    assert logged.exists()
+    assert all(e.after is None and e.before is None for e in logged)  # the copies scrubbed
+
+
+def test_erasure_keeps_a_past_attendance(event_factory, people) -> None:
+    event = event_factory(questions=["Position?"])
+    seat = services.registration_create(actor=people[0], event=event, answers=["Welder"])
+    Registration.objects.filter(pk=seat.pk).update(checked_in_at=timezone.now())
+    event.starts_at -= timedelta(days=30)
+    event.ends_at -= timedelta(days=30)
+    event.save(update_fields=["starts_at", "ends_at"])
+    gdpr.user_erase(actor=people[0], user=people[0])
+    seat.refresh_from_db()
+    assert seat.status == "confirmed"  # it counts for the event's attendance
+    assert seat.checked_in_at is not None
+    assert seat.answers == [services.ERASED_NAME]

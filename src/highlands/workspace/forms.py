@@ -396,7 +396,7 @@ class MemberAddForm(forms.Form):
                 "hx-target": "#member-candidates",
                 "hx-swap": "outerHTML",
                 "hx-sync": "this:replace",
-                "hx-include": "[name='choice']",
+                "hx-include": "#member-candidates",  # the radio chosen, kept checked
                 "aria-controls": "member-candidates",
             }
         )

@@ -12,41 +12,22 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .test_accessibility import AXE_OPTIONS, BLOCKING
+from . import test_accessibility as accessibility
+from .test_accessibility import AXE_OPTIONS, BLOCKING, VIEWPORTS
+from .test_accessibility import browser as browser  # one Chromium for the module (a fixture)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 TAKE_SHOTS = os.environ.get("HIGHLANDS_JOURNEY_SHOTS") == "1"
 METAL = "eastern-metal-processing-cluster"
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing (apt-get install chromium)"
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    # Playwright keeps an event loop in this thread; Django then refuses sync DB calls as
-    # "async unsafe" unless told nothing runs concurrently here (true for this module).
-    with pytest.MonkeyPatch.context() as mp, playwright_api.sync_playwright() as p:
-        mp.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        instance = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+pytestmark = accessibility.pytestmark  # -m browser, skipped without Chromium
 
 
 @pytest.fixture
@@ -62,15 +43,9 @@ def coordinator(live_server: Any, transactional_db: Any, seeded: Any, settings: 
 
 
 def _signed_in_page(browser: Any, base: str, user: Any, viewport: str) -> tuple[Any, list[str]]:
-    from django.conf import settings
-    from django.test import Client
-
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     context.add_init_script(axe_api.Axe().axe_script)  # through DevTools: no CSP applies
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
+    context.add_cookies(accessibility._session_cookie(user, base))
     page = context.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

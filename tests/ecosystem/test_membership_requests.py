@@ -396,7 +396,7 @@ def test_a_mistyped_organisation_keeps_the_form(world: World) -> None:
     )
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
-    assert "No organization with the slug" in body
+    assert "No organization in the registry matches “no-such-org”" in body
     assert "Hello" in body  # what was typed stays
 
 

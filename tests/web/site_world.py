@@ -470,6 +470,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
                     "cluster_audit",
                 )
             ),
+            # the members tab with the candidates for a typed name (one of them a member)
+            reverse("workspace:cluster_members", args=[METAL]) + "?organization=voivodeship",
             reverse("marketplace:cluster_activity", args=[METAL]),
             reverse("funding:applications", args=[METAL]),
             reverse("funding:rules", args=[METAL]),

@@ -292,9 +292,9 @@ def test_coordinator_invites_a_representative_and_edits_the_profile_in_both_lang
     english, polish = services.locator("[data-language=en]"), services.locator("[data-language=pl]")
     assert english.locator("textarea").count() == polish.locator("textarea").count()  # equal slots
     if viewport == "desktop":  # side by side on a desktop, one under the other on a phone
-        assert english.bounding_box()["y"] == polish.bounding_box()["y"]
+        assert english.first.bounding_box()["y"] == polish.first.bounding_box()["y"]
     else:
-        assert english.bounding_box()["y"] < polish.bounding_box()["y"]
+        assert english.first.bounding_box()["y"] < polish.first.bounding_box()["y"]
     journey.shot("profile-editor")
     journey.submit("main form.profile-editor")
     expect(page.locator(".messages")).to_be_visible()

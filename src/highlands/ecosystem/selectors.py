@@ -555,11 +555,15 @@ def organizations_with_identifiers(
 
 
 def organization_search(*, q: str, limit: int = 10) -> list[Organization]:
-    """Search as you type for onboarding: a registry number, a name fragment (or alias), then
-    names that mean the same in the other language."""
+    """Search as you type (onboarding, a cluster's members tab): a registry number, a name
+    fragment (or alias), then names that mean the same in the other language."""
+    return _organization_search(q=q, limit=limit)[0]
+
+
+def _organization_search(*, q: str, limit: int) -> tuple[list[Organization], list[Resemblance]]:
     q = (q or "").strip()
     if len(q) < SEARCH_MIN_CHARS:
-        return []
+        return [], []
     digits = "".join(ch for ch in q if ch.isdigit())
     found: list[Organization] = []
     if len(digits) >= 9 and len(digits) == len(q.replace(" ", "").replace("-", "")):
@@ -572,8 +576,37 @@ def organization_search(*, q: str, limit: int = 10) -> list[Organization]:
         Q(name__icontains=q) | Q(aliases__name__icontains=q), is_synthetic=False
     ).distinct()
     found += list(matching.order_by("name")[:limit])
-    found += [r.organization for r in organizations_resembling(name=q, limit=limit)]
-    return list({org.pk: org for org in found}.values())[:limit]
+    resembling = organizations_resembling(name=q, limit=limit)
+    found += [r.organization for r in resembling]
+    return list({org.pk: org for org in found}.values())[:limit], resembling
+
+
+NAME_CANDIDATES = 10  # organisations offered to choose from for a typed name
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """What a typed organisation name means: ``organization`` when it means exactly one."""
+
+    candidates: list[Organization]
+    organization: Organization | None
+
+
+def organization_by_name(*, name: str) -> NameMatch:
+    """The organisation a person means by a typed name (or part of it, or a registry number).
+
+    The search's only result; else the only organisation whose name or alias is that name,
+    or means the same in the other language (reconciliation's matching: "Lublin University
+    of Technology" is Politechnika Lubelska); else none, with the candidates to choose from.
+    """
+    candidates, resembling = _organization_search(q=name, limit=NAME_CANDIDATES)
+    if len(candidates) == 1:
+        return NameMatch(candidates=candidates, organization=candidates[0])
+    same = [r.organization for r in resembling if r.score >= SAME_ORGANIZATION]
+    chosen = same[0] if len(same) == 1 else None
+    if chosen is not None and chosen not in candidates:  # past the list's length: shown first
+        candidates = [chosen, *candidates][:NAME_CANDIDATES]
+    return NameMatch(candidates=candidates, organization=chosen)
 
 
 def issue_list(
@@ -695,6 +728,46 @@ def cluster_memberships(*, cluster: Cluster) -> list[Membership]:
         .select_related("organization", "source", "request")
         .order_by("role", "position")
     )
+
+
+def cluster_organization_states(*, cluster: Cluster) -> dict[int, str]:
+    """Organisations a cluster cannot ask to join again: ``"member"`` (listed in any role)
+    or ``"asked"`` (a request waits for its answer), by organisation id."""
+    states = dict.fromkeys(
+        MembershipRequest.objects.filter(
+            cluster=cluster, status=MembershipRequestStatus.PENDING
+        ).values_list("organization_id", flat=True),
+        "asked",
+    )
+    states.update(
+        dict.fromkeys(
+            Membership.objects.filter(cluster=cluster).values_list("organization_id", flat=True),
+            "member",
+        )
+    )
+    return states
+
+
+def cluster_profile_items(
+    *, cluster: Cluster, kinds: Iterable[str]
+) -> tuple[
+    dict[tuple[str, str], list[tuple[str, str]]], dict[tuple[str, str], list[tuple[str, str]]]
+]:
+    """A cluster's profile sections for its editor: ``(kind, language)`` -> its items as
+    ``(title, text)`` in order, and apart from them the contact channel an import states
+    (e.g. "website"), which is shown translated and kept as it is, not edited as a line."""
+    items: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    channel: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for attribute in ClusterAttribute.objects.filter(
+        cluster=cluster, kind__in=list(kinds)
+    ).order_by("kind", "language", "position"):
+        is_channel = (
+            attribute.kind == AttributeKind.CONTACT and attribute.text == cluster.contact_kind
+        )
+        (channel if is_channel else items).setdefault(
+            (attribute.kind, attribute.language), []
+        ).append((attribute.title, attribute.text))
+    return items, channel
 
 
 def issue_get(*, pk: int) -> DataQualityIssue:

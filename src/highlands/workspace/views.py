@@ -13,10 +13,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..accounts import gdpr
@@ -27,7 +28,7 @@ from ..ecosystem import proposals
 from ..ecosystem import selectors as registry
 from ..ecosystem import services as registry_services
 from ..ecosystem.localization import cluster_name, localized
-from ..ecosystem.models import Cluster, Language, Organization
+from ..ecosystem.models import Cluster, Organization
 from ..ecosystem.services import EDITABLE_ATTRIBUTE_KINDS
 from ..errors import ApplicationError, NotFoundError, PermissionDeniedError
 from ..servicekit import require
@@ -95,57 +96,138 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The profile in English and Polish, each section as rows of one item in both languages.
+
+    "Add item", "Remove" and "Move up/down" post the form and get it back with the rows
+    changed and everything typed kept (with htmx only the section, and the change said in
+    the live region); only "Save" writes, through the registry's service.
+    """
     cluster = _cluster(request, slug, "ecosystem.edit_cluster")
-    existing: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    # The contact channel an import states (e.g. "website") is shown translated on its own;
-    # it is kept as it is, not offered as a line to edit.
-    channel: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for attribute in cluster.attributes.filter(kind__in=EDITABLE_ATTRIBUTE_KINDS).order_by(
-        "kind", "language", "position"
-    ):
-        is_channel = attribute.kind == "contact" and attribute.text == cluster.contact_kind
-        (channel if is_channel else existing).setdefault(
-            (attribute.kind, attribute.language), []
-        ).append((attribute.title, attribute.text))
+    items, channel = registry.cluster_profile_items(cluster=cluster, kinds=EDITABLE_ATTRIBUTE_KINDS)
+    saved = forms.rows_from_items(items)
     initial = {
         "name": cluster.name or "",
         "name_pl": cluster.name_pl,
         "year_established": cluster.year_established,
     }
-    form = forms.ClusterProfileForm(request.POST or None, initial=initial, existing=existing)
-    if request.method == "POST" and form.is_valid():
-        with _errors_on(form):
-            registry_services.cluster_update_profile(
-                actor=request.user,
-                cluster=cluster,
-                name=form.cleaned_data["name"] or None,  # empty: leave it (maybe unknown)
-                name_pl=form.cleaned_data["name_pl"],
-                year_established=form.cleaned_data["year_established"],
-                attributes={
-                    key: [*channel.get(key, []), *items]
-                    for key, items in form.attribute_edits().items()
-                },
-            )
-            messages.success(request, _("Profile saved."))
-            return redirect("workspace:cluster_edit", slug=cluster.slug)
+    status = ""
+    if request.method == "GET":
+        form = forms.ClusterProfileForm(initial=initial, rows=saved)
+    else:
+        rows = forms.rows_from_post(request.POST, saved=saved)
+        try:
+            action = forms.row_action(request.POST)
+        except forms.InvalidRowActionError:
+            return HttpResponseBadRequest(_("That row is not on the page any more."))
+        if action is not None:
+            try:
+                change = forms.apply_row_action(rows, action)
+            except forms.InvalidRowActionError:
+                return HttpResponseBadRequest(_("That row is not on the page any more."))
+            typed = {f: request.POST.get(f, "") for f in ("name", "name_pl", "year_established")}
+            form = forms.ClusterProfileForm(initial=typed, rows=rows, focus=change.focus)
+            status = change.message
+            if request.htmx:  # type: ignore[attr-defined]
+                return render(
+                    request,
+                    "workspace/_profile_section.html",
+                    {"section": form.section(action.kind), "status": status, "swap": True},
+                )
+        else:
+            form = forms.ClusterProfileForm(request.POST, initial=initial, rows=rows)
+            if form.is_valid():
+                with _errors_on(form):
+                    registry_services.cluster_update_profile(
+                        actor=request.user,
+                        cluster=cluster,
+                        name=form.cleaned_data["name"] or None,  # empty: leave it (unknown)
+                        name_pl=form.cleaned_data["name_pl"],
+                        year_established=form.cleaned_data["year_established"],
+                        attributes={
+                            key: [*channel.get(key, []), *edited]
+                            for key, edited in form.attribute_edits().items()
+                        },
+                    )
+                    messages.success(request, _("Profile saved."))
+                    return redirect("workspace:cluster_edit", slug=cluster.slug)
     return render(
         request,
         "workspace/cluster_edit.html",
-        {"cluster": cluster, "form": form, "languages": Language.choices},
+        {"cluster": cluster, "form": form, "status": status},
     )
+
+
+def _member_candidates(
+    cluster: Cluster, name: str, chosen: str = ""
+) -> tuple[registry.NameMatch, list[dict[str, Any]]]:
+    """The organisations a typed name may mean, each marked when the cluster cannot ask it
+    (a member already, or asked and not answered) and checked when it is the one chosen."""
+    match = registry.organization_by_name(name=name)
+    states = registry.cluster_organization_states(cluster=cluster) if match.candidates else {}
+    return match, [
+        {
+            "organization": organization,
+            "state": states.get(organization.pk, ""),
+            "checked": organization.slug == chosen and organization.pk not in states,
+        }
+        for organization in match.candidates
+    ]
+
+
+# Said beside the organisation's name when the members tab cannot tell whom it means.
+MEMBER_NONE = gettext_lazy(
+    "No organization in the registry matches “%(name)s”. Check the name, or ask the "
+    "organization to register on the platform."
+)
+MEMBER_SEVERAL = gettext_lazy("Several organizations match “%(name)s”: choose one in the list.")
+MEMBER_ALREADY = gettext_lazy("%(name)s is already a member of this cluster.")
+MEMBER_ASKED = gettext_lazy(
+    "%(name)s has already been asked to join this cluster and has not answered yet."
+)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_members(request: HttpRequest, slug: str) -> HttpResponse:
-    """Members, and the form that asks an organisation to join (it joins once it accepts)."""
+    """Members, and the form that asks an organisation to join (it joins once it accepts).
+
+    The organisation is named, not given by its address: the candidates for the typed name
+    are listed as radio buttons (as one types, with htmx; after "Find" or a name that means
+    several, without), members and organisations already asked marked and not selectable.
+    """
     cluster = _cluster(request, slug, "ecosystem.manage_cluster_members")
-    form = forms.MemberAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organization = registry.organization_get(slug=form.cleaned_data["organization"])
-        except NotFoundError as exc:  # a mistyped slug keeps the form and says so
-            form.add_error("organization", exc.message)
+    if request.method == "POST":
+        form = forms.MemberAddForm(request.POST, search_url=request.path)
+        name = request.POST.get("organization", "")
+        chosen = request.POST.get("choice", "")
+    else:
+        name = request.GET.get("organization", "")
+        chosen = request.GET.get("choice", "")
+        form = forms.MemberAddForm(initial={"organization": name}, search_url=request.path)
+    name = name.strip()[: registry_services.NAME_MAX]
+    match, candidates = _member_candidates(cluster, name, chosen)
+    context = {
+        "cluster": cluster,
+        "form": form,
+        "q": name,
+        "candidates": candidates,
+        "min_chars": registry.SEARCH_MIN_CHARS,
+    }
+    if request.method == "GET" and request.htmx:  # type: ignore[attr-defined]
+        response = render(request, "workspace/_member_candidates.html", {**context, "swap": True})
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    if request.method == "POST" and "find" not in request.POST and form.is_valid():
+        picked = [c for c in candidates if c["organization"].slug == chosen]
+        organization = picked[0]["organization"] if picked else match.organization
+        state = next((c["state"] for c in candidates if c["organization"] == organization), "")
+        words = {"name": organization.name if organization else name}
+        if organization is None:
+            form.add_error("organization", (MEMBER_SEVERAL if candidates else MEMBER_NONE) % words)
+        elif state:
+            form.add_error(
+                "organization", (MEMBER_ALREADY if state == "member" else MEMBER_ASKED) % words
+            )
         else:
             with _errors_on(form):
                 membership_request = registry_services.membership_request_create(
@@ -166,18 +248,19 @@ def cluster_members(request: HttpRequest, slug: str) -> HttpResponse:
                         % {"organization": organization.name},
                     )
                 return redirect("workspace:cluster_members", slug=cluster.slug)
-    return render(
+    response = render(
         request,
         "workspace/cluster_members.html",
         {
-            "cluster": cluster,
-            "form": form,
+            **context,
             "memberships": registry.cluster_memberships(cluster=cluster),
             "requests": registry.membership_requests_of_cluster(cluster=cluster),
             "role_choices": forms.ROLE_CHOICES,
             "helix_choices": forms.HELIX_CHOICES[1:],
         },
     )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

@@ -11,12 +11,12 @@ from ninja import Path, Router, Schema, Status
 
 from ..apikit.auth import SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS
+from ..apikit.objects import reads
 from ..apikit.routes import Routes
 from ..apikit.types import Id, Slug
 from ..ecosystem import selectors as registry
 from ..servicekit import require
 from . import gdpr, selectors, services
-from .models import OrganizationRepresentative
 
 REPRESENTATIVES_DENIED = "You may not see this organization's representatives."
 ERRORS = CALLER_ERRORS
@@ -30,13 +30,9 @@ class RepresentativeOut(Schema):
     granted_by: str | None
     granted_at: datetime
 
-    @staticmethod
-    def resolve_email(obj: OrganizationRepresentative) -> str:
-        return obj.user.email
+    resolve_email = reads("user.email")
 
-    @staticmethod
-    def resolve_granted_by(obj: OrganizationRepresentative) -> str | None:
-        return obj.granted_by.email if obj.granted_by else None
+    resolve_granted_by = reads("granted_by.email")
 
 
 route = Routes(router, errors=ERRORS, prefix="manage")

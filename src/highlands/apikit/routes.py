@@ -56,10 +56,14 @@ class Routes:
     def put(self, path: str, out: Any = _NO_BODY_GIVEN, summary: str = "", **own: Any) -> Callable:
         return self._route("put", path, out, summary, own)
 
-    def patch(self, path: str, out: Any = _NO_BODY_GIVEN, summary: str = "", **own: Any) -> Callable:
+    def patch(
+        self, path: str, out: Any = _NO_BODY_GIVEN, summary: str = "", **own: Any
+    ) -> Callable:
         return self._route("patch", path, out, summary, own)
 
-    def delete(self, path: str, out: Any = _NO_BODY_GIVEN, summary: str = "", **own: Any) -> Callable:
+    def delete(
+        self, path: str, out: Any = _NO_BODY_GIVEN, summary: str = "", **own: Any
+    ) -> Callable:
         return self._route("delete", path, out, summary, own)
 
     def _route(

@@ -17,12 +17,12 @@ from pydantic import Field
 from ..apikit.auth import SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS
 from ..apikit.inputs import StrictIn
+from ..apikit.objects import reads
 from ..apikit.routes import Routes
 from ..apikit.types import Count, Date, Id, Slug, Year
 from ..audit import selectors as audit_selectors
 from ..servicekit import require
 from . import selectors, services
-from .models import Membership, MembershipRequest
 
 router = Router(tags=["manage"], auth=SIGNED_IN_AUTH)
 
@@ -79,13 +79,9 @@ class MembershipRequestOut(Schema):
     reason: str
     membership_id: int | None
 
-    @staticmethod
-    def resolve_cluster(obj: MembershipRequest) -> str:
-        return obj.cluster.slug
+    resolve_cluster = reads("cluster.slug")
 
-    @staticmethod
-    def resolve_organization(obj: MembershipRequest) -> str:
-        return obj.organization.slug
+    resolve_organization = reads("organization.slug")
 
 
 class MemberChangeIn(StrictIn):
@@ -99,9 +95,7 @@ class ManagedMembershipOut(Schema):
     role: str
     listed_as: str
 
-    @staticmethod
-    def resolve_organization(obj: Membership) -> str:
-        return obj.organization.slug
+    resolve_organization = reads("organization.slug")
 
 
 class FigureIn(StrictIn):

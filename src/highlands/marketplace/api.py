@@ -17,7 +17,7 @@ from pydantic import Field
 from ..apikit.auth import READ_AUTH, SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS
 from ..apikit.inputs import StrictIn
-from ..apikit.objects import permitted
+from ..apikit.objects import permitted, reads
 from ..apikit.routes import Routes
 from ..apikit.types import NO_NUL, Date, Id, Limit, Slug, WholeNumber
 from ..ecosystem import selectors as registry
@@ -92,13 +92,9 @@ class ProfileOut(Schema):
     is_demo: bool
     published_at: datetime | None
 
-    @staticmethod
-    def resolve_organization(obj: CooperationProfile) -> str:
-        return obj.organization.slug
+    resolve_organization = reads("organization.slug")
 
-    @staticmethod
-    def resolve_organization_name(obj: CooperationProfile) -> str:
-        return obj.organization.name
+    resolve_organization_name = reads("organization.name")
 
     @staticmethod
     def resolve_highlands(obj: CooperationProfile) -> list[str]:
@@ -125,17 +121,11 @@ class InterestOut(Schema):
     decided_at: datetime | None
     closed_at: datetime | None
 
-    @staticmethod
-    def resolve_profile(obj: Interest) -> int:
-        return obj.profile_id
+    resolve_profile = reads("profile_id")
 
-    @staticmethod
-    def resolve_profile_title(obj: Interest) -> str:
-        return obj.profile.title
+    resolve_profile_title = reads("profile.title")
 
-    @staticmethod
-    def resolve_profile_is_demo(obj: Interest) -> bool:
-        return obj.profile.is_demo
+    resolve_profile_is_demo = reads("profile.is_demo")
 
     @staticmethod
     def resolve_organization(obj: Interest) -> str:
@@ -203,9 +193,7 @@ class NotificationOut(Schema):
     created_at: datetime
     read: bool
 
-    @staticmethod
-    def resolve_profile(obj: Notification) -> int | None:
-        return obj.profile_id
+    resolve_profile = reads("profile_id")
 
     @staticmethod
     def resolve_read(obj: Notification) -> bool:
@@ -257,9 +245,7 @@ class SavedSearchOut(Schema):
     label: str
     created_at: datetime
 
-    @staticmethod
-    def resolve_highland(obj: SavedSearch) -> str | None:
-        return obj.highland.slug if obj.highland else None
+    resolve_highland = reads("highland.slug")
 
     @staticmethod
     def resolve_label(obj: SavedSearch) -> str:

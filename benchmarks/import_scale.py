@@ -164,7 +164,7 @@ def _statements(counts: dict[str, int], *, enabled: bool) -> Iterator[None]:
         return
     from django.db import connection
 
-    def count(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+    def count(execute, sql, params, many, context):
         kind = sql.split(None, 1)[0].upper() + (" (many)" if many else "")
         counts[kind] = counts.get(kind, 0) + 1
         started = time.perf_counter()

@@ -80,7 +80,14 @@ def _registry() -> dict[str, Any]:
             for a in ClusterAlias.objects.all()
         ),
         "figures": sorted(
-            (clusters[f.cluster_id], f.kind, f.value, f.as_of, f.as_of_basis, f.source.name)
+            (
+                clusters[f.cluster_id],
+                f.kind,
+                f.value,
+                f.as_of,
+                f.as_of_basis,
+                f.source and f.source.name,
+            )
             for f in FigureObservation.objects.select_related("source")
         ),
         "flags": sorted(

@@ -10,14 +10,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from highlands.ecosystem.models import (
-    Cluster,
-    ClusterAlias,
-    DataQualityIssue,
-    FigureObservation,
-    Membership,
-    Organization,
-)
+from highlands.ecosystem import models as registry
 from highlands.ingest import review
 from highlands.ingest.importers import import_file
 from highlands.ingest.models import ReconciliationDecision, ReviewItem
@@ -61,11 +54,11 @@ def _registry() -> dict[str, Any]:
     """What the registry holds, without the line numbers that move with the rows."""
     clusters = {
         c.pk: c.slug
-        for c in Cluster.objects.all()  # slugs name clusters across two databases
+        for c in registry.Cluster.objects.all()  # slugs name clusters across two databases
     }
     return {
         "clusters": sorted(
-            Cluster.objects.values_list(
+            registry.Cluster.objects.values_list(
                 "slug",
                 "name",
                 "name_pl",
@@ -77,7 +70,7 @@ def _registry() -> dict[str, Any]:
         ),
         "aliases": sorted(
             (clusters[a.cluster_id], a.normalized, a.name, a.language)
-            for a in ClusterAlias.objects.all()
+            for a in registry.ClusterAlias.objects.all()
         ),
         "figures": sorted(
             (
@@ -88,10 +81,11 @@ def _registry() -> dict[str, Any]:
                 f.as_of_basis,
                 f.source and f.source.name,
             )
-            for f in FigureObservation.objects.select_related("source")
+            for f in registry.FigureObservation.objects.select_related("source")
         ),
         "flags": sorted(
-            (d.code, clusters.get(d.cluster_id or 0, "")) for d in DataQualityIssue.objects.all()
+            (d.code, clusters.get(d.cluster_id or 0, ""))
+            for d in registry.DataQualityIssue.objects.all()
         ),
         "queue": sorted(
             (
@@ -103,8 +97,8 @@ def _registry() -> dict[str, Any]:
             )
             for i in ReviewItem.objects.all()
         ),
-        "organizations": Organization.objects.count(),
-        "memberships": Membership.objects.count(),
+        "organizations": registry.Organization.objects.count(),
+        "memberships": registry.Membership.objects.count(),
     }
 
 
@@ -186,7 +180,7 @@ def test_a_reviewed_row_stays_resolved_on_reimport(seeded, tmp_path):
     pending = list(ReviewItem.objects.filter(status="pending").order_by("incoming_name"))
     assert pending
     item = pending[0]
-    target = Cluster.objects.get(pk=item.candidates[0]["pk"])
+    target = registry.Cluster.objects.get(pk=item.candidates[0]["pk"])
     review.review_item_resolve(item=item, action="accept", target_pk=target.pk, actor=SYSTEM)
     after_review = _registry()
     again = import_file(str(path))

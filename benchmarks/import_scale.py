@@ -3,8 +3,12 @@
 Usage:
   .venv/bin/python benchmarks/import_scale.py [--sizes 1000 10000 100000] [--repeat 3]
   .venv/bin/python benchmarks/import_scale.py --src /path/to/other/checkout/src --sizes 1000
+  .venv/bin/python benchmarks/import_scale.py --database postgres://postgres@127.0.0.1:5432/hl_x
 
-Each size runs in a fresh throw-away SQLite database holding the imported source document
+Each size runs in a fresh throw-away database holding the imported source document: SQLite
+files in a temporary folder, or with ``--database`` a PostgreSQL database of that name
+(dropped and created again from a template ``<name>_template`` for every run; both dropped
+at the end)
 (18 clusters, ~150 organisations).  The member list has Polish headers (nazwa, miasto, rola,
 strona www, opis, klaster) and distinct synthetic organisations whose names share words
 ("Zakład Metalowy Nowak-Kowalski sp. z o.o." beside "Zakład Metalowy Nowak-Wójcik s.c."),
@@ -19,6 +23,7 @@ Also: the review rate of the first 300 names reconciled one after another (``--n
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -29,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,7 +112,7 @@ def review_rate(count: int = 300) -> dict[str, int]:
 def _worker(args: argparse.Namespace) -> None:
     """One size in this process: template database in, timings out (JSON on stdout)."""
     os.environ["DJANGO_SETTINGS_MODULE"] = "highlands.config.settings.test"
-    os.environ["DATABASE_URL"] = f"sqlite:///{args.db}"
+    os.environ["DATABASE_URL"] = args.db if "://" in args.db else f"sqlite:///{args.db}"
     # As the README advises for imports of thousands of records: the reindex outbox is
     # drained by a worker afterwards (``highlands search-index drain``), not in the import.
     os.environ["HIGHLANDS_SEARCH_SYNC"] = "0"
@@ -115,12 +121,15 @@ def _worker(args: argparse.Namespace) -> None:
     django.setup()
     from highlands.ingest.importers import import_file
 
-    started, cpu = time.perf_counter(), time.process_time()
-    report = import_file(str(args.file))
-    first, first_cpu = time.perf_counter() - started, time.process_time() - cpu
-    started, cpu = time.perf_counter(), time.process_time()
-    again = import_file(str(args.file))
-    second, second_cpu = time.perf_counter() - started, time.process_time() - cpu
+    counts: list[dict[str, int]] = [{}, {}]
+    with _statements(counts[0], enabled=args.count_queries):
+        started, cpu = time.perf_counter(), time.process_time()
+        report = import_file(str(args.file))
+        first, first_cpu = time.perf_counter() - started, time.process_time() - cpu
+    with _statements(counts[1], enabled=args.count_queries):
+        started, cpu = time.perf_counter(), time.process_time()
+        again = import_file(str(args.file))
+        second, second_cpu = time.perf_counter() - started, time.process_time() - cpu
     decisions = {"match": 0, "new": 0, "review": 0}
     for row in report.rows:
         decisions[row["decision"]] += 1
@@ -139,9 +148,36 @@ def _worker(args: argparse.Namespace) -> None:
                 "reimport_deleted": again.deleted,
                 "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "review_kinds": _review_kinds(report.rows),
+                "queries": counts[0],
+                "reimport_queries": counts[1],
             }
         )
     )
+
+
+@contextlib.contextmanager
+def _statements(counts: dict[str, int], *, enabled: bool) -> Iterator[None]:
+    """Count the SQL statements run inside, by their first word (``executemany`` once), with
+    their milliseconds; each statement of 500 ms or more by its beginning."""
+    if not enabled:
+        yield
+        return
+    from django.db import connection
+
+    def count(execute, sql, params, many, context):
+        kind = sql.split(None, 1)[0].upper() + (" (many)" if many else "")
+        counts[kind] = counts.get(kind, 0) + 1
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            ms = round((time.perf_counter() - started) * 1000)
+            counts[f"{kind} ms"] = counts.get(f"{kind} ms", 0) + ms
+            if ms >= 500:  # the slow ones, by what they start with
+                counts[f"slow: {sql[:90]}"] = ms
+
+    with connection.execute_wrapper(count):
+        yield
 
 
 def _review_kinds(rows: list[dict]) -> dict[str, int]:
@@ -159,20 +195,58 @@ def _review_kinds(rows: list[dict]) -> dict[str, int]:
     return kinds
 
 
-def _template(src: Path, directory: Path) -> Path:
-    """A migrated database holding the source document, copied for every run."""
-    db = directory / "template.sqlite3"
-    code = (
-        "import os,sys;sys.path.insert(0,sys.argv[1]);"
-        "os.environ['DJANGO_SETTINGS_MODULE']='highlands.config.settings.test';"
-        "os.environ['DATABASE_URL']='sqlite:///'+sys.argv[2];"
-        "import django;django.setup();"
-        "from django.core.management import call_command;"
-        "call_command('migrate',verbosity=0);"
-        "from highlands.ingest.importers import import_file;import_file(sys.argv[3])"
-    )
-    subprocess.run([sys.executable, "-c", code, str(src), str(db), str(SEED)], check=True)  # noqa: S603
-    return db
+class _Databases:
+    """Where each run's fresh database comes from: a copied SQLite file, or a PostgreSQL
+    database created from a template database."""
+
+    def __init__(self, src: Path, directory: Path, url: str | None) -> None:
+        self.src, self.url = src, url
+        if url is None:
+            self.template = str(directory / "template.sqlite3")
+            self.run_db = str(directory / "run.sqlite3")
+        else:
+            base, self.name = url.rsplit("/", 1)
+            self.template_name = f"{self.name}_template"
+            self.template = f"{base}/{self.template_name}"
+            self.run_db = url
+            self._admin(f'DROP DATABASE IF EXISTS "{self.template_name}"')
+            self._admin(f'CREATE DATABASE "{self.template_name}"')
+        self._fill(self.template)
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        assert self.url is not None
+        with psycopg.connect(self.url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as db:
+            db.execute(sql)
+
+    def _fill(self, url: str) -> None:
+        """Migrate and import the source document."""
+        code = (
+            "import os,sys;sys.path.insert(0,sys.argv[1]);"
+            "os.environ['DJANGO_SETTINGS_MODULE']='highlands.config.settings.test';"
+            "u=sys.argv[2];os.environ['DATABASE_URL']=u if '://' in u else 'sqlite:///'+u;"
+            "import django;django.setup();"
+            "from django.core.management import call_command;"
+            "call_command('migrate',verbosity=0);"
+            "from highlands.ingest.importers import import_file;import_file(sys.argv[3])"
+        )
+        subprocess.run([sys.executable, "-c", code, str(self.src), url, str(SEED)], check=True)  # noqa: S603
+
+    def fresh(self) -> str:
+        if self.url is None:
+            shutil.copy(self.template, self.run_db)
+        else:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}"')
+            self._admin(f'CREATE DATABASE "{self.name}" TEMPLATE "{self.template_name}"')
+        return self.run_db
+
+    def close(self) -> None:
+        if self.url is None:
+            Path(self.run_db).unlink(missing_ok=True)
+        else:
+            self._admin(f'DROP DATABASE IF EXISTS "{self.name}"')
+            self._admin(f'DROP DATABASE IF EXISTS "{self.template_name}"')
 
 
 def main() -> None:
@@ -182,7 +256,14 @@ def main() -> None:
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="checkout's src/")
     parser.add_argument("--names", type=int, default=300, help="names for the review rate")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--database",
+        help="a PostgreSQL URL (its database is dropped and created again for every run)",
+    )
+    parser.add_argument(
+        "--count-queries", action="store_true", help="count the SQL statements by kind"
+    )
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path.insert(0, str(args.src))
@@ -190,7 +271,8 @@ def main() -> None:
         _worker(args)
         return
     load = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout  # noqa: S607
-    print(f"src: {args.src}\nload: {load.strip()}")
+    engine = "PostgreSQL" if args.database else "SQLite"
+    print(f"src: {args.src}\ndatabase: {engine}\nload: {load.strip()}")
     os.environ["DJANGO_SETTINGS_MODULE"] = "highlands.config.settings.test"
     import django
 
@@ -201,24 +283,25 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        template = _template(args.src, directory)
+        databases = _Databases(args.src, directory, args.database)
         for size in args.sizes:
             path = member_list(directory / f"czlonkowie-{size}.csv", size)
             runs = []
             for _ in range(args.repeat):
-                db = directory / "run.sqlite3"
-                shutil.copy(template, db)
+                db = databases.fresh()
                 worker = [sys.executable, __file__, "--worker", "--src", str(args.src)]
+                if args.count_queries:
+                    worker.append("--count-queries")
                 out = subprocess.run(  # noqa: S603
-                    [*worker, "--db", str(db), "--file", str(path)],
+                    [*worker, "--db", db, "--file", str(path)],
                     capture_output=True,
                     text=True,
                     check=False,
                 )
                 if out.returncode:
+                    databases.close()
                     raise SystemExit(f"{size:,} rows failed:\n{out.stderr}")
                 runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
-                db.unlink()
             seconds = statistics.median(r["seconds"] for r in runs)
             again = statistics.median(r["reimport_seconds"] for r in runs)
             decisions = runs[0]["decisions"]
@@ -236,6 +319,10 @@ def main() -> None:
                 f"created/updated/removed {sorted(changed)}; peak RSS "
                 f"{max(r.get('peak_rss_mb', 0) for r in runs):,.0f} MB"
             )
+            if args.count_queries:
+                print(f"  statements, import: {runs[0]['queries']}")
+                print(f"  statements, re-import: {runs[0]['reimport_queries']}")
+        databases.close()
     load = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout  # noqa: S607
     print(f"load after: {load.strip()}")
 

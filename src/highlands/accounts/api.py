@@ -11,11 +11,12 @@ from ninja import Path, Router, Schema, Status
 
 from ..apikit.auth import SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS
+from ..apikit.objects import reads
+from ..apikit.routes import Routes
 from ..apikit.types import Id, Slug
 from ..ecosystem import selectors as registry
 from ..servicekit import require
 from . import gdpr, selectors, services
-from .models import OrganizationRepresentative
 
 REPRESENTATIVES_DENIED = "You may not see this organization's representatives."
 ERRORS = CALLER_ERRORS
@@ -29,30 +30,28 @@ class RepresentativeOut(Schema):
     granted_by: str | None
     granted_at: datetime
 
-    @staticmethod
-    def resolve_email(obj: OrganizationRepresentative) -> str:
-        return obj.user.email
+    resolve_email = reads("user.email")
 
-    @staticmethod
-    def resolve_granted_by(obj: OrganizationRepresentative) -> str | None:
-        return obj.granted_by.email if obj.granted_by else None
+    resolve_granted_by = reads("granted_by.email")
 
 
-@router.get(
+route = Routes(router, errors=ERRORS, prefix="manage")
+
+
+@route.get(
     "/me/export",
-    response={200: dict[str, Any], **CALLER_ERRORS},
-    operation_id="manage_me_export",
-    summary="Everything held about the signed-in person (GDPR export)",
+    dict[str, Any],
+    "Everything held about the signed-in person (GDPR export)",
+    errors=CALLER_ERRORS,
 )
 def me_export(request: HttpRequest) -> Any:
     return gdpr.person_export(actor=request.user, user=request.user)  # type: ignore[arg-type]
 
 
-@router.get(
+@route.get(
     "/organizations/{slug}/representatives",
-    response={200: list[RepresentativeOut], **ERRORS},
-    operation_id="manage_organization_representatives",
-    summary="Who represents an organization and who granted it (its representatives, "
+    list[RepresentativeOut],
+    "Who represents an organization and who granted it (its representatives, "
     "coordinators of its clusters, city admin)",
 )
 def organization_representatives(request: HttpRequest, slug: Path[Slug]) -> Any:
@@ -61,11 +60,11 @@ def organization_representatives(request: HttpRequest, slug: Path[Slug]) -> Any:
     return selectors.representatives_of(organization=organization)
 
 
-@router.delete(
+@route.delete(
     "/organizations/{slug}/representatives/{representative_id}",
-    response={204: None, **ERRORS},
-    operation_id="manage_representative_revoke",
-    summary="Revoke a representative role (the organization's representatives, city admin)",
+    None,
+    "Revoke a representative role (the organization's representatives, city admin)",
+    status=204,
 )
 def representative_revoke(
     request: HttpRequest, slug: Path[Slug], representative_id: Path[Id]

@@ -19,6 +19,7 @@ from ..apikit.auth import SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS
 from ..apikit.inputs import StrictIn
 from ..apikit.pagination import PageIn, PageMetaOut, paginate
+from ..apikit.routes import Routes
 from ..apikit.types import NO_NUL, Id, Slug
 from ..ecosystem import selectors as registry
 from ..ecosystem import services as registry_services
@@ -157,12 +158,15 @@ def _visible_claim(request: HttpRequest, pk: int) -> OrganizationClaim:
     return claim
 
 
-@router.post(
+route = Routes(router, errors=CALLER_ERRORS, prefix="onboarding")
+
+
+@route.post(
     "/claims",
-    response={201: ClaimOut, **CALLER_ERRORS},
-    operation_id="onboarding_claim_create",
-    summary="Ask to represent an organization already in the registry (a coordinator of one "
+    ClaimOut,
+    "Ask to represent an organization already in the registry (a coordinator of one "
     "of its clusters or the city office verifies)",
+    status=201,
 )
 def claim_create(request: HttpRequest, payload: ClaimIn) -> Any:
     claim = services.organization_claim_create(
@@ -174,12 +178,12 @@ def claim_create(request: HttpRequest, payload: ClaimIn) -> Any:
     return Status(201, _claim(selectors.claim_get(pk=claim.pk)))
 
 
-@router.post(
+@route.post(
     "/registrations",
-    response={201: ClaimOut, **CALLER_ERRORS},
-    operation_id="onboarding_registration_create",
-    summary="Register a new organization (unverified until verified; NIP/REGON/KRS checked by "
+    ClaimOut,
+    "Register a new organization (unverified until verified; NIP/REGON/KRS checked by "
     "their check digits, duplicates refused) and ask to represent it",
+    status=201,
 )
 def registration_create(request: HttpRequest, payload: OrganizationRegistrationIn) -> Any:
     fields = payload.dict(exclude={"cluster", "message"})
@@ -193,42 +197,30 @@ def registration_create(request: HttpRequest, payload: OrganizationRegistrationI
     return Status(201, _claim(selectors.claim_get(pk=claim.pk)))
 
 
-@router.get(
-    "/claims",
-    response={200: ClaimPageOut, **CALLER_ERRORS},
-    operation_id="onboarding_claim_list_own",
-    summary="The caller's own registrations and claims, newest first",
-)
+@route.get("/claims", ClaimPageOut, "The caller's own registrations and claims, newest first")
 def claim_list_own(request: HttpRequest, page: Query[PageIn]) -> Any:
     return paginate(selectors.claims_of(user=request.user), page, _claim)
 
 
-@router.get(
+@route.get(
     "/claims/to-verify",
-    response={200: ClaimPageOut, **CALLER_ERRORS},
-    operation_id="onboarding_claim_list_to_verify",
-    summary="Pending claims the caller may verify (a coordinator: of organizations in their "
+    ClaimPageOut,
+    "Pending claims the caller may verify (a coordinator: of organizations in their "
     "clusters and registrations naming them; the city office: all), oldest first",
 )
 def claim_list_to_verify(request: HttpRequest, page: Query[PageIn]) -> Any:
     return paginate(selectors.claims_to_verify(user=request.user), page, _claim)
 
 
-@router.get(
-    "/claims/{claim_id}",
-    response={200: ClaimOut, **CALLER_ERRORS},
-    operation_id="onboarding_claim_get",
-    summary="One claim (the claimant's and its verifiers' to see)",
-)
+@route.get("/claims/{claim_id}", ClaimOut, "One claim (the claimant's and its verifiers' to see)")
 def claim_get(request: HttpRequest, claim_id: Path[Id]) -> Any:
     return _claim(_visible_claim(request, claim_id))
 
 
-@router.post(
+@route.post(
     "/claims/{claim_id}/{action}",
-    response={200: ClaimOut, **CALLER_ERRORS},
-    operation_id="onboarding_claim_decide",
-    summary="approve / decline (with a reason) as a coordinator of one of the organization's "
+    ClaimOut,
+    "approve / decline (with a reason) as a coordinator of one of the organization's "
     "clusters or the city office; withdraw as the claimant",
 )
 def claim_decide(
@@ -263,23 +255,23 @@ def _send(request: HttpRequest, payload: ContactMessageIn, **where: Any) -> Any:
     return Status(201, _message(message))
 
 
-@router.post(
+@route.post(
     "/clusters/{slug}/messages",
-    response={201: ContactMessageOut, **CALLER_ERRORS},
-    operation_id="onboarding_contact_cluster",
-    summary="Write to a cluster: its coordinators receive the message by e-mail and answer to "
+    ContactMessageOut,
+    "Write to a cluster: its coordinators receive the message by e-mail and answer to "
     "the caller's address (theirs stay hidden); rate-limited",
+    status=201,
 )
 def contact_cluster(request: HttpRequest, slug: Path[Slug], payload: ContactMessageIn) -> Any:
     return _send(request, payload, cluster=registry.cluster_get(slug=slug))
 
 
-@router.post(
+@route.post(
     "/organizations/{slug}/messages",
-    response={201: ContactMessageOut, **CALLER_ERRORS},
-    operation_id="onboarding_contact_organization",
-    summary="Write to an organization: its representatives (and consenting public contacts) "
+    ContactMessageOut,
+    "Write to an organization: its representatives (and consenting public contacts) "
     "receive the message by e-mail; rate-limited",
+    status=201,
 )
 def contact_organization(request: HttpRequest, slug: Path[Slug], payload: ContactMessageIn) -> Any:
     return _send(request, payload, organization=registry.organization_get(slug=slug))

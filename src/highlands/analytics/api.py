@@ -15,6 +15,7 @@ from ninja import Path, Router, Schema
 
 from ..apikit.auth import READ_AUTH
 from ..apikit.errors import CALLER_ERRORS
+from ..apikit.routes import Routes
 from ..apikit.types import Slug
 from . import network, opendata, selectors
 
@@ -57,34 +58,23 @@ class DatasetOut(Schema):
     json_url: str
 
 
-@router.get(
-    "/tables",
-    response={200: list[str], **ERRORS},
-    auth=READ_AUTH,
-    operation_id="analytics_table_list",
-    summary="Names of the dashboard's tables the caller may read",
-)
+route = Routes(router, errors=ERRORS, prefix="analytics", auth=READ_AUTH)
+
+
+@route.get("/tables", list[str], "Names of the dashboard's tables the caller may read")
 def table_list(request: HttpRequest) -> Any:
     return selectors.table_names(restricted=_restricted(request))
 
 
-@router.get(
-    "/tables/{name}",
-    response={200: TableOut, **ERRORS},
-    auth=READ_AUTH,
-    operation_id="analytics_table_get",
-    summary="One dashboard table (the numbers behind one chart)",
-)
+@route.get("/tables/{name}", TableOut, "One dashboard table (the numbers behind one chart)")
 def table_get(request: HttpRequest, name: Path[Slug]) -> Any:
     return {"name": name, "rows": selectors.table_rows(name, restricted=_restricted(request))}
 
 
-@router.get(
+@route.get(
     "/helix-balance",
-    response={200: list[HelixBalanceOut], **ERRORS},
-    auth=READ_AUTH,
-    operation_id="analytics_helix_balance",
-    summary="Helix composition and balance index per cluster, per highland and for the city",
+    list[HelixBalanceOut],
+    "Helix composition and balance index per cluster, per highland and for the city",
 )
 def helix_balance(request: HttpRequest) -> Any:
     return [
@@ -101,12 +91,11 @@ def helix_balance(request: HttpRequest) -> Any:
     ]
 
 
-@router.get(
+@route.get(
     "/network",
-    response={200: NetworkOut, **ERRORS},
-    auth=READ_AUTH,
-    operation_id="analytics_network",
-    summary="The network of cooperation: nodes with their measures, typed links, findings",
+    NetworkOut,
+    "The network of cooperation: nodes with their measures, typed links, findings",
+    op="analytics_network",
 )
 def network_get(request: HttpRequest) -> Any:
     net = network.build_network(restricted=_restricted(request))
@@ -118,12 +107,8 @@ def network_get(request: HttpRequest) -> Any:
     }
 
 
-@router.get(
-    "/datasets",
-    response={200: list[DatasetOut], **ERRORS},
-    auth=READ_AUTH,
-    operation_id="analytics_dataset_list",
-    summary="The open datasets, their licence and where to download them",
+@route.get(
+    "/datasets", list[DatasetOut], "The open datasets, their licence and where to download them"
 )
 def dataset_list(request: HttpRequest) -> Any:
     return [
@@ -139,12 +124,8 @@ def dataset_list(request: HttpRequest) -> Any:
     ]
 
 
-@router.get(
-    "/datasets/{name}",
-    response={200: TableOut, **ERRORS},
-    auth=READ_AUTH,
-    operation_id="analytics_dataset_get",
-    summary="One open dataset (public registry facts only, no personal data)",
+@route.get(
+    "/datasets/{name}", TableOut, "One open dataset (public registry facts only, no personal data)"
 )
 def dataset_get(request: HttpRequest, name: Path[Slug]) -> Any:
     return {"name": name, "rows": opendata.dataset_rows(name)}

@@ -32,3 +32,18 @@ def visible(request: HttpRequest, perm: str, obj: T, message: str) -> T:
     if not user.has_perm(perm, obj):
         raise NotFoundError(message)
     return obj
+
+
+def reads(path: str) -> Any:
+    """A schema's ``resolve_<field> = reads("organization.slug")``: the object's dotted
+    attribute path, ``None`` where a step is ``None`` (an optional foreign key)."""
+    names = path.split(".")
+
+    def resolve(obj: Any) -> Any:
+        for name in names:
+            if obj is None:
+                return None
+            obj = getattr(obj, name)
+        return obj
+
+    return staticmethod(resolve)

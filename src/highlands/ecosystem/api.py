@@ -17,6 +17,7 @@ from pydantic import AfterValidator, StringConstraints
 from ..apikit.errors import DETAIL_ERRORS, READ_ERRORS
 from ..apikit.inputs import LangIn
 from ..apikit.pagination import PageIn, PageMetaOut, paginate
+from ..apikit.routes import Routes
 from ..apikit.types import Count, Slug, Text, Year
 from . import selectors
 from .localization import LocalizedText, cluster_name, localized
@@ -136,23 +137,21 @@ def _highland(h: Highland, lang: str) -> dict[str, Any]:
     }
 
 
-@highlands_router.get(
-    "/highlands",
-    response={200: HighlandPageOut, **READ_ERRORS},
-    operation_id="list_highlands",
-    summary="The highlands of the strategy",
-)
+highlands_route = Routes(highlands_router, errors=READ_ERRORS)
+
+
+@highlands_route.get("/highlands", HighlandPageOut, "The highlands of the strategy")
 def list_highlands(
     request: HttpRequest, page: Query[PageIn], lang: Query[LangIn]
 ) -> dict[str, Any]:
     return paginate(selectors.highland_list(), page, lambda h: _highland(h, lang.lang))
 
 
-@highlands_router.get(
+@highlands_route.get(
     "/highlands/{slug}",
-    response={200: HighlandDetailOut, **DETAIL_ERRORS},
-    operation_id="get_highland",
-    summary="One highland with its clusters, partners and helix composition",
+    HighlandDetailOut,
+    "One highland with its clusters, partners and helix composition",
+    errors=DETAIL_ERRORS,
 )
 def get_highland(
     request: HttpRequest,
@@ -344,11 +343,11 @@ def _cluster_detail(d: selectors.ClusterDetail, lang: str) -> dict[str, Any]:
     }
 
 
-@clusters_router.get(
-    "/clusters",
-    response={200: ClusterPageOut, **READ_ERRORS},
-    operation_id="list_clusters",
-    summary="Clusters, filterable and sortable",
+clusters_route = Routes(clusters_router, errors=DETAIL_ERRORS)
+
+
+@clusters_route.get(
+    "/clusters", ClusterPageOut, "Clusters, filterable and sortable", errors=READ_ERRORS
 )
 def list_clusters(
     request: HttpRequest,
@@ -370,11 +369,10 @@ def list_clusters(
     return paginate(qs, page, lambda c: _cluster(c, lang.lang))
 
 
-@clusters_router.get(
+@clusters_route.get(
     "/clusters/{slug}",
-    response={200: ClusterDetailOut, **DETAIL_ERRORS},
-    operation_id="get_cluster",
-    summary="One cluster: profile, members by helix role, figures with history, flags",
+    ClusterDetailOut,
+    "One cluster: profile, members by helix role, figures with history, flags",
 )
 def get_cluster(
     request: HttpRequest,
@@ -403,11 +401,8 @@ class CompareIn(Schema):
     ]
 
 
-@clusters_router.get(
-    "/compare",
-    response={200: list[ClusterDetailOut], **DETAIL_ERRORS},
-    operation_id="compare_clusters",
-    summary="Two to four clusters side by side (?cluster=a&cluster=b)",
+@clusters_route.get(
+    "/compare", list[ClusterDetailOut], "Two to four clusters side by side (?cluster=a&cluster=b)"
 )
 def compare_clusters(
     request: HttpRequest, params: Query[CompareIn], lang: Query[LangIn]
@@ -479,11 +474,11 @@ def _organization(o: Organization, lang: str) -> dict[str, Any]:
     }
 
 
-@organizations_router.get(
-    "/organizations",
-    response={200: OrganizationPageOut, **READ_ERRORS},
-    operation_id="list_organizations",
-    summary="Organisations named by the sources",
+organizations_route = Routes(organizations_router, errors=READ_ERRORS)
+
+
+@organizations_route.get(
+    "/organizations", OrganizationPageOut, "Organisations named by the sources"
 )
 def list_organizations(
     request: HttpRequest,
@@ -497,11 +492,11 @@ def list_organizations(
     return paginate(qs, page, lambda o: _organization(o, lang.lang))
 
 
-@organizations_router.get(
+@organizations_route.get(
     "/organizations/{slug}",
-    response={200: OrganizationOut, **DETAIL_ERRORS},
-    operation_id="get_organization",
-    summary="One organisation with its clusters and roles",
+    OrganizationOut,
+    "One organisation with its clusters and roles",
+    errors=DETAIL_ERRORS,
 )
 def get_organization(
     request: HttpRequest,
@@ -536,12 +531,10 @@ class MembershipPageOut(PageMetaOut):
     items: list[MembershipOut]
 
 
-@registry_router.get(
-    "/memberships",
-    response={200: MembershipPageOut, **READ_ERRORS},
-    operation_id="list_memberships",
-    summary="Who is in which cluster, in what role",
-)
+registry_route = Routes(registry_router, errors=READ_ERRORS)
+
+
+@registry_route.get("/memberships", MembershipPageOut, "Who is in which cluster, in what role")
 def list_memberships(
     request: HttpRequest,
     filters: Query[MembershipFilterIn],
@@ -574,11 +567,8 @@ class FigurePageOut(PageMetaOut):
     items: list[FigureOut]
 
 
-@registry_router.get(
-    "/figures",
-    response={200: FigurePageOut, **READ_ERRORS},
-    operation_id="list_figures",
-    summary="Stated figures with their history (every observation, oldest first)",
+@registry_route.get(
+    "/figures", FigurePageOut, "Stated figures with their history (every observation, oldest first)"
 )
 def list_figures(request: HttpRequest, filters: Query[FigureFilterIn], page: Query[PageIn]) -> dict:
     return paginate(
@@ -597,11 +587,8 @@ class IssuePageOut(PageMetaOut):
     items: list[IssueOut]
 
 
-@registry_router.get(
-    "/issues",
-    response={200: IssuePageOut, **READ_ERRORS},
-    operation_id="list_issues",
-    summary="Data-quality flags: gaps and contradictions found in the sources",
+@registry_route.get(
+    "/issues", IssuePageOut, "Data-quality flags: gaps and contradictions found in the sources"
 )
 def list_issues(request: HttpRequest, filters: Query[IssueFilterIn], page: Query[PageIn]) -> dict:
     qs = selectors.issue_list(

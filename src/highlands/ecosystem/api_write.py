@@ -17,11 +17,12 @@ from pydantic import Field
 from ..apikit.auth import SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS
 from ..apikit.inputs import StrictIn
+from ..apikit.objects import reads
+from ..apikit.routes import Routes
 from ..apikit.types import Count, Date, Id, Slug, Year
 from ..audit import selectors as audit_selectors
 from ..servicekit import require
 from . import selectors, services
-from .models import Membership, MembershipRequest
 
 router = Router(tags=["manage"], auth=SIGNED_IN_AUTH)
 
@@ -78,13 +79,9 @@ class MembershipRequestOut(Schema):
     reason: str
     membership_id: int | None
 
-    @staticmethod
-    def resolve_cluster(obj: MembershipRequest) -> str:
-        return obj.cluster.slug
+    resolve_cluster = reads("cluster.slug")
 
-    @staticmethod
-    def resolve_organization(obj: MembershipRequest) -> str:
-        return obj.organization.slug
+    resolve_organization = reads("organization.slug")
 
 
 class MemberChangeIn(StrictIn):
@@ -98,9 +95,7 @@ class ManagedMembershipOut(Schema):
     role: str
     listed_as: str
 
-    @staticmethod
-    def resolve_organization(obj: Membership) -> str:
-        return obj.organization.slug
+    resolve_organization = reads("organization.slug")
 
 
 class FigureIn(StrictIn):
@@ -169,11 +164,13 @@ class AuditEntryOut(Schema):
 ERRORS = CALLER_ERRORS
 
 
-@router.patch(
+route = Routes(router, errors=ERRORS, prefix="manage")
+
+
+@route.patch(
     "/clusters/{slug}",
-    response={200: ManagedClusterOut, **ERRORS},
-    operation_id="manage_cluster_update_profile",
-    summary="Update a cluster's names, year and profile sections (coordinator, city admin)",
+    ManagedClusterOut,
+    "Update a cluster's names, year and profile sections (coordinator, city admin)",
 )
 def cluster_update_profile(
     request: HttpRequest, slug: Path[Slug], payload: ClusterProfileIn
@@ -194,16 +191,14 @@ def cluster_update_profile(
     )
 
 
-@router.post(
+@route.post(
     "/clusters/{slug}/membership-requests",
-    response={201: MembershipRequestOut, **ERRORS},
-    operation_id="manage_membership_request_create",
-    summary="Ask an organization to be listed in a cluster (coordinator, city admin)",
-    description=(
-        "The organization joins once it accepts: its representatives answer, or the city "
-        "office while it has none. `status` is `pending` until then; it is `accepted` (with "
-        "`membership_id`) at once only when the caller may answer for the organization."
-    ),
+    MembershipRequestOut,
+    "Ask an organization to be listed in a cluster (coordinator, city admin)",
+    status=201,
+    description="The organization joins once it accepts: its representatives answer, or the city "
+    "office while it has none. `status` is `pending` until then; it is `accepted` (with "
+    "`membership_id`) at once only when the caller may answer for the organization.",
 )
 def membership_request_create(
     request: HttpRequest, slug: Path[Slug], payload: MembershipRequestIn
@@ -222,11 +217,10 @@ def membership_request_create(
     return Status(201, membership_request)
 
 
-@router.get(
+@route.get(
     "/clusters/{slug}/membership-requests",
-    response={200: list[MembershipRequestOut], **ERRORS},
-    operation_id="manage_cluster_membership_requests",
-    summary="A cluster's membership requests, pending first (coordinator, city admin)",
+    list[MembershipRequestOut],
+    "A cluster's membership requests, pending first (coordinator, city admin)",
 )
 def cluster_membership_requests(request: HttpRequest, slug: Path[Slug]) -> Any:
     cluster = selectors.cluster_get(slug=slug)
@@ -234,32 +228,29 @@ def cluster_membership_requests(request: HttpRequest, slug: Path[Slug]) -> Any:
     return selectors.membership_requests_of_cluster(cluster=cluster)
 
 
-@router.get(
+@route.get(
     "/membership-requests",
-    response={200: list[MembershipRequestOut], **ERRORS},
-    operation_id="manage_membership_requests_to_answer",
-    summary="Pending requests to list an organization the caller answers for",
+    list[MembershipRequestOut],
+    "Pending requests to list an organization the caller answers for",
 )
 def membership_requests_to_answer(request: HttpRequest) -> Any:
     return list(selectors.membership_requests_to_answer(user=request.user))
 
 
-@router.post(
+@route.post(
     "/membership-requests/{request_id}/accept",
-    response={200: MembershipRequestOut, **ERRORS},
-    operation_id="manage_membership_request_accept",
-    summary="Accept a cluster's request: the organization is listed (its representatives)",
+    MembershipRequestOut,
+    "Accept a cluster's request: the organization is listed (its representatives)",
 )
 def membership_request_accept(request: HttpRequest, request_id: Path[Id]) -> Any:
     membership_request = selectors.membership_request_get(pk=request_id)
     return services.membership_request_accept(actor=request.user, request=membership_request)
 
 
-@router.post(
+@route.post(
     "/membership-requests/{request_id}/decline",
-    response={200: MembershipRequestOut, **ERRORS},
-    operation_id="manage_membership_request_decline",
-    summary="Decline a cluster's request (the organization's representatives)",
+    MembershipRequestOut,
+    "Decline a cluster's request (the organization's representatives)",
 )
 def membership_request_decline(
     request: HttpRequest, request_id: Path[Id], payload: DeclineIn
@@ -270,22 +261,20 @@ def membership_request_decline(
     )
 
 
-@router.post(
+@route.post(
     "/membership-requests/{request_id}/withdraw",
-    response={200: MembershipRequestOut, **ERRORS},
-    operation_id="manage_membership_request_withdraw",
-    summary="Withdraw a pending request (the cluster's coordinator, city admin)",
+    MembershipRequestOut,
+    "Withdraw a pending request (the cluster's coordinator, city admin)",
 )
 def membership_request_withdraw(request: HttpRequest, request_id: Path[Id]) -> Any:
     membership_request = selectors.membership_request_get(pk=request_id)
     return services.membership_request_withdraw(actor=request.user, request=membership_request)
 
 
-@router.patch(
+@route.patch(
     "/clusters/{slug}/members/{membership_id}",
-    response={200: ManagedMembershipOut, **ERRORS},
-    operation_id="manage_cluster_change_member_role",
-    summary="Change a membership's role in a cluster",
+    ManagedMembershipOut,
+    "Change a membership's role in a cluster",
 )
 def cluster_change_member_role(
     request: HttpRequest, slug: Path[Slug], membership_id: Path[Id], payload: MemberChangeIn
@@ -300,11 +289,11 @@ def cluster_change_member_role(
     )
 
 
-@router.delete(
+@route.delete(
     "/clusters/{slug}/members/{membership_id}",
-    response={204: None, **ERRORS},
-    operation_id="manage_cluster_remove_member",
-    summary="Remove a membership from a cluster",
+    None,
+    "Remove a membership from a cluster",
+    status=204,
 )
 def cluster_remove_member(request: HttpRequest, slug: Path[Slug], membership_id: Path[Id]) -> Any:
     cluster = selectors.cluster_get(slug=slug)
@@ -313,11 +302,11 @@ def cluster_remove_member(request: HttpRequest, slug: Path[Slug], membership_id:
     return Status(204, None)
 
 
-@router.post(
+@route.post(
     "/clusters/{slug}/figures",
-    response={201: ManagedFigureOut, **ERRORS},
-    operation_id="manage_figure_observe",
-    summary="Record a new observation of a cluster figure",
+    ManagedFigureOut,
+    "Record a new observation of a cluster figure",
+    status=201,
 )
 def figure_observe(request: HttpRequest, slug: Path[Slug], payload: FigureIn) -> Any:
     cluster = selectors.cluster_get(slug=slug)
@@ -331,22 +320,16 @@ def figure_observe(request: HttpRequest, slug: Path[Slug], payload: FigureIn) ->
     return Status(201, observation)
 
 
-@router.post(
-    "/issues/{issue_id}/resolve",
-    response={200: ManagedIssueOut, **ERRORS},
-    operation_id="manage_issue_resolve",
-    summary="Mark a data-quality flag resolved",
-)
+@route.post("/issues/{issue_id}/resolve", ManagedIssueOut, "Mark a data-quality flag resolved")
 def issue_resolve(request: HttpRequest, issue_id: Path[Id]) -> Any:
     issue = selectors.issue_get(pk=issue_id)
     return services.issue_resolve(actor=request.user, issue=issue)
 
 
-@router.patch(
+@route.patch(
     "/organizations/{slug}",
-    response={200: ManagedOrganizationOut, **ERRORS},
-    operation_id="manage_organization_update_profile",
-    summary="Update an organization's profile (its representatives, city admin)",
+    ManagedOrganizationOut,
+    "Update an organization's profile (its representatives, city admin)",
 )
 def organization_update_profile(
     request: HttpRequest, slug: Path[Slug], payload: OrganizationProfileIn
@@ -360,11 +343,11 @@ def organization_update_profile(
     )
 
 
-@router.delete(
+@route.delete(
     "/organizations/{slug}/memberships/{membership_id}",
-    response={204: None, **ERRORS},
-    operation_id="manage_membership_leave",
-    summary="Take the organization out of a cluster (its representatives)",
+    None,
+    "Take the organization out of a cluster (its representatives)",
+    status=204,
 )
 def membership_leave(request: HttpRequest, slug: Path[Slug], membership_id: Path[Id]) -> Any:
     organization = selectors.organization_get(slug=slug)
@@ -373,11 +356,10 @@ def membership_leave(request: HttpRequest, slug: Path[Slug], membership_id: Path
     return Status(204, None)
 
 
-@router.get(
+@route.get(
     "/clusters/{slug}/audit",
-    response={200: list[AuditEntryOut], **ERRORS},
-    operation_id="manage_cluster_audit",
-    summary="The audit log of a cluster (its coordinator, city admin)",
+    list[AuditEntryOut],
+    "The audit log of a cluster (its coordinator, city admin)",
 )
 def cluster_audit(request: HttpRequest, slug: Path[Slug]) -> Any:
     cluster = selectors.cluster_get(slug=slug)

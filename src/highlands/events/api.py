@@ -21,6 +21,7 @@ from ..apikit.errors import CALLER_ERRORS
 from ..apikit.inputs import StrictIn
 from ..apikit.objects import permitted
 from ..apikit.pagination import PageIn, PageMetaOut, paginate
+from ..apikit.routes import Routes
 from ..apikit.types import NO_NUL, DateTime, Id, Slug, WholeNumber
 from ..ecosystem import selectors as registry
 from ..ecosystem.localization import localized
@@ -279,12 +280,15 @@ def _day(value: str | None, field: str) -> date | None:
 # -- the calendar --------------------------------------------------------------------------
 
 
-@router.get(
+route = Routes(router, errors=ERRORS, prefix="events", auth=SIGNED_IN_AUTH)
+
+
+@route.get(
     "",
-    response={200: EventPageOut, **ERRORS},
+    EventPageOut,
+    "The calendar: upcoming (soonest first) or past events, or one month, filtered",
+    op="events_list",
     auth=READ_AUTH,
-    operation_id="events_list",
-    summary="The calendar: upcoming (soonest first) or past events, or one month, filtered",
 )
 def event_list(request: HttpRequest, filters: Query[EventFilterIn], page: Query[PageIn]) -> Any:
     month = date.fromisoformat(f"{filters.month}-01") if filters.month else None
@@ -306,12 +310,12 @@ def event_list(request: HttpRequest, filters: Query[EventFilterIn], page: Query[
     return paginate(events, page, lambda e: _event_out(e, filters.lang))
 
 
-@router.get(
+@route.get(
     "/{event_id}",
-    response={200: EventOut, **ERRORS},
+    EventOut,
+    "One event (404 for a draft the caller does not organise)",
+    op="events_get",
     auth=READ_AUTH,
-    operation_id="events_get",
-    summary="One event (404 for a draft the caller does not organise)",
 )
 def event_get(request: HttpRequest, event_id: Path[Id], lang: Lang | None = None) -> Any:
     return _event_out(selectors.event_get(user=request.user, pk=event_id), lang)
@@ -320,12 +324,11 @@ def event_get(request: HttpRequest, event_id: Path[Id], lang: Lang | None = None
 # -- registration --------------------------------------------------------------------------
 
 
-@router.post(
+@route.post(
     "/{event_id}/registrations",
-    response={201: RegistrationOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="events_register",
-    summary="Register yourself (a seat, or the end of the waiting list when the event is full)",
+    RegistrationOut,
+    "Register yourself (a seat, or the end of the waiting list when the event is full)",
+    status=201,
 )
 def register(request: HttpRequest, event_id: Path[Id], payload: RegistrationIn) -> Any:
     event = selectors.event_get(user=request.user, pk=event_id)
@@ -346,23 +349,19 @@ def register(request: HttpRequest, event_id: Path[Id], payload: RegistrationIn) 
     return Status(201, _registration_out(registration))
 
 
-@router.get(
+@route.get(
     "/registrations/mine",
-    response={200: RegistrationPageOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="events_my_registrations",
-    summary="Your registrations, the latest events first, with your place on waiting lists",
+    RegistrationPageOut,
+    "Your registrations, the latest events first, with your place on waiting lists",
 )
 def my_registrations(request: HttpRequest, page: Query[PageIn]) -> Any:
     return paginate(selectors.registrations_of(user=request.user), page, _registration_out)
 
 
-@router.post(
+@route.post(
     "/registrations/{registration_id}/cancel",
-    response={200: RegistrationOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="events_registration_cancel",
-    summary="Cancel your registration or leave the waiting list (the next person is promoted)",
+    RegistrationOut,
+    "Cancel your registration or leave the waiting list (the next person is promoted)",
 )
 def registration_cancel(request: HttpRequest, registration_id: Path[Id]) -> Any:
     registration = selectors.registration_get(user=request.user, pk=registration_id)
@@ -371,12 +370,10 @@ def registration_cancel(request: HttpRequest, registration_id: Path[Id]) -> Any:
     )
 
 
-@router.post(
+@route.post(
     "/registrations/{registration_id}/accept",
-    response={200: RegistrationOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="events_offer_accept",
-    summary="Take the seat offered to you from the waiting list, before the offer expires",
+    RegistrationOut,
+    "Take the seat offered to you from the waiting list, before the offer expires",
 )
 def offer_accept(request: HttpRequest, registration_id: Path[Id]) -> Any:
     registration = selectors.registration_get(user=request.user, pk=registration_id)
@@ -388,12 +385,12 @@ def offer_accept(request: HttpRequest, registration_id: Path[Id]) -> Any:
 # -- organisers ----------------------------------------------------------------------------
 
 
-@router.post(
+@route.post(
     "",
-    response={201: EventOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="events_create",
-    summary="Create an event of your clusters (the city office: of a highland or the office)",
+    EventOut,
+    "Create an event of your clusters (the city office: of a highland or the office)",
+    status=201,
+    op="events_create",
 )
 def event_create(request: HttpRequest, payload: EventIn) -> Any:
     data = payload.model_dump(exclude_unset=True)
@@ -413,12 +410,11 @@ def event_create(request: HttpRequest, payload: EventIn) -> Any:
     return Status(201, _event_out(event, None))
 
 
-@router.patch(
+@route.patch(
     "/{event_id}",
-    response={200: EventOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="events_update",
-    summary="Change an event you organise (registrants are told of a new time or place)",
+    EventOut,
+    "Change an event you organise (registrants are told of a new time or place)",
+    op="events_update",
 )
 def event_update(request: HttpRequest, event_id: Path[Id], payload: EventChangeIn) -> Any:
     event = _managed(request, event_id)
@@ -436,36 +432,29 @@ def event_update(request: HttpRequest, event_id: Path[Id], payload: EventChangeI
     return _event_out(selectors.event_get(user=request.user, pk=event.pk), None)
 
 
-@router.post(
-    "/{event_id}/publish",
-    response={200: EventOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="events_publish",
-    summary="Publish a draft event you organise",
+@route.post(
+    "/{event_id}/publish", EventOut, "Publish a draft event you organise", op="events_publish"
 )
 def event_publish(request: HttpRequest, event_id: Path[Id]) -> Any:
     event = services.event_publish(actor=request.user, event=_managed(request, event_id))
     return _event_out(selectors.event_get(user=request.user, pk=event.pk), None)
 
 
-@router.post(
+@route.post(
     "/{event_id}/cancel",
-    response={200: EventOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="events_cancel",
-    summary="Cancel an event you organise (everyone registered or waiting is e-mailed)",
+    EventOut,
+    "Cancel an event you organise (everyone registered or waiting is e-mailed)",
+    op="events_cancel",
 )
 def event_cancel(request: HttpRequest, event_id: Path[Id]) -> Any:
     event = services.event_cancel(actor=request.user, event=_managed(request, event_id))
     return _event_out(selectors.event_get(user=request.user, pk=event.pk), None)
 
 
-@router.get(
+@route.get(
     "/{event_id}/registrants",
-    response={200: RegistrantPageOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="events_registrants",
-    summary="Everyone registered, waiting or cancelled, in arrival order (organisers only)",
+    RegistrantPageOut,
+    "Everyone registered, waiting or cancelled, in arrival order (organisers only)",
 )
 def registrants(
     request: HttpRequest,
@@ -477,12 +466,10 @@ def registrants(
     return paginate(selectors.registrants(event=event, q=q or None), page, _registrant_out)
 
 
-@router.post(
+@route.post(
     "/{event_id}/checkin",
-    response={200: CheckinOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="events_checkin",
-    summary="Check a person in by their ticket code or registration id (a replay counts once)",
+    CheckinOut,
+    "Check a person in by their ticket code or registration id (a replay counts once)",
 )
 def checkin(request: HttpRequest, event_id: Path[Id], payload: CheckinIn) -> Any:
     event = _managed(request, event_id)

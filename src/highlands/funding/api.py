@@ -22,6 +22,7 @@ from ..apikit.errors import CALLER_ERRORS, DETAIL_ERRORS, READ_ERRORS
 from ..apikit.inputs import LangIn, StrictIn
 from ..apikit.objects import permitted, visible
 from ..apikit.pagination import PageIn, PageMetaOut, paginate
+from ..apikit.routes import Routes
 from ..apikit.types import NO_NUL, Count, Id, Slug, Text, WholeNumber
 from ..ecosystem import selectors as registry
 from . import engine, explain, selectors, services, table_import, uploads
@@ -256,12 +257,15 @@ def _parsed(payload: FactsIn) -> dict[str, Any]:
         raise services.fact_error(error) from None
 
 
-@router.get(
+route = Routes(router, errors=CALLER_ERRORS, prefix="funding", auth=SIGNED_IN_AUTH)
+
+
+@route.get(
     "/calls",
-    response={200: CallPageOut, **READ_ERRORS},
+    CallPageOut,
+    "Funding calls, soonest deadline first (demo calls have is_demo)",
+    errors=READ_ERRORS,
     auth=READ_AUTH,
-    operation_id="funding_call_list",
-    summary="Funding calls, soonest deadline first (demo calls have is_demo)",
 )
 def call_list(request: HttpRequest, filters: Query[CallFilterIn], page: Query[PageIn]) -> Any:
     calls = selectors.call_list(
@@ -281,12 +285,10 @@ class ImportOut(Schema):
     updated: list[str]
 
 
-@router.post(
+@route.post(
     "/calls/import",
-    response={200: ImportOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_calls_import",
-    summary="Import calls from a CSV or XLSX table (all rows or none; errors name row and column)",
+    ImportOut,
+    "Import calls from a CSV or XLSX table (all rows or none; errors name row and column)",
 )
 def calls_import(request: HttpRequest, file: File[UploadedFile | None] = None) -> Any:
     # Optional in the schema: an empty file part never reaches the view as a file, so the
@@ -300,35 +302,30 @@ def calls_import(request: HttpRequest, file: File[UploadedFile | None] = None) -
     }
 
 
-@router.get(
+@route.get(
     "/calls/{slug}",
-    response={200: CallOut, **DETAIL_ERRORS},
+    CallOut,
+    "One funding call with its eligibility rules",
+    errors=DETAIL_ERRORS,
     auth=READ_AUTH,
-    operation_id="funding_call_get",
-    summary="One funding call with its eligibility rules",
 )
 def call_get(request: HttpRequest, slug: Path[Slug]) -> Any:
     return _call(selectors.call_get(slug=slug))
 
 
-@router.post(
+@route.post(
     "/calls",
-    response={201: CallOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_call_create",
-    summary="Publish a funding call (the city office and cluster coordinators)",
+    CallOut,
+    "Publish a funding call (the city office and cluster coordinators)",
+    status=201,
 )
 def call_create(request: HttpRequest, payload: CallIn) -> Any:
     call = services.call_create(actor=request.user, data=payload.model_dump())
     return Status(201, _call(call))
 
 
-@router.patch(
-    "/calls/{slug}",
-    response={200: CallOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_call_update",
-    summary="Change a funding call (the city office and cluster coordinators)",
+@route.patch(
+    "/calls/{slug}", CallOut, "Change a funding call (the city office and cluster coordinators)"
 )
 def call_update(request: HttpRequest, slug: Path[Slug], payload: CallChangeIn) -> Any:
     call = selectors.call_get(slug=slug)
@@ -336,12 +333,10 @@ def call_update(request: HttpRequest, slug: Path[Slug], payload: CallChangeIn) -
     return _call(services.call_update(actor=request.user, call=call, data=data))
 
 
-@router.get(
+@route.get(
     "/calls/{slug}/eligibility/{organization}",
-    response={200: EvaluationOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_call_eligibility",
-    summary="Is the organisation eligible for the call? Rule by rule, with what is missing",
+    EvaluationOut,
+    "Is the organisation eligible for the call? Rule by rule, with what is missing",
 )
 def call_eligibility(
     request: HttpRequest, slug: Path[Slug], organization: Path[Slug], lang: Query[LangIn]
@@ -357,12 +352,10 @@ def _organization(request: HttpRequest, slug: str) -> Any:
     )
 
 
-@router.get(
+@route.get(
     "/organizations/{slug}/calls",
-    response={200: list[CallFitOut], **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_organization_calls",
-    summary="Calls not yet closed for the organisation, ranked by fit",
+    list[CallFitOut],
+    "Calls not yet closed for the organisation, ranked by fit",
 )
 def organization_calls(request: HttpRequest, slug: Path[Slug], lang: Query[LangIn]) -> Any:
     organization = _organization(request, slug)
@@ -372,12 +365,10 @@ def organization_calls(request: HttpRequest, slug: Path[Slug], lang: Query[LangI
     ]
 
 
-@router.get(
+@route.get(
     "/organizations/{slug}/facts",
-    response={200: list[FactOut], **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_facts_get",
-    summary="The organisation's stated facts with who stated them, when and the source",
+    list[FactOut],
+    "The organisation's stated facts with who stated them, when and the source",
 )
 def facts_get(request: HttpRequest, slug: Path[Slug]) -> Any:
     organization = _organization(request, slug)
@@ -393,12 +384,10 @@ def facts_get(request: HttpRequest, slug: Path[Slug]) -> Any:
     ]
 
 
-@router.post(
+@route.post(
     "/organizations/{slug}/facts",
-    response={200: list[FactOut], **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_facts_state",
-    summary="State facts (null withdraws one); source declared, imported or verified",
+    list[FactOut],
+    "State facts (null withdraws one); source declared, imported or verified",
 )
 def facts_state(request: HttpRequest, slug: Path[Slug], payload: FactsStateIn) -> Any:
     organization = registry.organization_get(slug=slug)
@@ -411,12 +400,12 @@ def facts_state(request: HttpRequest, slug: Path[Slug], payload: FactsStateIn) -
     return facts_get(request, slug)
 
 
-@router.get(
+@route.get(
     "/clusters/{slug}/admission-rules",
-    response={200: AdmissionRulesOut, **DETAIL_ERRORS},
+    AdmissionRulesOut,
+    "The cluster's admission rules now (version 0: derived from the source document)",
+    errors=DETAIL_ERRORS,
     auth=READ_AUTH,
-    operation_id="funding_admission_rules_get",
-    summary="The cluster's admission rules now (version 0: derived from the source document)",
 )
 def admission_rules_get(request: HttpRequest, slug: Path[Slug]) -> Any:
     cluster = registry.cluster_get(slug=slug)
@@ -429,12 +418,10 @@ def admission_rules_get(request: HttpRequest, slug: Path[Slug]) -> Any:
     }
 
 
-@router.put(
+@route.put(
     "/clusters/{slug}/admission-rules",
-    response={200: AdmissionRulesOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_admission_rules_set",
-    summary="A new version of the cluster's admission rules (its coordinator or the city office)",
+    AdmissionRulesOut,
+    "A new version of the cluster's admission rules (its coordinator or the city office)",
 )
 def admission_rules_set(request: HttpRequest, slug: Path[Slug], payload: AdmissionRulesIn) -> Any:
     cluster = registry.cluster_get(slug=slug)
@@ -442,12 +429,11 @@ def admission_rules_set(request: HttpRequest, slug: Path[Slug], payload: Admissi
     return admission_rules_get(request, slug)
 
 
-@router.post(
+@route.post(
     "/clusters/{slug}/admission-rules/evaluate",
-    response={200: EvaluationOut, **CALLER_ERRORS},
+    EvaluationOut,
+    "Evaluate the cluster's admission rules over the given facts (stores nothing)",
     auth=READ_AUTH,
-    operation_id="funding_admission_evaluate",
-    summary="Evaluate the cluster's admission rules over the given facts (stores nothing)",
 )
 def admission_evaluate(
     request: HttpRequest, slug: Path[Slug], payload: FactsIn, lang: Query[LangIn]
@@ -457,12 +443,11 @@ def admission_evaluate(
     return _evaluation(evaluation, lang.lang)
 
 
-@router.post(
+@route.post(
     "/applications",
-    response={201: ApplicationOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_application_submit",
-    summary="Apply to join a cluster for an organisation you represent (pre-checked now)",
+    ApplicationOut,
+    "Apply to join a cluster for an organisation you represent (pre-checked now)",
+    status=201,
 )
 def application_submit(request: HttpRequest, payload: ApplicationIn) -> Any:
     application = services.application_submit(
@@ -483,12 +468,10 @@ def _visible_application(request: HttpRequest, pk: int) -> MembershipApplication
     )
 
 
-@router.get(
+@route.get(
     "/applications/{application_id}",
-    response={200: ApplicationOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_application_get",
-    summary="One membership application (the organisation's and the cluster's to see)",
+    ApplicationOut,
+    "One membership application (the organisation's and the cluster's to see)",
 )
 def application_get(request: HttpRequest, application_id: Path[Id]) -> Any:
     return _application(_visible_application(request, application_id))
@@ -529,24 +512,21 @@ def _evidence(evidence: Evidence) -> dict[str, Any]:
     }
 
 
-@router.get(
+@route.get(
     "/applications/{application_id}/evidence",
-    response={200: list[EvidenceOut], **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_application_evidence_list",
-    summary="The evidence files of a membership application",
+    list[EvidenceOut],
+    "The evidence files of a membership application",
 )
 def application_evidence_list(request: HttpRequest, application_id: Path[Id]) -> Any:
     application = _visible_application(request, application_id)
     return [_evidence(e) for e in selectors.evidence_of_application(application=application)]
 
 
-@router.post(
+@route.post(
     "/applications/{application_id}/evidence",
-    response={201: list[EvidenceOut], **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_application_evidence_add",
-    summary="Add evidence files (PDF, PNG, JPEG; 5 MB each) to a pending application",
+    list[EvidenceOut],
+    "Add evidence files (PDF, PNG, JPEG; 5 MB each) to a pending application",
+    status=201,
 )
 def application_evidence_add(
     request: HttpRequest, application_id: Path[Id], files: Files = None
@@ -558,12 +538,11 @@ def application_evidence_add(
     return Status(201, [_evidence(e) for e in added])
 
 
-@router.post(
+@route.post(
     "/organizations/{slug}/facts/{fact}/evidence",
-    response={201: list[EvidenceOut], **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_fact_evidence_add",
-    summary="Add evidence files backing one stated fact (PDF, PNG, JPEG; 5 MB each)",
+    list[EvidenceOut],
+    "Add evidence files backing one stated fact (PDF, PNG, JPEG; 5 MB each)",
+    status=201,
 )
 def fact_evidence_add(
     request: HttpRequest, slug: Path[Slug], fact: Path[FactName], files: Files = None
@@ -575,25 +554,21 @@ def fact_evidence_add(
     return Status(201, [_evidence(e) for e in added])
 
 
-@router.get(
+@route.get(
     "/organizations/{slug}/evidence",
-    response={200: list[EvidenceOut], **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_fact_evidence_list",
-    summary="The evidence files backing the organisation's facts",
+    list[EvidenceOut],
+    "The evidence files backing the organisation's facts",
 )
 def fact_evidence_list(request: HttpRequest, slug: Path[Slug]) -> Any:
     organization = _organization(request, slug)
     return [_evidence(e) for e in selectors.evidence_of_facts(organization=organization)]
 
 
-@router.get(
+@route.get(
     "/evidence/{evidence_id}",
-    response={**CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_evidence_download",
     summary="Download an evidence file (the applicant's representatives, the cluster's "
     "coordinators, the city office)",
+    response={**CALLER_ERRORS},
     openapi_extra={
         "responses": {
             "200": {
@@ -615,12 +590,10 @@ def evidence_download(request: HttpRequest, evidence_id: Path[Id]) -> Any:
     return evidence_response(evidence)
 
 
-@router.post(
+@route.post(
     "/applications/{application_id}/{action}",
-    response={200: ApplicationOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_application_decide",
-    summary="accept / reject (with a reason) as the coordinator; withdraw as the organisation",
+    ApplicationOut,
+    "accept / reject (with a reason) as the coordinator; withdraw as the organisation",
 )
 def application_decide(
     request: HttpRequest,
@@ -772,12 +745,10 @@ PIPELINE_DENIED = "You may not see this organisation's applications for funding.
 BOARD_DENIED = "Only the cluster's coordinator (or the city office) sees its members' pipeline."
 
 
-@router.get(
+@route.get(
     "/organizations/{slug}/pipeline",
-    response={200: list[PipelineOut], **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_pipeline_list",
-    summary="The organisation's applications for funding and the consortia it is invited to",
+    list[PipelineOut],
+    "The organisation's applications for funding and the consortia it is invited to",
 )
 def pipeline_list(request: HttpRequest, slug: Path[Slug]) -> Any:
     organization = permitted(
@@ -789,12 +760,11 @@ def pipeline_list(request: HttpRequest, slug: Path[Slug]) -> Any:
     return [_entry(e) for e in selectors.pipeline_of_organization(organization=organization)]
 
 
-@router.post(
+@route.post(
     "/pipeline",
-    response={201: PipelineDetailOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_pipeline_create",
-    summary="Record an organisation's intention to apply to a call (it leads the consortium)",
+    PipelineDetailOut,
+    "Record an organisation's intention to apply to a call (it leads the consortium)",
+    status=201,
 )
 def pipeline_create(request: HttpRequest, payload: PipelineIn) -> Any:
     entry = services.pipeline_entry_create(
@@ -808,23 +778,19 @@ def pipeline_create(request: HttpRequest, payload: PipelineIn) -> Any:
     return Status(201, _entry_detail(selectors.pipeline_entry_get(pk=entry.pk)))
 
 
-@router.get(
+@route.get(
     "/pipeline/{entry_id}",
-    response={200: PipelineDetailOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_pipeline_get",
-    summary="One application for funding: stages with dates, consortium and amounts",
+    PipelineDetailOut,
+    "One application for funding: stages with dates, consortium and amounts",
 )
 def pipeline_get(request: HttpRequest, entry_id: Path[Id]) -> Any:
     return _entry_detail(_visible_entry(request, entry_id))
 
 
-@router.patch(
+@route.patch(
     "/pipeline/{entry_id}",
-    response={200: PipelineDetailOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_pipeline_update",
-    summary="Move to a later stage, record amounts, share with the cluster coordinators",
+    PipelineDetailOut,
+    "Move to a later stage, record amounts, share with the cluster coordinators",
 )
 def pipeline_update(request: HttpRequest, entry_id: Path[Id], payload: PipelineChangeIn) -> Any:
     entry = _visible_entry(request, entry_id)
@@ -837,12 +803,10 @@ def pipeline_update(request: HttpRequest, entry_id: Path[Id], payload: PipelineC
     return _entry_detail(selectors.pipeline_entry_get(pk=entry.pk))
 
 
-@router.get(
+@route.get(
     "/pipeline/{entry_id}/candidates",
-    response={200: list[CandidateOut], **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_pipeline_candidates",
-    summary="Partner candidates the call's rules do not exclude, with the reasons",
+    list[CandidateOut],
+    "Partner candidates the call's rules do not exclude, with the reasons",
 )
 def pipeline_candidates(request: HttpRequest, entry_id: Path[Id], lang: Query[LangIn]) -> Any:
     entry = permitted(
@@ -861,12 +825,11 @@ def pipeline_candidates(request: HttpRequest, entry_id: Path[Id], lang: Query[La
     ]
 
 
-@router.post(
+@route.post(
     "/pipeline/{entry_id}/partners",
-    response={201: MemberOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_pipeline_invite",
-    summary="Invite an organisation into the consortium as a partner",
+    MemberOut,
+    "Invite an organisation into the consortium as a partner",
+    status=201,
 )
 def pipeline_invite(request: HttpRequest, entry_id: Path[Id], payload: InviteIn) -> Any:
     member = services.consortium_invite(
@@ -878,12 +841,10 @@ def pipeline_invite(request: HttpRequest, entry_id: Path[Id], payload: InviteIn)
     return Status(201, _member(member))
 
 
-@router.post(
+@route.post(
     "/invitations/{invitation_id}/{answer}",
-    response={200: MemberOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_invitation_answer",
-    summary="Accept or decline a consortium invitation (the invited organisation)",
+    MemberOut,
+    "Accept or decline a consortium invitation (the invited organisation)",
 )
 def invitation_answer(
     request: HttpRequest, invitation_id: Path[Id], answer: Path[Literal["accept", "decline"]]
@@ -901,12 +862,10 @@ def invitation_answer(
     return _member(member)
 
 
-@router.get(
+@route.get(
     "/clusters/{slug}/pipeline",
-    response={200: list[PipelineOut], **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_cluster_pipeline",
-    summary="The coordinator's board: the applications for funding its members share",
+    list[PipelineOut],
+    "The coordinator's board: the applications for funding its members share",
 )
 def cluster_pipeline(request: HttpRequest, slug: Path[Slug]) -> Any:
     cluster = permitted(
@@ -939,23 +898,19 @@ def _follow(follow: CallFollow) -> dict[str, Any]:
     }
 
 
-@router.get(
+@route.get(
     "/follows",
-    response={200: list[CallFollowOut], **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_follow_list",
-    summary="The calls you follow: for an organisation's fit and/or on topics",
+    list[CallFollowOut],
+    "The calls you follow: for an organisation's fit and/or on topics",
 )
 def follow_list(request: HttpRequest) -> Any:
     return [_follow(f) for f in selectors.follows_of(user=request.user)]
 
 
-@router.post(
+@route.post(
     "/follows",
-    response={200: CallFollowOut, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_follow_set",
-    summary="Follow calls that fit an organisation and/or topics (alerts and deadline reminders)",
+    CallFollowOut,
+    "Follow calls that fit an organisation and/or topics (alerts and deadline reminders)",
 )
 def follow_set(request: HttpRequest, payload: FollowIn) -> Any:
     organization = (
@@ -967,13 +922,7 @@ def follow_set(request: HttpRequest, payload: FollowIn) -> Any:
     return _follow(follow)
 
 
-@router.delete(
-    "/follows/{follow_id}",
-    response={204: None, **CALLER_ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="funding_follow_delete",
-    summary="Stop following",
-)
+@route.delete("/follows/{follow_id}", None, "Stop following", status=204)
 def follow_delete(request: HttpRequest, follow_id: Path[Id]) -> Any:
     follow = selectors.follow_get(user=request.user, pk=follow_id)
     services.calls_unfollow(actor=request.user, follow=follow)

@@ -10,6 +10,7 @@ never overwrites another one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -351,21 +352,18 @@ class _TableImport(RowWriter):
                 "content": self.text,
             },
         )
-        self.clusters = Reconciler(known_clusters())
         self.cluster_memory = remembered_decisions(source_key=self.source_key, entity="cluster")
         if self.table.kind == "organizations":
+            self.clusters = Reconciler(known_clusters())
+            self.cluster_decisions: dict[str, Decision] = {}
             self.organizations = Reconciler(known_organizations(), broad=False)
             self.org_memory = remembered_decisions(
                 source_key=self.source_key, entity="organization"
             )
-        self.cluster_decisions: dict[str, Decision] = {}
-        if self.table.kind == "organizations":
             _MemberList(self).run()
             self.report.organizations = len(self.table.rows)
             return
-        for done, row in enumerate(self.table.rows, start=1):
-            self._cluster_row(row)
-            self._progress(done)
+        self._cluster_rows()
         self.report.clusters = len(self.table.rows)
 
     def _progress(self, done: int) -> None:
@@ -404,35 +402,78 @@ class _TableImport(RowWriter):
             "cluster": row.cluster,
         }
 
-    # -- rows
-    def _cluster_row(self, row: TableRow) -> None:
-        payload = self._payload(row)
-        key = normalize_name(row.name)
-        remembered = self.cluster_memory.get(key)
-        if remembered is not None:
-            self._remembered(row, remembered, payload)
-            return
-        decision = self.clusters.decide(
-            Incoming(
-                names=tuple(n for n, _ in row.names),
-                year=row.year,
-                coordinator=row.coordinator,
-                members=row.figure("members"),
-            )
+    # -- rows of a cluster table
+    def _cluster_rows(self) -> None:
+        """Reconcile every row against the registry and the whole file, whatever the rows'
+        order, in rounds: each round decides every undecided row against the registry as it
+        now is (the rows matched and created before included); matches are applied; a round
+        without one creates the rows that resemble no cluster, in the rows' canonical order
+        (by name, then content), each against the clusters created before it; a round that
+        does neither queues the rest for review, with the candidates a re-import would show.
+        Rows a person decided for this source are applied first."""
+        rows = sorted(
+            ((row, self._payload(row), at) for at, row in enumerate(self.table.rows)),
+            key=_canonical,
         )
-        match_name = None
-        if decision.decision == MATCH and decision.match is not None:
-            cluster = Cluster.objects.get(pk=decision.match.pk)
-            self.cluster_apply(cluster, payload, self.source)
-            match_name = cluster.display_name
-        elif decision.decision == NEW:
+        lines: dict[int, dict[str, Any]] = {}  # the row's place in the file → its report line
+        pending: list[tuple[TableRow, dict[str, Any], int]] = []
+        for row, payload, at in rows:
+            remembered = self.cluster_memory.get(normalize_name(row.name))
+            if remembered is None:
+                pending.append((row, payload, at))
+            else:
+                lines[at] = self._remembered(row, remembered, payload)
+                self._progress(len(lines))
+        while pending:
+            reconciler = Reconciler(known_clusters())
+            decided = [(item, reconciler.decide(_cluster_incoming(item[0]))) for item in pending]
+            matched = [(item, d) for item, d in decided if d.decision == MATCH]
+            waiting = [(item, d) for item, d in decided if d.decision != MATCH]
+            for (row, payload, at), decision in matched:
+                assert decision.match is not None  # noqa: S101 — filtered above
+                cluster = Cluster.objects.get(pk=decision.match.pk)
+                self.cluster_apply(cluster, payload, self.source)
+                lines[at] = self._decided(row, decision, cluster.display_name)
+            if not matched:
+                waiting = self._create_new(reconciler, waiting, lines)
+            if len(waiting) == len(decided):  # nothing decided this round: a person will
+                for (row, payload, at), decision in waiting:
+                    self._queue(Entity.CLUSTER, row, payload, decision)
+                    lines[at] = _row_dict(
+                        row, REVIEW, None, decision.score, _shown(decision), decision.reason, None
+                    )
+                break
+            pending = [item for item, _ in waiting]
+            self._progress(len(lines))
+        self.report.rows += [lines[at] for at in range(len(self.table.rows))]
+        self._progress(len(lines))
+
+    def _create_new(
+        self,
+        reconciler: Reconciler,
+        decided: list[tuple[tuple[TableRow, dict[str, Any], int], Decision]],
+        lines: dict[int, dict[str, Any]],
+    ) -> list[tuple[tuple[TableRow, dict[str, Any], int], Decision]]:
+        """Create the rows that resemble no cluster, in canonical order, each one's decision
+        taken again against the clusters created before it; the rest still wait."""
+        waiting = []
+        for (row, payload, at), decision in decided:
+            if decision.decision == NEW:
+                decision = reconciler.decide(_cluster_incoming(row))
+            if decision.decision != NEW:
+                waiting.append(((row, payload, at), decision))
+                continue
             cluster = self.cluster_create(payload, self.source)
-            self.clusters.add(_known_cluster(cluster))
-        else:
-            self._queue(Entity.CLUSTER, row, payload, decision)
-        if decision.decision != REVIEW:
-            self._unqueue(Entity.CLUSTER, row)
-        self._row_report(row, decision.decision, match_name, decision)
+            reconciler.add(_known_cluster(cluster))
+            lines[at] = self._decided(row, decision, None)
+        return waiting
+
+    def _decided(self, row: TableRow, decision: Decision, match: str | None) -> dict[str, Any]:
+        """A row matched or created: it no longer waits for a person; its report line."""
+        self._unqueue(Entity.CLUSTER, row)
+        return _row_dict(
+            row, decision.decision, match, decision.score, _shown(decision), decision.reason, None
+        )
 
     def _resolve_cluster(self, row: TableRow) -> int | None:
         """The cluster a member list names: only a confident match links the membership."""
@@ -455,29 +496,16 @@ class _TableImport(RowWriter):
 
     def _remembered(
         self, row: TableRow, remembered: ReconciliationDecision, payload: dict[str, Any]
-    ) -> None:
-        target: Cluster | Organization | None = remembered.cluster or remembered.organization
+    ) -> dict[str, Any]:
+        """A cluster row a person decided before: applied as decided; its report line."""
+        target = remembered.cluster
         if remembered.action == ReconciliationDecision.Action.REJECT or target is None:
-            self.report.rows.append(
-                _row_dict(row, REVIEW, None, 0.0, [], "rejected by a reviewer", "reject")
-            )
-            return
-        if isinstance(target, Cluster):
-            self.cluster_apply(target, payload, self.source)
-            name = target.display_name
-        else:
-            self.organization_apply(target, payload, self.source)
-            name = target.name
-        self.report.rows.append(
-            _row_dict(
-                row,
-                MATCH,
-                name,
-                1.0,
-                [{"name": name, "score": 1.0}],
-                "decided by a reviewer",
-                remembered.action,
-            )
+            return _row_dict(row, REVIEW, None, 0.0, [], "rejected by a reviewer", "reject")
+        self.cluster_apply(target, payload, self.source)
+        name = target.display_name
+        candidates = [{"name": name, "score": 1.0}]
+        return _row_dict(
+            row, MATCH, name, 1.0, candidates, "decided by a reviewer", remembered.action
         )
 
     def _queue(
@@ -515,14 +543,6 @@ class _TableImport(RowWriter):
         )
         self.report.deleted += stale.delete()[0]
 
-    def _row_report(
-        self, row: TableRow, outcome: str, match_name: str | None, decision: Decision
-    ) -> None:
-        candidates = [{"name": c.known.display_name, "score": c.score} for c in decision.candidates]
-        self.report.rows.append(
-            _row_dict(row, outcome, match_name, decision.score, candidates, decision.reason, None)
-        )
-
 
 def _row_dict(
     row: TableRow,
@@ -544,6 +564,28 @@ def _row_dict(
         "reason": reason,
         "remembered": remembered,
     }
+
+
+def _canonical(item: tuple[TableRow, dict[str, Any], int]) -> tuple[str, str, int]:
+    """The order a cluster table's rows are decided in: by name, then by what the row says
+    (its place in the file only breaks ties between rows that say the same)."""
+    row, payload, at = item
+    said = json.dumps({k: v for k, v in payload.items() if k != "row"}, sort_keys=True)
+    return (name_key(row.name), said, at)
+
+
+def _cluster_incoming(row: TableRow) -> Incoming:
+    return Incoming(
+        names=tuple(n for n, _ in row.names),
+        year=row.year,
+        coordinator=row.coordinator,
+        members=row.figure("members"),
+    )
+
+
+def _shown(decision: Decision) -> list[dict[str, Any]]:
+    """The candidates a report line shows."""
+    return [{"name": c.known.display_name, "score": c.score} for c in decision.candidates]
 
 
 def _known_cluster(cluster: Cluster) -> Known:
@@ -691,7 +733,7 @@ class _MemberList:
             self.queued[key] = (row, payload, decision, line)
         if decision.decision != REVIEW:
             self.decided.add(key)
-        candidates = [{"name": c.known.display_name, "score": c.score} for c in decision.candidates]
+        candidates = _shown(decision)
         self.report.rows[line] = _row_dict(
             row, decision.decision, match_name, decision.score, candidates, decision.reason, None
         )

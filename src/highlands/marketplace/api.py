@@ -17,7 +17,8 @@ from pydantic import Field
 from ..apikit.auth import READ_AUTH, SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS
 from ..apikit.inputs import StrictIn
-from ..apikit.objects import permitted
+from ..apikit.objects import permitted, reads
+from ..apikit.routes import Routes
 from ..apikit.types import NO_NUL, Date, Id, Limit, Slug, WholeNumber
 from ..ecosystem import selectors as registry
 from ..ecosystem.models import Highland
@@ -94,13 +95,9 @@ class ProfileOut(Schema):
     is_demo: bool
     published_at: datetime | None
 
-    @staticmethod
-    def resolve_organization(obj: CooperationProfile) -> str:
-        return obj.organization.slug
+    resolve_organization = reads("organization.slug")
 
-    @staticmethod
-    def resolve_organization_name(obj: CooperationProfile) -> str:
-        return obj.organization.name
+    resolve_organization_name = reads("organization.name")
 
     @staticmethod
     def resolve_highlands(obj: CooperationProfile) -> list[str]:
@@ -127,17 +124,11 @@ class InterestOut(Schema):
     decided_at: datetime | None
     closed_at: datetime | None
 
-    @staticmethod
-    def resolve_profile(obj: Interest) -> int:
-        return obj.profile_id
+    resolve_profile = reads("profile_id")
 
-    @staticmethod
-    def resolve_profile_title(obj: Interest) -> str:
-        return obj.profile.title
+    resolve_profile_title = reads("profile.title")
 
-    @staticmethod
-    def resolve_profile_is_demo(obj: Interest) -> bool:
-        return obj.profile.is_demo
+    resolve_profile_is_demo = reads("profile.is_demo")
 
     @staticmethod
     def resolve_organization(obj: Interest) -> str:
@@ -274,9 +265,7 @@ class SavedSearchOut(Schema):
     label: str
     created_at: datetime
 
-    @staticmethod
-    def resolve_highland(obj: SavedSearch) -> str | None:
-        return obj.highland.slug if obj.highland else None
+    resolve_highland = reads("highland.slug")
 
     @staticmethod
     def resolve_label(obj: SavedSearch) -> str:
@@ -368,12 +357,14 @@ def _highlands(slugs: list[str] | None) -> list[Highland] | None:
 # -- profiles ----------------------------------------------------------------------------------
 
 
-@router.get(
+route = Routes(router, errors=ERRORS, prefix="marketplace", auth=AUTH)
+
+
+@route.get(
     "/profiles",
-    response={200: list[ProfileOut], **ERRORS},
+    list[ProfileOut],
+    "Live cooperation profiles the caller may see (q: best matches first)",
     auth=READ_AUTH,
-    operation_id="marketplace_profile_list",
-    summary="Live cooperation profiles the caller may see (q: best matches first)",
 )
 def profile_list(request: HttpRequest, filters: Query[ProfileFilterIn]) -> Any:
     kind, direction, highland = filters.kind, filters.direction, filters.highland
@@ -388,23 +379,21 @@ def profile_list(request: HttpRequest, filters: Query[ProfileFilterIn]) -> Any:
     )
 
 
-@router.get(
+@route.get(
     "/profiles/{profile_id}",
-    response={200: ProfileOut, **ERRORS},
+    ProfileOut,
+    "One cooperation profile (404 when the caller may not see it)",
     auth=READ_AUTH,
-    operation_id="marketplace_profile_get",
-    summary="One cooperation profile (404 when the caller may not see it)",
 )
 def profile_get(request: HttpRequest, profile_id: Path[Id]) -> Any:
     return selectors.profile_get(user=request.user, pk=profile_id)
 
 
-@router.post(
+@route.post(
     "/profiles",
-    response={201: ProfileOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_profile_create",
-    summary="Post a cooperation profile for an organization you represent",
+    ProfileOut,
+    "Post a cooperation profile for an organization you represent",
+    status=201,
 )
 def profile_create(request: HttpRequest, payload: ProfileIn) -> Any:
     organization = registry.organization_get(slug=payload.organization)
@@ -426,13 +415,7 @@ def profile_create(request: HttpRequest, payload: ProfileIn) -> Any:
     return Status(201, profile)
 
 
-@router.patch(
-    "/profiles/{profile_id}",
-    response={200: ProfileOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_profile_update",
-    summary="Change a profile of your organization",
-)
+@route.patch("/profiles/{profile_id}", ProfileOut, "Change a profile of your organization")
 def profile_update(request: HttpRequest, profile_id: Path[Id], payload: ProfileChangeIn) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     data = payload.model_dump(exclude_unset=True)
@@ -441,12 +424,10 @@ def profile_update(request: HttpRequest, profile_id: Path[Id], payload: ProfileC
     return services.profile_update(actor=request.user, profile=profile, **data)
 
 
-@router.delete(
+@route.delete(
     "/profiles/{profile_id}",
-    response={200: ProfileDeleteOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_profile_delete",
-    summary="Delete a draft profile of your organization (close a published one instead)",
+    ProfileDeleteOut,
+    "Delete a draft profile of your organization (close a published one instead)",
 )
 def profile_delete(request: HttpRequest, profile_id: Path[Id]) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
@@ -454,37 +435,19 @@ def profile_delete(request: HttpRequest, profile_id: Path[Id]) -> Any:
     return {"id": profile_id, "deleted": True}
 
 
-@router.post(
-    "/profiles/{profile_id}/publish",
-    response={200: ProfileOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_profile_publish",
-    summary="Publish a draft profile",
-)
+@route.post("/profiles/{profile_id}/publish", ProfileOut, "Publish a draft profile")
 def profile_publish(request: HttpRequest, profile_id: Path[Id]) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     return services.profile_publish(actor=request.user, profile=profile)
 
 
-@router.post(
-    "/profiles/{profile_id}/close",
-    response={200: ProfileOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_profile_close",
-    summary="Close a profile",
-)
+@route.post("/profiles/{profile_id}/close", ProfileOut, "Close a profile")
 def profile_close(request: HttpRequest, profile_id: Path[Id]) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     return services.profile_close(actor=request.user, profile=profile)
 
 
-@router.post(
-    "/profiles/{profile_id}/renew",
-    response={200: ProfileOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_profile_renew",
-    summary="Extend a profile's validity",
-)
+@route.post("/profiles/{profile_id}/renew", ProfileOut, "Extend a profile's validity")
 def profile_renew(request: HttpRequest, profile_id: Path[Id], payload: RenewIn) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
     return services.profile_renew(
@@ -492,12 +455,11 @@ def profile_renew(request: HttpRequest, profile_id: Path[Id], payload: RenewIn) 
     )
 
 
-@router.get(
+@route.get(
     "/profiles/{profile_id}/recommendations",
-    response={200: RecommendationsOut, **ERRORS},
+    RecommendationsOut,
+    "Matching profiles and capable organizations for a profile, with reasons",
     auth=READ_AUTH,
-    operation_id="marketplace_profile_recommendations",
-    summary="Matching profiles and capable organizations for a profile, with reasons",
 )
 def profile_recommendations(request: HttpRequest, profile_id: Path[Id], limit: Limit = 10) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
@@ -506,12 +468,11 @@ def profile_recommendations(request: HttpRequest, profile_id: Path[Id], limit: L
     )
 
 
-@router.post(
+@route.post(
     "/profiles/{profile_id}/follow",
-    response={201: FollowOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_profile_follow",
-    summary="Follow a profile (notifications of updates and new matches)",
+    FollowOut,
+    "Follow a profile (notifications of updates and new matches)",
+    status=201,
 )
 def profile_follow(request: HttpRequest, profile_id: Path[Id]) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
@@ -519,13 +480,7 @@ def profile_follow(request: HttpRequest, profile_id: Path[Id]) -> Any:
     return Status(201, {"profile": profile.pk, "following": True})
 
 
-@router.delete(
-    "/profiles/{profile_id}/follow",
-    response={200: FollowOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_profile_unfollow",
-    summary="Stop following a profile",
-)
+@route.delete("/profiles/{profile_id}/follow", FollowOut, "Stop following a profile")
 def profile_unfollow(request: HttpRequest, profile_id: Path[Id]) -> Any:
     profile = selectors.followed_profile_get(user=request.user, pk=profile_id)
     services.profile_unfollow(actor=request.user, profile=profile)
@@ -535,23 +490,16 @@ def profile_unfollow(request: HttpRequest, profile_id: Path[Id]) -> Any:
 # -- followed searches ---------------------------------------------------------------------------
 
 
-@router.get(
-    "/searches",
-    response={200: list[SavedSearchOut], **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_saved_search_list",
-    summary="The marketplace searches you follow",
-)
+@route.get("/searches", list[SavedSearchOut], "The marketplace searches you follow")
 def saved_search_list(request: HttpRequest) -> Any:
     return list(selectors.saved_searches_of(user=request.user))
 
 
-@router.post(
+@route.post(
     "/searches",
-    response={201: SavedSearchOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_saved_search_create",
-    summary="Follow a marketplace search (notifications of new matching profiles)",
+    SavedSearchOut,
+    "Follow a marketplace search (notifications of new matching profiles)",
+    status=201,
 )
 def saved_search_create(request: HttpRequest, payload: SavedSearchIn) -> Any:
     highlands = _highlands([payload.highland] if payload.highland else [])
@@ -565,13 +513,7 @@ def saved_search_create(request: HttpRequest, payload: SavedSearchIn) -> Any:
     return Status(201, saved)
 
 
-@router.delete(
-    "/searches/{search_id}",
-    response={200: SavedSearchDeleteOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_saved_search_delete",
-    summary="Stop following a search",
-)
+@route.delete("/searches/{search_id}", SavedSearchDeleteOut, "Stop following a search")
 def saved_search_delete(request: HttpRequest, search_id: Path[Id]) -> Any:
     saved = selectors.saved_search_get(user=request.user, pk=search_id)
     services.saved_search_delete(actor=request.user, saved_search=saved)
@@ -581,12 +523,11 @@ def saved_search_delete(request: HttpRequest, search_id: Path[Id]) -> Any:
 # -- interests and cooperations ------------------------------------------------------------------
 
 
-@router.post(
+@route.post(
     "/profiles/{profile_id}/interests",
-    response={201: InterestOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_interest_express",
-    summary="Express interest in a profile on behalf of an organization you represent",
+    InterestOut,
+    "Express interest in a profile on behalf of an organization you represent",
+    status=201,
 )
 def interest_express(request: HttpRequest, profile_id: Path[Id], payload: InterestIn) -> Any:
     profile = selectors.profile_get(user=request.user, pk=profile_id)
@@ -597,13 +538,7 @@ def interest_express(request: HttpRequest, profile_id: Path[Id], payload: Intere
     return Status(201, interest)
 
 
-@router.get(
-    "/interests",
-    response={200: list[InterestOut], **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_interest_list",
-    summary="Interests your organizations sent and received",
-)
+@route.get("/interests", list[InterestOut], "Interests your organizations sent and received")
 def interest_list(request: HttpRequest) -> Any:
     received = selectors.interests_received(user=request.user)
     sent = selectors.interests_sent(user=request.user)
@@ -615,58 +550,43 @@ def _decide(request: HttpRequest, interest_id: int, accept: bool) -> Any:
     return services.interest_decide(actor=request.user, interest=interest, accept=accept)
 
 
-@router.post(
+@route.post(
     "/interests/{interest_id}/accept",
-    response={200: InterestOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_interest_accept",
-    summary="Accept an interest in your profile (reveals contacts both ways)",
+    InterestOut,
+    "Accept an interest in your profile (reveals contacts both ways)",
 )
 def interest_accept(request: HttpRequest, interest_id: Path[Id]) -> Any:
     return _decide(request, interest_id, True)
 
 
-@router.post(
-    "/interests/{interest_id}/decline",
-    response={200: InterestOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_interest_decline",
-    summary="Decline an interest in your profile",
-)
+@route.post("/interests/{interest_id}/decline", InterestOut, "Decline an interest in your profile")
 def interest_decline(request: HttpRequest, interest_id: Path[Id]) -> Any:
     return _decide(request, interest_id, False)
 
 
-@router.get(
+@route.get(
     "/interests/{interest_id}/contacts",
-    response={200: list[ContactOut], **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_interest_contacts",
-    summary="The other side's contacts (empty until the interest is accepted)",
+    list[ContactOut],
+    "The other side's contacts (empty until the interest is accepted)",
 )
 def interest_contacts(request: HttpRequest, interest_id: Path[Id]) -> Any:
     interest = selectors.interest_get(user=request.user, pk=interest_id)
     return [c.__dict__ for c in selectors.interest_contacts(user=request.user, interest=interest)]
 
 
-@router.post(
-    "/interests/{interest_id}/close",
-    response={200: InterestOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_cooperation_close",
-    summary="Mark an accepted cooperation as finished",
+@route.post(
+    "/interests/{interest_id}/close", InterestOut, "Mark an accepted cooperation as finished"
 )
 def cooperation_close(request: HttpRequest, interest_id: Path[Id]) -> Any:
     interest = selectors.interest_get(user=request.user, pk=interest_id)
     return services.cooperation_close(actor=request.user, interest=interest)
 
 
-@router.post(
+@route.post(
     "/interests/{interest_id}/confirmations",
-    response={201: ConfirmationOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_cooperation_confirm",
-    summary="Confirm a closed cooperation took place and rate the other side (1–5)",
+    ConfirmationOut,
+    "Confirm a closed cooperation took place and rate the other side (1–5)",
+    status=201,
 )
 def cooperation_confirm(
     request: HttpRequest, interest_id: Path[Id], payload: ConfirmationIn
@@ -686,12 +606,11 @@ def cooperation_confirm(
 # -- organisations, notifications, oversight ----------------------------------------------------
 
 
-@router.get(
+@route.get(
     "/organizations/{slug}/recommendations",
-    response={200: RecommendationsOut, **ERRORS},
+    RecommendationsOut,
+    "Who an organization should talk to, with reasons",
     auth=READ_AUTH,
-    operation_id="marketplace_organization_recommendations",
-    summary="Who an organization should talk to, with reasons",
 )
 def organization_recommendations(request: HttpRequest, slug: Path[Slug], limit: Limit = 10) -> Any:
     organization = registry.organization_get(slug=slug)
@@ -702,35 +621,28 @@ def organization_recommendations(request: HttpRequest, slug: Path[Slug], limit: 
     )
 
 
-@router.get(
+@route.get(
     "/organizations/{slug}/badge",
-    response={200: BadgeOut, **ERRORS},
+    BadgeOut,
+    "The verified (proven partner) badge: confirmed cooperations and average rating",
     auth=READ_AUTH,
-    operation_id="marketplace_organization_badge",
-    summary="The verified (proven partner) badge: confirmed cooperations and average rating",
 )
 def organization_badge(request: HttpRequest, slug: Path[Slug]) -> Any:
     organization = registry.organization_get(slug=slug)
     return _badge(selectors.organization_badge(organization=organization))
 
 
-@router.get(
+@route.get(
     "/notifications",
-    response={200: list[NotificationOut], **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_notification_list",
-    summary="Your marketplace notifications (of the one notifications inbox), newest first",
+    list[NotificationOut],
+    "Your marketplace notifications (of the one notifications inbox), newest first",
 )
 def notification_list(request: HttpRequest) -> Any:
     return list(notification_selectors.notifications_for(request.user, app="marketplace")[:200])
 
 
-@router.post(
-    "/notifications/read",
-    response={200: ReadOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_notifications_mark_read",
-    summary="Mark marketplace notifications read (all, or the given ids)",
+@route.post(
+    "/notifications/read", ReadOut, "Mark marketplace notifications read (all, or the given ids)"
 )
 def notifications_mark_read(request: HttpRequest, payload: ReadIn) -> Any:
     marked = notification_services.notifications_mark_read(
@@ -739,23 +651,13 @@ def notifications_mark_read(request: HttpRequest, payload: ReadIn) -> Any:
     return {"marked": marked}
 
 
-@router.get(
-    "/me/preferences",
-    response={200: PreferencesOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_preferences_get",
-    summary="Which marketplace notifications you get by e-mail",
-)
+@route.get("/me/preferences", PreferencesOut, "Which marketplace notifications you get by e-mail")
 def preferences_get(request: HttpRequest) -> Any:
     return _preferences(request.user)
 
 
-@router.patch(
-    "/me/preferences",
-    response={200: PreferencesOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_preferences_update",
-    summary="Choose which marketplace notifications you get by e-mail",
+@route.patch(
+    "/me/preferences", PreferencesOut, "Choose which marketplace notifications you get by e-mail"
 )
 def preferences_update(request: HttpRequest, payload: PreferencesIn) -> Any:
     chosen = payload.model_dump(exclude_none=True)
@@ -766,12 +668,10 @@ def preferences_update(request: HttpRequest, payload: PreferencesIn) -> Any:
     return _preferences(request.user)
 
 
-@router.get(
+@route.get(
     "/clusters/{slug}/activity",
-    response={200: ActivityOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_cluster_activity",
-    summary="Members' marketplace activity in a cluster (its coordinator, city admin)",
+    ActivityOut,
+    "Members' marketplace activity in a cluster (its coordinator, city admin)",
 )
 def cluster_activity(request: HttpRequest, slug: Path[Slug]) -> Any:
     cluster = permitted(
@@ -800,13 +700,7 @@ def cluster_activity(request: HttpRequest, slug: Path[Slug]) -> Any:
     }
 
 
-@router.get(
-    "/statistics",
-    response={200: StatisticsOut, **ERRORS},
-    auth=AUTH,
-    operation_id="marketplace_statistics",
-    summary="Ecosystem-wide marketplace statistics (city admin)",
-)
+@route.get("/statistics", StatisticsOut, "Ecosystem-wide marketplace statistics (city admin)")
 def statistics(request: HttpRequest) -> Any:
     permitted(request, "marketplace.view_statistics", None, STATISTICS_DENIED)
     return selectors.ecosystem_statistics()

@@ -20,6 +20,7 @@ from ..apikit.auth import SIGNED_IN_AUTH
 from ..apikit.errors import CALLER_ERRORS
 from ..apikit.inputs import StrictIn
 from ..apikit.pagination import PageIn, PageMetaOut, paginate
+from ..apikit.routes import Routes
 from ..apikit.types import NO_NUL, Id, WholeNumber
 from ..errors import NotFoundError
 from . import selectors, services
@@ -251,12 +252,13 @@ def _me(request: HttpRequest, session: MeetingSession) -> Participant:
 # -- the session and its participants --------------------------------------------------------
 
 
-@router.get(
+route = Routes(router, errors=ERRORS, prefix="meetings", auth=SIGNED_IN_AUTH)
+
+
+@route.get(
     "/sessions/{session_id}",
-    response={200: MeetingSessionOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_session_get",
-    summary="A meeting session you take part in or organise: its slots and tables",
+    MeetingSessionOut,
+    "A meeting session you take part in or organise: its slots and tables",
 )
 def session_get(request: HttpRequest, session_id: Path[Id]) -> Any:
     session = _session(request, session_id)
@@ -277,12 +279,11 @@ def session_get(request: HttpRequest, session_id: Path[Id]) -> Any:
     }
 
 
-@router.post(
+@route.post(
     "/sessions/{session_id}/participants",
-    response={201: MeetingParticipantOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_join",
-    summary="Take part in the meetings (needs a confirmed seat at the event)",
+    MeetingParticipantOut,
+    "Take part in the meetings (needs a confirmed seat at the event)",
+    status=201,
 )
 def join(request: HttpRequest, session_id: Path[Id]) -> Any:
     session = MeetingSession.objects.select_related("event").filter(pk=session_id).first()
@@ -292,12 +293,11 @@ def join(request: HttpRequest, session_id: Path[Id]) -> Any:
     return Status(201, _participant_out(participant, user=request.user))
 
 
-@router.get(
+@route.get(
     "/sessions/{session_id}/participants",
-    response={200: MeetingParticipantPageOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_participants",
-    summary="The participants, with their organisations' live marketplace offers and requests",
+    MeetingParticipantPageOut,
+    "The participants, with their organisations' live marketplace offers and requests",
+    op="meetings_participants",
 )
 def participant_list(request: HttpRequest, session_id: Path[Id], page: Query[PageIn]) -> Any:
     session = _session(request, session_id)
@@ -310,12 +310,10 @@ def participant_list(request: HttpRequest, session_id: Path[Id], page: Query[Pag
     )
 
 
-@router.put(
+@route.put(
     "/participants/{participant_id}",
-    response={200: MeetingParticipantOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_participant_update",
-    summary="Your note, available slots (ids), cap on meetings and standby wish",
+    MeetingParticipantOut,
+    "Your note, available slots (ids), cap on meetings and standby wish",
 )
 def participant_update(
     request: HttpRequest, participant_id: Path[Id], payload: MeetingParticipantIn
@@ -338,12 +336,11 @@ def participant_update(
 # -- requests --------------------------------------------------------------------------------
 
 
-@router.get(
+@route.get(
     "/sessions/{session_id}/requests",
-    response={200: MeetingRequestPageOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_requests",
-    summary="Requests: your own (sent and received); every request of the event to organisers",
+    MeetingRequestPageOut,
+    "Requests: your own (sent and received); every request of the event to organisers",
+    op="meetings_requests",
 )
 def request_list(request: HttpRequest, session_id: Path[Id], page: Query[PageIn]) -> Any:
     session = _session(request, session_id)
@@ -355,12 +352,11 @@ def request_list(request: HttpRequest, session_id: Path[Id], page: Query[PageIn]
     return paginate(found, page, _request_out)
 
 
-@router.post(
+@route.post(
     "/sessions/{session_id}/requests",
-    response={201: MeetingRequestOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_request_create",
-    summary="Ask another participant for a meeting (mutual requests are accepted at once)",
+    MeetingRequestOut,
+    "Ask another participant for a meeting (mutual requests are accepted at once)",
+    status=201,
 )
 def request_create(request: HttpRequest, session_id: Path[Id], payload: MeetingRequestIn) -> Any:
     session = _session(request, session_id)
@@ -369,12 +365,11 @@ def request_create(request: HttpRequest, session_id: Path[Id], payload: MeetingR
     return Status(201, _request_out(made))
 
 
-@router.post(
+@route.post(
     "/sessions/{session_id}/requests/arranged",
-    response={201: MeetingRequestOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_request_add",
-    summary="Organisers: arrange a meeting of two participants (accepted at once)",
+    MeetingRequestOut,
+    "Organisers: arrange a meeting of two participants (accepted at once)",
+    status=201,
 )
 def request_add(
     request: HttpRequest, session_id: Path[Id], payload: MeetingArrangedRequestIn
@@ -392,12 +387,10 @@ def request_add(
     return Status(201, _request_out(made))
 
 
-@router.post(
+@route.post(
     "/requests/{request_id}/decision",
-    response={200: MeetingRequestOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_request_decide",
-    summary="Accept or decline a request sent to you, before the deadline",
+    MeetingRequestOut,
+    "Accept or decline a request sent to you, before the deadline",
 )
 def request_decide(request: HttpRequest, request_id: Path[Id], payload: MeetingDecisionIn) -> Any:
     found = selectors.request_get(user=request.user, pk=request_id)
@@ -406,12 +399,10 @@ def request_decide(request: HttpRequest, request_id: Path[Id], payload: MeetingD
     )
 
 
-@router.post(
+@route.post(
     "/requests/{request_id}/withdraw",
-    response={200: MeetingRequestOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_request_withdraw",
-    summary="Withdraw a request you sent (not once its meeting is published)",
+    MeetingRequestOut,
+    "Withdraw a request you sent (not once its meeting is published)",
 )
 def request_withdraw(request: HttpRequest, request_id: Path[Id]) -> Any:
     found = selectors.request_get(user=request.user, pk=request_id)
@@ -421,12 +412,10 @@ def request_withdraw(request: HttpRequest, request_id: Path[Id]) -> Any:
 # -- agenda, offers, outcomes ----------------------------------------------------------------
 
 
-@router.get(
+@route.get(
     "/sessions/{session_id}/agenda",
-    response={200: MeetingAgendaOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_agenda",
-    summary="Your published meetings and standby offers, in time order",
+    MeetingAgendaOut,
+    "Your published meetings and standby offers, in time order",
 )
 def agenda(request: HttpRequest, session_id: Path[Id]) -> Any:
     session = _session(request, session_id)
@@ -445,12 +434,10 @@ def agenda(request: HttpRequest, session_id: Path[Id]) -> Any:
     }
 
 
-@router.post(
+@route.post(
     "/meetings/{meeting_id}/offer",
-    response={200: MeetingOfferOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_offer_answer",
-    summary="Take or decline a no-show's meeting offered to you (declined: the next offer)",
+    MeetingOfferOut,
+    "Take or decline a no-show's meeting offered to you (declined: the next offer)",
 )
 def offer_answer(request: HttpRequest, meeting_id: Path[Id], payload: MeetingDecisionIn) -> Any:
     meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
@@ -458,12 +445,10 @@ def offer_answer(request: HttpRequest, meeting_id: Path[Id], payload: MeetingDec
     return {"meeting": _meeting_out(result) if result is not None and payload.accept else None}
 
 
-@router.post(
+@route.post(
     "/meetings/{meeting_id}/outcome",
-    response={200: MeetingOutcomeOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_outcome_record",
-    summary="Record what came of your meeting (no_show, no_interest, information, cooperation)",
+    MeetingOutcomeOut,
+    "Record what came of your meeting (no_show, no_interest, information, cooperation)",
 )
 def outcome_record(request: HttpRequest, meeting_id: Path[Id], payload: MeetingOutcomeIn) -> Any:
     meeting = selectors.meeting_get(user=request.user, pk=meeting_id)
@@ -481,12 +466,10 @@ def outcome_record(request: HttpRequest, meeting_id: Path[Id], payload: MeetingO
 # -- the organiser ---------------------------------------------------------------------------
 
 
-@router.post(
+@route.post(
     "/sessions/{session_id}/schedule",
-    response={200: MeetingScheduleOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_schedule",
-    summary="Organisers: place the accepted requests (published meetings stay where they are)",
+    MeetingScheduleOut,
+    "Organisers: place the accepted requests (published meetings stay where they are)",
 )
 def schedule(request: HttpRequest, session_id: Path[Id], payload: MeetingScheduleIn) -> Any:
     session = _session(request, session_id, manage=True)
@@ -495,36 +478,31 @@ def schedule(request: HttpRequest, session_id: Path[Id], payload: MeetingSchedul
     )
 
 
-@router.post(
+@route.post(
     "/sessions/{session_id}/publish",
-    response={200: MeetingPublishOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_publish",
-    summary="Organisers: publish the draft meetings into the agendas",
+    MeetingPublishOut,
+    "Organisers: publish the draft meetings into the agendas",
 )
 def publish(request: HttpRequest, session_id: Path[Id]) -> Any:
     session = _session(request, session_id, manage=True)
     return {"published": services.schedule_publish(actor=request.user, session=session)}
 
 
-@router.get(
+@route.get(
     "/sessions/{session_id}/meetings",
-    response={200: MeetingPageOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_schedule_list",
-    summary="Organisers: every live meeting (draft, published, offered) by slot and table",
+    MeetingPageOut,
+    "Organisers: every live meeting (draft, published, offered) by slot and table",
+    op="meetings_schedule_list",
 )
 def meeting_list(request: HttpRequest, session_id: Path[Id], page: Query[PageIn]) -> Any:
     session = _session(request, session_id, manage=True)
     return paginate(selectors.session_meetings(session), page, _meeting_out)
 
 
-@router.post(
+@route.post(
     "/participants/{participant_id}/absent",
-    response={200: MeetingOffersOut, **ERRORS},
-    auth=SIGNED_IN_AUTH,
-    operation_id="meetings_mark_absent",
-    summary="Organisers: mark a participant who did not check in as a no-show; their meetings "
+    MeetingOffersOut,
+    "Organisers: mark a participant who did not check in as a no-show; their meetings "
     "are offered to standby participants",
 )
 def mark_absent(request: HttpRequest, participant_id: Path[Id]) -> Any:

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from ..apikit.errors import ErrorOut, error_body
+from ..apikit.routes import Routes
 
 router = Router(tags=["meta"])
 
@@ -16,12 +17,10 @@ class HealthOut(Schema):
     database: str
 
 
-@router.get(
-    "/health",
-    response={200: HealthOut, 503: ErrorOut},
-    operation_id="health",
-    summary="Liveness and database check for monitoring",
-)
+route = Routes(router, errors={503: ErrorOut})
+
+
+@route.get("/health", HealthOut, "Liveness and database check for monitoring")
 def health(request: HttpRequest) -> Status:
     try:
         with connection.cursor() as cursor:

@@ -10,6 +10,7 @@ from pydantic import field_validator
 
 from ..apikit.auth import READ_AUTH
 from ..apikit.errors import ErrorOut
+from ..apikit.routes import Routes
 from ..apikit.types import Count, Id, Slug, Year
 from . import registry
 from .selectors import MAX_LIMIT, MAX_QUERY, SearchFilters, search
@@ -69,22 +70,22 @@ class SearchOut(Schema):
     facets: dict[str, dict[str, int]]
 
 
-@router.get(
+route = Routes(router, errors={400: ErrorOut, 401: ErrorOut, 422: ErrorOut}, auth=READ_AUTH)
+
+
+@route.get(
     "",
-    response={200: SearchOut, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut},
-    auth=READ_AUTH,
-    operation_id="search",
-    summary="Search clusters, organisations and cooperation profiles in Polish or English",
-    description=(
-        "Hybrid search: BM25 over folded, lightly stemmed text with Polish↔English term "
-        "translation and typo tolerance, fused (reciprocal rank fusion) with multilingual "
-        "sentence-embedding similarity, accepted when it stands out from the query's "
-        "typical similarity. Each result says why it matched; with no close match the "
-        "nearest documents are returned as related (close=false). Synthetic demo "
-        "records are excluded unless include_synthetic=true. Cooperation profiles are "
-        "returned only while live and only to callers who may see them (a bearer token or "
-        "the session signs the caller in; without one, public profiles only)."
-    ),
+    SearchOut,
+    "Search clusters, organisations and cooperation profiles in Polish or English",
+    op="search",
+    description="Hybrid search: BM25 over folded, lightly stemmed text with Polish↔English term "
+    "translation and typo tolerance, fused (reciprocal rank fusion) with multilingual "
+    "sentence-embedding similarity, accepted when it stands out from the query's "
+    "typical similarity. Each result says why it matched; with no close match the "
+    "nearest documents are returned as related (close=false). Synthetic demo "
+    "records are excluded unless include_synthetic=true. Cooperation profiles are "
+    "returned only while live and only to callers who may see them (a bearer token or "
+    "the session signs the caller in; without one, public profiles only).",
 )
 def search_endpoint(request: HttpRequest, params: Query[SearchIn]) -> SearchOut | dict:
     filters = SearchFilters(

@@ -79,3 +79,29 @@ def test_resolved_names_match_concepts_not_topics(shared_index):
     assert "Politechnika Lubelska" not in resolved("Politechnika Lubelska")
     # One word is never resolved (acronyms and single words are the keyword list's).
     assert resolved("Politechnika") == []
+
+
+def test_a_word_and_its_translations_count_once(shared_index):
+    """ "Lublin" is in nearly every name and the glossary adds "lubelski": summed, a word and
+    its expansions outweighed a rare name word of the query (an acronym). A document now
+    scores by the best of them plus ``TRANSLATION_TIE`` of the rest."""
+    from highlands.search.selectors import TRANSLATION_BOOST, TRANSLATION_TIE, QueryTerms
+    from highlands.search.selectors import keyword_search as kw
+
+    reader = get_reader()
+    assert reader is not None
+    parsed = parse_query("Lublin")
+    translations = parsed.translations["lublin"]
+    assert translations
+    full = dict(kw(reader, parsed, CLUSTERS, 100))
+    own = dict(kw(reader, QueryTerms("Lublin", ["lublin"], {}), CLUSTERS, 100))
+    alts = [dict(kw(reader, QueryTerms(t, [t], {}), CLUSTERS, 100)) for t in translations]
+    both = [d for d in own if any(d in alt for alt in alts)]
+    assert both
+    for doc_id in both:
+        parts = [own[doc_id], *(TRANSLATION_BOOST * alt.get(doc_id, 0.0) for alt in alts)]
+        best = max(parts)
+        # Summed before; now the best part and no more than the tie's share of the rest.
+        assert best <= full[doc_id] + 1e-4
+        assert full[doc_id] <= best + TRANSLATION_TIE * (sum(parts) - best) + 1e-4
+        assert full[doc_id] < sum(parts) - 0.5

@@ -97,6 +97,7 @@ ID_RANGE = (1, 2**63 - 1)  # BigAutoField
 NAME_BOOST = 3.0
 TRANSLATION_BOOST = 0.7
 FUZZY_BOOST = 0.5
+TRANSLATION_TIE = 0.3  # what a word's other translations add to its best one
 
 
 @dataclass
@@ -305,9 +306,20 @@ def keyword_search(
     should: list[tuple[tantivy.Occur, tantivy.Query]] = []
     translated_sources = {w for key in parsed.translations for w in key.split()}
     for term in parsed.terms:
-        for query in _term_queries(reader, term, 1.0, fuzzy=term not in translated_sources):
-            should.append((tantivy.Occur.Should, query))
-    for translated in parsed.translations.values():
+        own = _any_field(_term_queries(reader, term, 1.0, fuzzy=term not in translated_sources))
+        # A word and its translations are one concept: a document scores by the best of
+        # them (plus a little of the rest), so a glossary expansion never adds to the word
+        # it translates ("Lublin" → lubelski did), and a rarer word of the query counts.
+        alternatives = [
+            _any_field(_term_queries(reader, t, TRANSLATION_BOOST, fuzzy=False))
+            for t in parsed.translations.get(term, ())
+        ]
+        if alternatives:
+            own = tantivy.Query.disjunction_max_query([own, *alternatives], TRANSLATION_TIE)
+        should.append((tantivy.Occur.Should, own))
+    for key, translated in parsed.translations.items():
+        if key in parsed.terms:
+            continue  # a single word: grouped with it above
         for term in translated:
             for query in _term_queries(reader, term, TRANSLATION_BOOST, fuzzy=False):
                 should.append((tantivy.Occur.Should, query))
@@ -327,6 +339,11 @@ def keyword_search(
     searcher = reader.keyword.searcher()
     result = searcher.search(query, limit=limit, count=False)
     return [(searcher.doc(addr)["doc_id"][0], score) for score, addr in result.hits]
+
+
+def _any_field(queries: list[tantivy.Query]) -> tantivy.Query:
+    """One term's queries over the fields (names, body, typo variants), scores summed."""
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
 
 
 def _joined_terms(reader: Reader, q: str) -> list[str]:

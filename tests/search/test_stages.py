@@ -62,7 +62,7 @@ def test_retrieve_runs_the_lists_the_mode_asks_for(shared_index):
     keyword = retrieve(reader, parsed, CLUSTERS, mode="keyword", limit=5, fetch=5)
     assert keyword.keyword
     assert not keyword.semantic
-    assert set(keyword.engine_ms) == {"keyword"}
+    assert set(keyword.engine_ms) == {"keyword", "resolve"}
     semantic = retrieve(reader, parsed, CLUSTERS, mode="semantic", limit=5, fetch=5)
     assert semantic.semantic
     assert not semantic.keyword

@@ -62,7 +62,9 @@ def _cluster_queryset() -> QuerySet[Cluster]:
         Prefetch("attributes", queryset=ClusterAttribute.objects.order_by("kind", "position")),
         Prefetch(
             "memberships",
-            queryset=Membership.objects.select_related("organization").order_by("role", "position"),
+            queryset=Membership.objects.select_related("organization")
+            .prefetch_related("organization__aliases")
+            .order_by("role", "position"),
         ),
     )
 
@@ -76,9 +78,17 @@ def build_clusters(pks: Iterable[int]) -> Iterator[DocumentData]:
         memberships = list(cluster.memberships.all())
         coordinators = [m.organization.name for m in memberships if m.role == "coordinator"]
         # Coordinators are how people name a cluster ("the SEBRUK cluster"), so they count
-        # as names; other members stay in the body.
+        # as names, with the other names the registry knows them by (reconciliation's
+        # aliases: another language, an acronym); other members stay in the body.
         names += coordinators + ([cluster.coordinator_stated] if cluster.coordinator_stated else [])
-        members = [m.organization.name for m in memberships if m.role != "coordinator"]
+        names += [alias for m in memberships if m.role == "coordinator" for alias in _aliases_of(m)]
+        # A member is found by any of its names ("Politechnika Lubelska; Lublin University of
+        # Technology"), each whole, so a phrase query meets it.
+        members = [
+            "; ".join([m.organization.name, *_aliases_of(m)])
+            for m in memberships
+            if m.role != "coordinator"
+        ]
         highlands = list(cluster.highlands.all())
         attributes = [a for a in cluster.attributes.all() if a.kind != AttributeKind.CONTACT]
         body = [
@@ -118,6 +128,11 @@ def build_clusters(pks: Iterable[int]) -> Iterator[DocumentData]:
             size=stated.value if stated else (listed or None),
             is_synthetic=cluster.is_synthetic,
         )
+
+
+def _aliases_of(membership: Membership) -> list[str]:
+    """The member's aliases (prefetched with the cluster's memberships)."""
+    return [a.name for a in membership.organization.aliases.all()]
 
 
 def build_organizations(pks: Iterable[int]) -> Iterator[DocumentData]:

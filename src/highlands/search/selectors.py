@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
 from ..text.analysis import STOP_WORDS, analyze, stem, words
+from ..text.name_matching import concepts, distinctive, name_key
 from . import registry
 from .encoders import get_encoder
 from .engine import MAX_CHUNKS, SCHEMA, Reader, chunk_keys, get_reader
@@ -71,6 +72,16 @@ Z_HYBRID = 2.5
 # organisation's exact name in a cluster's member list) come before the rest: a literal
 # phrase outweighs any sum of single words and glossary expansions.
 LITERAL_TIER = 1.0
+# A query that names something by another of its forms: the same concepts as a name the
+# index holds under reconciliation's PL↔EN name glossary ("Lublin University of Technology"
+# and "Politechnika Lubelska" are both {university, technology, lublin}), or such a name and
+# one more word ("współpraca z Politechniką Lubelską"). The documents holding that name as a
+# phrase (the organisation, the clusters listing it) join the literal phrases' tier (half of
+# it ranked one development query lower, docs/benchmarks.md).
+RESOLVED_TIER = LITERAL_TIER
+RESOLVE_CANDIDATES = 20  # documents whose names are compared with the query
+RESOLVE_MAX_NAMES = 3
+RESOLVE_MAX_WORDS = 8
 
 # Documents the searcher may not see are dropped after retrieval (the index holds, say,
 # every live cooperation profile whatever its audience), so when a kind with a visibility
@@ -86,6 +97,7 @@ ID_RANGE = (1, 2**63 - 1)  # BigAutoField
 NAME_BOOST = 3.0
 TRANSLATION_BOOST = 0.7
 FUZZY_BOOST = 0.5
+TRANSLATION_TIE = 0.3  # what a word's other translations add to its best one
 
 
 @dataclass
@@ -294,9 +306,20 @@ def keyword_search(
     should: list[tuple[tantivy.Occur, tantivy.Query]] = []
     translated_sources = {w for key in parsed.translations for w in key.split()}
     for term in parsed.terms:
-        for query in _term_queries(reader, term, 1.0, fuzzy=term not in translated_sources):
-            should.append((tantivy.Occur.Should, query))
-    for translated in parsed.translations.values():
+        own = _any_field(_term_queries(reader, term, 1.0, fuzzy=term not in translated_sources))
+        # A word and its translations are one concept: a document scores by the best of
+        # them (plus a little of the rest), so a glossary expansion never adds to the word
+        # it translates ("Lublin" → lubelski did), and a rarer word of the query counts.
+        alternatives = [
+            _any_field(_term_queries(reader, t, TRANSLATION_BOOST, fuzzy=False))
+            for t in parsed.translations.get(term, ())
+        ]
+        if alternatives:
+            own = tantivy.Query.disjunction_max_query([own, *alternatives], TRANSLATION_TIE)
+        should.append((tantivy.Occur.Should, own))
+    for key, translated in parsed.translations.items():
+        if key in parsed.terms:
+            continue  # a single word: grouped with it above
         for term in translated:
             for query in _term_queries(reader, term, TRANSLATION_BOOST, fuzzy=False):
                 should.append((tantivy.Occur.Should, query))
@@ -316,6 +339,11 @@ def keyword_search(
     searcher = reader.keyword.searcher()
     result = searcher.search(query, limit=limit, count=False)
     return [(searcher.doc(addr)["doc_id"][0], score) for score, addr in result.hits]
+
+
+def _any_field(queries: list[tantivy.Query]) -> tantivy.Query:
+    """One term's queries over the fields (names, body, typo variants), scores summed."""
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
 
 
 def _joined_terms(reader: Reader, q: str) -> list[str]:
@@ -440,6 +468,46 @@ def phrase_matches(
     result = searcher.search(query, limit=limit, count=False)
     in_text = [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
     return list(dict.fromkeys([*in_names, *in_text]))
+
+
+def resolved_names(reader: Reader, parsed: QueryTerms, filters: SearchFilters) -> list[str]:
+    """Names the index holds that the query names in another language or form (see
+    ``RESOLVED_TIER``): found among the documents whose names share the query's words or
+    their translations, compared as sets of concepts (``text.name_matching``)."""
+    wanted = concepts(parsed.raw)
+    if len(wanted) < 2 or len(words(parsed.raw)) > RESOLVE_MAX_WORDS:
+        return []
+    terms = set(parsed.terms) | {t for ts in parsed.translations.values() for t in ts}
+    should = [
+        (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "names", term)) for term in terms
+    ]
+    if not should:
+        return []
+    clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
+    if not filters.include_synthetic:
+        clauses.append((tantivy.Occur.Must, tantivy.Query.term_query(SCHEMA, "synthetic", 0)))
+    searcher = reader.keyword.searcher()
+    hits = searcher.search(
+        tantivy.Query.boolean_query(clauses), limit=RESOLVE_CANDIDATES, count=False
+    ).hits
+    doc_ids = [searcher.doc(addr)["doc_id"][0] for _score, addr in hits]
+    typed = name_key(parsed.raw)
+    found: list[str] = []
+    for lines in SearchDocument.objects.filter(pk__in=doc_ids).values_list("names", flat=True):
+        for name in lines.split("\n"):
+            have = concepts(name)
+            if (
+                len(have) >= 2
+                and distinctive(have)
+                and have <= wanted
+                and len(wanted - have) <= 1
+                and name_key(name) != typed
+                and name not in found
+            ):
+                found.append(name)
+    # The fullest names first: they say most of what the query says.
+    found.sort(key=lambda n: -len(concepts(n)))
+    return found[:RESOLVE_MAX_NAMES]
 
 
 def semantic_search(
@@ -644,6 +712,9 @@ class Retrieved:
     engine_ms: dict[str, float] = field(default_factory=dict)
     phrases: list[int] = field(default_factory=list)  # names or text contain the whole query
     related: bool = False  # ``semantic`` holds only the nearest documents, none close
+    # Documents whose names or text hold a name the query names in another form, with that
+    # name and whether it is in their names (``resolved_names``).
+    resolved: dict[int, tuple[str, bool]] = field(default_factory=dict)
 
 
 def retrieve(
@@ -695,7 +766,15 @@ def retrieve(
         names = name_matches(reader, parsed.raw, filters, fetch)
         if keyword:  # a document with the phrase has its words
             phrases = phrase_matches(reader, parsed.raw, filters, fetch, in_names=names)
-    return Retrieved(names, keyword, semantic, engine_ms, phrases, related)
+    resolved: dict[int, tuple[str, bool]] = {}
+    if mode in ("hybrid", "keyword"):
+        t0 = time.perf_counter()
+        for name in resolved_names(reader, parsed, filters):
+            in_names = name_matches(reader, name, filters, fetch)
+            for doc_id in phrase_matches(reader, name, filters, fetch, in_names=in_names):
+                resolved.setdefault(doc_id, (name, doc_id in in_names))
+        engine_ms["resolve"] = _ms(t0)
+    return Retrieved(names, keyword, semantic, engine_ms, phrases, related, resolved)
 
 
 def fuse(retrieved: Retrieved) -> dict[int, float]:
@@ -713,6 +792,9 @@ def fuse(retrieved: Retrieved) -> dict[int, float]:
     # A literal phrase of the whole query outranks every document without one.
     for doc_id in dict.fromkeys(retrieved.phrases):
         fused[doc_id] = fused.get(doc_id, 0.0) + LITERAL_TIER
+    # So does a name the query gives in another language or form.
+    for doc_id in retrieved.resolved:
+        fused[doc_id] = fused.get(doc_id, 0.0) + RESOLVED_TIER
     return {doc_id: fused[doc_id] for doc_id in sorted(fused, key=lambda d: -fused[d])}
 
 
@@ -787,6 +869,14 @@ def explain(
                 else _("phrase in the text: “%(phrase)s”")
             )
             why.append(where % {"phrase": parsed.raw})
+        elif doc_id in retrieved.resolved:
+            name, in_name = retrieved.resolved[doc_id]
+            where = (
+                _("the same name in another form: “%(name)s”")
+                if in_name
+                else _("the same name in another form, in the text: “%(name)s”")
+            )
+            why.append(where % {"name": name})
         if doc_id in kw_scores:
             matched = _matched_terms(parsed, present[doc_id])
             terms = ", ".join(matched) if matched else _("similar spelling")

@@ -9,8 +9,9 @@ Without files: ``relevance_queries.json`` (the tuned set and its first held-out 
 third set over every kind of document, ``relevance_3_dev.json`` (tuned on) and
 ``relevance_3_heldout.json`` (measured, then development data), and the fourth,
 ``relevance_4_heldout.json`` (written blind, measured once; see docs/benchmarks.md).
-A query runs with its ``type`` (a kind, or ``all``; ``cluster`` when absent) and its labels name ``kind:slug`` or, for profiles and
-events, ``kind:title`` (bare slugs are clusters).
+A query runs with its ``type`` (a kind, or ``all``; ``cluster`` when absent) and its
+labels name ``kind:slug`` or, for profiles and events, ``kind:title`` (bare slugs are
+clusters).
 Besides nDCG@5 per group (and per tag: cross-lingual, member names ...), it counts the
 queries that returned nothing although a relevant cluster exists, and what the "nonsense"
 queries (no relevant document) returned: nothing, or results marked "no close match".

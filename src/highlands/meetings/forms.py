@@ -6,7 +6,7 @@ services decide."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -64,19 +64,32 @@ class BlockForm(forms.Form):
         )
 
 
-BlockFormSet = forms.formset_factory(BlockForm, extra=0)
+class _BlockRows(forms.BaseFormSet):
+    """Block rows that are all *extra* rows (an untouched row is no block), the first
+    ``prefilled`` of them showing ``day``."""
+
+    prefilled = 2  # morning and afternoon of the first day
+
+    def __init__(self, *args: Any, day: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.day = day
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        if self.day is not None and index is not None and index < self.prefilled:
+            kwargs["initial"] = {"day": self.day}
+        return kwargs
 
 
-def block_formset(
-    data: Any = None, *, rows: int, day: date | None = None
-) -> forms.BaseFormSet[BlockForm]:
+def block_formset(data: Any = None, *, rows: int, day: date | None = None) -> _BlockRows:
     """``rows`` empty block rows (the first two on ``day``: morning and afternoon)."""
-    initial = [{"day": day}] * min(rows, 2) if day else []
-    initial += [{}] * (rows - len(initial))
-    return BlockFormSet(data, prefix="block", initial=initial)
+    rows_class = cast(
+        "type[_BlockRows]", forms.formset_factory(BlockForm, formset=_BlockRows, extra=rows)
+    )
+    return rows_class(data, prefix="block", day=day)
 
 
-def blocks_of(formset: forms.BaseFormSet[BlockForm]) -> list[tuple[datetime, datetime]]:
+def blocks_of(formset: _BlockRows) -> list[tuple[datetime, datetime]]:
     return [b for form in formset.forms if (b := form.block()) is not None]
 
 

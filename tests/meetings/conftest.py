@@ -80,3 +80,33 @@ def make_brokerage(world: World, *, tables: int = 2, slots: int = 4) -> Brokerag
 @pytest.fixture
 def brokerage(world: World) -> Brokerage:
     return make_brokerage(world)
+
+
+def make_event(world: World, *, in_days: int, days: int, hours: int, title: str) -> Event:
+    """A published brokerage event of cluster "own" from 08:00 local, ``days`` long, its
+    last day ``hours`` long."""
+    start = (timezone.localtime() + timedelta(days=in_days)).replace(
+        hour=8, minute=0, second=0, microsecond=0
+    )
+    return event_create(
+        actor=world.users["coordinator"],
+        kind="brokerage",
+        title=title,
+        title_pl=f"{title} (PL)",
+        starts_at=start,
+        ends_at=start + timedelta(days=days - 1, hours=hours),
+        capacity=50,
+        clusters=[world.clusters["own"]],
+        publish=True,
+    )
+
+
+def blocks_data(blocks: list[tuple[Any, Any]], rows: int = 6) -> dict[str, str]:
+    """The block rows of the set-up or settings form, as posted: day, from, to (local)."""
+    data = {"block-TOTAL_FORMS": str(rows), "block-INITIAL_FORMS": "0"}
+    for i in range(rows):
+        start, end = blocks[i] if i < len(blocks) else (None, None)
+        data[f"block-{i}-day"] = start.strftime("%Y-%m-%d") if start else ""
+        data[f"block-{i}-starts"] = start.strftime("%H:%M") if start else ""
+        data[f"block-{i}-ends"] = end.strftime("%H:%M") if end else ""
+    return data

@@ -90,8 +90,8 @@ def test_a_small_brokerage_event_end_to_end(
     desk = _signed_in(browser, live_server, organiser)
     desk.goto(f"{live_server.url}/events/{event.pk}/")
     desk.get_by_role("link", name="B2B meetings").click()
-    desk.fill("#id_block_starts", (start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
-    desk.fill("#id_block_ends", (start + timedelta(hours=2, minutes=20)).strftime("%Y-%m-%dT%H:%M"))
+    desk.fill("#id_block-0-starts", "10:00")  # the first day is filled in: the event's
+    desk.fill("#id_block-0-ends", "11:20")
     desk.select_option("#id_slot_minutes", "20")
     desk.fill("#id_tables", "3")
     desk.get_by_role("button", name="Set up the meetings").click()

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from highlands.meetings.models import Meeting, MeetingRequest, MeetingSession, Participant
 
-from .conftest import Brokerage
+from .conftest import Brokerage, blocks_data
 
 
 def _client(user) -> Client:
@@ -31,7 +31,9 @@ def anna(brokerage: Brokerage) -> Client:
 def test_organiser_sets_up_meetings_from_the_event(world):
     from highlands.events.services import event_create
 
-    start = (timezone.now() + timedelta(days=5)).replace(second=0, microsecond=0)
+    start = (timezone.localtime() + timedelta(days=5)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
     event = event_create(
         actor=world.users["coordinator"],
         kind="brokerage",
@@ -46,27 +48,17 @@ def test_organiser_sets_up_meetings_from_the_event(world):
     response = organiser.get(reverse("meetings:event", args=[event.pk]))
     assert response.status_code == HTTPStatus.FOUND
     setup = reverse("meetings:setup", args=[event.pk])
-    fmt = "%Y-%m-%dT%H:%M"
     local = timezone.localtime(start)
     bad = organiser.post(
         setup,
-        {
-            "block_starts": local.strftime(fmt),
-            "block_ends": (local - timedelta(hours=1)).strftime(fmt),
-            "slot_minutes": 20,
-            "tables": 4,
-        },
+        {"slot_minutes": 20, "tables": 4, **blocks_data([(local, local - timedelta(hours=1))])},
     )
     assert bad.status_code == HTTPStatus.BAD_REQUEST
-    assert "Block 1 ends before it starts." in bad.content.decode()
+    assert "ends before it starts." in bad.content.decode()
+    assert not MeetingSession.objects.filter(event=event).exists()
     ok = organiser.post(
         setup,
-        {
-            "block_starts": local.strftime(fmt),
-            "block_ends": (local + timedelta(hours=1)).strftime(fmt),
-            "slot_minutes": 20,
-            "tables": 4,
-        },
+        {"slot_minutes": 20, "tables": 4, **blocks_data([(local, local + timedelta(hours=1))])},
     )
     session = MeetingSession.objects.get(event=event)
     assert ok.url == reverse("meetings:manage", args=[session.pk])

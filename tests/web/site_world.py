@@ -483,6 +483,8 @@ def _pages_for(role: str, site: Site) -> list[str]:
             reverse("events:checkin", args=[site.event_pk]) + "?q=visitor",
             reverse("meetings:manage", args=[site.meetings_pk]),
             reverse("meetings:tables", args=[site.meetings_pk]),
+            reverse("meetings:edit", args=[site.meetings_pk]),
+            reverse("meetings:move", args=[site.meeting_pk]),
             reverse("meetings:setup", args=[site.brokerage_pk]),
             reverse("workspace:organization_edit", args=[WKTIR]),  # refused: not its own
         ]

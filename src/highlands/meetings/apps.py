@@ -19,6 +19,10 @@ class MeetingsConfig(AppConfig):
             "meetings.update",
             label=_("B2B meetings: requests, answers, schedules and changes"),
         )
+        register_kind(
+            "meetings.change",
+            label=_("B2B meetings: a published meeting moved or cancelled"),
+        )
         register_job("meetings.requests_expire", requests_expire, label="meeting requests expired")
         register_job(
             "meetings.reminders_send", reminders_send, label="meeting request reminders sent"

@@ -31,6 +31,10 @@ class MeetingSession(models.Model):
     tables = models.PositiveSmallIntegerField()
     online = models.BooleanField(default=False)  # tables are online rooms
     request_deadline = models.DateTimeField(null=True, blank=True)  # pending requests expire
+    join_deadline = models.DateTimeField(null=True, blank=True)  # last moment to take part
+    max_meetings = models.PositiveSmallIntegerField(null=True, blank=True)  # per participant
+    # Names of the tables (or rooms) in number order; a missing or empty name: just the number.
+    table_names = models.JSONField(default=list, blank=True)
     scheduled_at = models.DateTimeField(null=True, blank=True)  # last scheduler run
     published_at = models.DateTimeField(null=True, blank=True)  # last publication
     # The scheduler's last result, for the organiser's page: objective, bound, status...
@@ -39,6 +43,16 @@ class MeetingSession(models.Model):
 
     def __str__(self) -> str:
         return f"Meetings of {self.event}"
+
+    def table_name(self, number: int) -> str:
+        """The name of table ``number`` (from 1), or "" when it has none."""
+        names = self.table_names or []
+        return str(names[number - 1]) if 0 < number <= len(names) else ""
+
+    def table_label(self, number: int) -> str:
+        """The number and, when it has one, the name: "3 (Green room)"."""
+        name = self.table_name(number)
+        return f"{number} ({name})" if name else str(number)
 
 
 class Slot(models.Model):
@@ -184,6 +198,11 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} @ {self.slot} table {self.table}"
+
+    @property
+    def table_label(self) -> str:
+        """The table's number and name ("3 (Green room)")."""
+        return self.session.table_label(self.table)
 
 
 class OutcomeResult(models.TextChoices):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from ..errors import NotFoundError
 from ..marketplace.models import CooperationProfile
@@ -243,12 +244,102 @@ def grid(session: MeetingSession) -> list[GridRow]:
     ]
 
 
-def tables(session: MeetingSession) -> list[tuple[int, list[Meeting]]]:
-    """Per table (numbered from 1), its meetings in time order: the printable table cards."""
+def tables(session: MeetingSession) -> list[tuple[str, list[Meeting]]]:
+    """Per table (its number and name), its meetings in time order: the printable table
+    cards."""
     per_table: dict[int, list[Meeting]] = defaultdict(list)
     for meeting in session_meetings(session).order_by("slot__starts_at"):
         per_table[meeting.table].append(meeting)
-    return [(t, per_table[t]) for t in range(1, session.tables + 1) if per_table[t]]
+    return [
+        (session.table_label(t), per_table[t]) for t in range(1, session.tables + 1) if per_table[t]
+    ]
+
+
+def table_heads(session: MeetingSession) -> list[str]:
+    """The grid's column heads: each table's number and name."""
+    return [session.table_label(t) for t in range(1, session.tables + 1)]
+
+
+@dataclass
+class Block:
+    """A run of back-to-back slots: what the organiser set up as one block of time."""
+
+    slots: list[Slot]
+
+    @property
+    def starts_at(self) -> Any:
+        return self.slots[0].starts_at
+
+    @property
+    def ends_at(self) -> Any:
+        return self.slots[-1].ends_at
+
+    @property
+    def key(self) -> int:
+        return self.slots[0].pk
+
+    meetings: int = 0  # published (or offered) meetings in it
+
+
+def session_blocks(session: MeetingSession) -> list[Block]:
+    """The session's slots grouped into blocks (a gap between two slots starts a new one),
+    each with its count of published meetings."""
+    fixed: dict[int, int] = defaultdict(int)
+    for slot_id in session.meetings.filter(
+        status__in=[MeetingStatus.PUBLISHED, MeetingStatus.OFFERED]
+    ).values_list("slot_id", flat=True):
+        fixed[slot_id] += 1
+    blocks: list[Block] = []
+    for slot in session.slots.all():
+        if blocks and blocks[-1].ends_at == slot.starts_at:
+            blocks[-1].slots.append(slot)
+        else:
+            blocks.append(Block([slot]))
+        blocks[-1].meetings += fixed[slot.pk]
+    return blocks
+
+
+@dataclass
+class MoveTarget:
+    slot: Slot
+    tables: list[tuple[int, str]]  # free tables where the meeting may go: number, label
+
+
+def move_targets(meeting: Meeting) -> list[MoveTarget]:
+    """Where the organiser may move a meeting: slots not yet over in which both sides are
+    available, present and not meeting anybody else, with their free tables."""
+    session = meeting.session
+    sides = (meeting.request.requester_id, meeting.request.recipient_id)
+    if Participant.objects.filter(pk__in=sides, absent=True).exists():
+        return []
+    both = set(
+        Slot.objects.filter(session=session, ends_at__gt=timezone.now())
+        .filter(available_participants=sides[0])
+        .filter(available_participants=sides[1])
+        .values_list("pk", flat=True)
+    )
+    taken: dict[int, set[int]] = defaultdict(set)
+    busy: set[int] = set()
+    for slot_id, table, a, b in (
+        session.meetings.filter(status__in=LIVE_MEETING_STATUSES)
+        .exclude(pk=meeting.pk)
+        .values_list("slot_id", "table", "request__requester_id", "request__recipient_id")
+    ):
+        taken[slot_id].add(table)
+        if a in sides or b in sides:
+            busy.add(slot_id)
+    found = []
+    for slot in session.slots.all():
+        if slot.pk not in both or slot.pk in busy:
+            continue
+        free = [
+            (t, session.table_label(t))
+            for t in range(1, session.tables + 1)
+            if t not in taken[slot.pk] and (slot.pk, t) != (meeting.slot_id, meeting.table)
+        ]
+        if free:
+            found.append(MoveTarget(slot, free))
+    return found
 
 
 def participants_with_few_meetings(

@@ -10,13 +10,15 @@ meetings enter it as fixed placements, so a re-run after late changes never move
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from ..audit.services import audit_record
 from ..ecosystem.localization import localized
@@ -80,15 +82,39 @@ BAD_PRIORITY = gettext_noop("The priority must be a whole number from 1 to {limi
 BAD_SLOT_MINUTES = gettext_noop("A slot lasts one of: {choices} minutes.")
 BAD_TABLES = gettext_noop("The number of tables must be a whole number from 1 to {limit}.")
 NO_BLOCKS = gettext_noop("A meeting session needs at least one block of time.")
-BLOCK_ORDER = gettext_noop("Block {n} ends before it starts.")
-BLOCK_OUTSIDE = gettext_noop("Block {n} lies outside the event's time.")
-BLOCK_TOO_SHORT = gettext_noop("Block {n} is shorter than one slot.")
-BLOCK_OVERLAP = gettext_noop("Block {n} overlaps an earlier block.")
+BLOCK_ORDER = gettext_noop("The block {block} ends before it starts.")
+BLOCK_OUTSIDE = gettext_noop("The block {block} lies outside the event's time ({event}).")
+BLOCK_TOO_SHORT = gettext_noop("The block {block} is shorter than one slot ({minutes} minutes).")
+BLOCK_OVERLAP = gettext_noop("The blocks {block} and {other} overlap.")
 TOO_MANY_SLOTS = gettext_noop("The blocks make {count} slots; at most {limit}.")
 SESSION_EXISTS = gettext_noop("This event already has a meeting session.")
-TABLES_IN_USE = gettext_noop(
-    "Table {table} has published meetings; the session cannot have fewer tables."
+TOO_MANY_TABLE_NAMES = gettext_noop("{count} table names for {tables} tables: one name per table.")
+DUPLICATE_TABLE_NAME = gettext_noop("Two tables are called “{name}”.")
+REQUEST_DEADLINE_LATE = gettext_noop(
+    "The deadline for requests ({when}) must come before the first slot ({first})."
 )
+JOIN_DEADLINE_LATE = gettext_noop(
+    "The deadline for taking part ({when}) must come before the first slot ({first})."
+)
+JOIN_CLOSED = gettext_noop("Taking part in these meetings closed at {when}.")
+SLOTS_IN_USE = gettext_noop(
+    "These slots have published meetings; cancel or move them first: {meetings}."
+)
+TABLES_FULL = gettext_noop(
+    "No free table left in the slot for these published meetings; cancel or move them "
+    "first: {meetings}."
+)
+CAP_BELOW_MEETINGS = gettext_noop(
+    "These participants already have more than {cap} published meetings: {people}."
+)
+MEETING_NOT_LIVE = gettext_noop("This meeting is already cancelled.")
+MOVE_PAST = gettext_noop("That slot is already over.")
+MOVE_SAME = gettext_noop("The meeting is already there.")
+NO_SUCH_TABLE = gettext_noop("There is no table {table}; the session has {tables}.")
+TABLE_TAKEN = gettext_noop("Table {place} is taken at {when}.")
+SIDE_ABSENT = gettext_noop("{name} is marked as a no-show.")
+SIDE_UNAVAILABLE = gettext_noop("{name} is not available at {when}.")
+SIDE_BUSY = gettext_noop("{name} has another meeting at {when}.")
 UNKNOWN_SLOT = gettext_noop("Slot {slot} is not a slot of this event's meetings.")
 SLOT_HAS_MEETING = gettext_noop(
     "You have a published meeting at {when}; that slot cannot be made unavailable."
@@ -112,6 +138,8 @@ MEETING_ENDED = gettext_noop("This meeting's slot has already ended.")
 STANDBY_REASON = gettext_noop("A standby meeting in place of a participant who did not come.")
 
 NOTIFICATION_KIND = "meetings.update"
+CHANGE_KIND = "meetings.change"  # a published meeting moved or was cancelled
+TABLE_NAME_MAX = 60
 _REQUEST_LOG = ["requester_id", "recipient_id", "priority", "status", "by_organiser"]
 
 
@@ -131,40 +159,140 @@ def _whole(value: Any) -> bool:
 # -- the session -----------------------------------------------------------------------------
 
 
-def _split(
-    event: Event, blocks: Sequence[tuple[datetime, datetime]], minutes: int
-) -> list[tuple[datetime, datetime]]:
-    """The slots of the blocks, each block checked: in order, inside the event, no overlap."""
-    if not blocks:
+@dataclass(frozen=True)
+class PlannedBlock:
+    """One block of meeting time as it will be split: its slots and the minutes left at its
+    end (shorter than a slot, so they stay free)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    slots: int
+    leftover_minutes: int
+
+    @property
+    def label(self) -> str:
+        return span(self.starts_at, self.ends_at)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a set-up (or the blocks added to a session) will create."""
+
+    blocks: list[PlannedBlock]
+    slots: list[tuple[datetime, datetime]]
+
+
+def span(start: datetime, end: datetime) -> str:
+    """A block or slot as people read it: "2026-12-14 10:00–12:00"."""
+    a, b = timezone.localtime(start), timezone.localtime(end)
+    if a.date() == b.date():
+        return f"{a:%Y-%m-%d %H:%M}–{b:%H:%M}"
+    return f"{a:%Y-%m-%d %H:%M}–{b:%Y-%m-%d %H:%M}"
+
+
+def _check_slot_minutes(minutes: Any) -> int:
+    if minutes not in SLOT_MINUTES:
+        raise ApplicationError(
+            BAD_SLOT_MINUTES.format(choices=", ".join(map(str, SLOT_MINUTES))), code="invalid"
+        )
+    return int(minutes)
+
+
+def session_plan(
+    *,
+    event: Event,
+    blocks: Sequence[tuple[datetime, datetime]],
+    slot_minutes: int,
+    existing: Sequence[tuple[datetime, datetime]] = (),
+    existing_slots: int = 0,
+) -> Plan:
+    """The slots ``blocks`` make, each block checked: it ends after it starts, lies inside
+    the event, holds at least one slot and overlaps no other block (nor an ``existing`` one).
+    Minutes left at the end of a block, shorter than a slot, stay free. Writes nothing."""
+    minutes = _check_slot_minutes(slot_minutes)
+    if not blocks and not existing:
         raise ApplicationError(NO_BLOCKS, code="invalid")
     step = timedelta(minutes=minutes)
-    slots: list[tuple[datetime, datetime]] = []
-    previous_end: datetime | None = None
-    for n, (start, end) in enumerate(sorted(blocks), start=1):
+    for start, end in blocks:
+        block = span(start, end)
         if end <= start:
-            raise ApplicationError(BLOCK_ORDER.format(n=n), code="invalid")
+            raise ApplicationError(BLOCK_ORDER.format(block=block), code="invalid")
         if start < event.starts_at or end > event.ends_at:
-            raise ApplicationError(BLOCK_OUTSIDE.format(n=n), code="invalid")
+            raise ApplicationError(
+                BLOCK_OUTSIDE.format(block=block, event=span(event.starts_at, event.ends_at)),
+                code="invalid",
+            )
         if start + step > end:
-            raise ApplicationError(BLOCK_TOO_SHORT.format(n=n), code="invalid")
-        if previous_end is not None and start < previous_end:
-            raise ApplicationError(BLOCK_OVERLAP.format(n=n), code="invalid")
-        previous_end = end
-        moment = start
-        while moment + step <= end:
-            slots.append((moment, moment + step))
-            moment += step
-            if len(slots) > SLOTS_MAX:
-                raise ApplicationError(
-                    TOO_MANY_SLOTS.format(count=f"> {SLOTS_MAX}", limit=SLOTS_MAX), code="invalid"
-                )
-    return slots
+            raise ApplicationError(
+                BLOCK_TOO_SHORT.format(block=block, minutes=minutes), code="invalid"
+            )
+    timeline = sorted([*blocks, *existing])
+    for (start, end), (later_start, later_end) in pairwise(timeline):
+        if later_start < end:
+            raise ApplicationError(
+                BLOCK_OVERLAP.format(block=span(later_start, later_end), other=span(start, end)),
+                code="invalid",
+            )
+    planned: list[PlannedBlock] = []
+    slots: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(blocks):
+        count = (end - start) // step
+        slots.extend((start + i * step, start + (i + 1) * step) for i in range(count))
+        leftover = end - start - count * step
+        planned.append(PlannedBlock(start, end, count, int(leftover.total_seconds()) // 60))
+    if existing_slots + len(slots) > SLOTS_MAX:
+        raise ApplicationError(
+            TOO_MANY_SLOTS.format(count=existing_slots + len(slots), limit=SLOTS_MAX),
+            code="invalid",
+        )
+    return Plan(planned, slots)
 
 
 def _check_tables(tables: Any) -> int:
     if not _whole(tables) or not 1 <= tables <= TABLES_MAX:
         raise ApplicationError(BAD_TABLES.format(limit=TABLES_MAX), code="invalid")
     return int(tables)
+
+
+def _check_table_names(names: Sequence[str], tables: int) -> list[str]:
+    """One name per table in number order (empty: just the number), trailing empties
+    dropped, no name twice."""
+    cleaned = [plain_text(str(n), field="table_names", limit=TABLE_NAME_MAX) for n in names]
+    while cleaned and not cleaned[-1]:
+        cleaned.pop()
+    if len(cleaned) > tables:
+        raise ApplicationError(
+            TOO_MANY_TABLE_NAMES.format(count=len(cleaned), tables=tables), code="invalid"
+        )
+    seen: set[str] = set()
+    for name in cleaned:
+        if name and name.casefold() in seen:
+            raise ApplicationError(DUPLICATE_TABLE_NAME.format(name=name), code="invalid")
+        seen.add(name.casefold())
+    return cleaned
+
+
+def _check_cap(value: Any) -> int | None:
+    if value is not None and (not _whole(value) or not 0 <= value <= CAP_MAX):
+        raise ApplicationError(BAD_CAP.format(limit=CAP_MAX), code="invalid")
+    return value
+
+
+def _check_deadlines(
+    request_deadline: datetime | None, join_deadline: datetime | None, first: datetime | None
+) -> None:
+    if first is None:
+        return
+    if request_deadline is not None and request_deadline > first:
+        raise ApplicationError(
+            REQUEST_DEADLINE_LATE.format(when=_when(request_deadline), first=_when(first)),
+            code="invalid",
+        )
+    if join_deadline is not None and join_deadline > first:
+        raise ApplicationError(
+            JOIN_DEADLINE_LATE.format(when=_when(join_deadline), first=_when(first)),
+            code="invalid",
+        )
 
 
 @transaction.atomic
@@ -177,25 +305,32 @@ def session_create(
     slot_minutes: int = 20,
     online: bool = False,
     request_deadline: datetime | None = None,
+    join_deadline: datetime | None = None,
+    max_meetings: int | None = None,
+    table_names: Sequence[str] = (),
 ) -> MeetingSession:
-    """Give an event its B2B meetings: blocks split into slots, tables (or online rooms)."""
+    """Give an event its B2B meetings: blocks (on one day or several, with breaks between
+    them) split into slots, tables (or online rooms) with optional names, deadlines and a
+    cap on meetings per participant. Everything is checked before anything is written."""
     require(actor, "events.manage_event", event, MANAGE_DENIED)
     if MeetingSession.objects.filter(event=event).exists():
         raise ApplicationError(SESSION_EXISTS, code="conflict")
-    if slot_minutes not in SLOT_MINUTES:
-        raise ApplicationError(
-            BAD_SLOT_MINUTES.format(choices=", ".join(map(str, SLOT_MINUTES))), code="invalid"
-        )
+    plan = session_plan(event=event, blocks=blocks, slot_minutes=slot_minutes)
     tables = _check_tables(tables)
-    slots = _split(event, blocks, slot_minutes)
+    names = _check_table_names(table_names, tables)
+    cap = _check_cap(max_meetings)
+    _check_deadlines(request_deadline, join_deadline, plan.slots[0][0])
     session = MeetingSession.objects.create(
         event=event,
         slot_minutes=slot_minutes,
         tables=tables,
         online=online,
         request_deadline=request_deadline,
+        join_deadline=join_deadline,
+        max_meetings=cap,
+        table_names=names,
     )
-    Slot.objects.bulk_create(Slot(session=session, starts_at=s, ends_at=e) for s, e in slots)
+    Slot.objects.bulk_create(Slot(session=session, starts_at=s, ends_at=e) for s, e in plan.slots)
     audit_record(
         actor=actor,
         action="meetings.session_create",
@@ -204,42 +339,327 @@ def session_create(
             "event_id": event.pk,
             "slot_minutes": slot_minutes,
             "tables": tables,
+            "table_names": names,
             "online": online,
-            "slots": len(slots),
+            "blocks": [b.label for b in plan.blocks],
+            "slots": len(plan.slots),
             "request_deadline": request_deadline,
+            "join_deadline": join_deadline,
+            "max_meetings": cap,
         },
         **_scope(session),
     )
     return session
 
 
+def _fixed(session: MeetingSession) -> Any:
+    return session.meetings.filter(
+        status__in=[MeetingStatus.PUBLISHED, MeetingStatus.OFFERED]
+    ).select_related("slot", "session", "request__requester__user", "request__recipient__user")
+
+
+def meeting_label(meeting: Meeting) -> str:
+    """A meeting as the organiser names it: "Anna Nowak + Bolek Kowal (10:20, table 3)"."""
+    request = meeting.request
+    return (
+        f"{request.requester.name} + {request.recipient.name} "
+        f"({_when(meeting.slot.starts_at)}, {meeting.table_label})"
+    )
+
+
+def _labels(meetings: Iterable[Meeting]) -> str:
+    return "; ".join(meeting_label(m) for m in meetings)
+
+
+def _relocate(
+    session: MeetingSession, tables: int
+) -> tuple[list[tuple[Meeting, int]], list[Meeting]]:
+    """Where the published meetings at tables beyond ``tables`` can go: a free table of
+    the same slot (the lowest); and those for which no table is free."""
+    live = session.meetings.filter(status__in=LIVE_MEETING_STATUSES)
+    beyond = list(_fixed(session).filter(table__gt=tables).order_by("slot__starts_at"))
+    used: dict[int, set[int]] = {}
+    for slot_id, table in live.filter(table__lte=tables).values_list("slot_id", "table"):
+        used.setdefault(slot_id, set()).add(table)
+    moves: list[tuple[Meeting, int]] = []
+    stuck: list[Meeting] = []
+    for meeting in beyond:
+        taken = used.setdefault(meeting.slot_id, set())
+        free = next((t for t in range(1, tables + 1) if t not in taken), None)
+        if free is None:
+            stuck.append(meeting)
+        else:
+            taken.add(free)
+            moves.append((meeting, free))
+    return moves, stuck
+
+
 @transaction.atomic
 def session_update(
-    *, actor: Any, session: MeetingSession, tables: int, request_deadline: datetime | None
+    *,
+    actor: Any,
+    session: MeetingSession,
+    tables: int,
+    request_deadline: datetime | None,
+    join_deadline: datetime | None = None,
+    max_meetings: int | None = None,
+    table_names: Sequence[str] | None = None,
+    add_blocks: Sequence[tuple[datetime, datetime]] = (),
+    remove_slots: Iterable[int] = (),
 ) -> MeetingSession:
-    """Change the number of tables (never below a table with published meetings) and the
-    deadline for requests."""
+    """Change the deadlines, the cap on meetings per participant, the tables (their number
+    and names) and the blocks (add new ones, remove slots). A change that would leave a
+    published meeting without its slot, or a participant with more published meetings than
+    the cap, is refused naming the meetings; a published meeting at a removed table moves
+    to a free table of its slot (refused when none is free). Draft meetings in the way are
+    cancelled (the next run places them again). The two sides of a published meeting that
+    moves or whose table is renamed are told."""
     require(actor, "meetings.manage_session", session, MANAGE_DENIED)
+    session = MeetingSession.objects.select_for_update().select_related("event").get(pk=session.pk)
     tables = _check_tables(tables)
-    used = (
-        session.meetings.filter(status__in=[MeetingStatus.PUBLISHED, MeetingStatus.OFFERED])
-        .order_by("-table")
-        .values_list("table", flat=True)
-        .first()
+    names = _check_table_names(session.table_names if table_names is None else table_names, tables)
+    cap = _check_cap(max_meetings)
+    slots = {s.pk: s for s in session.slots.all()}
+    removed: set[int] = set()
+    for value in remove_slots:
+        if not _whole(value) or value not in slots:
+            raise ApplicationError(UNKNOWN_SLOT.format(slot=str(value)[:20]), code="invalid")
+        removed.add(value)
+    orphaned = list(_fixed(session).filter(slot_id__in=removed))
+    if orphaned:
+        raise ApplicationError(SLOTS_IN_USE.format(meetings=_labels(orphaned)), code="conflict")
+    kept = [s for pk, s in slots.items() if pk not in removed]
+    plan = session_plan(
+        event=session.event,
+        blocks=add_blocks,
+        slot_minutes=session.slot_minutes,
+        existing=[(s.starts_at, s.ends_at) for s in kept],
+        existing_slots=len(kept),
     )
-    if used is not None and used > tables:
-        raise ApplicationError(TABLES_IN_USE.format(table=used), code="conflict")
-    session.meetings.filter(status=MeetingStatus.SCHEDULED, table__gt=tables).update(
-        status=MeetingStatus.CANCELLED
+    starts = [s.starts_at for s in kept] + [start for start, _ in plan.slots]
+    _check_deadlines(request_deadline, join_deadline, min(starts, default=None))
+    moves, stuck = _relocate(session, tables)
+    if stuck:
+        raise ApplicationError(TABLES_FULL.format(meetings=_labels(stuck)), code="conflict")
+    if cap is not None:
+        over = [
+            f"{p.name} ({count})"
+            for p in session.participants.select_related("user")
+            if (count := _fixed_meetings(p).count()) > cap
+        ]
+        if over:
+            raise ApplicationError(
+                CAP_BELOW_MEETINGS.format(cap=cap, people=", ".join(over)), code="conflict"
+            )
+    # Checked; now write.
+    before_names = list(session.table_names or [])
+    drafts_cancelled = session.meetings.filter(
+        Q(slot_id__in=removed) | Q(table__gt=tables), status=MeetingStatus.SCHEDULED
+    ).update(status=MeetingStatus.CANCELLED)
+    if removed:
+        Slot.objects.filter(pk__in=removed).delete()
+    new_slots = Slot.objects.bulk_create(
+        Slot(session=session, starts_at=s, ends_at=e) for s, e in plan.slots
     )
+    if new_slots:
+        through = Participant.available.through
+        through.objects.bulk_create(
+            through(participant_id=p, slot_id=s.pk)
+            for p in session.participants.filter(absent=False).values_list("pk", flat=True)
+            for s in new_slots
+        )
+    if removed or new_slots:
+        audit_record(
+            actor=actor,
+            action="meetings.session_blocks",
+            obj=session,
+            before={"slots": len(slots)},
+            after={
+                "slots": len(kept) + len(new_slots),
+                "removed": sorted(span(slots[pk].starts_at, slots[pk].ends_at) for pk in removed),
+                "added": [b.label for b in plan.blocks],
+                "drafts_cancelled": drafts_cancelled,
+            },
+            **_scope(session),
+        )
     update_audited(
         session,
-        {"tables": tables, "request_deadline": request_deadline},
+        {
+            "tables": tables,
+            "table_names": names,
+            "request_deadline": request_deadline,
+            "join_deadline": join_deadline,
+            "max_meetings": cap,
+        },
         actor=actor,
         action="meetings.session_update",
         **_scope(session),
     )
+    for meeting, table in moves:
+        meeting.session = session  # with its new table names
+        _move(actor, meeting, meeting.slot, table, action="meetings.meeting_relocate")
+    moved = {m.pk for m, _ in moves}
+    renamed = {
+        n
+        for n in range(1, tables + 1)
+        if session.table_name(n) != (before_names[n - 1] if n <= len(before_names) else "")
+    }
+    for meeting in _fixed(session).filter(table__in=renamed).exclude(pk__in=moved):
+        _tell_both(
+            meeting,
+            gettext_noop("Your meeting's table has a new name: %(event)s"),
+            gettext_noop("Your meeting with %(name)s at %(when)s is now at %(place)s."),
+        )
     return session
+
+
+# -- the organiser's changes to single meetings -----------------------------------------------
+
+
+def _place(session: MeetingSession, table: int) -> Any:
+    """The table (or room) as words in the notification's language (called under it)."""
+    label = session.table_label(table)
+
+    def words(language: str) -> str:
+        if session.online:
+            return gettext("room %(table)s") % {"table": label}
+        return gettext("table %(table)s") % {"table": label}
+
+    return words
+
+
+def _tell_both(meeting: Meeting, subject: str, body: str, **values: Any) -> None:
+    """Tell each side of the meeting (naming the other) about a change to it."""
+    request = meeting.request
+    for side, other in (
+        (request.requester, request.recipient),
+        (request.recipient, request.requester),
+    ):
+        mail_participants(
+            [side],
+            meeting.session,
+            subject,
+            body,
+            kind=CHANGE_KIND,
+            name=other.name,
+            when=_when(meeting.slot.starts_at),
+            place=_place(meeting.session, meeting.table),
+            **values,
+        )
+
+
+def _move(actor: Any, meeting: Meeting, slot: Slot, table: int, *, action: str) -> Meeting:
+    before_when, before_place = (
+        _when(meeting.slot.starts_at),
+        _place(meeting.session, meeting.table),
+    )
+    update_audited(
+        meeting,
+        {"slot_id": slot.pk, "table": table},
+        actor=actor,
+        action=action,
+        **_scope(meeting.session),
+    )
+    if meeting.status in (MeetingStatus.PUBLISHED, MeetingStatus.OFFERED):
+        _tell_both(
+            meeting,
+            gettext_noop("Your meeting has moved: %(event)s"),
+            gettext_noop(
+                "Your meeting with %(name)s is now at %(when)s, %(place)s "
+                "(it was at %(before_when)s, %(before_place)s)."
+            ),
+            before_when=before_when,
+            before_place=before_place,
+        )
+    return meeting
+
+
+def _live_meeting(meeting: Meeting) -> Meeting:
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related(
+            "slot", "session__event", "request__requester__user", "request__recipient__user"
+        )
+        .get(pk=meeting.pk)
+    )
+    if meeting.status not in LIVE_MEETING_STATUSES:
+        raise ApplicationError(MEETING_NOT_LIVE, code="conflict")
+    return meeting
+
+
+def move_problem(meeting: Meeting, slot: Slot, table: int) -> str | None:
+    """Why ``meeting`` cannot go to ``table`` in ``slot`` (a message template filled in),
+    or ``None`` when it can: the slot is the session's and not over, the table exists and
+    is free, both sides are there (not no-shows), available then and not meeting anybody
+    else."""
+    session = meeting.session
+    if slot.session_id != session.pk:
+        return UNKNOWN_SLOT.format(slot=slot.pk)
+    if slot.ends_at <= timezone.now():
+        return MOVE_PAST
+    if not _whole(table) or not 1 <= table <= session.tables:
+        return NO_SUCH_TABLE.format(table=str(table)[:20], tables=session.tables)
+    if slot.pk == meeting.slot_id and table == meeting.table:
+        return MOVE_SAME
+    live = session.meetings.filter(slot=slot, status__in=LIVE_MEETING_STATUSES).exclude(
+        pk=meeting.pk
+    )
+    if live.filter(table=table).exists():
+        return TABLE_TAKEN.format(place=session.table_label(table), when=_when(slot.starts_at))
+    busy = _busy(session, slot) if slot.pk != meeting.slot_id else set()
+    for side in (meeting.request.requester, meeting.request.recipient):
+        if side.absent:
+            return SIDE_ABSENT.format(name=side.name)
+        if not side.available.filter(pk=slot.pk).exists():
+            return SIDE_UNAVAILABLE.format(name=side.name, when=_when(slot.starts_at))
+        if side.pk in busy:
+            return SIDE_BUSY.format(name=side.name, when=_when(slot.starts_at))
+    return None
+
+
+@transaction.atomic
+def meeting_move(*, actor: Any, meeting: Meeting, slot: Slot, table: int) -> Meeting:
+    """The organiser moves a meeting to another slot and/or table where both sides are
+    available and free; the two sides of a published meeting are told."""
+    require(actor, "meetings.manage_session", meeting.session, MANAGE_DENIED)
+    meeting = _live_meeting(meeting)
+    problem = move_problem(meeting, slot, table)
+    if problem is not None:
+        raise ApplicationError(problem, code="conflict")
+    return _move(actor, meeting, slot, table, action="meetings.meeting_move")
+
+
+@transaction.atomic
+def meeting_cancel(*, actor: Any, meeting: Meeting, reason: str) -> Meeting:
+    """The organiser cancels a meeting (a late change), saying why; its table in that slot
+    is free again (for a standby or another meeting), its request stays accepted so the
+    next run may place it again, and the two sides of a published meeting are told."""
+    require(actor, "meetings.manage_session", meeting.session, MANAGE_DENIED)
+    text = plain_text(reason, field="reason", limit=REASON_MAX, required=True)
+    meeting = _live_meeting(meeting)
+    before = meeting.status
+    told = before in (MeetingStatus.PUBLISHED, MeetingStatus.OFFERED)
+    meeting.status = MeetingStatus.CANCELLED
+    meeting.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="meetings.meeting_cancel",
+        obj=meeting,
+        before={"status": before},
+        after={"status": meeting.status, "reason": text, "told": told},
+        **_scope(meeting.session),
+    )
+    if told:
+        _tell_both(
+            meeting,
+            gettext_noop("Your meeting is cancelled: %(event)s"),
+            gettext_noop(
+                "The organiser cancelled your meeting with %(name)s at %(when)s, %(place)s: "
+                "%(reason)s"
+            ),
+            reason=text,
+        )
+    return meeting
 
 
 # -- participants ----------------------------------------------------------------------------
@@ -260,6 +680,10 @@ def participant_join(*, actor: Any, session: MeetingSession) -> Participant:
         raise PermissionDeniedError(NOT_REGISTERED)
     if Participant.objects.filter(session=session, user=actor).exists():
         raise ApplicationError(ALREADY_PARTICIPANT, code="conflict")
+    if session.join_deadline and timezone.now() >= session.join_deadline:
+        raise ApplicationError(
+            JOIN_CLOSED.format(when=_when(session.join_deadline)), code="conflict"
+        )
     try:
         with transaction.atomic():
             participant = Participant.objects.create(
@@ -383,6 +807,8 @@ def mail_participants(
     session: MeetingSession,
     subject: str,
     body: str,
+    *,
+    kind: str = NOTIFICATION_KIND,
     **values: Any,
 ) -> None:
     """Tell participants (``notify``: in-app, and e-mail after commit unless they turned it
@@ -394,7 +820,7 @@ def mail_participants(
     for participant in participants:
         notify(
             recipient=participant.user,
-            kind=NOTIFICATION_KIND,
+            kind=kind,
             subject=subject,
             body=body,
             url=f"/meetings/{session.pk}/",
@@ -578,6 +1004,12 @@ def request_withdraw(*, actor: Any, request: MeetingRequest) -> MeetingRequest:
 # -- scheduling ------------------------------------------------------------------------------
 
 
+def _cap_of(participant: Participant, session: MeetingSession) -> int | None:
+    """The lower of the participant's own cap and the session's (``None``: no cap)."""
+    caps = [c for c in (participant.max_meetings, session.max_meetings) if c is not None]
+    return min(caps, default=None)
+
+
 def session_instance(session: MeetingSession) -> tuple[Instance, dict[str, MeetingRequest]]:
     """The session as a scheduler instance: accepted requests, published and offered meetings
     fixed where they are; a participant marked absent is available nowhere."""
@@ -604,7 +1036,7 @@ def session_instance(session: MeetingSession) -> tuple[Instance, dict[str, Meeti
             {
                 "id": str(p.pk),
                 "available": [] if p.pk in absent else [str(s.pk) for s in p.available.all()],
-                **({"max_meetings": p.max_meetings} if p.max_meetings is not None else {}),
+                **({"max_meetings": cap} if (cap := _cap_of(p, session)) is not None else {}),
             }
             for p in participants
         ],
@@ -718,21 +1150,6 @@ def schedule_publish(*, actor: Any, session: MeetingSession) -> int:
     return len(drafts)
 
 
-@transaction.atomic
-def meeting_cancel(*, actor: Any, meeting: Meeting) -> Meeting:
-    """The organiser cancels a meeting (a late change); its request stays accepted, so the
-    next run may place it again."""
-    require(actor, "meetings.manage_session", meeting.session, MANAGE_DENIED)
-    update_audited(
-        meeting,
-        {"status": MeetingStatus.CANCELLED},
-        actor=actor,
-        action="meetings.meeting_cancel",
-        **_scope(meeting.session),
-    )
-    return meeting
-
-
 # -- on the day ------------------------------------------------------------------------------
 
 
@@ -782,10 +1199,8 @@ def standby_candidates(meeting: Meeting, partner: Participant) -> list[Participa
     ):
         if candidate.pk in busy or candidate.pk in declined or candidate.pk in linked_ids:
             continue
-        if (
-            candidate.max_meetings is not None
-            and _meeting_count(candidate) >= candidate.max_meetings
-        ):
+        cap = _cap_of(candidate, session)
+        if cap is not None and _meeting_count(candidate) >= cap:
             continue
         found.append(candidate)
     return found

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from ..ecosystem.localization import current_language
@@ -97,36 +98,159 @@ def _registered(request: HttpRequest, event: Any) -> bool:
     return registration is not None and registration.status == "confirmed"
 
 
+SETUP_ROWS = 6  # blocks on the set-up page: three days of morning and afternoon
+EDIT_ROWS = 3  # new blocks on the settings page
+
+
+def _plan(
+    event: Any, blocks: list[Any], minutes: int, **existing: Any
+) -> tuple[services.Plan | None, str]:
+    """The preview of what the blocks make, or the refusal saying why they cannot."""
+    if not blocks:
+        return None, ""
+    try:
+        return services.session_plan(
+            event=event, blocks=blocks, slot_minutes=minutes, **existing
+        ), ""
+    except ApplicationError as exc:
+        return None, refusal(exc)
+
+
+def _capacity(plan: services.Plan | None, form: Any) -> int | None:
+    """How many meetings the previewed slots hold at the tables given."""
+    if plan is None or not form.is_bound or not form.is_valid():
+        return None
+    return len(plan.slots) * int(form.cleaned_data["tables"])
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def setup(request: HttpRequest, event_pk: int) -> HttpResponse:
-    """The organiser gives the event its B2B meetings."""
+    """The organiser gives the event its B2B meetings: blocks of time on one day or
+    several, slot length, tables and their names, deadlines, a cap; "Preview" (and, with
+    htmx, every change) shows the slots it will make before anything is saved."""
     event = event_selectors.event_get(user=request.user, pk=event_pk)
     if not request.user.has_perm("events.manage_event", event):
         raise NotFoundError(selectors.NO_SESSION)
     existing = selectors.session_of_event(event_id=event.pk)
     if existing is not None:
         return redirect("meetings:manage", pk=existing.pk)
-    form = forms.SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    data = request.POST or None
+    form = forms.SessionForm(data)
+    blocks = forms.block_formset(
+        data, rows=SETUP_ROWS, day=timezone.localtime(event.starts_at).date()
+    )
+    plan, problem = None, ""
+    valid = request.method == "POST" and form.is_valid() and blocks.is_valid()
+    if request.method == "POST" and "preview" in request.POST:
+        minutes = form.cleaned_data.get("slot_minutes")
+        if blocks.is_valid() and minutes:  # the other fields may wait
+            plan, problem = _plan(event, forms.blocks_of(blocks), minutes)
+    elif valid:
+        fields = form.cleaned_data
+        given = forms.blocks_of(blocks)
         try:
             session = services.session_create(
                 actor=request.user,
                 event=event,
-                blocks=[(data["block_starts"], data["block_ends"])],
-                tables=data["tables"],
-                slot_minutes=data["slot_minutes"],
-                online=data["online"],
-                request_deadline=data["request_deadline"],
+                blocks=given,
+                slot_minutes=fields["slot_minutes"],
+                online=fields["online"],
+                **form.settings(),
             )
         except ApplicationError as exc:
             form.add_error(None, refusal(exc))
         else:
             messages.success(request, _("The meetings are set up."))
             return redirect("meetings:manage", pk=session.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "meetings/setup.html", {"event": event, "form": form}, status=status)
+    failed = request.method == "POST" and "preview" not in request.POST
+    context = {
+        "event": event,
+        "form": form,
+        "blocks": blocks,
+        "plan": plan,
+        "problem": problem,
+        "capacity": _capacity(plan, form),
+    }
+    return render(request, "meetings/setup.html", context, status=400 if failed else 200)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's settings: deadlines, the cap, tables and their names, blocks added or
+    removed. A change that would orphan a published meeting is refused naming it."""
+    session = selectors.session_get(user=request.user, pk=pk, manage=True)
+    current = selectors.session_blocks(session)
+    labels = [
+        (
+            b.key,
+            services.span(b.starts_at, b.ends_at)
+            + (
+                " — "
+                + ngettext("%(n)s published meeting", "%(n)s published meetings", b.meetings)
+                % {"n": b.meetings}
+                if b.meetings
+                else ""
+            ),
+        )
+        for b in current
+    ]
+    initial = {
+        "tables": session.tables,
+        "table_names": "\n".join(session.table_names or []),
+        "max_meetings": session.max_meetings,
+        "join_deadline": session.join_deadline,
+        "request_deadline": session.request_deadline,
+    }
+    data = request.POST or None
+    form = forms.SessionEditForm(data, initial=initial, blocks=labels)
+    blocks = forms.block_formset(data, rows=EDIT_ROWS)
+    plan, problem = None, ""
+    valid = request.method == "POST" and form.is_valid() and blocks.is_valid()
+    removing = set(form.cleaned_data.get("remove_blocks") or []) if form.is_bound else set()
+    if request.method == "POST" and "preview" in request.POST:
+        if blocks.is_valid():
+            kept = [b for b in current if b.key not in removing]
+            plan, problem = _plan(
+                session.event,
+                forms.blocks_of(blocks),
+                session.slot_minutes,
+                existing=[(b.starts_at, b.ends_at) for b in kept],
+                existing_slots=sum(len(b.slots) for b in kept),
+            )
+    elif valid:
+        given = forms.blocks_of(blocks)
+        remove = [s.pk for b in current if b.key in removing for s in b.slots]
+        try:
+            services.session_update(
+                actor=request.user,
+                session=session,
+                add_blocks=given,
+                remove_slots=remove,
+                **form.settings(),
+            )
+        except ApplicationError as exc:
+            form.add_error(None, refusal(exc))
+        else:
+            messages.success(request, _("The meeting settings are saved."))
+            return redirect("meetings:manage", pk=session.pk)
+    failed = request.method == "POST" and "preview" not in request.POST
+    return render(
+        request,
+        "meetings/edit.html",
+        _base(
+            request,
+            session,
+            form=form,
+            blocks=blocks,
+            current=current,
+            plan=plan,
+            problem=problem,
+            capacity=_capacity(plan, form),
+        ),
+        status=400 if failed else 200,
+    )
 
 
 @login_required
@@ -448,7 +572,7 @@ def manage(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             session,
             grid=selectors.grid(session),
-            table_numbers=range(1, session.tables + 1),
+            table_heads=selectors.table_heads(session),
             drafts=session.meetings.filter(status=MeetingStatus.SCHEDULED).count(),
             requests=list(selectors.session_requests(session)),
             few=selectors.participants_with_few_meetings(session),
@@ -510,8 +634,21 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
         elif action == "cancel":
             meeting = selectors.meeting_get(user=request.user, pk=_int(request.POST.get("meeting")))
-            services.meeting_cancel(actor=request.user, meeting=meeting)
-            messages.success(request, _("The meeting is cancelled."))
+            if meeting.session_id != session.pk:
+                raise NotFoundError(selectors.NO_MEETING)
+            cancel = forms.CancelForm(request.POST)
+            if not cancel.is_valid():
+                messages.error(request, _("Say why the meeting is cancelled."))
+            else:
+                services.meeting_cancel(
+                    actor=request.user, meeting=meeting, reason=cancel.cleaned_data["reason"]
+                )
+                messages.success(
+                    request,
+                    _("The meeting is cancelled; both sides are told why.")
+                    if meeting.status != MeetingStatus.SCHEDULED
+                    else _("The draft meeting is cancelled."),
+                )
         else:
             raise NotFoundError(selectors.NO_SESSION)
     except NotFoundError:
@@ -519,6 +656,53 @@ def manage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, refusal(exc))
     return redirect("meetings:manage", pk=session.pk)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organiser moves a meeting to a free table in a slot where both sides are
+    available and free (the slots and tables offered are exactly those)."""
+    meeting = selectors.meeting_get(user=request.user, pk=pk)
+    session = meeting.session
+    if not request.user.has_perm("meetings.manage_session", session):
+        raise NotFoundError(selectors.NO_MEETING)
+    targets = selectors.move_targets(meeting)
+    places = [
+        (f"{t.slot.pk}-{number}", f"{services.span(t.slot.starts_at, t.slot.ends_at)} · {label}")
+        for t in targets
+        for number, label in t.tables
+    ]
+    form = forms.MoveForm(request.POST or None, places=places)
+    if request.method == "POST" and form.is_valid():
+        slot_id, table = form.target()
+        slot = next(t.slot for t in targets if t.slot.pk == slot_id)
+        try:
+            services.meeting_move(actor=request.user, meeting=meeting, slot=slot, table=table)
+        except ApplicationError as exc:
+            form.add_error(None, refusal(exc))
+        else:
+            messages.success(
+                request,
+                _("The meeting is moved; both sides are told.")
+                if meeting.status != MeetingStatus.SCHEDULED
+                else _("The draft meeting is moved."),
+            )
+            return redirect("meetings:manage", pk=session.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/move.html",
+        _base(
+            request,
+            session,
+            meeting=meeting,
+            form=form,
+            cancel_form=forms.CancelForm(),
+            label=services.meeting_label(meeting),
+        ),
+        status=status,
+    )
 
 
 def _int(value: Any) -> int:

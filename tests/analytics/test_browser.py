@@ -149,6 +149,10 @@ def test_screenshots_of_the_dashboard_the_network_and_a_printed_report(page, sit
     assert len(document) >= 1
     text = document[0].get_textpage().get_text_range()
     assert "Industrial Upland Cluster" in text
+    # Printed on A4 (about 700 px of text width), no table is cut off at its right edge.
+    page.set_viewport_size({"width": 700, "height": 1000})
+    cut = "[...document.querySelectorAll('.table-wrap')].filter(e => e.scrollWidth > e.clientWidth)"
+    assert page.evaluate(f"{cut}.length") == 0
     image = document[0].render(scale=1.4).to_pil()
     assert image.width > 800
     if WRITE_SHOTS:

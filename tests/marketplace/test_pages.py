@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -72,6 +73,15 @@ def test_post_interest_accept_close_confirm_through_pages(market: Market) -> Non
     ).exists()
     badge_page = Client().get(detail).content.decode()
     assert "Verified partner: 1 confirmed cooperation" in badge_page
+
+
+@pytest.mark.parametrize(("prefix", "language"), [("", "en"), ("/pl", "pl")])
+def test_a_new_profile_is_in_the_page_language_until_chosen(
+    market: Market, prefix: str, language: str
+) -> None:
+    page = _login(market, "representative").get(prefix + "/marketplace/new/").content.decode()
+    select = page.split('name="language"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="(\w+)" selected>', select) == [language]
 
 
 def test_anonymous_cannot_post_and_visitor_without_organisation_is_refused(

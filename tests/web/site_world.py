@@ -120,6 +120,28 @@ class Site:
     brokerage_pk: int = 0  # a brokerage event whose meetings are not set up yet
 
 
+def registry_names() -> set[str]:
+    """What pages show as written in either language: the names of organisations (and their
+    aliases), clusters, highlands and sources, marketplace titles and funding programmes."""
+    from highlands.ecosystem.models import Cluster, Highland, Organization, SourceDocument
+    from highlands.funding.models import FundingCall
+    from highlands.marketplace.models import CooperationProfile
+
+    names: set[str] = set()
+    for org in Organization.objects.prefetch_related("aliases"):
+        names |= {org.name, *(a.name for a in org.aliases.all())}
+    for cluster in Cluster.objects.all():
+        names |= {n for n in (cluster.name, cluster.name_pl, cluster.display_name) if n}
+        names |= {cluster.coordinator_stated} if cluster.coordinator_stated else set()
+    for h in Highland.objects.all():
+        names |= {n for n in (h.name, h.name_pl, h.short_name) if n}
+    for source in SourceDocument.objects.all():
+        names |= {n for n in (source.name, source.title) if n}
+    names |= {p.title for p in CooperationProfile.objects.all()}
+    names |= {c.programme for c in FundingCall.objects.all()}
+    return {n for n in names if n}
+
+
 def build_site() -> Site:
     """Everything the pages need, written through the services like a real deployment."""
     from highlands.accounts import gdpr
@@ -127,7 +149,7 @@ def build_site() -> Site:
     from highlands.accounts.models import ClusterCoordinator, OrganizationRepresentative
     from highlands.ecosystem import selectors
     from highlands.ecosystem import services as registry
-    from highlands.ecosystem.models import Cluster, Highland, Organization, SourceDocument
+    from highlands.ecosystem.models import Cluster, Highland, SourceDocument
     from highlands.events import certificates
     from highlands.events import services as events
     from highlands.events.demo import demo_load as events_demo_load
@@ -265,18 +287,7 @@ def build_site() -> Site:
 
     meetings_pk, meeting_pk, brokerage_pk = _brokerage(users, metal)
 
-    names: set[str] = set()
-    for org in Organization.objects.prefetch_related("aliases"):
-        names |= {org.name, *(a.name for a in org.aliases.all())}
-    for cluster in Cluster.objects.all():
-        names |= {n for n in (cluster.name, cluster.name_pl, cluster.display_name) if n}
-        names |= {cluster.coordinator_stated} if cluster.coordinator_stated else set()
-    for h in Highland.objects.all():
-        names |= {n for n in (h.name, h.name_pl, h.short_name) if n}
-    for source in SourceDocument.objects.all():
-        names |= {n for n in (source.name, source.title) if n}
-    names |= {p.title for p in CooperationProfile.objects.all()}
-    names |= {c.programme for c in FundingCall.objects.all()}
+    names = registry_names()
     names |= {u.email for u in users.values() if u is not None}
     names |= {"Anna Kowalska", "Jan Nowak", "laptop", owner.email}
     return Site(

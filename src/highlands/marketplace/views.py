@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -181,7 +182,9 @@ def profile_create(request: HttpRequest) -> HttpResponse:
     choices = _org_choices(request.user)
     if not choices:
         raise PermissionDeniedError(services.POST_DENIED)
-    form = forms.ProfileForm(request.POST or None, organizations=choices)
+    # A profile is written in the page's language unless the person says otherwise.
+    initial = {"language": get_language()[:2]}
+    form = forms.ProfileForm(request.POST or None, organizations=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         profile = services.profile_create(

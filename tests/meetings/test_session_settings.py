@@ -14,7 +14,14 @@ from django.utils import timezone
 from highlands.audit.models import AuditEntry
 from highlands.errors import ApplicationError, PermissionDeniedError
 from highlands.meetings import selectors, services
-from highlands.meetings.models import Meeting, MeetingSession, MeetingStatus, Slot
+from highlands.meetings.models import (
+    Meeting,
+    MeetingOutcome,
+    MeetingSession,
+    MeetingStatus,
+    OutcomeResult,
+    Slot,
+)
 from highlands.notifications.models import Notification
 
 from .conftest import Brokerage, make_event
@@ -256,6 +263,32 @@ def test_cap_below_published_meetings_is_refused_naming_the_people(brokerage):
     _update(b, max_meetings=1)
     b.session.refresh_from_db()
     assert b.session.max_meetings == 1
+
+
+def test_a_lower_cap_cancels_the_drafts_so_publishing_keeps_to_it(brokerage):
+    b = brokerage
+    for other in ("bolek", "dora"):
+        services.request_add(
+            actor=b.organiser, requester=b.people["anna"], recipient=b.people[other], reason="x"
+        )
+    services.schedule_run(actor=b.organiser, session=b.session, time_limit=5)
+    assert b.session.meetings.filter(status=MeetingStatus.SCHEDULED).count() == 2
+    _update(b, max_meetings=1)
+    assert not b.session.meetings.filter(status=MeetingStatus.SCHEDULED).exists()
+    assert b.session.meetings.filter(status=MeetingStatus.CANCELLED).count() == 2
+
+
+def test_removing_a_slot_keeps_a_meeting_with_recorded_outcomes(brokerage):
+    b = brokerage
+    meeting = _published(b, "anna", "bolek")
+    services.meeting_cancel(actor=b.organiser, meeting=meeting, reason="Moved to a call")
+    MeetingOutcome.objects.create(
+        meeting=meeting, participant=b.people["anna"], result=OutcomeResult.INFORMATION
+    )
+    with pytest.raises(ApplicationError, match="recorded outcomes") as refused:
+        _update(b, remove_slots=[meeting.slot_id])
+    assert services.meeting_label(meeting) in refused.value.message
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
 
 
 def test_renaming_a_table_with_a_published_meeting_tells_both(brokerage):

@@ -584,6 +584,16 @@ def _organization_search(*, q: str, limit: int) -> tuple[list[Organization], lis
 NAME_CANDIDATES = 10  # organisations offered to choose from for a typed name
 
 
+def _is_named(organization: Organization, typed: str) -> bool:
+    """Whether ``typed`` is the organisation's name, alias, slug or registry number."""
+    typed = typed.strip().casefold()
+    digits = "".join(ch for ch in typed if ch.isdigit())
+    names = {organization.name.casefold(), organization.slug}
+    names |= {alias.casefold() for alias in organization.aliases.values_list("name", flat=True)}
+    numbers = {organization.nip, organization.regon, organization.krs} - {""}
+    return typed in names or (len(digits) >= 9 and bool({digits, digits.zfill(10)} & numbers))
+
+
 @dataclass(frozen=True)
 class NameMatch:
     """What a typed organisation name means: ``organization`` when it means exactly one."""
@@ -595,14 +605,16 @@ class NameMatch:
 def organization_by_name(*, name: str) -> NameMatch:
     """The organisation a person means by a typed name (or part of it, or a registry number).
 
-    The search's only result; else the only organisation whose name or alias is that name,
-    or means the same in the other language (reconciliation's matching: "Lublin University
-    of Technology" is Politechnika Lubelska); else none, with the candidates to choose from.
+    The search's only result when it is that name (its name, an alias or its address slug,
+    letter case aside), its registry number or the same organisation by reconciliation's
+    matching; else the only organisation whose name or alias means the same in either
+    language ("Lublin University of Technology" is Politechnika Lubelska); else none, with
+    the candidates to choose from — a single loose resemblance is offered, never taken.
     """
     candidates, resembling = _organization_search(q=name, limit=NAME_CANDIDATES)
-    if len(candidates) == 1:
-        return NameMatch(candidates=candidates, organization=candidates[0])
     same = [r.organization for r in resembling if r.score >= SAME_ORGANIZATION]
+    if len(candidates) == 1 and (candidates[0] in same or _is_named(candidates[0], name)):
+        return NameMatch(candidates=candidates, organization=candidates[0])
     chosen = same[0] if len(same) == 1 else None
     if chosen is not None and chosen not in candidates:  # past the list's length: shown first
         candidates = [chosen, *candidates][:NAME_CANDIDATES]

@@ -7,10 +7,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from ..accounts.gdpr import audit_scrub, kept, register_personal_data
+from ..accounts.gdpr import ERASED, audit_scrub, kept, register_personal_data
 from .models import Meeting, MeetingOutcome, MeetingRequest, Participant, RequestStatus
-
-ERASED = "(erased)"
 
 
 def _side(participant: Participant) -> str:

@@ -100,6 +100,9 @@ JOIN_CLOSED = gettext_noop("Taking part in these meetings closed at {when}.")
 SLOTS_IN_USE = gettext_noop(
     "These slots have published meetings; cancel or move them first: {meetings}."
 )
+SLOTS_HOLD_RECORDS = gettext_noop(
+    "These slots hold meetings with recorded outcomes; they stay: {meetings}."
+)
 TABLES_FULL = gettext_noop(
     "No free table left in the slot for these published meetings; cancel or move them "
     "first: {meetings}."
@@ -428,6 +431,12 @@ def session_update(
     orphaned = list(_fixed(session).filter(slot_id__in=removed))
     if orphaned:
         raise ApplicationError(SLOTS_IN_USE.format(meetings=_labels(orphaned)), code="conflict")
+    # Deleting a slot deletes its meetings, and their outcomes with them: those stay.
+    records = list(session.meetings.filter(slot_id__in=removed, outcomes__isnull=False).distinct())
+    if records:
+        raise ApplicationError(
+            SLOTS_HOLD_RECORDS.format(meetings=_labels(records)), code="conflict"
+        )
     kept = [s for pk, s in slots.items() if pk not in removed]
     plan = session_plan(
         event=session.event,
@@ -453,9 +462,11 @@ def session_update(
             )
     # Checked; now write.
     before_names = list(session.table_names or [])
-    drafts_cancelled = session.meetings.filter(
-        Q(slot_id__in=removed) | Q(table__gt=tables), status=MeetingStatus.SCHEDULED
-    ).update(status=MeetingStatus.CANCELLED)
+    drafts = session.meetings.filter(status=MeetingStatus.SCHEDULED)
+    cap_lowered = cap is not None and (session.max_meetings is None or cap < session.max_meetings)
+    if not cap_lowered:  # a lower cap cancels every draft: the next run keeps to it
+        drafts = drafts.filter(Q(slot_id__in=removed) | Q(table__gt=tables))
+    drafts_cancelled = drafts.update(status=MeetingStatus.CANCELLED)
     if removed:
         Slot.objects.filter(pk__in=removed).delete()
     new_slots = Slot.objects.bulk_create(

@@ -13,14 +13,15 @@ from . import registry
 from .models import Notification, NotificationPreference
 
 
-def _of_app(app: str) -> dict[str, str]:
+def of_app(app: str) -> dict[str, str]:
+    """The filter that keeps only ``app``'s notification kinds (none when ``app`` is empty)."""
     return {"kind__startswith": f"{app}."} if app else {}
 
 
 def notifications_for(user: Any, *, app: str = "") -> QuerySet[Notification]:
     """The person's notifications (only ``app``'s kinds, if given), newest first (paginate
     the result)."""
-    return Notification.objects.filter(user=user, **_of_app(app)).order_by("-created_at", "-id")
+    return Notification.objects.filter(user=user, **of_app(app)).order_by("-created_at", "-id")
 
 
 def unread_count(user: Any) -> int:

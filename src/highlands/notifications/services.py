@@ -21,7 +21,7 @@ from django.utils.translation import gettext, gettext_noop
 from ..audit.services import audit_record
 from ..errors import ApplicationError
 from ..servicekit import require
-from . import registry
+from . import registry, selectors
 from .models import Notification, NotificationPreference
 
 LANGUAGES = ("en", "pl")
@@ -138,9 +138,7 @@ def notifications_mark_read(*, actor: Any, ids: Iterable[int] | None = None, app
     """Mark the actor's own unread notifications (all, or those of ``ids``; only ``app``'s
     kinds, if given) as read."""
     _signed_in(actor)
-    unread = Notification.objects.filter(user=actor, read_at__isnull=True)
-    if app:
-        unread = unread.filter(kind__startswith=f"{app}.")
+    unread = Notification.objects.filter(user=actor, read_at__isnull=True, **selectors.of_app(app))
     if ids is not None:
         wanted = list(ids)
         if len(wanted) > IDS_MAX:

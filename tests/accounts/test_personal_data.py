@@ -16,6 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from highlands.accounts import gdpr
+from highlands.events.models import Event
 from tests.accounts.fixtures import make_user
 from tests.web.conftest import site as site  # the page walk's world of every app
 
@@ -45,7 +46,9 @@ def references_to_people() -> dict[str, models.Field[Any, Any]]:
     found = {}
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            if field.concrete and field.is_relation and field.related_model is user_model:
+            # A many-to-many field has no column (``concrete`` is false): asked for by name.
+            forward = field.concrete or (field.many_to_many and not field.auto_created)
+            if forward and field.is_relation and field.related_model is user_model:
                 found[f"{model._meta.label}.{field.name}"] = field
     return found
 
@@ -84,6 +87,8 @@ def test_the_walk_finds_a_new_reference() -> None:
 
     class Forgotten(models.Model):
         person = models.ForeignKey(get_user_model(), on_delete=models.CASCADE)
+        one = models.OneToOneField(get_user_model(), on_delete=models.CASCADE, related_name="+")
+        people = models.ManyToManyField(get_user_model(), related_name="+")
 
         class Meta:
             app_label = "audit"
@@ -92,9 +97,11 @@ def test_the_walk_finds_a_new_reference() -> None:
             return f"forgotten {self.pk}"
 
     try:
-        assert "audit.Forgotten.person" in set(references_to_people()) - set(declared())
+        missed = set(references_to_people()) - set(declared())
+        assert {"audit.Forgotten.person", "audit.Forgotten.one", "audit.Forgotten.people"} <= missed
     finally:
         apps.all_models["audit"].pop("forgotten", None)
+        apps.all_models["audit"].pop("forgotten_people", None)  # its many-to-many table
         apps.clear_cache()
 
 
@@ -117,6 +124,12 @@ def test_export_lists_and_erasure_removes_every_reference_in_a_world_of_every_ap
     people = list(get_user_model().objects.filter(is_active=True).exclude(email="").order_by("pk"))
     assert len(people) >= 6
     office = make_user("data-protection@example.org", is_city_admin=True)  # reads afterwards
+    # Addresses held as data, not as a relation: every person is on an invitation list.
+    invited = Event.objects.order_by("pk").first()
+    assert invited is not None
+    Event.objects.filter(pk=invited.pk).update(
+        invitees=[p.email.upper() for p in people] + ["stays@example.org"]
+    )
     for person in people:
         counts = {name: _rows(field, person) for name, field in fields.items()}
         exercised |= {name for name, n in counts.items() if n}
@@ -126,12 +139,16 @@ def test_export_lists_and_erasure_removes_every_reference_in_a_world_of_every_ap
         for name, n in counts.items():
             listed = _dig(data, fates[name][0])
             assert len(listed) >= min(n, 1), f"{person.email}: the export misses {name}"
+        assert data["events"]["invitations"], f"{person.email}: the export misses an invitation"
         email = person.email
         gdpr.user_erase(actor=person, user=person)
         for name, field in fields.items():
             fate = fates[name][1]
             if fate in (gdpr.DELETED, gdpr.CLEARED):
                 assert _rows(field, person) == 0, f"{email}: erasure left {name}"
+        invited.refresh_from_db()
+        assert email.upper() not in invited.invitees, f"{email} is still invited"
+        assert "stays@example.org" in invited.invitees
         person.refresh_from_db()
         after = json.dumps(gdpr.person_export(actor=office, user=person), cls=DjangoJSONEncoder)
         assert person.email == ""

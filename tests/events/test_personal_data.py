@@ -53,3 +53,37 @@ def test_erasure_keeps_a_past_attendance(event_factory, people) -> None:
     assert seat.status == "confirmed"  # it counts for the event's attendance
     assert seat.checked_in_at is not None
     assert seat.answers == [services.ERASED_NAME]
+
+
+def test_erasure_takes_the_person_off_invitation_lists_and_their_copies_in_the_log(
+    event_factory, people, world
+) -> None:
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=people[0], email="Private.Box@Example.org")
+    invited = event_factory(
+        audience="invitation",
+        invitees=["Person0@Example.org", "person1@example.org", "private.box@example.org"],
+    )
+    other = event_factory(audience="invitation", invitees=["person1@example.org"])
+    services.event_update(
+        actor=world.users["coordinator"],
+        event=invited,
+        invitees=["person0@example.org", "person1@example.org", "private.box@example.org"],
+        capacity=12,
+    )
+    exported = gdpr.person_export(actor=people[0], user=people[0])["events"]["invitations"]
+    assert [e["event"] for e in exported] == [invited.title]
+
+    gdpr.user_erase(actor=people[0], user=people[0])
+    invited.refresh_from_db()
+    other.refresh_from_db()
+    assert invited.invitees == ["person1@example.org"]  # every address of the person goes
+    assert other.invitees == ["person1@example.org"]
+    logged = AuditEntry.objects.filter(object_type="events.event", object_id=str(invited.pk))
+    assert logged.count() >= 2  # created, then changed
+    text = " ".join(str((e.before, e.after)) for e in logged).casefold()
+    assert "person0@" not in text
+    assert "private.box@" not in text
+    assert "person1@example.org" in text  # the rest of the entry stays
+    assert any(e.after and e.after.get("capacity") == 12 for e in logged)

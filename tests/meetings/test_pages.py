@@ -162,3 +162,53 @@ def test_organiser_adds_a_request_and_marks_a_no_show(brokerage):
         reverse("meetings:manage_action", args=[pk, "absent"]), {"participant": "x"}
     )
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_whom_to_meet_says_how_well_they_match_in_words_never_the_score(
+    brokerage, anna, monkeypatch
+):
+    """The recommender's semantic fit (a cosine) is an internal score: the participants page
+    says "strong / good / some match" instead, in English and Polish."""
+    from django.utils.translation import gettext as _
+
+    from highlands.marketplace.models import CooperationProfile
+    from highlands.marketplace.recommend import Recommendation, Recommendations
+    from highlands.meetings import selectors
+
+    b = brokerage
+    jars = CooperationProfile(
+        organization=b.people["bolek"].organization, title="Glass jars", direction="offer"
+    )
+
+    def recommend(*, user, organization, limit):
+        fit = _("Semantic fit %(fit).2f with “%(title)s”") % {"fit": 0.72, "title": "Glass jars"}
+        near = _("It posted a matching profile (fit %(fit).2f)") % {"fit": 0.45}
+        return Recommendations(
+            profiles=[
+                Recommendation(b.people["bolek"].organization, 0.61, 0.72, [fit], None, jars)
+            ],
+            organizations=[
+                Recommendation(b.people["cezary"].organization, 0.4, 0.45, [near], None),
+                Recommendation(b.people["dora"].organization, 0.2, 0.25, [near], None),
+            ],
+        )
+
+    monkeypatch.setattr(selectors, "recommend_for_organization", recommend)
+    url = reverse("meetings:participants", args=[b.session.pk])
+    page = anna.get(url).content.decode()
+    section = page.split('id="whom"')[1].split("</section>")[0]
+    assert "Strong match with “Glass jars”" in section
+    assert "Good match" in section
+    assert "Some match" in section
+    assert "It posted a matching profile" in section
+    for score in ("0.72", "0.45", "0.25", "0.61", "Semantic fit", "fit 0"):
+        assert score not in section
+    polish = anna.get("/pl" + url).content.decode()
+    translation.activate("en")  # a /pl/ request leaves Polish active in this thread
+    section = polish.split('id="whom"')[1].split("</section>")[0]
+    assert "Silne dopasowanie do „Glass jars”" in section
+    assert "Dobre dopasowanie" in section
+    assert "Częściowe dopasowanie" in section
+    assert "0.72" not in section
+    assert "0,72" not in section
+    assert "dopasowanie 0" not in section

@@ -239,6 +239,49 @@ def test_fewer_tables_move_published_meetings_to_a_free_table_and_tell_both(
     assert AuditEntry.objects.filter(action="meetings.meeting_relocate").count() == 1
 
 
+def _draft(b: Brokerage, a: str, c: str) -> Meeting:
+    request = services.request_create(
+        actor=b.people[a].user, recipient=b.people[c], reason="Packaging"
+    )
+    services.request_decide(actor=b.people[c].user, request=request, accept=True)
+    services.schedule_run(actor=b.organiser, session=b.session, time_limit=5)
+    return Meeting.objects.get(request=request, status=MeetingStatus.SCHEDULED)
+
+
+def test_a_draft_does_not_block_moving_a_published_meeting_and_is_placed_again(brokerage):
+    """Drafts are the next run's to replace (as b2match regenerates unpublished meetings):
+    the draft at the table a published meeting moves to is cancelled, a draft elsewhere
+    stays, and the next run places the cancelled one's pair again."""
+    b = brokerage
+    published = _published(b, "anna", "bolek")
+    Meeting.objects.filter(pk=published.pk).update(table=2)
+    in_the_way = _draft(b, "cezary", "dora")
+    Meeting.objects.filter(pk=in_the_way.pk).update(slot=published.slot, table=1)
+    _update(b, tables=1)
+    published.refresh_from_db()
+    in_the_way.refresh_from_db()
+    assert (published.slot_id, published.table) == (in_the_way.slot_id, 1)
+    assert published.status == MeetingStatus.PUBLISHED
+    assert in_the_way.status == MeetingStatus.CANCELLED
+    services.schedule_run(actor=b.organiser, session=b.session, time_limit=5)
+    again = Meeting.objects.get(request=in_the_way.request, status=MeetingStatus.SCHEDULED)
+    assert again.table == 1
+    assert again.slot_id != published.slot_id  # the published meeting keeps its slot's table
+
+
+def test_a_draft_in_another_slot_stays_when_a_published_meeting_moves(brokerage):
+    b = brokerage
+    published = _published(b, "anna", "bolek")
+    Meeting.objects.filter(pk=published.pk).update(table=2)
+    elsewhere = _draft(b, "cezary", "dora")
+    other_slot = b.session.slots.exclude(pk=published.slot_id).first()
+    Meeting.objects.filter(pk=elsewhere.pk).update(slot=other_slot, table=1)
+    _update(b, tables=1)
+    elsewhere.refresh_from_db()
+    assert elsewhere.status == MeetingStatus.SCHEDULED
+    assert (elsewhere.slot_id, elsewhere.table) == (other_slot.pk, 1)
+
+
 def test_fewer_tables_refused_when_a_slot_is_full_naming_the_meetings(brokerage):
     b = brokerage
     first = _published(b, "anna", "bolek")

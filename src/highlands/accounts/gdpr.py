@@ -29,7 +29,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from ..audit.models import AuditEntry
-from ..audit.services import audit_record
+from ..audit.services import ERASED as ERASED  # what erased texts read as, for the apps too
+from ..audit.services import audit_record, audit_scrub_all
 from ..ecosystem.models import HighlandCluster, MembershipRequest
 from ..errors import PermissionDeniedError
 from .models import (
@@ -144,7 +145,6 @@ ACCOUNT_REFERENCES: dict[str, tuple[str, str]] = {
 
 EXPORT_DENIED = "You may not export this person's data."
 ERASE_DENIED = "You may not erase this person's data."
-ERASED = "(erased)"
 
 PERSONAL_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     User: ("username", "first_name", "last_name", "email", "last_login"),
@@ -331,20 +331,8 @@ def contact_person_export(*, actor: Any, person: ContactPerson) -> dict[str, Any
     return contact_person_export_data(person)
 
 
-def audit_scrub(obj: models.Model) -> None:
-    """Empty what the audit log copied of a record being erased (its name, before, after);
-    who did what and when stays."""
-    _scrub_audit(object_type=obj._meta.label_lower, object_id=obj.pk)
-
-
-def _scrub_audit(*, object_type: str, object_id: Any) -> None:
-    AuditEntry.objects.filter(object_type=object_type, object_id=str(object_id)).update(
-        object_repr=ERASED, before=None, after=None
-    )
-
-
 def _erase_contact(person: ContactPerson) -> None:
-    _scrub_audit(object_type=person._meta.label_lower, object_id=person.pk)
+    audit_scrub_all([person])
     person.delete()  # consents go with it (CASCADE)
 
 
@@ -369,14 +357,15 @@ def _erase_user(user: User) -> None:
         share.erase(user)
     email = user.email
     if email:
-        for person in ContactPerson.objects.filter(email__iexact=email):
-            _erase_contact(person)
+        contacts = ContactPerson.objects.filter(email__iexact=email)
+        audit_scrub_all(contacts)
+        contacts.delete()  # their consents go with them (CASCADE)
         for invitation in Invitation.objects.filter(email__iexact=email):
             invitation.email = f"erased-{invitation.pk}@invalid.invalid"
             invitation.save(update_fields=["email"])
     EmailAddress.objects.filter(user=user).delete()
-    for owned in (*Consent.objects.filter(user=user), *ApiToken.objects.filter(user=user)):
-        _scrub_audit(object_type=owned._meta.label_lower, object_id=owned.pk)
+    for owned in (Consent.objects.filter(user=user), ApiToken.objects.filter(user=user)):
+        audit_scrub_all(owned)
         owned.delete()
     # A claim waiting for verification goes; a decided one stays (it is why a representative
     # was granted or refused) without what the person wrote about themselves.
@@ -388,7 +377,7 @@ def _erase_user(user: User) -> None:
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
     ).update(object_repr=ERASED, change_message="")
-    _scrub_audit(object_type=user._meta.label_lower, object_id=user.pk)
+    audit_scrub_all([user])
     user.username = f"erased-{user.pk}"
     user.first_name = ""
     user.last_name = ""

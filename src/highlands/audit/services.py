@@ -7,12 +7,17 @@ import decimal
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import CharField, Model, QuerySet
+from django.db.models.functions import Cast
 
 from .models import AuditEntry
 
 # Never written to the log, whatever a caller passes.
 REDACTED_KEYS = frozenset({"password", "password1", "password2", "session_key", "sessionid"})
+# What an erased record's name reads as in the log (and wherever an erased text is shown).
+ERASED = "(erased)"
+# Ids of records given as instances, per UPDATE (under SQLite's limit of bound parameters).
+_SCRUB_CHUNK = 500
 
 
 def _jsonable(value: Any) -> Any:
@@ -59,3 +64,57 @@ def audit_record(
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
     )
+
+
+def audit_scrub_all(records: QuerySet[Any] | Iterable[Model]) -> int:
+    """Empty what the log copied of records being erased (their name, before, after); who
+    did what and when stays. ``records`` is a queryset (scrubbed by one UPDATE with the
+    queryset as a subquery, nothing loaded) or model instances (one UPDATE per model and
+    up to 500 ids). Call it before the records are deleted. Returns the entries scrubbed."""
+    erased = {"object_repr": ERASED, "before": None, "after": None}
+    if isinstance(records, QuerySet):
+        ids = records.order_by().annotate(_audit_id=Cast("pk", CharField())).values("_audit_id")
+        return AuditEntry.objects.filter(
+            object_type=records.model._meta.label_lower, object_id__in=ids
+        ).update(**erased)
+    by_type: dict[str, list[str]] = {}
+    for obj in records:
+        by_type.setdefault(obj._meta.label_lower, []).append(str(obj.pk))
+    scrubbed = 0
+    for object_type, ids_of_type in by_type.items():
+        for start in range(0, len(ids_of_type), _SCRUB_CHUNK):
+            scrubbed += AuditEntry.objects.filter(
+                object_type=object_type, object_id__in=ids_of_type[start : start + _SCRUB_CHUNK]
+            ).update(**erased)
+    return scrubbed
+
+
+def audit_scrub_list_items(*, object_type: str, key: str, items: Iterable[str]) -> int:
+    """Take ``items`` (compared case-insensitively) out of the list that the log copied under
+    ``key`` in the before and after of every entry of ``object_type`` — an erased person's
+    address in an event's invitation list, say; the rest of the entry stays. Returns the
+    entries changed."""
+    wanted = {item.casefold() for item in items if item}
+    if not wanted:
+        return 0
+
+    def without(values: Any) -> tuple[Any, bool]:
+        if not isinstance(values, dict) or not isinstance(values.get(key), list):
+            return values, False
+        kept = [v for v in values[key] if not (isinstance(v, str) and v.casefold() in wanted)]
+        if len(kept) == len(values[key]):
+            return values, False
+        return {**values, key: kept}, True
+
+    changed = 0
+    entries = AuditEntry.objects.filter(object_type=object_type)
+    matching = AuditEntry.objects.none()
+    for item in wanted:  # narrowed in the database; the exact match is made below
+        matching |= entries.filter(before__icontains=item) | entries.filter(after__icontains=item)
+    for entry in matching.only("pk", "before", "after").iterator():
+        before, in_before = without(entry.before)
+        after, in_after = without(entry.after)
+        if in_before or in_after:
+            AuditEntry.objects.filter(pk=entry.pk).update(before=before, after=after)
+            changed += 1
+    return changed

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..accounts.gdpr import audit_scrub, kept, register_personal_data
+from allauth.account.models import EmailAddress
+
+from ..accounts.gdpr import kept, register_personal_data
+from ..audit.services import audit_scrub_all
 from .models import Event, Registration
-from .services import registrations_erase_person
+from .services import events_invited, invitees_erase_person, registrations_erase_person
+
+
+def _addresses(user: Any) -> set[str]:
+    """Every address of the person: the account's and the others they confirmed or added."""
+    return {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
 
 
 def export(user: Any) -> dict[str, Any]:
@@ -28,6 +36,10 @@ def export(user: Any) -> dict[str, Any]:
             }
             for r in Registration.objects.filter(user=user).select_related("event", "organization")
         ],
+        "invitations": [
+            {"event": e.title or e.title_pl, "starts_at": e.starts_at.isoformat()}
+            for e in events_invited(_addresses(user))
+        ],
         "events_created": [
             {"event": e.title or e.title_pl, "starts_at": e.starts_at.isoformat()}
             for e in Event.objects.filter(created_by=user)
@@ -36,10 +48,11 @@ def export(user: Any) -> dict[str, Any]:
 
 
 def erase(user: Any) -> None:
-    """Scrub the audit log's copies of the registrations (answers, names), then erase them."""
-    for registration in Registration.objects.filter(user=user):
-        audit_scrub(registration)
+    """Scrub the audit log's copies of the registrations (answers, names), then erase them;
+    take the person's addresses off every invitation list (and its copies in the log)."""
+    audit_scrub_all(Registration.objects.filter(user=user))
     registrations_erase_person(user)
+    invitees_erase_person(_addresses(user))
 
 
 def register() -> None:

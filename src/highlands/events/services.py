@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 
 from ..accounts.predicates import represents_organization
-from ..audit.services import audit_record
+from ..audit.services import audit_record, audit_scrub_list_items
 from ..ecosystem.localization import localized
 from ..ecosystem.models import Cluster, Highland, Language, Organization
 from ..errors import ApplicationError, PermissionDeniedError
@@ -853,6 +853,35 @@ def _mail(registration: Registration, kind: str) -> None:
         language=language,
         attachments=attachments,
     )
+
+
+def events_invited(addresses: Iterable[str]) -> list[Event]:
+    """The events whose invitation list holds one of ``addresses`` (any case)."""
+    wanted = {a.casefold() for a in addresses if a}
+    if not wanted:
+        return []
+    candidates = Event.objects.none()
+    for address in wanted:  # narrowed in the database; the exact match is made here
+        candidates |= Event.objects.filter(invitees__icontains=address)
+    return [
+        event
+        for event in candidates.distinct().order_by("starts_at", "pk")
+        if any(str(a).casefold() in wanted for a in event.invitees)
+    ]
+
+
+def invitees_erase_person(addresses: Iterable[str]) -> int:
+    """Part of erasing a person (``accounts.gdpr``, inside its transaction): their addresses
+    leave every event's invitation list, and the audit log's copies of those lists. They no
+    longer see an invitation-only event (nobody signs in as them); a registration they made
+    is handled by ``registrations_erase_person``. Returns how many events were changed."""
+    wanted = {a.casefold() for a in addresses if a}
+    events = events_invited(wanted)
+    for event in events:
+        invitees = [a for a in event.invitees if str(a).casefold() not in wanted]
+        Event.objects.filter(pk=event.pk).update(invitees=invitees)
+    audit_scrub_list_items(object_type=Event._meta.label_lower, key="invitees", items=wanted)
+    return len(events)
 
 
 def registrations_erase_person(user: Any) -> int:

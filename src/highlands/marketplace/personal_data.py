@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import Q
 
-from ..accounts.gdpr import DELETED, audit_scrub, kept, register_personal_data
+from ..accounts.gdpr import DELETED, kept, register_personal_data
+from ..audit.services import audit_scrub_all
 from .models import CooperationConfirmation, CooperationProfile, Follow, Interest, SavedSearch
 from .selectors import saved_search_label
 
@@ -57,9 +58,9 @@ def erase(user: Any) -> None:
     person (without an organisation); organisations' records keep a pseudonymous author."""
     Follow.objects.filter(user=user).delete()
     SavedSearch.objects.filter(user=user).delete()  # their matches go with them
-    for interest in Interest.objects.filter(author=user, organization__isnull=True):
-        audit_scrub(interest)
-        interest.delete()
+    own = Interest.objects.filter(author=user, organization__isnull=True)
+    audit_scrub_all(own)
+    own.delete()
 
 
 def register() -> None:

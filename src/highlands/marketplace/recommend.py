@@ -15,6 +15,7 @@ database, so a stale index can never show a profile to someone who may not see i
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -48,6 +49,9 @@ from .selectors import (
 
 W_SEMANTIC, W_HELIX, W_PROXIMITY, W_TRACK = 0.70, 0.10, 0.10, 0.10
 MIN_FIT = 0.20  # below this cosine a candidate is noise, whatever else it has
+# A semantic fit in words for people (``match_words``): the cosine is an internal score.
+FIT_STRONG, FIT_GOOD = 0.60, 0.40
+_SCORE = re.compile(r"\s*\((?:fit|dopasowanie)\s+-?\d+[.,]\d+\)")
 CAPABILITY_KINDS = (
     AttributeKind.SERVICE,
     AttributeKind.PRODUCT,
@@ -495,6 +499,41 @@ def _why_organization(
         "text": text if len(text) <= 120 else text[:117] + "…",
         "fit": best[c],
     }
+
+
+def match_words(fit: float) -> str:
+    """A semantic fit as plain words (strong, good or some match), never the number."""
+    if fit >= FIT_STRONG:
+        return _("Strong match")
+    if fit >= FIT_GOOD:
+        return _("Good match")
+    return _("Some match")
+
+
+def profile_match_words(fit: float, title: str) -> str:
+    """A profile's semantic fit in words, naming the profile: "Strong match with “…”"."""
+    if fit >= FIT_STRONG:
+        return _("Strong match with “%(title)s”") % {"title": title}
+    if fit >= FIT_GOOD:
+        return _("Good match with “%(title)s”") % {"title": title}
+    return _("Some match with “%(title)s”") % {"title": title}
+
+
+def unscored(reason: str) -> str:
+    """A reason without the "(fit 0.72)" it may end in (English or Polish)."""
+    return _SCORE.sub("", reason)
+
+
+def plain_reasons(rec: Recommendation) -> list[str]:
+    """A recommendation's reasons for people: how well it matches in words first (a profile's
+    "semantic fit 0.72" line becomes "Strong match with “…”"), then the other reasons
+    without their scores."""
+    reasons = [unscored(r) for r in rec.reasons]
+    if rec.profile is not None and reasons:
+        reasons[0] = profile_match_words(rec.fit, rec.profile.title)
+    else:
+        reasons.insert(0, match_words(rec.fit))
+    return reasons
 
 
 def _top(values: np.ndarray, k: int) -> list[int]:

@@ -7,7 +7,8 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from ..accounts.gdpr import ERASED, audit_scrub, kept, register_personal_data
+from ..accounts.gdpr import ERASED, kept, register_personal_data
+from ..audit.services import audit_scrub_all
 from .models import Meeting, MeetingOutcome, MeetingRequest, Participant, RequestStatus
 
 
@@ -63,19 +64,20 @@ def export(user: Any) -> dict[str, Any]:
 
 def erase(user: Any) -> None:
     """Their words go (participant notes, request reasons, outcome notes) and their pending
-    requests are withdrawn; the rows stay for the other side's agenda and the organiser's
-    counts, under the pseudonymous account."""
+    requests close: those they sent read as withdrawn, those they received as declined (the
+    other side sees the answer a person leaving would give). The rows stay for the other
+    side's agenda and the organiser's counts, under the pseudonymous account."""
+    now = timezone.now()
     participants = Participant.objects.filter(user=user)
-    for participant in participants:
-        audit_scrub(participant)
+    audit_scrub_all(participants)
     participants.update(note="")
     sent = MeetingRequest.objects.filter(requester__user=user)
-    for request in sent:
-        audit_scrub(request)
+    audit_scrub_all(sent)
     sent.update(reason=ERASED)
-    MeetingRequest.objects.filter(
-        Q(requester__user=user) | Q(recipient__user=user), status=RequestStatus.PENDING
-    ).update(status=RequestStatus.WITHDRAWN, decided_at=timezone.now())
+    sent.filter(status=RequestStatus.PENDING).update(status=RequestStatus.WITHDRAWN, decided_at=now)
+    MeetingRequest.objects.filter(recipient__user=user, status=RequestStatus.PENDING).update(
+        status=RequestStatus.DECLINED, decided_at=now
+    )
     MeetingOutcome.objects.filter(participant__user=user).update(note="")
 
 
@@ -90,7 +92,8 @@ def register() -> None:
                 "meetings.participations",
                 kept(
                     "the other side's agenda and the organiser's schedule; the note, reasons "
-                    "and outcome notes are emptied, pending requests withdrawn"
+                    "and outcome notes are emptied; pending requests sent are withdrawn, those "
+                    "received declined"
                 ),
             ),
             "meetings.MeetingRequest.created_by": (

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ..errors import NotFoundError
 from ..marketplace.models import CooperationProfile
-from ..marketplace.recommend import recommend_for_organization
+from ..marketplace.recommend import plain_reasons, recommend_for_organization
 from ..marketplace.selectors import live_q, profiles_visible_to
 from .models import (
     LIVE_MEETING_STATUSES,
@@ -94,10 +94,11 @@ def live_profiles_by_organization(
 
 @dataclass
 class Suggestion:
-    """A participant worth meeting, with the marketplace recommender's reasons."""
+    """A participant worth meeting, with the marketplace recommender's reasons in plain
+    words (how well they match — strong, good or some — never the internal score)."""
 
     participant: Participant
-    score: float
+    score: float  # orders the suggestions; not shown
     reasons: list[str] = field(default_factory=list)
 
 
@@ -117,7 +118,7 @@ def whom_to_meet(*, user: Any, participant: Participant, limit: int = 5) -> list
     for rec in [*ranked.profiles, *ranked.organizations]:
         for other in others.get(rec.organization.pk, []):
             if other.pk not in best or best[other.pk].score < rec.score:
-                best[other.pk] = Suggestion(other, rec.score, list(rec.reasons))
+                best[other.pk] = Suggestion(other, rec.score, plain_reasons(rec))
     return sorted(best.values(), key=lambda s: -s.score)[:limit]
 
 

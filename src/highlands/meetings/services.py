@@ -378,11 +378,14 @@ def _relocate(
     session: MeetingSession, tables: int
 ) -> tuple[list[tuple[Meeting, int]], list[Meeting]]:
     """Where the published meetings at tables beyond ``tables`` can go: a free table of
-    the same slot (the lowest); and those for which no table is free."""
-    live = session.meetings.filter(status__in=LIVE_MEETING_STATUSES)
+    the same slot (the lowest); and those for which no table is free. Only published and
+    offered meetings hold a table here: a draft (not yet published, replaced by the next
+    scheduling run anyway) never blocks a move — the one at a target table is cancelled
+    by ``session_update`` (``_bumped_drafts``), and the next run places its pair again."""
     beyond = list(_fixed(session).filter(table__gt=tables).order_by("slot__starts_at"))
     used: dict[int, set[int]] = {}
-    for slot_id, table in live.filter(table__lte=tables).values_list("slot_id", "table"):
+    fixed_kept = _fixed(session).filter(table__lte=tables)
+    for slot_id, table in fixed_kept.values_list("slot_id", "table"):
         used.setdefault(slot_id, set()).add(table)
     moves: list[tuple[Meeting, int]] = []
     stuck: list[Meeting] = []
@@ -395,6 +398,15 @@ def _relocate(
             taken.add(free)
             moves.append((meeting, free))
     return moves, stuck
+
+
+def _bumped_drafts(moves: Sequence[tuple[Meeting, int]]) -> Q:
+    """The draft meetings at the tables published meetings move to (same slot, same
+    table), which ``session_update`` cancels before the moves."""
+    bumped = Q(pk__in=[])
+    for meeting, table in moves:
+        bumped |= Q(slot_id=meeting.slot_id, table=table)
+    return bumped
 
 
 @transaction.atomic
@@ -414,7 +426,9 @@ def session_update(
     and names) and the blocks (add new ones, remove slots). A change that would leave a
     published meeting without its slot, or a participant with more published meetings than
     the cap, is refused naming the meetings; a published meeting at a removed table moves
-    to a free table of its slot (refused when none is free). Draft meetings in the way are
+    to a free table of its slot (refused when none is free; a draft there does not count
+    as taking it). Draft meetings in the way — in a removed slot, at a removed table, at
+    the table a published meeting moves to, or all of them when the cap is lowered — are
     cancelled (the next run places them again). The two sides of a published meeting that
     moves or whose table is renamed are told."""
     require(actor, "meetings.manage_session", session, MANAGE_DENIED)
@@ -465,7 +479,7 @@ def session_update(
     drafts = session.meetings.filter(status=MeetingStatus.SCHEDULED)
     cap_lowered = cap is not None and (session.max_meetings is None or cap < session.max_meetings)
     if not cap_lowered:  # a lower cap cancels every draft: the next run keeps to it
-        drafts = drafts.filter(Q(slot_id__in=removed) | Q(table__gt=tables))
+        drafts = drafts.filter(Q(slot_id__in=removed) | Q(table__gt=tables) | _bumped_drafts(moves))
     drafts_cancelled = drafts.update(status=MeetingStatus.CANCELLED)
     if removed:
         Slot.objects.filter(pk__in=removed).delete()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import template
 from django.utils.translation import gettext as _
 
 from ..models import Direction, InterestStatus, ProfileKind, ProfileStatus, Visibility
+from ..recommend import unscored
 from ..selectors import Badge, organization_badge, profile_list, profiles_of_cluster_members
 
 register = template.Library()
@@ -54,9 +54,6 @@ def organization_profiles(context: dict[str, Any], organization: Any) -> dict[st
     }
 
 
-_SCORE = re.compile(r"\s*\((?:fit|dopasowanie)\s+-?\d+[.,]\d+\)")
-
-
 @register.filter
 def choice_label(code: str, field: str) -> str:
     """A stored code of the marketplace (kind, status, interest, direction) as its label."""
@@ -80,4 +77,4 @@ def plain_reasons(rec: Any) -> list[str]:
     reasons = list(rec.reasons)
     if rec.profile is not None and reasons:
         reasons[0] = _("Similar in meaning")
-    return [_SCORE.sub("", r) for r in reasons]
+    return [unscored(r) for r in reasons]

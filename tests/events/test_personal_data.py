@@ -60,7 +60,7 @@ def test_erasure_takes_the_person_off_invitation_lists_and_their_copies_in_the_l
 ) -> None:
     from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.create(user=people[0], email="Private.Box@Example.org")
+    EmailAddress.objects.create(user=people[0], email="Private.Box@Example.org", verified=True)
     invited = event_factory(
         audience="invitation",
         invitees=["Person0@Example.org", "person1@example.org", "private.box@example.org"],
@@ -87,3 +87,71 @@ def test_erasure_takes_the_person_off_invitation_lists_and_their_copies_in_the_l
     assert "private.box@" not in text
     assert "person1@example.org" in text  # the rest of the entry stays
     assert any(e.after and e.after.get("capacity") == 12 for e in logged)
+
+
+def test_an_unverified_address_is_neither_exported_nor_taken_off(event_factory, people) -> None:
+    """Anyone can add an address they do not own without confirming it: it must not show
+    the owner's invitations in an export, nor take the owner off a list by an erasure."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=people[0], email="Victim@Example.org", verified=False)
+    secret = event_factory(audience="invitation", invitees=["victim@example.org"])
+    exported = gdpr.person_export(actor=people[0], user=people[0])["events"]["invitations"]
+    assert exported == []
+    gdpr.user_erase(actor=people[0], user=people[0])
+    secret.refresh_from_db()
+    assert secret.invitees == ["victim@example.org"]
+
+
+def test_a_unicode_address_is_exported_and_erased_with_its_log_copies(
+    event_factory, people, world
+) -> None:
+    """Lists hold addresses lower-cased; SQLite keeps the JSON with \\u escapes and casefold
+    turns ß into ss: neither lets such an address escape the export or the erasure."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.create(user=people[0], email="Straße@Bücher.de", verified=True)
+    invited = event_factory(
+        audience="invitation", invitees=["STRASSE@BÜCHER.DE", "zoë@example.org"]
+    )
+    assert invited.invitees == ["strasse@bücher.de", "zoë@example.org"]
+    services.event_update(
+        actor=world.users["coordinator"],
+        event=invited,
+        invitees=["Straße@Bücher.de", "strasse@bücher.de", "zoë@example.org"],
+        capacity=12,
+    )
+    invited.refresh_from_db()
+    assert invited.invitees == ["straße@bücher.de", "strasse@bücher.de", "zoë@example.org"]
+    exported = gdpr.person_export(actor=people[0], user=people[0])["events"]["invitations"]
+    assert [e["event"] for e in exported] == [invited.title]
+
+    gdpr.user_erase(actor=people[0], user=people[0])
+    invited.refresh_from_db()
+    assert invited.invitees == ["zoë@example.org"]
+    logged = AuditEntry.objects.filter(object_type="events.event", object_id=str(invited.pk))
+    text = " ".join(str((e.before, e.after)) for e in logged).casefold()
+    assert "bücher" not in text
+    assert "zoë@example.org" in text
+
+
+def test_erasure_locks_the_events_whose_lists_it_rewrites(
+    event_factory, people, monkeypatch
+) -> None:
+    from django.db.models import QuerySet
+
+    invited = event_factory(audience="invitation", invitees=["person0@example.org", "x@y.org"])
+    locked: list[QuerySet] = []
+    original = QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        clone = original(self, *args, **kwargs)
+        if self.model is invited.__class__:
+            locked.append(clone)
+        return clone
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+    assert services.invitees_erase_person(["Person0@example.org"]) == 1
+    assert any(invited.pk in {e.pk for e in qs} for qs in locked)
+    invited.refresh_from_db()
+    assert invited.invitees == ["x@y.org"]

@@ -138,3 +138,20 @@ def test_the_model_loads_and_encodes_without_network(monkeypatch) -> None:
     monkeypatch.setattr(socket, "create_connection", forbidden)
     vector = USE(threads=1).encode(["offline"])
     assert vector.shape == (1, encoding.DIMENSION)
+
+
+def test_match_reasons_say_the_fit_in_words_and_are_not_the_template_filter() -> None:
+    """``recommend.match_reasons`` (meetings' whom-to-meet) and the template filter
+    ``plain_reasons`` are different functions under different names."""
+    from highlands.marketplace.templatetags import marketplace_tags
+
+    rec = recommend.Recommendation(
+        organization=Organization(name="O"),
+        score=0.9,
+        fit=0.72,
+        reasons=["Both are in the Aviation Valley (fit 0.50)"],
+        badge=recommend.Badge(0, None),
+    )
+    assert recommend.match_reasons(rec) == ["Strong match", "Both are in the Aviation Valley"]
+    assert not hasattr(recommend, "plain_reasons")
+    assert marketplace_tags.plain_reasons(rec) == ["Both are in the Aviation Valley"]

@@ -269,6 +269,24 @@ def test_a_draft_does_not_block_moving_a_published_meeting_and_is_placed_again(b
     assert again.slot_id != published.slot_id  # the published meeting keeps its slot's table
 
 
+def test_a_moving_meeting_takes_an_empty_table_before_one_with_a_draft(brokerage):
+    """Cancelling a draft is the last resort: with an empty table in the slot, the
+    published meeting goes there and the draft at a lower table stays."""
+    b = brokerage
+    _update(b, tables=3)
+    published = _published(b, "anna", "bolek")
+    Meeting.objects.filter(pk=published.pk).update(table=3)
+    draft = _draft(b, "cezary", "dora")
+    Meeting.objects.filter(pk=draft.pk).update(slot=published.slot, table=1)
+    _update(b, tables=2)
+    published.refresh_from_db()
+    draft.refresh_from_db()
+    assert (published.slot_id, published.table) == (draft.slot_id, 2)
+    assert published.status == MeetingStatus.PUBLISHED
+    assert draft.status == MeetingStatus.SCHEDULED
+    assert draft.table == 1
+
+
 def test_a_draft_in_another_slot_stays_when_a_published_meeting_moves(brokerage):
     b = brokerage
     published = _published(b, "anna", "bolek")

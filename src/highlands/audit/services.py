@@ -7,7 +7,7 @@ import decimal
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import CharField, Model, QuerySet
+from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 
 from .models import AuditEntry
@@ -90,10 +90,16 @@ def audit_scrub_all(records: QuerySet[Any] | Iterable[Model]) -> int:
 
 
 def audit_scrub_list_items(*, object_type: str, key: str, items: Iterable[str]) -> int:
-    """Take ``items`` (compared case-insensitively) out of the list that the log copied under
-    ``key`` in the before and after of every entry of ``object_type`` — an erased person's
-    address in an event's invitation list, say; the rest of the entry stays. Returns the
-    entries changed."""
+    """Take ``items`` (compared casefolded) out of the list that the log copied under ``key``
+    in the before and after of every entry of ``object_type`` — an erased person's address
+    in an event's invitation list, say; the rest of the entry stays. Returns the entries
+    changed.
+
+    The database only picks the entries whose before or after has ``key``: a substring
+    search there cannot be trusted with a non-ASCII item (SQLite keeps JSON with ``\\u``
+    escapes; casefolding turns ß into ss), so each list is compared here. The ids are
+    collected first and the entries then read and written in chunks, never updating the
+    table while a cursor over it is open."""
     wanted = {item.casefold() for item in items if item}
     if not wanted:
         return 0
@@ -106,15 +112,20 @@ def audit_scrub_list_items(*, object_type: str, key: str, items: Iterable[str]) 
             return values, False
         return {**values, key: kept}, True
 
+    holding = Q(before__has_key=key) | Q(after__has_key=key)
+    pks = list(
+        AuditEntry.objects.filter(holding, object_type=object_type)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     changed = 0
-    entries = AuditEntry.objects.filter(object_type=object_type)
-    matching = AuditEntry.objects.none()
-    for item in wanted:  # narrowed in the database; the exact match is made below
-        matching |= entries.filter(before__icontains=item) | entries.filter(after__icontains=item)
-    for entry in matching.only("pk", "before", "after").iterator():
-        before, in_before = without(entry.before)
-        after, in_after = without(entry.after)
-        if in_before or in_after:
-            AuditEntry.objects.filter(pk=entry.pk).update(before=before, after=after)
-            changed += 1
+    for i in range(0, len(pks), _SCRUB_CHUNK):
+        chunk = AuditEntry.objects.filter(pk__in=pks[i : i + _SCRUB_CHUNK])
+        rows = list(chunk.values_list("pk", "before", "after"))
+        for pk, old_before, old_after in rows:
+            before, in_before = without(old_before)
+            after, in_after = without(old_after)
+            if in_before or in_after:
+                AuditEntry.objects.filter(pk=pk).update(before=before, after=after)
+                changed += 1
     return changed

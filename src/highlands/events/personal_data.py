@@ -13,8 +13,12 @@ from .services import events_invited, invitees_erase_person, registrations_erase
 
 
 def _addresses(user: Any) -> set[str]:
-    """Every address of the person: the account's and the others they confirmed or added."""
-    return {user.email, *EmailAddress.objects.filter(user=user).values_list("email", flat=True)}
+    """The addresses proven to be the person's: the account's own (confirmed, as
+    ``ACCOUNT_EMAIL_VERIFICATION`` is mandatory) and the other allauth addresses they
+    verified. An address merely added, never confirmed, is anyone's to type: it neither
+    lists nor takes anyone off an invitation list."""
+    verified = EmailAddress.objects.filter(user=user, verified=True)
+    return {a for a in (user.email, *verified.values_list("email", flat=True)) if a}
 
 
 def export(user: Any) -> dict[str, Any]:

@@ -855,33 +855,53 @@ def _mail(registration: Registration, kind: str) -> None:
     )
 
 
+def _invitee_key(address: Any) -> str:
+    """An address as invitation lists are matched: lists hold addresses ``.lower()``ed
+    (``_invitees``), and both sides are compared casefolded (ß and ss alike), as
+    ``rules.py`` does when it lets a person see an invitation-only event."""
+    return str(address).strip().lower().casefold()
+
+
+def _invited_pks(addresses: set[str]) -> list[int]:
+    """The events whose invitation list holds one of ``addresses`` (already ``_invitee_key``).
+
+    The database only skips empty lists: a substring search there cannot be trusted with a
+    non-ASCII address (SQLite keeps JSON with ``\\u`` escapes, and casefolding changes
+    lengths: ß → ss), so every non-empty list is compared here, one column read."""
+    if not addresses:
+        return []
+    lists = Event.objects.exclude(invitees=[]).values_list("pk", "invitees")
+    return [
+        pk
+        for pk, invitees in lists
+        if isinstance(invitees, list) and any(_invitee_key(a) in addresses for a in invitees)
+    ]
+
+
 def events_invited(addresses: Iterable[str]) -> list[Event]:
     """The events whose invitation list holds one of ``addresses`` (any case)."""
-    wanted = {a.casefold() for a in addresses if a}
-    if not wanted:
-        return []
-    candidates = Event.objects.none()
-    for address in wanted:  # narrowed in the database; the exact match is made here
-        candidates |= Event.objects.filter(invitees__icontains=address)
-    return [
-        event
-        for event in candidates.distinct().order_by("starts_at", "pk")
-        if any(str(a).casefold() in wanted for a in event.invitees)
-    ]
+    pks = _invited_pks({_invitee_key(a) for a in addresses if a})
+    return list(Event.objects.filter(pk__in=pks).order_by("starts_at", "pk")) if pks else []
 
 
 def invitees_erase_person(addresses: Iterable[str]) -> int:
     """Part of erasing a person (``accounts.gdpr``, inside its transaction): their addresses
     leave every event's invitation list, and the audit log's copies of those lists. They no
     longer see an invitation-only event (nobody signs in as them); a registration they made
-    is handled by ``registrations_erase_person``. Returns how many events were changed."""
-    wanted = {a.casefold() for a in addresses if a}
-    events = events_invited(wanted)
-    for event in events:
-        invitees = [a for a in event.invitees if str(a).casefold() not in wanted]
-        Event.objects.filter(pk=event.pk).update(invitees=invitees)
-    audit_scrub_list_items(object_type=Event._meta.label_lower, key="invitees", items=wanted)
-    return len(events)
+    is handled by ``registrations_erase_person``. The events' rows are locked (in ``pk``
+    order) and read again before each list is written, so an edit made meanwhile is kept.
+    Returns how many events were changed."""
+    wanted = {_invitee_key(a) for a in addresses if a}
+    changed = 0
+    with transaction.atomic():
+        pks = _invited_pks(wanted)
+        for event in Event.objects.select_for_update().filter(pk__in=pks).order_by("pk"):
+            invitees = [a for a in event.invitees if _invitee_key(a) not in wanted]
+            if len(invitees) != len(event.invitees):
+                Event.objects.filter(pk=event.pk).update(invitees=invitees)
+                changed += 1
+        audit_scrub_list_items(object_type=Event._meta.label_lower, key="invitees", items=wanted)
+    return changed
 
 
 def registrations_erase_person(user: Any) -> int:

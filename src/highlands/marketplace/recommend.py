@@ -524,7 +524,7 @@ def unscored(reason: str) -> str:
     return _SCORE.sub("", reason)
 
 
-def plain_reasons(rec: Recommendation) -> list[str]:
+def match_reasons(rec: Recommendation) -> list[str]:
     """A recommendation's reasons for people: how well it matches in words first (a profile's
     "semantic fit 0.72" line becomes "Strong match with “…”"), then the other reasons
     without their scores."""

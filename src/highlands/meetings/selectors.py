@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ..errors import NotFoundError
 from ..marketplace.models import CooperationProfile
-from ..marketplace.recommend import plain_reasons, recommend_for_organization
+from ..marketplace.recommend import match_reasons, recommend_for_organization
 from ..marketplace.selectors import live_q, profiles_visible_to
 from .models import (
     LIVE_MEETING_STATUSES,
@@ -118,7 +118,7 @@ def whom_to_meet(*, user: Any, participant: Participant, limit: int = 5) -> list
     for rec in [*ranked.profiles, *ranked.organizations]:
         for other in others.get(rec.organization.pk, []):
             if other.pk not in best or best[other.pk].score < rec.score:
-                best[other.pk] = Suggestion(other, rec.score, plain_reasons(rec))
+                best[other.pk] = Suggestion(other, rec.score, match_reasons(rec))
     return sorted(best.values(), key=lambda s: -s.score)[:limit]
 
 

@@ -377,21 +377,29 @@ def _labels(meetings: Iterable[Meeting]) -> str:
 def _relocate(
     session: MeetingSession, tables: int
 ) -> tuple[list[tuple[Meeting, int]], list[Meeting]]:
-    """Where the published meetings at tables beyond ``tables`` can go: a free table of
-    the same slot (the lowest); and those for which no table is free. Only published and
-    offered meetings hold a table here: a draft (not yet published, replaced by the next
-    scheduling run anyway) never blocks a move — the one at a target table is cancelled
-    by ``session_update`` (``_bumped_drafts``), and the next run places its pair again."""
+    """Where the published meetings at tables beyond ``tables`` can go, and those for which
+    no table is free. A meeting takes the lowest table of its slot with no live meeting at
+    all; only when there is none, the lowest one holding just a draft (not yet published,
+    replaced by the next scheduling run anyway: a draft never blocks a move) — that draft
+    is cancelled by ``session_update`` (``_bumped_drafts``) and the next run places its
+    pair again. Published and offered meetings hold their tables."""
     beyond = list(_fixed(session).filter(table__gt=tables).order_by("slot__starts_at"))
     used: dict[int, set[int]] = {}
     fixed_kept = _fixed(session).filter(table__lte=tables)
     for slot_id, table in fixed_kept.values_list("slot_id", "table"):
         used.setdefault(slot_id, set()).add(table)
+    drafted: dict[int, set[int]] = {}
+    drafts_kept = session.meetings.filter(status=MeetingStatus.SCHEDULED, table__lte=tables)
+    for slot_id, table in drafts_kept.values_list("slot_id", "table"):
+        drafted.setdefault(slot_id, set()).add(table)
     moves: list[tuple[Meeting, int]] = []
     stuck: list[Meeting] = []
     for meeting in beyond:
         taken = used.setdefault(meeting.slot_id, set())
-        free = next((t for t in range(1, tables + 1) if t not in taken), None)
+        open_tables = [t for t in range(1, tables + 1) if t not in taken]
+        draft_at = drafted.get(meeting.slot_id, set())
+        empty = next((t for t in open_tables if t not in draft_at), None)
+        free = empty if empty is not None else next(iter(open_tables), None)
         if free is None:
             stuck.append(meeting)
         else:
@@ -426,11 +434,11 @@ def session_update(
     and names) and the blocks (add new ones, remove slots). A change that would leave a
     published meeting without its slot, or a participant with more published meetings than
     the cap, is refused naming the meetings; a published meeting at a removed table moves
-    to a free table of its slot (refused when none is free; a draft there does not count
-    as taking it). Draft meetings in the way — in a removed slot, at a removed table, at
-    the table a published meeting moves to, or all of them when the cap is lowered — are
-    cancelled (the next run places them again). The two sides of a published meeting that
-    moves or whose table is renamed are told."""
+    to the lowest empty table of its slot, else to the lowest one holding only a draft
+    (refused when every table is published or offered). Draft meetings in the way — in a
+    removed slot, at a removed table, at the table a published meeting moves to, or all of
+    them when the cap is lowered — are cancelled (the next run places them again). The two
+    sides of a published meeting that moves or whose table is renamed are told."""
     require(actor, "meetings.manage_session", session, MANAGE_DENIED)
     session = MeetingSession.objects.select_for_update().select_related("event").get(pk=session.pk)
     tables = _check_tables(tables)

@@ -155,3 +155,106 @@ def test_an_organisation_listed_twice_keeps_its_first_row_and_again_changes_noth
     assert (again.created, again.updated, again.deleted) == (0, 0, 0)
     membership.refresh_from_db()
     assert (membership.line_start, membership.line_end) == (2, 2)
+
+
+def _written() -> dict[str, list[tuple]]:
+    """Every row of the tables a member list writes, ids replaced by natural keys (a
+    rolled-back run's ids are not reused on PostgreSQL), timestamps left out."""
+    from highlands.ecosystem.models import Cluster, OrganizationAlias, SourceDocument
+    from highlands.search.models import IndexOutbox
+
+    keys = {
+        "organization_id": dict(Organization.objects.values_list("pk", "normalized_name")),
+        "cluster_id": dict(Cluster.objects.values_list("pk", "slug")),
+        "source_id": dict(SourceDocument.objects.values_list("pk", "sha256")),
+    }
+
+    def rows(model) -> list[tuple]:
+        fields = [
+            f.attname
+            for f in model._meta.concrete_fields
+            if not f.primary_key
+            and not getattr(f, "auto_now", False)
+            and not getattr(f, "auto_now_add", False)
+        ]
+        found = []
+        for values in model.objects.values_list(*fields):
+            row = dict(zip(fields, values, strict=True))
+            for name, key in keys.items():
+                if name in row:
+                    row[name] = key.get(row[name])
+            if "candidates" in row:
+                row["candidates"] = [
+                    {**c, "pk": keys["organization_id"][c["pk"]]} for c in row["candidates"]
+                ]
+            found.append(repr(sorted(row.items())))
+        return sorted(found)
+
+    outbox = [
+        (kind, keys[f"{kind}_id"][pk], attempts, error)
+        for kind, pk, attempts, error in IndexOutbox.objects.values_list(
+            "kind", "object_id", "attempts", "last_error"
+        )
+    ]
+    return {
+        "organizations": rows(Organization),
+        "aliases": rows(OrganizationAlias),
+        "memberships": rows(Membership),
+        "review": rows(ReviewItem),
+        "outbox": sorted(outbox),
+    }
+
+
+def test_a_member_list_writes_the_rows_bulk_create_would(tmp_path, shared_seed, monkeypatch):
+    """The import's bulk inserts (COPY on PostgreSQL, executemany on SQLite; CI runs this on
+    both) write the very rows Django's own ``bulk_create`` writes: organisations, aliases,
+    memberships, review items and the search outbox."""
+    from contextlib import suppress
+
+    from django.db import transaction
+
+    from highlands.ingest import upsert
+    from highlands.search import indexing
+    from highlands.search.models import IndexOutbox
+
+    names = [n for n in synthetic_names(40) if "Nowak-Kowalsk" not in n]
+    # a typo of an organisation above it: queued for review, its candidate a new organisation
+    names += ["Zakład Metalowy Nowak-Kowalski sp. z o.o.", "Zakład Metalowy Nowak-Kowalsky"]
+    path = member_csv(tmp_path, names)
+
+    class UndoError(Exception):
+        pass
+
+    def imported() -> dict[str, list[tuple]]:
+        written: dict[str, list[tuple]] = {}
+        with suppress(UndoError), transaction.atomic():
+            import_file(str(path))
+            written = _written()
+            raise UndoError
+        return written
+
+    calls: list[str] = []
+
+    def counted(model, columns, rows):
+        calls.append(model.__name__)
+        real(model, columns, rows)
+
+    real = indexing.insert_rows
+    monkeypatch.setattr(indexing, "insert_rows", counted)
+    monkeypatch.setattr(upsert, "insert_rows", counted)
+    fast = imported()
+    assert {"Organization", "Membership", "IndexOutbox"} <= set(calls)
+    monkeypatch.setattr(
+        upsert, "insert_all", lambda model, objs: model._default_manager.bulk_create(objs)
+    )
+    monkeypatch.setattr(
+        indexing,
+        "insert_rows",
+        lambda model, columns, rows: model._default_manager.bulk_create(
+            model(**dict(zip(columns, row, strict=True))) for row in rows
+        ),
+    )
+    assert imported() == fast
+    assert len(fast["memberships"]) >= len(names) - 1
+    assert fast["review"]
+    assert len(fast["outbox"]) > IndexOutbox.objects.count()  # both runs rolled back

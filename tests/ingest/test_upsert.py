@@ -206,3 +206,91 @@ def test_insert_all_writes_what_bulk_create_writes_and_sets_the_ids(cluster):
     assert all(Organization.objects.get(pk=o.pk).name == o.name for o in orgs)
     assert Membership.objects.filter(cluster=cluster, organization__in=orgs).count() == 3
     assert all(not o._state.adding for o in orgs)
+
+
+# Values the bulk insert must carry through unchanged: COPY's text format escapes tabs, line
+# breaks, backslashes and its own null marker; blanks stay blank, ``None`` stays null.
+AWKWARD = [
+    "tab\there",
+    "line\nbreak",
+    "back\\slash",
+    "\\N",
+    "",
+    "cr\rlf",
+    'a "quote"; b',
+    "Zażółć 🐝",
+]
+
+
+def _review_items(source: SourceDocument, org: Organization) -> list:
+    from highlands.ingest.models import ReviewItem
+
+    return [
+        ReviewItem(
+            source=source if n % 2 else None,
+            source_key="k",
+            entity="organization",
+            row=n,
+            incoming_name=text,
+            normalized_name=f"{n}-{text}",
+            language="pl",
+            payload={"names": [[text, "pl"]], "year": None, "n": n},
+            candidates=[{"pk": org.pk, "name": text, "score": 0.5 + n / 100}],
+            score=n / 3,
+            reason=text,
+            resolved_organization=org if n % 3 == 0 else None,
+        )
+        for n, text in enumerate(AWKWARD)
+    ]
+
+
+def test_the_bulk_inserts_write_what_bulk_create_writes(cluster):
+    """``insert_all`` and ``search.indexing.insert_rows`` (COPY on PostgreSQL, executemany on
+    SQLite; the suite runs on both in CI) against Django's own ``bulk_create``: the same
+    values — awkward text, JSON, floats, nulls, foreign keys — and ids ascending in the
+    objects' order, as ``bulk_create`` hands them out."""
+    from django.db import transaction
+
+    from highlands.ingest.models import ReviewItem
+    from highlands.ingest.upsert import insert_all
+    from highlands.search.indexing import insert_rows
+    from highlands.search.models import IndexOutbox
+
+    source = SourceDocument.objects.create(sha256="b" * 64, name="x.csv", kind="csv")
+    org = Organization.objects.create(slug="firma", name="Firma", normalized_name="firma")
+    fields = [f.attname for f in ReviewItem._meta.concrete_fields if f.attname != "id"]
+    fields.remove("created_at")
+
+    def stored(pks: list[int]) -> list[tuple]:
+        rows = ReviewItem.objects.filter(pk__in=pks).order_by("pk").values_list(*fields)
+        return [tuple(r) for r in rows]
+
+    with transaction.atomic():
+        fast = _review_items(source, org)
+        insert_all(ReviewItem, fast)
+        written = stored([i.pk for i in fast])
+        ReviewItem.objects.filter(pk__in=[i.pk for i in fast]).delete()
+    assert [i.pk for i in fast] == sorted(i.pk for i in fast)
+    plain = ReviewItem.objects.bulk_create(_review_items(source, org))
+    assert written == stored([i.pk for i in plain])
+    assert written[0][fields.index("incoming_name")] == "tab\there"
+
+    columns = ("kind", "object_id", "created_at", "attempts", "next_attempt_at", "last_error")
+    now = timezone.now()
+    insert_rows(
+        IndexOutbox, columns, [("organization", n, now, n, None, t) for n, t in enumerate(AWKWARD)]
+    )
+    IndexOutbox.objects.bulk_create(
+        IndexOutbox(kind="cluster", object_id=n, created_at=now, attempts=n, last_error=t)
+        for n, t in enumerate(AWKWARD)
+    )
+
+    def outbox(kind: str) -> list[tuple]:
+        rows = IndexOutbox.objects.filter(kind=kind).order_by("object_id")
+        return list(rows.values_list("object_id", "attempts", "next_attempt_at", "last_error"))
+
+    assert outbox("organization") == outbox("cluster")
+    assert [r[-1] for r in outbox("organization")] == AWKWARD
+    assert set(
+        IndexOutbox.objects.filter(kind="organization").values_list("created_at", flat=True)
+    ) == {now}

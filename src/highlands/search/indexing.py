@@ -70,12 +70,12 @@ def enqueue_many(kind: str, pks: Iterable[int]) -> None:
     for start in range(0, len(pks), BATCH):
         for other_kind, other_pks in registry.embedding(kind, pks[start : start + BATCH]):
             rows += [(other_kind, pk) for pk in other_pks]
-    # One prepared statement (a member list of 100,000 rows queues as many): the values
-    # every new entry shares are prepared once by their fields.
+    # One COPY or prepared statement (a member list of 100,000 rows queues as many): the
+    # values every new entry shares are prepared once by their fields.
     created_at = IndexOutbox._meta.get_field("created_at").get_db_prep_save(
         timezone.now(), connection
     )
-    _insert_rows(
+    insert_rows(
         IndexOutbox,
         ("kind", "object_id", "created_at", "attempts", "next_attempt_at", "last_error"),
         [(k, pk, created_at, 0, None, "") for k, pk in rows],
@@ -171,7 +171,7 @@ def store_documents(prepared: Prepared, encoded: np.ndarray | None = None) -> Re
         updated_at = SearchDocument._meta.get_field("updated_at").get_db_prep_value(
             timezone.now(), connection
         )
-        _insert_rows(
+        insert_rows(
             SearchDocument,
             _DOCUMENT_COLUMNS,
             [(*(getattr(d, c) for c in _DOCUMENT_COLUMNS[:-1]), updated_at) for d in docs],
@@ -183,7 +183,7 @@ def store_documents(prepared: Prepared, encoded: np.ndarray | None = None) -> Re
         )
         for d in docs:
             d.pk = doc_pk[d.object_id]
-        _insert_rows(
+        insert_rows(
             SearchChunk,
             _CHUNK_COLUMNS,
             [
@@ -219,22 +219,37 @@ _DOCUMENT_COLUMNS = (
 _CHUNK_COLUMNS = ("document_id", "position", "text", "text_hash", "encoder", "embedding")
 
 
-def _insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
-    """Insert plain rows with one prepared statement.
+def insert_rows(model: type[Model], columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert plain rows in bulk, in the current transaction: ``COPY … FROM STDIN`` on
+    PostgreSQL, one prepared ``executemany`` on SQLite.
 
-    The index tables take ~1M rows each in a rebuild, and ``bulk_create`` spent a third of
-    the rebuilding process's time preparing their fields one by one (docs/benchmarks.md).
-    The values here are already database-ready: strings, integers, booleans, bytes and a
-    timestamp prepared once by its field.
+    The one bulk insert of rows whose values are already database-ready (strings, integers,
+    booleans, bytes, ``None``, values prepared by their field): the search tables here (the
+    index tables take ~1M rows each in a rebuild, the outbox a row per record an import
+    touches) and the new rows of an import (``ingest.upsert.insert_all``).  ``bulk_create``
+    spent a third of such a process's time preparing fields one by one (docs/benchmarks.md);
+    on PostgreSQL ``executemany`` still sends one ``INSERT`` a row, where ``COPY`` streams
+    them (a 100,000-row member list: docs/benchmarks.md).  ``COPY`` goes past Django's
+    statement wrappers (``connection.execute_wrapper``); its errors are Django's as usual.
     """
     if not rows:
         return
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608 - identifiers from the model
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if connection.vendor == "postgresql":
+            with (
+                connection.wrap_database_errors,
+                cursor.copy(
+                    f"COPY {table} ({names}) FROM STDIN"  # identifiers from the model
+                ) as copy,
+            ):
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608 - identifiers from the model
 
 
 def refresh_documents(kind: str, pks: Sequence[int]) -> Refreshed:

@@ -22,7 +22,15 @@ from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
 from ..text.analysis import STOP_WORDS, analyze, stem, words
-from ..text.name_matching import concepts, distinctive, name_key
+from ..text.name_matching import (
+    GLOSSARY_CONCEPTS,
+    concept_words,
+    concepts,
+    concepts_of,
+    distinctive,
+    is_generic,
+    name_key,
+)
 from . import registry
 from .encoders import get_encoder
 from .engine import MAX_CHUNKS, SCHEMA, Reader, chunk_keys, get_reader
@@ -82,6 +90,18 @@ RESOLVED_TIER = LITERAL_TIER
 RESOLVE_CANDIDATES = 20  # documents whose names are compared with the query
 RESOLVE_MAX_NAMES = 3
 RESOLVE_MAX_WORDS = 8
+# Besides generic words ("cluster", "Lublin"), a query may say this many more things than a
+# name it resolves to ("współpraca z Politechniką Lubelską", "clusters founded by …").
+RESOLVE_EXTRA = 1
+# A part of a name resolves to the whole when it leaves out only generic, place and form
+# concepts ("Urząd Marszałkowski" → "Marshal's Office of the Lublin Province").
+RESOLVE_PARTS = True
+# A one-word name that is a name word (an acronym alias, a brand) resolves when the query
+# adds only generic words to it ("WKTiR Lublin").
+RESOLVE_ONE_WORD = True
+# Candidates for resolution also come from names holding a word of one of the query's
+# glossary concepts in the other language; each such concept counts this much.
+RESOLVE_CONCEPT_BOOST = 3.0
 
 # Documents the searcher may not see are dropped after retrieval (the index holds, say,
 # every live cooperation profile whatever its audience), so when a kind with a visibility
@@ -470,17 +490,34 @@ def phrase_matches(
     return list(dict.fromkeys([*in_names, *in_text]))
 
 
+def word_matches(reader: Reader, word: str, filters: SearchFilters, limit: int) -> list[int]:
+    """Documents whose text holds this one word (a one-word resolved name)."""
+    terms = analyze(word)
+    if len(terms) != 1:
+        return []
+    term = tantivy.Query.term_query(SCHEMA, "body", terms[0])
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, term), *filters.tantivy_clauses()])
+    searcher = reader.keyword.searcher()
+    result = searcher.search(query, limit=limit, count=False)
+    return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
+
+
 def resolved_names(reader: Reader, parsed: QueryTerms, filters: SearchFilters) -> list[str]:
     """Names the index holds that the query names in another language or form (see
-    ``RESOLVED_TIER``): found among the documents whose names share the query's words or
-    their translations, compared as sets of concepts (``text.name_matching``)."""
-    wanted = concepts(parsed.raw)
-    if len(wanted) < 2 or len(words(parsed.raw)) > RESOLVE_MAX_WORDS:
+    ``RESOLVED_TIER``), compared as sets of concepts (``text.name_matching``): found among
+    the documents whose names hold the query's words, their translations, or a word of one
+    of the query's concepts in either language (``_concept_queries``)."""
+    kept = [w for w in words(parsed.raw) if w not in STOP_WORDS or _is_glossary_word(w)]
+    if len(kept) > RESOLVE_MAX_WORDS:
+        return []
+    wanted = concepts(" ".join(kept))
+    if len(wanted) < 2:
         return []
     terms = set(parsed.terms) | {t for ts in parsed.translations.values() for t in ts}
     should = [
         (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "names", term)) for term in terms
     ]
+    should += [(tantivy.Occur.Should, query) for query in _concept_queries(wanted)]
     if not should:
         return []
     clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
@@ -495,19 +532,61 @@ def resolved_names(reader: Reader, parsed: QueryTerms, filters: SearchFilters) -
     found: list[str] = []
     for lines in SearchDocument.objects.filter(pk__in=doc_ids).values_list("names", flat=True):
         for name in lines.split("\n"):
-            have = concepts(name)
-            if (
-                len(have) >= 2
-                and distinctive(have)
-                and have <= wanted
-                and len(wanted - have) <= 1
-                and name_key(name) != typed
-                and name not in found
-            ):
+            if name not in found and name_key(name) != typed and names_same(wanted, concepts(name)):
                 found.append(name)
-    # The fullest names first: they say most of what the query says.
-    found.sort(key=lambda n: -len(concepts(n)))
+    # The closest names first (fewest concepts apart), then the fullest.
+    found.sort(key=lambda n: (len(concepts(n) ^ wanted), -len(concepts(n))))
     return found[:RESOLVE_MAX_NAMES]
+
+
+def names_same(wanted: frozenset[str], have: frozenset[str]) -> bool:
+    """Whether a query of concepts ``wanted`` names the name of concepts ``have``:
+    - the whole name, perhaps with ``RESOLVE_EXTRA`` more words and any generic ones
+      ("współpraca z Politechniką Lubelską", "clusters founded by Lublin City Hall"); a name
+      of one word must be a name word (an acronym, a brand), and then only generic words
+      may come with it ("WKTiR Lublin");
+    - or a part of the name that holds what it is, leaving out only where and what kind
+      (generic, place and form concepts: "Urząd Marszałkowski" for the Marshal's Office
+      of the Lublin Province, ``RESOLVE_PARTS``)."""
+    if not have or not distinctive(have):
+        return False
+    extra = {c for c in wanted - have if not is_generic(c)}
+    if have <= wanted:
+        if len(have) >= 2:
+            return len(extra) <= RESOLVE_EXTRA
+        (word,) = have
+        return RESOLVE_ONE_WORD and word not in GLOSSARY_CONCEPTS and len(word) >= 3 and not extra
+    if not RESOLVE_PARTS or not wanted < have:
+        return False
+    return bool(distinctive(wanted)) and not distinctive(have - wanted)
+
+
+def _is_glossary_word(word: str) -> bool:
+    return any(c in GLOSSARY_CONCEPTS for c in concepts_of(word))
+
+
+def _concept_queries(wanted: frozenset[str]) -> list[tantivy.Query]:
+    """For each glossary concept of the query that is not generic, one query over the names
+    for the words of that concept in either language (the index holds stems: a word
+    starting with the prefix, or the prefix cut by a stem's ending), each counting
+    ``RESOLVE_CONCEPT_BOOST`` once."""
+    queries: list[tantivy.Query] = []
+    for concept in sorted(wanted):
+        if is_generic(concept) or concept not in GLOSSARY_CONCEPTS:
+            continue
+        prefixes, whole = concept_words(concept)
+        patterns = [re.escape(p) + ".*" for p in prefixes]
+        patterns += [re.escape(p[:n]) for p in prefixes for n in range(max(4, len(p) - 4), len(p))]
+        patterns += [re.escape(stem(w)) for w in whole]
+        if not patterns:
+            continue
+        query = tantivy.Query.regex_query(SCHEMA, "names", "|".join(dict.fromkeys(patterns)))
+        queries.append(
+            tantivy.Query.boost_query(
+                tantivy.Query.const_score_query(query, 1.0), RESOLVE_CONCEPT_BOOST
+            )
+        )
+    return queries
 
 
 def semantic_search(
@@ -771,7 +850,10 @@ def retrieve(
         t0 = time.perf_counter()
         for name in resolved_names(reader, parsed, filters):
             in_names = name_matches(reader, name, filters, fetch)
-            for doc_id in phrase_matches(reader, name, filters, fetch, in_names=in_names):
+            holders = phrase_matches(reader, name, filters, fetch, in_names=in_names)
+            if len(analyze(name)) == 1:  # a one-word name (an acronym): its word
+                holders = [*in_names, *word_matches(reader, name, filters, fetch)]
+            for doc_id in holders:
                 resolved.setdefault(doc_id, (name, doc_id in in_names))
         engine_ms["resolve"] = _ms(t0)
     return Retrieved(names, keyword, semantic, engine_ms, phrases, related, resolved)

@@ -8,6 +8,7 @@ each kind's own visibility rule) and ``explain`` (every hit says why it matched)
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import Counter
@@ -116,7 +117,10 @@ ID_RANGE = (1, 2**63 - 1)  # BigAutoField
 
 NAME_BOOST = 3.0
 TRANSLATION_BOOST = 0.7
-FUZZY_BOOST = 0.5
+FUZZY_BOOST = 0.5  # a typo match's score without FUZZY_IDF
+# Typo matches are weighted by their rarity (``_fuzzy_idf``), as BM25 weighs a word, times
+# this (0: the constant FUZZY_BOOST, as before).
+FUZZY_IDF = 0.6
 TRANSLATION_TIE = 0.3  # what a word's other translations add to its best one
 
 
@@ -310,13 +314,22 @@ def _term_queries(
         # Typo tolerance for words the index does not know: one edit (two for long words).
         distance = 2 if len(term) >= 8 else 1
         for field_name in ("names", "body"):
-            queries.append(
-                tantivy.Query.boost_query(
-                    tantivy.Query.fuzzy_term_query(SCHEMA, field_name, term, distance=distance),
-                    FUZZY_BOOST * boost,
-                )
+            fuzzy_query = tantivy.Query.fuzzy_term_query(
+                SCHEMA, field_name, term, distance=distance
             )
+            # A typo's matches score like a word that rare (BM25's idf), not a constant far
+            # below any common word's score ("Photonix cluster": the misspelt name word
+            # must outweigh "cluster", found in every cluster's name).
+            weight = FUZZY_IDF * _fuzzy_idf(searcher, fuzzy_query) if FUZZY_IDF else FUZZY_BOOST
+            queries.append(tantivy.Query.boost_query(fuzzy_query, boost * weight))
     return queries
+
+
+def _fuzzy_idf(searcher: tantivy.Searcher, query: tantivy.Query) -> float:
+    """BM25's idf of the documents a typo-tolerant query matches (as if one word)."""
+    matched = int(getattr(searcher.search(query, limit=1, count=True), "count", 0) or 0)
+    total = searcher.num_docs
+    return math.log(1.0 + (total - matched + 0.5) / (matched + 0.5))
 
 
 def keyword_search(

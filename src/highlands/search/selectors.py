@@ -88,6 +88,8 @@ LITERAL_TIER = 1.0
 # phrase (the organisation, the clusters listing it) join the literal phrases' tier (half of
 # it ranked one development query lower, docs/benchmarks.md).
 RESOLVED_TIER = LITERAL_TIER
+# Whether a document holding both the literal phrase and a resolved name gets both tiers.
+TIERS_STACK = False
 RESOLVE_CANDIDATES = 20  # documents whose names are compared with the query
 RESOLVE_MAX_NAMES = 3
 RESOLVE_MAX_WORDS = 8
@@ -888,8 +890,12 @@ def fuse(retrieved: Retrieved) -> dict[int, float]:
     for doc_id in dict.fromkeys(retrieved.phrases):
         fused[doc_id] = fused.get(doc_id, 0.0) + LITERAL_TIER
     # So does a name the query gives in another language or form.
+    # A document with the literal phrase is not raised again by the same name in another
+    # form: the tiers do not stack (``TIERS_STACK``).
+    literal = set(retrieved.phrases)
     for doc_id in retrieved.resolved:
-        fused[doc_id] = fused.get(doc_id, 0.0) + RESOLVED_TIER
+        if TIERS_STACK or doc_id not in literal:
+            fused[doc_id] = fused.get(doc_id, 0.0) + RESOLVED_TIER
     return {doc_id: fused[doc_id] for doc_id in sorted(fused, key=lambda d: -fused[d])}
 
 

@@ -52,6 +52,9 @@ RRF_K = 60
 KEYWORD_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 0.6
 NAME_WEIGHT = 1.0
+# The list of documents whose names hold every word of the query in any order (a name typed
+# partly, reordered or inflected) counts like the keyword list (0: no such list).
+NAME_WORDS_WEIGHT = 1.0
 PHRASE_BOOST = 6.0
 CANDIDATES = 100
 SEMANTIC_DEPTH = 60
@@ -392,6 +395,35 @@ def _joined_terms(reader: Reader, q: str) -> list[str]:
         if searcher.doc_freq("names", term) or searcher.doc_freq("body", term):
             joined.append(term)
     return joined
+
+
+def name_word_matches(
+    reader: Reader, parsed: QueryTerms, filters: SearchFilters, limit: int
+) -> list[int]:
+    """Documents whose names hold every word of the query (two or more), each as typed or
+    as one of its translations, in any order and any inflection: a name typed partly or
+    reordered ("dźwigi osobowe Lublin" for "Lubelska Wytwórnia Dźwigów Osobowych"),
+    ranked by BM25 over the names."""
+    if len(parsed.terms) < 2 or not NAME_WORDS_WEIGHT:
+        return []
+    must: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    for term in parsed.terms:
+        forms = [term, *parsed.translations.get(term, ())]
+        must.append(
+            (
+                tantivy.Occur.Must,
+                tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "names", f))
+                        for f in forms
+                    ]
+                ),
+            )
+        )
+    query = tantivy.Query.boolean_query([*must, *filters.tantivy_clauses()])
+    searcher = reader.keyword.searcher()
+    result = searcher.search(query, limit=limit, count=False)
+    return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
 
 
 def name_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> list[int]:
@@ -809,6 +841,8 @@ class Retrieved:
     # Documents whose names or text hold a name the query names in another form, with that
     # name and whether it is in their names (``resolved_names``).
     resolved: dict[int, tuple[str, bool]] = field(default_factory=dict)
+    # Documents whose names hold every word of the query, in any order (``name_word_matches``).
+    name_words: list[int] = field(default_factory=list)
 
 
 def retrieve(
@@ -856,8 +890,10 @@ def retrieve(
         engine_ms["semantic"] = _ms(t0)
     names: list[int] = []
     phrases: list[int] = []
+    name_words: list[int] = []
     if mode in ("hybrid", "keyword"):
         names = name_matches(reader, parsed.raw, filters, fetch)
+        name_words = name_word_matches(reader, parsed, filters, fetch)
         if keyword:  # a document with the phrase has its words
             phrases = phrase_matches(reader, parsed.raw, filters, fetch, in_names=names)
     resolved: dict[int, tuple[str, bool]] = {}
@@ -871,7 +907,7 @@ def retrieve(
             for doc_id in holders:
                 resolved.setdefault(doc_id, (name, doc_id in in_names))
         engine_ms["resolve"] = _ms(t0)
-    return Retrieved(names, keyword, semantic, engine_ms, phrases, related, resolved)
+    return Retrieved(names, keyword, semantic, engine_ms, phrases, related, resolved, name_words)
 
 
 def fuse(retrieved: Retrieved) -> dict[int, float]:
@@ -882,6 +918,8 @@ def fuse(retrieved: Retrieved) -> dict[int, float]:
     # A document whose name contains the whole query is strong evidence of its own.
     for rank, doc_id in enumerate(retrieved.names, start=1):
         fused[doc_id] = fused.get(doc_id, 0.0) + NAME_WEIGHT / (RRF_K + rank)
+    for rank, doc_id in enumerate(retrieved.name_words, start=1):
+        fused[doc_id] = fused.get(doc_id, 0.0) + NAME_WORDS_WEIGHT / (RRF_K + rank)
     for rank, (doc_id, _score) in enumerate(retrieved.keyword, start=1):
         fused[doc_id] = fused.get(doc_id, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank)
     for rank, (doc_id, _sim, _pos) in enumerate(retrieved.semantic, start=1):

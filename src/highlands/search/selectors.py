@@ -555,8 +555,8 @@ def resolved_names(reader: Reader, parsed: QueryTerms, filters: SearchFilters) -
     the documents whose names hold the query's words, their translations, or a word of one
     of the query's concepts in either language (``_concept_queries``)."""
     kept = [w for w in words(parsed.raw) if w not in STOP_WORDS or _is_glossary_word(w)]
-    if len(kept) > RESOLVE_MAX_WORDS:
-        return []
+    if not 2 <= len(kept) <= RESOLVE_MAX_WORDS:
+        return []  # one word is the keyword list's ("Politechnika" finds its names there)
     wanted = concepts(" ".join(kept))
     if len(wanted) < 2:
         return []

@@ -13,6 +13,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -614,26 +615,29 @@ def _is_glossary_word(word: str) -> bool:
 
 def _concept_queries(wanted: frozenset[str]) -> list[tantivy.Query]:
     """For each glossary concept of the query that is not generic, one query over the names
-    for the words of that concept in either language (the index holds stems: a word
-    starting with the prefix, or the prefix cut by a stem's ending), each counting
-    ``RESOLVE_CONCEPT_BOOST`` once."""
-    queries: list[tantivy.Query] = []
-    for concept in sorted(wanted):
-        if is_generic(concept) or concept not in GLOSSARY_CONCEPTS:
-            continue
-        prefixes, whole = concept_words(concept)
-        patterns = [re.escape(p) + ".*" for p in prefixes]
-        patterns += [re.escape(p[:n]) for p in prefixes for n in range(max(4, len(p) - 4), len(p))]
-        patterns += [re.escape(stem(w)) for w in whole]
-        if not patterns:
-            continue
-        query = tantivy.Query.regex_query(SCHEMA, "names", "|".join(dict.fromkeys(patterns)))
-        queries.append(
-            tantivy.Query.boost_query(
-                tantivy.Query.const_score_query(query, 1.0), RESOLVE_CONCEPT_BOOST
-            )
-        )
-    return queries
+    for the words of that concept in either language, each counting
+    ``RESOLVE_CONCEPT_BOOST`` once (``_concept_query``)."""
+    queries = [_concept_query(c) for c in sorted(wanted) if not is_generic(c)]
+    return [q for q in queries if q is not None]
+
+
+@lru_cache(maxsize=1024)
+def _concept_query(concept: str) -> tantivy.Query | None:
+    """The names query of one glossary concept (the index holds stems: a word starting with
+    the prefix, or the prefix cut by a stem's ending). Compiling the regular expression
+    costs milliseconds, so each concept's query is built once per process."""
+    if concept not in GLOSSARY_CONCEPTS:
+        return None
+    prefixes, whole = concept_words(concept)
+    patterns = [re.escape(p) + ".*" for p in prefixes]
+    patterns += [re.escape(p[:n]) for p in prefixes for n in range(max(4, len(p) - 4), len(p))]
+    patterns += [re.escape(stem(w)) for w in whole]
+    if not patterns:
+        return None
+    query = tantivy.Query.regex_query(SCHEMA, "names", "|".join(dict.fromkeys(patterns)))
+    return tantivy.Query.boost_query(
+        tantivy.Query.const_score_query(query, 1.0), RESOLVE_CONCEPT_BOOST
+    )
 
 
 def semantic_search(

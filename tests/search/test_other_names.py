@@ -105,3 +105,133 @@ def test_a_word_and_its_translations_count_once(shared_index):
         assert best <= full[doc_id] + 1e-4
         assert full[doc_id] <= best + TRANSLATION_TIE * (sum(parts) - best) + 1e-4
         assert full[doc_id] < sum(parts) - 0.5
+
+
+# --- 2026-12-05 morning: offices, parts of names, acronyms, typos, names in any order ------
+
+
+def test_office_vocabulary_makes_polish_and_english_official_names_one():
+    """The name glossary knows the words public offices and institutions are named with."""
+    from highlands.text.name_matching import SAME_CONCEPTS, concepts, name_similarity
+
+    for polish, english in [
+        ("Urząd Marszałkowski Województwa Lubelskiego", "Marshal’s Office of the Lublin Province"),
+        ("Urząd Miasta Lublin", "Lublin Municipal Office"),
+        ("Urząd Miasta Lublin", "Lublin City Hall"),
+        ("Port Lotniczy Lublin S.A.", "Lublin Airport"),
+        ("Uniwersytet Przyrodniczy w Lublinie", "University of Life Sciences in Lublin"),
+        ("Lubelski Park Naukowo-Technologiczny S.A.", "Lublin Science and Technology Park"),
+        ("Starostwo Powiatowe w Lublinie", "Lublin County Office"),
+    ]:
+        assert concepts(polish) == concepts(english), (polish, english)
+        assert name_similarity(polish, english) == SAME_CONCEPTS
+    # Whole words only where a prefix would take other words: training is not a school, a
+    # portal is not a port.
+    assert concepts("szkolenia") != concepts("szkoła")
+    assert concepts("portal") != concepts("port")
+    # An English possessive is no concept of its own.
+    assert "s" not in concepts("Marshal’s Office")
+
+
+def test_a_part_of_a_name_resolves_to_the_whole_one_leaving_out_only_where_and_what_kind(
+    shared_index,
+):
+    reader = get_reader()
+    assert reader is not None
+
+    def resolved(q: str) -> list[str]:
+        return resolved_names(reader, parse_query(q), SearchFilters())
+
+    marshal = "Marshal’s Office of the Lublin Province"
+    assert resolved("Urząd Marszałkowski Województwa Lubelskiego") == [marshal]
+    # The part says what it is (the marshal's office); only where is left out.
+    assert resolved("Urząd Marszałkowski") == [marshal]
+    # A part that leaves out what it is does not resolve ("Lublin University" is many).
+    assert "Politechnika Lubelska" not in resolved("Lublin University")
+    assert "Photonics and Optical Fiber Cluster" not in resolved("photonics cluster Lublin")
+    # Question words and generic words around a name do not stop it.
+    assert resolved("which cluster is Lublin Airport in") == ["Port Lotniczy Lublin S.A."]
+
+
+@pytest.mark.parametrize(
+    ("query", "filters", "first"),
+    [
+        ("Urząd Marszałkowski", ORGS, "marshals-office-of-the-lublin-province"),
+        ("Urząd Marszałkowski", CLUSTERS, "lublin-cluster-of-advanced-aviation-technologies"),
+        ("University of Life Sciences Lublin", ORGS, "uniwersytet-przyrodniczy-w-lublinie"),
+        ("which cluster is Lublin Airport in", CLUSTERS, INDUSTRIAL),
+        ("WKTiR Lublin", CLUSTERS, "eastern-metal-processing-cluster"),
+    ],
+)
+def test_offices_parts_of_names_and_acronyms_bring_what_holds_the_name(
+    shared_index, query, filters, first
+):
+    result = search(query, filters=filters, limit=5)
+    assert slugs(result)[0] == first
+    assert result.results[0].why[0].startswith("the same name in another form")
+
+
+def test_a_one_word_name_resolves_only_with_generic_words_around_it():
+    """An acronym alias alone ("WKTiR") is a name when the query adds only generic words."""
+    from highlands.search.selectors import names_same
+    from highlands.text.name_matching import concepts
+
+    acronym = concepts("WKTiR")
+    assert names_same(concepts("WKTiR Lublin"), acronym)
+    assert not names_same(concepts("WKTiR welding"), acronym)
+    # A glossary word alone is no name.
+    assert not names_same(concepts("wood cluster"), concepts("Wood"))
+
+
+def test_a_typo_weighs_by_its_rarity(shared_index):
+    """A misspelt rare name word outweighs a word found in every cluster's name: the typo's
+    matches score by their idf (``FUZZY_IDF``), not a constant below any common word."""
+    result = search("Photonix cluster", filters=CLUSTERS, limit=5, mode="keyword")
+    assert "photonics-and-optical-fiber-cluster" in slugs(result)[:2]
+
+
+def test_names_holding_every_word_in_any_order_and_form_come_first(shared_index):
+    """ "dźwigi osobowe Lublin": every word is in one organisation's name, inflected and in
+    another order ("Lubelska Wytwórnia Dźwigów Osobowych"); documents holding only "Lublin"
+    and close in meaning no longer outrank it."""
+    from highlands.search.selectors import name_word_matches
+
+    reader = get_reader()
+    assert reader is not None
+    query = "dźwigi osobowe Lublin"
+    matched = name_word_matches(reader, parse_query(query), ORGS, 10)
+    assert [d.slug for d in SearchDocument.objects.filter(pk__in=matched)] == [
+        "lubelska-wytwornia-dzwigow-osobowych-lift-service-sa"
+    ]
+    result = search(query, filters=ORGS, limit=5)
+    assert slugs(result)[0] == "lubelska-wytwornia-dzwigow-osobowych-lift-service-sa"
+
+
+def test_a_segment_without_a_coordinator_is_found_by_its_parents(shared_index):
+    """LubTechBridge's segments have no coordinator of their own: their documents name the
+    parent's, so the coordinator's name brings the segments too."""
+    result = search("Software Camp", filters=CLUSTERS, limit=5)
+    assert slugs(result)[0] == "lubtechbridge"
+    assert set(slugs(result)[1:3]) == {"lubtechbridge-goz", "lubtechbridge-4-0"}
+
+
+def test_a_parent_clusters_change_queues_its_sub_clusters(db):
+    from highlands.ecosystem.models import Cluster
+    from highlands.search import registry
+
+    parent = Cluster.objects.create(name="Parent Cluster", slug="parent-cluster")
+    child = Cluster.objects.create(name="Child Segment", slug="child-segment", parent=parent)
+    queued = dict(registry.embedding("cluster", [parent.pk]))
+    assert list(queued["cluster"]) == [child.pk]
+
+
+def test_a_resolved_name_does_not_stack_on_the_literal_phrase():
+    """The literal phrase and the same name in another form are one piece of evidence: a
+    document holding both is in the tier once (``TIERS_STACK``)."""
+    from highlands.search.selectors import LITERAL_TIER, Retrieved, fuse
+
+    retrieved = Retrieved(
+        names=[], keyword=[(1, 5.0), (2, 4.0)], semantic=[], phrases=[1], resolved={1: ("X", True)}
+    )
+    fused = fuse(retrieved)
+    assert LITERAL_TIER < fused[1] < 2 * LITERAL_TIER

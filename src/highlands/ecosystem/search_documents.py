@@ -71,7 +71,9 @@ def _cluster_queryset() -> QuerySet[Cluster]:
 
 def build_clusters(pks: Iterable[int]) -> Iterator[DocumentData]:
     """Search documents for the given clusters (missing pks are skipped)."""
-    for cluster in _cluster_queryset().filter(pk__in=list(pks)):
+    clusters = list(_cluster_queryset().filter(pk__in=list(pks)))
+    inherited = _parent_coordinators(clusters)
+    for cluster in clusters:
         aliases = [a.name for a in cluster.aliases.all()]
         names = [cluster.display_name, cluster.name or "", cluster.name_pl, *aliases]
         names += [acronym(n) for n in names if n]
@@ -99,6 +101,10 @@ def build_clusters(pks: Iterable[int]) -> Iterator[DocumentData]:
         ]
         if cluster.parent:
             body.append(f"Part of {cluster.parent.display_name}")
+            # A segment without a coordinator of its own is run by its parent's: naming that
+            # coordinator finds the segments too ("Software Camp" → LubTechBridge GOZ).
+            if not coordinators and not cluster.coordinator_stated:
+                body += inherited.get(cluster.parent.pk, [])
         body += [f"Sub-cluster {s.display_name}" for s in cluster.sub_clusters.all()]
         lead = f"{cluster.display_name}. " + ". ".join(
             strip(a.text) for a in attributes if a.kind == AttributeKind.CHARACTERISTICS
@@ -128,6 +134,35 @@ def build_clusters(pks: Iterable[int]) -> Iterator[DocumentData]:
             size=stated.value if stated else (listed or None),
             is_synthetic=cluster.is_synthetic,
         )
+
+
+def _parent_coordinators(clusters: list[Cluster]) -> dict[int, list[str]]:
+    """Per parent cluster of these clusters, its coordinators' names and aliases, as body
+    lines of the sub-clusters that have no coordinator of their own (one query)."""
+    parents = {c.parent_id: c.parent for c in clusters if c.parent_id and c.parent}
+    if not parents:
+        return {}
+    names: dict[int, list[str]] = {
+        pk: [parent.coordinator_stated]
+        for pk, parent in parents.items()
+        if parent.coordinator_stated
+    }
+    for m in (
+        Membership.objects.filter(cluster_id__in=list(parents), role="coordinator")
+        .select_related("organization")
+        .prefetch_related("organization__aliases")
+        .order_by("position")
+    ):
+        names.setdefault(m.cluster_id, []).extend([m.organization.name, *_aliases_of(m)])
+    return {
+        pk: [f"Coordinator of {parents[pk].display_name}: " + "; ".join(dict.fromkeys(those))]
+        for pk, those in names.items()
+    }
+
+
+def _sub_clusters(pks: list[int]) -> list[int]:
+    """The sub-clusters of these clusters (their documents show the parent's coordinator)."""
+    return list(Cluster.objects.filter(parent__in=pks).values_list("pk", flat=True))
 
 
 def _aliases_of(membership: Membership) -> list[str]:
@@ -224,6 +259,7 @@ CLUSTERS = registry.SearchKind(
     all_ids=_all_clusters,
     url=registry.url_with_slug("web:cluster"),
     filters=frozenset({"highland", "cluster", "year", "size"}),
+    embeds={DocumentKind.CLUSTER: _sub_clusters},
 )
 ORGANIZATIONS = registry.SearchKind(
     name=DocumentKind.ORGANIZATION,

@@ -8,10 +8,12 @@ each kind's own visibility rule) and ``explain`` (every hit says why it matched)
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -22,7 +24,15 @@ from django.utils.translation import gettext as _
 
 from ..errors import ApplicationError
 from ..text.analysis import STOP_WORDS, analyze, stem, words
-from ..text.name_matching import concepts, distinctive, name_key
+from ..text.name_matching import (
+    GLOSSARY_CONCEPTS,
+    concept_words,
+    concepts,
+    concepts_of,
+    distinctive,
+    is_generic,
+    name_key,
+)
 from . import registry
 from .encoders import get_encoder
 from .engine import MAX_CHUNKS, SCHEMA, Reader, chunk_keys, get_reader
@@ -43,6 +53,9 @@ RRF_K = 60
 KEYWORD_WEIGHT = 1.0
 SEMANTIC_WEIGHT = 0.6
 NAME_WEIGHT = 1.0
+# The list of documents whose names hold every word of the query in any order (a name typed
+# partly, reordered or inflected) counts like the keyword list (0: no such list).
+NAME_WORDS_WEIGHT = 1.0
 PHRASE_BOOST = 6.0
 CANDIDATES = 100
 SEMANTIC_DEPTH = 60
@@ -79,9 +92,23 @@ LITERAL_TIER = 1.0
 # phrase (the organisation, the clusters listing it) join the literal phrases' tier (half of
 # it ranked one development query lower, docs/benchmarks.md).
 RESOLVED_TIER = LITERAL_TIER
+# Whether a document holding both the literal phrase and a resolved name gets both tiers.
+TIERS_STACK = False
 RESOLVE_CANDIDATES = 20  # documents whose names are compared with the query
 RESOLVE_MAX_NAMES = 3
 RESOLVE_MAX_WORDS = 8
+# Besides generic words ("cluster", "Lublin"), a query may say this many more things than a
+# name it resolves to ("współpraca z Politechniką Lubelską", "clusters founded by …").
+RESOLVE_EXTRA = 1
+# A part of a name resolves to the whole when it leaves out only generic, place and form
+# concepts ("Urząd Marszałkowski" → "Marshal's Office of the Lublin Province").
+RESOLVE_PARTS = True
+# A one-word name that is a name word (an acronym alias, a brand) resolves when the query
+# adds only generic words to it ("WKTiR Lublin").
+RESOLVE_ONE_WORD = True
+# Candidates for resolution also come from names holding a word of one of the query's
+# glossary concepts in the other language; each such concept counts this much.
+RESOLVE_CONCEPT_BOOST = 3.0
 
 # Documents the searcher may not see are dropped after retrieval (the index holds, say,
 # every live cooperation profile whatever its audience), so when a kind with a visibility
@@ -96,7 +123,10 @@ ID_RANGE = (1, 2**63 - 1)  # BigAutoField
 
 NAME_BOOST = 3.0
 TRANSLATION_BOOST = 0.7
-FUZZY_BOOST = 0.5
+FUZZY_BOOST = 0.5  # a typo match's score without FUZZY_IDF
+# Typo matches are weighted by their rarity (``_fuzzy_idf``), as BM25 weighs a word, times
+# this (0: the constant FUZZY_BOOST, as before).
+FUZZY_IDF = 0.6
 TRANSLATION_TIE = 0.3  # what a word's other translations add to its best one
 
 
@@ -290,13 +320,22 @@ def _term_queries(
         # Typo tolerance for words the index does not know: one edit (two for long words).
         distance = 2 if len(term) >= 8 else 1
         for field_name in ("names", "body"):
-            queries.append(
-                tantivy.Query.boost_query(
-                    tantivy.Query.fuzzy_term_query(SCHEMA, field_name, term, distance=distance),
-                    FUZZY_BOOST * boost,
-                )
+            fuzzy_query = tantivy.Query.fuzzy_term_query(
+                SCHEMA, field_name, term, distance=distance
             )
+            # A typo's matches score like a word that rare (BM25's idf), not a constant far
+            # below any common word's score ("Photonix cluster": the misspelt name word
+            # must outweigh "cluster", found in every cluster's name).
+            weight = FUZZY_IDF * _fuzzy_idf(searcher, fuzzy_query) if FUZZY_IDF else FUZZY_BOOST
+            queries.append(tantivy.Query.boost_query(fuzzy_query, boost * weight))
     return queries
+
+
+def _fuzzy_idf(searcher: tantivy.Searcher, query: tantivy.Query) -> float:
+    """BM25's idf of the documents a typo-tolerant query matches (as if one word)."""
+    matched = int(getattr(searcher.search(query, limit=1, count=True), "count", 0) or 0)
+    total = searcher.num_docs
+    return math.log(1.0 + (total - matched + 0.5) / (matched + 0.5))
 
 
 def keyword_search(
@@ -357,6 +396,35 @@ def _joined_terms(reader: Reader, q: str) -> list[str]:
         if searcher.doc_freq("names", term) or searcher.doc_freq("body", term):
             joined.append(term)
     return joined
+
+
+def name_word_matches(
+    reader: Reader, parsed: QueryTerms, filters: SearchFilters, limit: int
+) -> list[int]:
+    """Documents whose names hold every word of the query (two or more), each as typed or
+    as one of its translations, in any order and any inflection: a name typed partly or
+    reordered ("dźwigi osobowe Lublin" for "Lubelska Wytwórnia Dźwigów Osobowych"),
+    ranked by BM25 over the names."""
+    if len(parsed.terms) < 2 or not NAME_WORDS_WEIGHT:
+        return []
+    must: list[tuple[tantivy.Occur, tantivy.Query]] = []
+    for term in parsed.terms:
+        forms = [term, *parsed.translations.get(term, ())]
+        must.append(
+            (
+                tantivy.Occur.Must,
+                tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "names", f))
+                        for f in forms
+                    ]
+                ),
+            )
+        )
+    query = tantivy.Query.boolean_query([*must, *filters.tantivy_clauses()])
+    searcher = reader.keyword.searcher()
+    result = searcher.search(query, limit=limit, count=False)
+    return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
 
 
 def name_matches(reader: Reader, q: str, filters: SearchFilters, limit: int) -> list[int]:
@@ -470,17 +538,34 @@ def phrase_matches(
     return list(dict.fromkeys([*in_names, *in_text]))
 
 
+def word_matches(reader: Reader, word: str, filters: SearchFilters, limit: int) -> list[int]:
+    """Documents whose text holds this one word (a one-word resolved name)."""
+    terms = analyze(word)
+    if len(terms) != 1:
+        return []
+    term = tantivy.Query.term_query(SCHEMA, "body", terms[0])
+    query = tantivy.Query.boolean_query([(tantivy.Occur.Must, term), *filters.tantivy_clauses()])
+    searcher = reader.keyword.searcher()
+    result = searcher.search(query, limit=limit, count=False)
+    return [searcher.doc(addr)["doc_id"][0] for _score, addr in result.hits]
+
+
 def resolved_names(reader: Reader, parsed: QueryTerms, filters: SearchFilters) -> list[str]:
     """Names the index holds that the query names in another language or form (see
-    ``RESOLVED_TIER``): found among the documents whose names share the query's words or
-    their translations, compared as sets of concepts (``text.name_matching``)."""
-    wanted = concepts(parsed.raw)
-    if len(wanted) < 2 or len(words(parsed.raw)) > RESOLVE_MAX_WORDS:
+    ``RESOLVED_TIER``), compared as sets of concepts (``text.name_matching``): found among
+    the documents whose names hold the query's words, their translations, or a word of one
+    of the query's concepts in either language (``_concept_queries``)."""
+    kept = [w for w in words(parsed.raw) if w not in STOP_WORDS or _is_glossary_word(w)]
+    if not 2 <= len(kept) <= RESOLVE_MAX_WORDS:
+        return []  # one word is the keyword list's ("Politechnika" finds its names there)
+    wanted = concepts(" ".join(kept))
+    if len(wanted) < 2:
         return []
     terms = set(parsed.terms) | {t for ts in parsed.translations.values() for t in ts}
     should = [
         (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, "names", term)) for term in terms
     ]
+    should += [(tantivy.Occur.Should, query) for query in _concept_queries(wanted)]
     if not should:
         return []
     clauses = [(tantivy.Occur.Must, tantivy.Query.boolean_query(should))]
@@ -495,19 +580,64 @@ def resolved_names(reader: Reader, parsed: QueryTerms, filters: SearchFilters) -
     found: list[str] = []
     for lines in SearchDocument.objects.filter(pk__in=doc_ids).values_list("names", flat=True):
         for name in lines.split("\n"):
-            have = concepts(name)
-            if (
-                len(have) >= 2
-                and distinctive(have)
-                and have <= wanted
-                and len(wanted - have) <= 1
-                and name_key(name) != typed
-                and name not in found
-            ):
+            if name not in found and name_key(name) != typed and names_same(wanted, concepts(name)):
                 found.append(name)
-    # The fullest names first: they say most of what the query says.
-    found.sort(key=lambda n: -len(concepts(n)))
+    # The closest names first (fewest concepts apart), then the fullest.
+    found.sort(key=lambda n: (len(concepts(n) ^ wanted), -len(concepts(n))))
     return found[:RESOLVE_MAX_NAMES]
+
+
+def names_same(wanted: frozenset[str], have: frozenset[str]) -> bool:
+    """Whether a query of concepts ``wanted`` names the name of concepts ``have``:
+    - the whole name, perhaps with ``RESOLVE_EXTRA`` more words and any generic ones
+      ("współpraca z Politechniką Lubelską", "clusters founded by Lublin City Hall"); a name
+      of one word must be a name word (an acronym, a brand), and then only generic words
+      may come with it ("WKTiR Lublin");
+    - or a part of the name that holds what it is, leaving out only where and what kind
+      (generic, place and form concepts: "Urząd Marszałkowski" for the Marshal's Office
+      of the Lublin Province, ``RESOLVE_PARTS``)."""
+    if not have or not distinctive(have):
+        return False
+    extra = {c for c in wanted - have if not is_generic(c)}
+    if have <= wanted:
+        if len(have) >= 2:
+            return len(extra) <= RESOLVE_EXTRA
+        (word,) = have
+        return RESOLVE_ONE_WORD and word not in GLOSSARY_CONCEPTS and len(word) >= 3 and not extra
+    if not RESOLVE_PARTS or not wanted < have:
+        return False
+    return bool(distinctive(wanted)) and not distinctive(have - wanted)
+
+
+def _is_glossary_word(word: str) -> bool:
+    return any(c in GLOSSARY_CONCEPTS for c in concepts_of(word))
+
+
+def _concept_queries(wanted: frozenset[str]) -> list[tantivy.Query]:
+    """For each glossary concept of the query that is not generic, one query over the names
+    for the words of that concept in either language, each counting
+    ``RESOLVE_CONCEPT_BOOST`` once (``_concept_query``)."""
+    queries = [_concept_query(c) for c in sorted(wanted) if not is_generic(c)]
+    return [q for q in queries if q is not None]
+
+
+@lru_cache(maxsize=1024)
+def _concept_query(concept: str) -> tantivy.Query | None:
+    """The names query of one glossary concept (the index holds stems: a word starting with
+    the prefix, or the prefix cut by a stem's ending). Compiling the regular expression
+    costs milliseconds, so each concept's query is built once per process."""
+    if concept not in GLOSSARY_CONCEPTS:
+        return None
+    prefixes, whole = concept_words(concept)
+    patterns = [re.escape(p) + ".*" for p in prefixes]
+    patterns += [re.escape(p[:n]) for p in prefixes for n in range(max(4, len(p) - 4), len(p))]
+    patterns += [re.escape(stem(w)) for w in whole]
+    if not patterns:
+        return None
+    query = tantivy.Query.regex_query(SCHEMA, "names", "|".join(dict.fromkeys(patterns)))
+    return tantivy.Query.boost_query(
+        tantivy.Query.const_score_query(query, 1.0), RESOLVE_CONCEPT_BOOST
+    )
 
 
 def semantic_search(
@@ -715,6 +845,8 @@ class Retrieved:
     # Documents whose names or text hold a name the query names in another form, with that
     # name and whether it is in their names (``resolved_names``).
     resolved: dict[int, tuple[str, bool]] = field(default_factory=dict)
+    # Documents whose names hold every word of the query, in any order (``name_word_matches``).
+    name_words: list[int] = field(default_factory=list)
 
 
 def retrieve(
@@ -762,8 +894,10 @@ def retrieve(
         engine_ms["semantic"] = _ms(t0)
     names: list[int] = []
     phrases: list[int] = []
+    name_words: list[int] = []
     if mode in ("hybrid", "keyword"):
         names = name_matches(reader, parsed.raw, filters, fetch)
+        name_words = name_word_matches(reader, parsed, filters, fetch)
         if keyword:  # a document with the phrase has its words
             phrases = phrase_matches(reader, parsed.raw, filters, fetch, in_names=names)
     resolved: dict[int, tuple[str, bool]] = {}
@@ -771,10 +905,13 @@ def retrieve(
         t0 = time.perf_counter()
         for name in resolved_names(reader, parsed, filters):
             in_names = name_matches(reader, name, filters, fetch)
-            for doc_id in phrase_matches(reader, name, filters, fetch, in_names=in_names):
+            holders = phrase_matches(reader, name, filters, fetch, in_names=in_names)
+            if len(analyze(name)) == 1:  # a one-word name (an acronym): its word
+                holders = [*in_names, *word_matches(reader, name, filters, fetch)]
+            for doc_id in holders:
                 resolved.setdefault(doc_id, (name, doc_id in in_names))
         engine_ms["resolve"] = _ms(t0)
-    return Retrieved(names, keyword, semantic, engine_ms, phrases, related, resolved)
+    return Retrieved(names, keyword, semantic, engine_ms, phrases, related, resolved, name_words)
 
 
 def fuse(retrieved: Retrieved) -> dict[int, float]:
@@ -785,6 +922,8 @@ def fuse(retrieved: Retrieved) -> dict[int, float]:
     # A document whose name contains the whole query is strong evidence of its own.
     for rank, doc_id in enumerate(retrieved.names, start=1):
         fused[doc_id] = fused.get(doc_id, 0.0) + NAME_WEIGHT / (RRF_K + rank)
+    for rank, doc_id in enumerate(retrieved.name_words, start=1):
+        fused[doc_id] = fused.get(doc_id, 0.0) + NAME_WORDS_WEIGHT / (RRF_K + rank)
     for rank, (doc_id, _score) in enumerate(retrieved.keyword, start=1):
         fused[doc_id] = fused.get(doc_id, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank)
     for rank, (doc_id, _sim, _pos) in enumerate(retrieved.semantic, start=1):
@@ -793,8 +932,12 @@ def fuse(retrieved: Retrieved) -> dict[int, float]:
     for doc_id in dict.fromkeys(retrieved.phrases):
         fused[doc_id] = fused.get(doc_id, 0.0) + LITERAL_TIER
     # So does a name the query gives in another language or form.
+    # A document with the literal phrase is not raised again by the same name in another
+    # form: the tiers do not stack (``TIERS_STACK``).
+    literal = set(retrieved.phrases)
     for doc_id in retrieved.resolved:
-        fused[doc_id] = fused.get(doc_id, 0.0) + RESOLVED_TIER
+        if TIERS_STACK or doc_id not in literal:
+            fused[doc_id] = fused.get(doc_id, 0.0) + RESOLVED_TIER
     return {doc_id: fused[doc_id] for doc_id in sorted(fused, key=lambda d: -fused[d])}
 
 

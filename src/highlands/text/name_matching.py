@@ -72,7 +72,7 @@ CONCEPT_PREFIXES: dict[str, tuple[str, ...]] = {
     "club": ("club", "klub"),
     "rationalization": ("rational", "racjonaliz"),
     "voivodeship": ("voivodeship", "provinc", "wojewodz"),
-    "municipality": ("municipal", "gmin", "miast", "city"),
+    "municipality": ("municipal", "gmin", "miast", "city", "commune", "communal"),
     "university": ("universit", "uniwersyt", "uczeln"),
     "software": ("software", "oprogramow"),
     "game": ("game", "gier", "gry"),
@@ -90,19 +90,73 @@ CONCEPT_PREFIXES: dict[str, tuple[str, ...]] = {
     "smart": ("smart", "inteligent"),
     "city_word": ("miejsk", "urban"),
     "services": ("servic", "uslug"),
+    # Public offices and institutions: the words official names are made of in both
+    # languages ("Urząd Marszałkowski Województwa Lubelskiego" = "Marshal's Office of the
+    # Lublin Province", "Starostwo Powiatowe" = "County Office", "Izba Gospodarcza" =
+    # "Chamber of Commerce", "Park Naukowo-Technologiczny" = "Science and Technology Park").
+    "office": ("office", "urzad", "urzed", "biuro", "biura", "bureau", "hall", "ratusz"),
+    "marshal": ("marshal", "marszal"),
+    "county": ("county", "powiat", "district"),
+    "mayor": ("mayor", "burmistrz", "prezydent", "wojt"),
+    "ministry": ("ministr",),
+    "government": ("government", "rzadow", "samorzad", "wojewoda", "wojewody", "governor"),
+    "council": ("council", "sejmik"),
+    "chamber": ("chamber", "izba", "izby", "izbie"),
+    "commerce": ("commerc", "handlow", "handlu", "gospodarcz", "economic"),
+    "employment": ("employment", "zatrudnien"),
+    "science": ("scien", "nauk"),
+    "research": ("research", "badawcz", "badan"),
+    "institute": ("institut", "instytut"),
+    "academy": ("academ", "akadem"),
+    "hospital": ("hospital", "szpital"),
+    "clinic": ("clinic", "klinik", "przychodn"),
+    "library": ("librar", "bibliotek"),
+    "museum": ("museum", "muze"),
+    "european": ("europ",),
+    "insurance": ("insuranc", "ubezpiecz"),
+    "social": ("social", "spoleczn"),
+}
+# Concepts written as a few whole words only: as prefixes they would take other words
+# ("port" is not "portal", "szkole" is not "szkolenie" = training, "life" is not "lifestyle").
+WHOLE_WORDS: dict[str, tuple[str, ...]] = {
+    "school": ("school", "schools", "college", "szkola", "szkoly", "szkole", "szkol", "szkolach"),
+    "port": ("port", "ports", "portu", "porty"),
+    "park": ("park", "parks", "parku", "parki"),
+    "life": ("life",),
+    "government": ("self", "rzad", "rzadu"),  # "self-government"; "rząd" = government
 }
 
 # Words that carry no identity in a name (both languages).
 NAME_STOPWORDS = frozenset(
-    {"of", "the", "and", "in", "for", "a", "an", "w", "i", "z", "na", "dla", "oraz", "we", "ze"}
+    {
+        "of",
+        "the",
+        "and",
+        "in",
+        "for",
+        "a",
+        "an",
+        "w",
+        "i",
+        "z",
+        "na",
+        "dla",
+        "oraz",
+        "we",
+        "ze",
+        "s",
+    }
 )
 # Legal-form words written without their dots ("SA", "Sp z oo") that normalize_name keeps.
 LEGAL_FORM_WORDS = frozenset({"sa", "sp", "zoo", "spj", "spk", "ltd", "llc", "inc", "gmbh", "plc"})
 # Concepts nearly every local cluster name contains: they count, but little.
 GENERIC_CONCEPTS = frozenset({"cluster", "lublin", "association", "region"})
 # Places say where, not what; organisation forms say what kind, not which: they count half.
-PLACE_CONCEPTS = frozenset({"eastern", "western", "polish", "national"})
-FORM_CONCEPTS = frozenset({"foundation", "university", "agency", "club", "center"})
+PLACE_CONCEPTS = frozenset({"eastern", "western", "polish", "national", "european", "voivodeship"})
+FORM_CONCEPTS = frozenset(
+    {"foundation", "university", "agency", "club", "center", "office", "institute", "academy"}
+    | {"school", "chamber", "ministry", "council"}
+)
 # Different concepts that are near in meaning: partial credit, never a full match.
 RELATED_CONCEPTS: dict[frozenset[str], float] = {frozenset({"it", "ict"}): 0.7}
 # Polish compounds that English writes as two words.
@@ -111,6 +165,10 @@ COMPOUND_PREFIXES: dict[str, tuple[str, ...]] = {
     "swiatlowod": ("optical", "fiber"),
     "teleinform": ("ict",),
     "politechnik": ("university", "technology"),  # "Politechnika" = university of technology
+    "przyrodnicz": ("life", "science"),  # "Uniwersytet Przyrodniczy" = University of Life Sciences
+    "airport": ("aviation", "port"),  # "Port Lotniczy", "lotnisko"
+    "lotnisk": ("aviation", "port"),
+    "starostw": ("county", "office"),  # "Starostwo Powiatowe" = County Office
 }
 
 _PREFIX_INDEX = sorted(
@@ -123,9 +181,12 @@ _SHORT_WORDS = {"mod": ("moda", "mody", "modowy", "modowa", "modowe", "modowego"
 
 
 # Every concept the glossary knows (a word outside it is a name: a surname, a brand).
-GLOSSARY_CONCEPTS = frozenset(CONCEPT_PREFIXES) | frozenset(
-    c for concepts in COMPOUND_PREFIXES.values() for c in concepts
+GLOSSARY_CONCEPTS = (
+    frozenset(CONCEPT_PREFIXES)
+    | frozenset(WHOLE_WORDS)
+    | frozenset(c for concepts in COMPOUND_PREFIXES.values() for c in concepts)
 )
+_WHOLE_WORD_INDEX = {word: concept for concept, ws in WHOLE_WORDS.items() for word in ws}
 
 
 @lru_cache(maxsize=131072)
@@ -139,6 +200,8 @@ def concepts_of(word: str) -> tuple[str, ...]:
 
 def concept_of(word: str) -> str:
     """The glossary concept of a folded word, or the word itself with a crude suffix cut."""
+    if word in _WHOLE_WORD_INDEX:
+        return _WHOLE_WORD_INDEX[word]
     for prefix, concept in _PREFIX_INDEX:
         if len(prefix) < _WHOLE_WORD_BELOW:
             if word == prefix or word in _SHORT_WORDS.get(prefix, ()):
@@ -257,3 +320,23 @@ def name_similarity(a: str, b: str) -> float:
     if distinct_names(ca, cb):
         return min(similarity, DISTINCT_NAMES)
     return similarity
+
+
+@lru_cache(maxsize=4096)
+def concept_words(concept: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """How a glossary concept is written, in both languages: (folded word prefixes, whole
+    words). Empty for a word the glossary does not know (a name word is written as itself).
+    Search uses it to find the names that hold a concept in another language."""
+    prefixes = list(CONCEPT_PREFIXES.get(concept, ()))
+    prefixes += [p for p, cs in COMPOUND_PREFIXES.items() if concept in cs]
+    # Short prefixes match whole words only (``concept_of``).
+    whole = [p for p in prefixes if len(p) < _WHOLE_WORD_BELOW]
+    whole += [w for p in whole for w in _SHORT_WORDS.get(p, ())]
+    whole += list(WHOLE_WORDS.get(concept, ()))
+    long = [p for p in prefixes if len(p) >= _WHOLE_WORD_BELOW]
+    return tuple(dict.fromkeys(long)), tuple(dict.fromkeys(whole))
+
+
+def is_generic(concept: str) -> bool:
+    """A concept nearly every local name holds ("cluster", "Lublin")."""
+    return concept in GENERIC_CONCEPTS

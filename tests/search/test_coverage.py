@@ -18,17 +18,20 @@ CLUSTERS = SearchFilters(types=["cluster"])
 
 def test_a_glossary_phrase_and_its_translations_are_one_concept(shared_index):
     """ "gospodarka obiegu zamkniętego" is one concept (circular economy), "firm" another."""
-    concepts = query_concepts(get_reader(), parse_query("gospodarka obiegu zamkniętego dla firm"))
+    concepts = query_concepts(parse_query("gospodarka obiegu zamkniętego dla firm"))
     assert len(concepts) == 2
     phrase = next(c for c in concepts if "circular" in c)
     assert {"gospodark", "obieg", "zamkniet", "econom"} <= phrase
     assert any({"firm", "compan"} <= c for c in concepts)
 
 
-def test_words_the_index_does_not_know_are_left_out_of_the_concepts(shared_index):
-    concepts = query_concepts(get_reader(), parse_query("steel qqxzvbnk"))
-    assert len(concepts) == 1
-    assert "steel" in concepts[0]
+def test_a_word_the_index_does_not_hold_is_covered_by_no_document(shared_index):
+    """ "qqxzvbnk" is a concept no document has: steel's documents cover half the query."""
+    parsed = parse_query("steel qqxzvbnk")
+    assert len(query_concepts(parsed)) == 2
+    _hits, coverage = selectors.keyword_ranked(get_reader(), parsed, CLUSTERS, 10)
+    assert coverage
+    assert max(coverage.values()) == 0.5
 
 
 def test_keyword_hits_covering_the_whole_query_come_before_one_frequent_word(shared_index):
@@ -49,6 +52,8 @@ def test_keyword_hits_covering_the_whole_query_come_before_one_frequent_word(sha
         ("steel hardening", selectors.Z_HYBRID),  # the words cover the query
         # no cluster has more than two of its four concepts
         ("smart grids for helicopters and restaurants", selectors.Z_RELATED),
+        # a Polish word no document holds (its meaning is written in English only)
+        ("budowa domów drewnianych", selectors.Z_RELATED),
     ],
 )
 def test_semantic_acceptance_relaxes_when_words_cover_little_of_the_query(

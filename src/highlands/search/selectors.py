@@ -86,13 +86,14 @@ RESOLVE_MAX_WORDS = 8
 # Keyword evidence is ordered by how much of the query a document covers, not by BM25
 # alone: a query's word, its glossary translations and the glossary phrases it is part of
 # are one concept, and a document's coverage is the share of the query's concepts it
-# contains (words the index does not know at all, typos, are left out of the count). The
-# keyword list is ranked by BM25 × coverage, so a long profile that matches one generic
-# word of three ("sieci" → network) many times no longer outranks documents that say what
-# the whole query says. When no keyword document covers at least COVERAGE_FULL of the
-# query, its words do not speak for it, and semantic neighbours are accepted as when
-# words found nothing (z ≥ Z_RELATED instead of Z_HYBRID): the query's meaning may be
-# written only in the other language (docs/benchmarks.md, issue 14 semantic side).
+# contains (words the index does not hold count as covered by none). The keyword list is
+# ranked by BM25 × coverage, so a long document that matches one generic word of three
+# ("sieci" → network) many times no longer outranks one that says what the whole query
+# says. When no keyword document covers at least COVERAGE_FULL of the query, its words do
+# not speak for it, and semantic neighbours are accepted as when words found nothing
+# (z ≥ Z_RELATED instead of Z_HYBRID): the query's meaning may be written only in the other
+# language (a Polish query for an English-only profile; docs/benchmarks.md, issue 14,
+# semantic side).
 COVERAGE_FULL = 0.6
 COVERAGE_DEPTH = 30  # the keyword hits reordered (the rest follow in BM25's order)
 
@@ -750,9 +751,11 @@ class Retrieved:
     coverage: dict[int, float] = field(default_factory=dict)
 
 
-def query_concepts(reader: Reader, parsed: QueryTerms) -> list[set[str]]:
-    """The query's concepts that the index knows: each word with its translations (and
-    those of the phrases it is part of), kept when any of them occurs in the index."""
+def query_concepts(parsed: QueryTerms) -> list[set[str]]:
+    """The query's concepts: each word with its translations, a glossary phrase's words and
+    translations together. Words the index does not hold count too: no document covers
+    them, which is what coverage is to say (a Polish word whose meaning is written only in
+    English, a misspelling)."""
     concepts: list[set[str]] = [{term} for term in parsed.terms]
     for key, translated in parsed.translations.items():
         # A phrase of the glossary ("gospodarka obiegu zamkniętego") is one concept.
@@ -760,23 +763,17 @@ def query_concepts(reader: Reader, parsed: QueryTerms) -> list[set[str]]:
         touched = [c for c in concepts if c & joined]
         concepts = [c for c in concepts if not c & joined]
         concepts.append(joined.union(*touched))
-    searcher = reader.keyword.searcher()
-    return [
-        c
-        for c in concepts
-        if any(searcher.doc_freq("body", t) or searcher.doc_freq("names", t) for t in c)
-    ]
+    return concepts
 
 
 def keyword_coverage(
     reader: Reader, parsed: QueryTerms, addresses: dict[tuple[int, int], int]
 ) -> dict[int, float]:
-    """Share of the query's known concepts (``query_concepts``) each document contains, by
-    the documents' addresses in the reader's searcher → their ids (1.0 for all when the
-    index knows none of the concepts: typos, matched by similar spelling). One small search
-    per concept, restricted to these documents."""
+    """Share of the query's concepts (``query_concepts``) each document contains, by the
+    documents' addresses in the reader's searcher → their ids. One small search per
+    concept, restricted to these documents."""
     doc_ids = list(addresses.values())
-    concepts = query_concepts(reader, parsed)
+    concepts = query_concepts(parsed)
     if not concepts or not doc_ids:
         return dict.fromkeys(doc_ids, 1.0)
     searcher = reader.keyword.searcher()

@@ -59,14 +59,25 @@ def test_keyword_hits_covering_the_whole_query_come_before_one_frequent_word(sha
 def test_semantic_acceptance_relaxes_when_words_cover_little_of_the_query(
     shared_index, monkeypatch, query, expected
 ):
-    asked: list[float] = []
+    """Semantic neighbours are asked as when no word matched (z ≥ Z_RELATED, behind the
+    gate that something in the index is close at all), not only to supplement the words."""
+    asked: list[tuple[float, bool]] = []
     original = selectors.semantic_search
 
     def spy(reader, vector, filters, limit, min_z=selectors.Z_RELATED, **kwargs):
-        asked.append(min_z)
+        asked.append((min_z, kwargs["gate"]))
         return original(reader, vector, filters, limit, min_z, **kwargs)
 
     monkeypatch.setattr(selectors, "semantic_search", spy)
     result = search(query, filters=CLUSTERS, limit=5)
     assert result.results
-    assert asked == [expected]
+    assert asked == [(expected, expected == selectors.Z_RELATED)]
+
+
+def test_a_partial_word_match_of_nonsense_adds_no_semantic_noise(shared_index):
+    """One word of a made-up query matches: coverage is low, but nothing is close in meaning,
+    so the gate keeps semantic guesses out (only the literal match is listed)."""
+    keyword = search("steel blorfquax snarklewump", filters=CLUSTERS, limit=5, mode="keyword")
+    hybrid = search("steel blorfquax snarklewump", filters=CLUSTERS, limit=5)
+    assert keyword.results
+    assert all(hit.semantic_score is None for hit in hybrid.results)

@@ -825,9 +825,11 @@ def retrieve(
         # Words the index knows already say the query means something; without them the
         # semantic list must first show that anything is close (``Z_GATE``).
         supplement = mode == "hybrid" and bool(keyword)
-        # ... unless no keyword document covers enough of the query to speak for it.
+        # ... unless no keyword document covers enough of the query to speak for it: then
+        # the semantic list is asked as if no word had matched (the gate, then Z_RELATED).
         covered = max(coverage.values(), default=0.0) >= COVERAGE_FULL
-        min_z = Z_HYBRID if supplement and covered else Z_RELATED
+        supplement = supplement and covered
+        min_z = Z_HYBRID if supplement else Z_RELATED
         # With a full BM25 list, semantic only supplements it: skip the exact filtered scan.
         # Without words found, rather than an empty page, the nearest documents are
         # returned, labelled as only related (``explain``), when nothing is close.

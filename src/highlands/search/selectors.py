@@ -770,15 +770,16 @@ def keyword_coverage(
     reader: Reader, parsed: QueryTerms, addresses: dict[tuple[int, int], int]
 ) -> dict[int, float]:
     """Share of the query's concepts (``query_concepts``) each document contains, by the
-    documents' addresses in the reader's searcher → their ids. One small search per
-    concept, restricted to these documents."""
+    documents' addresses in the reader's searcher → their ids. One search, restricted to
+    these documents."""
     doc_ids = list(addresses.values())
     concepts = query_concepts(parsed)
     if not concepts or not doc_ids:
         return dict.fromkeys(doc_ids, 1.0)
-    searcher = reader.keyword.searcher()
+    # One search: each concept a clause of constant score 1, so a document's score is how
+    # many concepts it contains (the restriction to these documents scores 0).
     within = tantivy.Query.term_set_query(SCHEMA, "doc_id", doc_ids)
-    counts = dict.fromkeys(doc_ids, 0)
+    clauses = [(tantivy.Occur.Must, tantivy.Query.const_score_query(within, 0.0))]
     for concept in concepts:
         has = tantivy.Query.boolean_query(
             [
@@ -787,13 +788,14 @@ def keyword_coverage(
                 for field_name in ("names", "body")
             ]
         )
-        query = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, has), (tantivy.Occur.Must, within)]
-        )
-        for _score, addr in searcher.search(query, limit=len(doc_ids), count=False).hits:
-            doc_id = addresses.get((addr.segment_ord, addr.doc))
-            if doc_id is not None:
-                counts[doc_id] += 1
+        clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(has, 1.0)))
+    searcher = reader.keyword.searcher()
+    counts = dict.fromkeys(doc_ids, 0)
+    hits = searcher.search(tantivy.Query.boolean_query(clauses), limit=len(doc_ids), count=False)
+    for score, addr in hits.hits:
+        doc_id = addresses.get((addr.segment_ord, addr.doc))
+        if doc_id is not None:
+            counts[doc_id] = round(score)
     return {doc_id: n / len(concepts) for doc_id, n in counts.items()}
 
 

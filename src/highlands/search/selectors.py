@@ -110,6 +110,20 @@ RESOLVE_ONE_WORD = True
 # glossary concepts in the other language; each such concept counts this much.
 RESOLVE_CONCEPT_BOOST = 3.0
 
+# Keyword evidence is ordered by how much of the query a document covers, not by BM25
+# alone: a query's word, its glossary translations and the glossary phrases it is part of
+# are one concept, and a document's coverage is the share of the query's concepts it
+# contains (words the index does not hold count as covered by none). The keyword list is
+# ranked by BM25 × coverage, so a long document that matches one generic word of three
+# ("sieci" → network) many times no longer outranks one that says what the whole query
+# says. When no keyword document covers at least COVERAGE_FULL of the query, its words do
+# not speak for it, and semantic neighbours are accepted as when words found nothing
+# (z ≥ Z_RELATED instead of Z_HYBRID): the query's meaning may be written only in the other
+# language (a Polish query for an English-only profile; docs/benchmarks.md, issue 14,
+# semantic side).
+COVERAGE_FULL = 0.6
+COVERAGE_DEPTH = 30  # the keyword hits reordered (the rest follow in BM25's order)
+
 # Documents the searcher may not see are dropped after retrieval (the index holds, say,
 # every live cooperation profile whatever its audience), so when a kind with a visibility
 # rule is searched the lists are fetched this much deeper.
@@ -341,7 +355,15 @@ def _fuzzy_idf(searcher: tantivy.Searcher, query: tantivy.Query) -> float:
 def keyword_search(
     reader: Reader, parsed: QueryTerms, filters: SearchFilters, limit: int
 ) -> list[tuple[int, float]]:
-    """BM25 over names (boosted) and text, with translations and typo-tolerant terms."""
+    """BM25 over names (boosted) and text, with translations and typo-tolerant terms; the
+    first ``COVERAGE_DEPTH`` hits ranked by BM25 × their coverage of the query."""
+    return keyword_ranked(reader, parsed, filters, limit)[0]
+
+
+def keyword_ranked(
+    reader: Reader, parsed: QueryTerms, filters: SearchFilters, limit: int
+) -> tuple[list[tuple[int, float]], dict[int, float]]:
+    """``keyword_search``'s hits and the coverage of the ranked ones (``keyword_coverage``)."""
     should: list[tuple[tantivy.Occur, tantivy.Query]] = []
     translated_sources = {w for key in parsed.translations for w in key.split()}
     for term in parsed.terms:
@@ -366,7 +388,7 @@ def keyword_search(
         for query in _term_queries(reader, term, 1.0, fuzzy=False):
             should.append((tantivy.Occur.Should, query))
     if not should:
-        return []
+        return [], {}
     all_terms = analyze(parsed.raw)
     if len(all_terms) >= 2:
         # The whole query as a phrase of a name ("Lublin ICT Cluster") outranks its words.
@@ -377,7 +399,17 @@ def keyword_search(
     )
     searcher = reader.keyword.searcher()
     result = searcher.search(query, limit=limit, count=False)
-    return [(searcher.doc(addr)["doc_id"][0], score) for score, addr in result.hits]
+    hits = [(searcher.doc(addr)["doc_id"][0], score) for score, addr in result.hits]
+    head = hits[:COVERAGE_DEPTH]
+    # The hits' addresses in this searcher: coverage asks no stored document again.
+    addresses = {
+        (addr.segment_ord, addr.doc): doc_id
+        for (doc_id, _score), (_s, addr) in zip(head, result.hits, strict=False)
+    }
+    coverage = keyword_coverage(reader, parsed, addresses)
+    head.sort(key=lambda hit: -hit[1] * coverage[hit[0]])  # stable: ties keep BM25's order
+    hits[: len(head)] = head
+    return hits, coverage
 
 
 def _any_field(queries: list[tantivy.Query]) -> tantivy.Query:
@@ -847,6 +879,56 @@ class Retrieved:
     resolved: dict[int, tuple[str, bool]] = field(default_factory=dict)
     # Documents whose names hold every word of the query, in any order (``name_word_matches``).
     name_words: list[int] = field(default_factory=list)
+    # Share of the query's concepts each keyword document contains (``keyword_coverage``).
+    coverage: dict[int, float] = field(default_factory=dict)
+
+
+def query_concepts(parsed: QueryTerms) -> list[set[str]]:
+    """The query's concepts: each word with its translations, a glossary phrase's words and
+    translations together. Words the index does not hold count too: no document covers
+    them, which is what coverage is to say (a Polish word whose meaning is written only in
+    English, a misspelling)."""
+    concepts: list[set[str]] = [{term} for term in parsed.terms]
+    for key, translated in parsed.translations.items():
+        # A phrase of the glossary ("gospodarka obiegu zamkniętego") is one concept.
+        joined = {*key.split(), *translated}
+        touched = [c for c in concepts if c & joined]
+        concepts = [c for c in concepts if not c & joined]
+        concepts.append(joined.union(*touched))
+    return concepts
+
+
+def keyword_coverage(
+    reader: Reader, parsed: QueryTerms, addresses: dict[tuple[int, int], int]
+) -> dict[int, float]:
+    """Share of the query's concepts (``query_concepts``) each document contains, by the
+    documents' addresses in the reader's searcher → their ids. One search, restricted to
+    these documents."""
+    doc_ids = list(addresses.values())
+    concepts = query_concepts(parsed)
+    if not concepts or not doc_ids:
+        return dict.fromkeys(doc_ids, 1.0)
+    # One search: each concept a clause of constant score 1, so a document's score is how
+    # many concepts it contains (the restriction to these documents scores 0).
+    within = tantivy.Query.term_set_query(SCHEMA, "doc_id", doc_ids)
+    clauses = [(tantivy.Occur.Must, tantivy.Query.const_score_query(within, 0.0))]
+    for concept in concepts:
+        has = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Should, tantivy.Query.term_query(SCHEMA, field_name, term))
+                for term in sorted(concept)
+                for field_name in ("names", "body")
+            ]
+        )
+        clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(has, 1.0)))
+    searcher = reader.keyword.searcher()
+    counts = dict.fromkeys(doc_ids, 0)
+    hits = searcher.search(tantivy.Query.boolean_query(clauses), limit=len(doc_ids), count=False)
+    for score, addr in hits.hits:
+        doc_id = addresses.get((addr.segment_ord, addr.doc))
+        if doc_id is not None:
+            counts[doc_id] = round(score)
+    return {doc_id: n / len(concepts) for doc_id, n in counts.items()}
 
 
 def retrieve(
@@ -863,9 +945,10 @@ def retrieve(
     engine_ms: dict[str, float] = {}
     related = False
     keyword: list[tuple[int, float]] = []
+    coverage: dict[int, float] = {}
     if mode in ("hybrid", "keyword"):
         t0 = time.perf_counter()
-        keyword = keyword_search(reader, parsed, filters, max(CANDIDATES, fetch))
+        keyword, coverage = keyword_ranked(reader, parsed, filters, max(CANDIDATES, fetch))
         engine_ms["keyword"] = _ms(t0)
     semantic: list[tuple[int, float, int]] = []
     if mode in ("hybrid", "semantic"):
@@ -876,6 +959,10 @@ def retrieve(
         # Words the index knows already say the query means something; without them the
         # semantic list must first show that anything is close (``Z_GATE``).
         supplement = mode == "hybrid" and bool(keyword)
+        # ... unless no keyword document covers enough of the query to speak for it: then
+        # the semantic list is asked as if no word had matched (the gate, then Z_RELATED).
+        covered = max(coverage.values(), default=0.0) >= COVERAGE_FULL
+        supplement = supplement and covered
         min_z = Z_HYBRID if supplement else Z_RELATED
         # With a full BM25 list, semantic only supplements it: skip the exact filtered scan.
         # Without words found, rather than an empty page, the nearest documents are
@@ -911,7 +998,9 @@ def retrieve(
             for doc_id in holders:
                 resolved.setdefault(doc_id, (name, doc_id in in_names))
         engine_ms["resolve"] = _ms(t0)
-    return Retrieved(names, keyword, semantic, engine_ms, phrases, related, resolved, name_words)
+    return Retrieved(
+        names, keyword, semantic, engine_ms, phrases, related, resolved, name_words, coverage
+    )
 
 
 def fuse(retrieved: Retrieved) -> dict[int, float]:

@@ -406,7 +406,7 @@ def keyword_ranked(
         (addr.segment_ord, addr.doc): doc_id
         for (doc_id, _score), (_s, addr) in zip(head, result.hits, strict=False)
     }
-    coverage = keyword_coverage(reader, parsed, addresses)
+    coverage = keyword_coverage(searcher, parsed, addresses)
     head.sort(key=lambda hit: -hit[1] * coverage[hit[0]])  # stable: ties keep BM25's order
     hits[: len(head)] = head
     return hits, coverage
@@ -899,11 +899,12 @@ def query_concepts(parsed: QueryTerms) -> list[set[str]]:
 
 
 def keyword_coverage(
-    reader: Reader, parsed: QueryTerms, addresses: dict[tuple[int, int], int]
+    searcher: tantivy.Searcher, parsed: QueryTerms, addresses: dict[tuple[int, int], int]
 ) -> dict[int, float]:
     """Share of the query's concepts (``query_concepts``) each document contains, by the
-    documents' addresses in the reader's searcher → their ids. One search, restricted to
-    these documents."""
+    documents' addresses in ``searcher`` → their ids. One search, restricted to these
+    documents, in the same searcher that found them: addresses belong to one snapshot of
+    the index, and a write between two searchers could point them at other documents."""
     doc_ids = list(addresses.values())
     concepts = query_concepts(parsed)
     if not concepts or not doc_ids:
@@ -921,7 +922,6 @@ def keyword_coverage(
             ]
         )
         clauses.append((tantivy.Occur.Should, tantivy.Query.const_score_query(has, 1.0)))
-    searcher = reader.keyword.searcher()
     counts = dict.fromkeys(doc_ids, 0)
     hits = searcher.search(tantivy.Query.boolean_query(clauses), limit=len(doc_ids), count=False)
     for score, addr in hits.hits:

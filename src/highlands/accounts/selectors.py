@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -22,6 +23,20 @@ from .models import (
 )
 
 NOT_FOUND = "Not found."
+
+
+def addresses_of(user: Any, *, verified_only: bool = False) -> set[str]:
+    """A person's addresses, lower-cased: the account's own (confirmed, as
+    ``ACCOUNT_EMAIL_VERIFICATION`` is mandatory) and their other allauth addresses — only
+    the verified ones with ``verified_only``. An address merely added, never confirmed, is
+    anyone's to type: it may restrict what its holder does (no self-invitation), never
+    reveal or change what another person's address is owed (invitations, erasure)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    others = EmailAddress.objects.filter(user=user)
+    if verified_only:
+        others = others.filter(verified=True)
+    return {a.lower() for a in (user.email, *others.values_list("email", flat=True)) if a}
 
 
 def clusters_kept_by(*, user: Any) -> QuerySet[Cluster]:

@@ -44,7 +44,7 @@ from .models import (
     OrganizationRepresentative,
     User,
 )
-from .selectors import contact_recipients
+from .selectors import addresses_of, contact_recipients
 
 INVITE_REPRESENTATIVE_DENIED = "You may not invite representatives of this organization."
 INVITE_COORDINATOR_DENIED = "Only the city administrator may invite cluster coordinators."
@@ -106,14 +106,6 @@ def _email(value: str, *, field: str = "e-mail address", required: bool = True) 
         except ValidationError as exc:
             raise ApplicationError(INVALID_EMAIL.format(value=email), code="invalid") from exc
     return email
-
-
-def _addresses_of(user: Any) -> set[str]:
-    """Every address of a person (all of their allauth addresses and the account's own)."""
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    addresses = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
-    return {a.lower() for a in [*addresses, user.email] if a}
 
 
 # -- invitations and roles -------------------------------------------------------------
@@ -181,7 +173,7 @@ def invitation_create(
         require(actor, "accounts.invite_coordinator", cluster, INVITE_COORDINATOR_DENIED)
         kind = InvitationKind.COORDINATOR
     email = _email(email)
-    if email in _addresses_of(actor):
+    if email in addresses_of(actor):
         raise PermissionDeniedError(SELF_INVITATION, code="self_invitation")
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
@@ -665,7 +657,7 @@ def contact_message_send(
     recipients = [
         a
         for a in contact_recipients(cluster=cluster, organization=organization)
-        if a not in _addresses_of(actor)
+        if a not in addresses_of(actor)
     ]
     if not recipients:
         raise ApplicationError(CONTACT_NOBODY, code="no_recipient")

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.models import EmailAddress
-
 from ..accounts.gdpr import kept, register_personal_data
+from ..accounts.selectors import addresses_of
 from ..audit.services import audit_scrub_all
 from .models import Event, Registration
 from .services import events_invited, invitees_erase_person, registrations_erase_person
-
-
-def _addresses(user: Any) -> set[str]:
-    """The addresses proven to be the person's: the account's own (confirmed, as
-    ``ACCOUNT_EMAIL_VERIFICATION`` is mandatory) and the other allauth addresses they
-    verified. An address merely added, never confirmed, is anyone's to type: it neither
-    lists nor takes anyone off an invitation list."""
-    verified = EmailAddress.objects.filter(user=user, verified=True)
-    return {a for a in (user.email, *verified.values_list("email", flat=True)) if a}
 
 
 def export(user: Any) -> dict[str, Any]:
@@ -42,7 +32,7 @@ def export(user: Any) -> dict[str, Any]:
         ],
         "invitations": [
             {"event": e.title or e.title_pl, "starts_at": e.starts_at.isoformat()}
-            for e in events_invited(_addresses(user))
+            for e in events_invited(addresses_of(user, verified_only=True))
         ],
         "events_created": [
             {"event": e.title or e.title_pl, "starts_at": e.starts_at.isoformat()}
@@ -56,7 +46,7 @@ def erase(user: Any) -> None:
     take the person's addresses off every invitation list (and its copies in the log)."""
     audit_scrub_all(Registration.objects.filter(user=user))
     registrations_erase_person(user)
-    invitees_erase_person(_addresses(user))
+    invitees_erase_person(addresses_of(user, verified_only=True))
 
 
 def register() -> None:

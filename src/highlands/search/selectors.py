@@ -992,9 +992,10 @@ def retrieve(
         t0 = time.perf_counter()
         for name in resolved_names(reader, parsed, filters):
             in_names = name_matches(reader, name, filters, fetch)
-            holders = phrase_matches(reader, name, filters, fetch, in_names=in_names)
             if len(analyze(name)) == 1:  # a one-word name (an acronym): its word
                 holders = [*in_names, *word_matches(reader, name, filters, fetch)]
+            else:
+                holders = phrase_matches(reader, name, filters, fetch, in_names=in_names)
             for doc_id in holders:
                 resolved.setdefault(doc_id, (name, doc_id in in_names))
         engine_ms["resolve"] = _ms(t0)
